@@ -1,0 +1,410 @@
+// `flaglens.yaml`: the one configuration file, read by every part (scanner checks and excludes,
+// state sources, rollout ladder, staleness, live providers, metrics). Parsing never half-succeeds:
+// any error (with file, line and column) means the caller must not use the config.
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
+import { join, isAbsolute, resolve } from 'node:path';
+import type { FileSystem } from './io.js';
+import type { FlagType, InputError } from './model.js';
+
+/** A team-defined flag check. `key` is an argument path: `0`, `1`, `0.key`, `0.flag.name`. */
+export type CustomCheck =
+  | { kind: 'call'; call: string; key: string; defaultArgument?: number }
+  | { kind: 'property'; property: string }
+  | { kind: 'jsx'; jsx: string; attribute: string };
+
+/** Where a secret comes from; never the secret itself. */
+export interface TokenSource {
+  env?: string;
+}
+
+export interface UnleashConfig {
+  url: string;
+  project: string;
+  environment: string;
+  token: TokenSource;
+  /** Poll interval in seconds (default 30). */
+  pollIntervalSeconds: number;
+  /** Only for self-signed test servers; must be set explicitly. */
+  insecureSkipTlsVerify: boolean;
+}
+
+export interface MetricCheckConfig {
+  name: string;
+  query: string;
+  max?: number;
+  min?: number;
+  maxRatioToControl?: number;
+}
+
+export interface MetricsConfig {
+  prometheus: { url: string };
+  /** The `{{interval}}` substituted into queries, a Prometheus duration (default `5m`). */
+  interval: string;
+  /** How often health is re-evaluated in the background, in seconds (default 30). */
+  evaluateEverySeconds: number;
+  minSamples?: { query: string; min: number };
+  checks: MetricCheckConfig[];
+  /** Variant label values for the treatment and the control (default `on` / `off`). */
+  variants: { on: string; off: string };
+}
+
+export interface FlaglensConfig {
+  /** Absolute path of the file read; undefined when no file exists (all defaults). */
+  file?: string;
+  checks: CustomCheck[];
+  /** Globs (relative to the workspace root) skipped on top of .gitignore and node_modules. */
+  exclude: string[];
+  state: {
+    /** flagd definition files (workspace-relative); empty: auto-discover. */
+    flagd: string[];
+    unleash?: UnleashConfig;
+  };
+  rollout: { steps: number[] };
+  stale: {
+    releasedDays: number;
+    /** Days before a flag of this type is potentially stale (null: never). Unleash's defaults. */
+    lifetimes: Record<FlagType, number | null>;
+  };
+  metrics?: MetricsConfig;
+}
+
+export const DEFAULT_ROLLOUT_STEPS = [1, 10, 50, 100];
+export const DEFAULT_LIFETIMES: Record<FlagType, number | null> = {
+  release: 40,
+  experiment: 40,
+  operational: 7,
+  'kill-switch': null,
+  permission: null,
+};
+
+export function defaultConfig(): FlaglensConfig {
+  return {
+    checks: [],
+    exclude: [],
+    state: { flagd: [] },
+    rollout: { steps: [...DEFAULT_ROLLOUT_STEPS] },
+    stale: { releasedDays: 14, lifetimes: { ...DEFAULT_LIFETIMES } },
+  };
+}
+
+export interface ConfigResult {
+  config: FlaglensConfig;
+  /** Non-empty means the config is invalid and must not be used. */
+  errors: InputError[];
+}
+
+export const CONFIG_FILE_NAME = 'flaglens.yaml';
+
+/** Reads `flaglens.yaml` from the workspace root (or `configPath`); a missing default file means defaults. */
+export function loadConfig(fs: FileSystem, root: string, configPath?: string): ConfigResult {
+  const file = configPath ? (isAbsolute(configPath) ? configPath : resolve(root, configPath)) : join(root, CONFIG_FILE_NAME);
+  let text: string;
+  try {
+    text = fs.readFile(file);
+  } catch {
+    if (!configPath) return { config: defaultConfig(), errors: [] };
+    return { config: defaultConfig(), errors: [{ file, line: 1, column: 1, message: `cannot read config file ${file}`, code: 'config' }] };
+  }
+  return parseConfig(text, file);
+}
+
+/** Parses and validates config text. `file` is used in error messages and stored in the result. */
+export function parseConfig(text: string, file: string): ConfigResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const errors: InputError[] = [];
+  const at = (offset: number | undefined, message: string) => {
+    const pos = lineCounter.linePos(offset ?? 0);
+    errors.push({ file, line: pos.line, column: pos.col, message, code: 'config' });
+  };
+  for (const error of doc.errors) at(error.pos[0], `invalid YAML: ${error.message.split('\n')[0]}`);
+  const config = defaultConfig();
+  config.file = file;
+  if (errors.length) return { config, errors };
+  const reader = new ConfigReader(doc, at);
+  reader.read(config);
+  return { config, errors };
+}
+
+type Report = (offset: number | undefined, message: string) => void;
+
+/** Walks the YAML tree, reporting every problem at the node that has it. */
+class ConfigReader {
+  constructor(
+    private readonly doc: Document,
+    private readonly report: Report,
+  ) {}
+
+  read(config: FlaglensConfig): void {
+    const root = this.doc.contents;
+    if (root === null || root === undefined || (isScalar(root) && root.value === null)) return;
+    if (!isMap(root)) return this.report(root.range?.[0], 'flaglens.yaml must be a mapping (key: value)');
+    for (const pair of root.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const value = pair.value as Node | null;
+      const offset = (pair.key as Node | null)?.range?.[0];
+      switch (key) {
+        case 'checks':
+          config.checks = this.readChecks(value, offset);
+          break;
+        case 'exclude':
+          config.exclude = this.readStringList(value, offset, 'exclude');
+          break;
+        case 'state':
+          this.readState(value, offset, config);
+          break;
+        case 'rollout':
+          this.readRollout(value, offset, config);
+          break;
+        case 'stale':
+          this.readStale(value, offset, config);
+          break;
+        case 'metrics':
+          config.metrics = this.readMetrics(value, offset);
+          break;
+        default:
+          this.report(offset, `unknown setting '${key}' (expected one of: checks, exclude, state, rollout, stale, metrics)`);
+      }
+    }
+  }
+
+  private entries(node: Node | null, offset: number | undefined, what: string, allowed: string[]): Map<string, { value: Node | null; offset?: number }> {
+    const out = new Map<string, { value: Node | null; offset?: number }>();
+    if (!node || !isMap(node)) {
+      this.report(node?.range?.[0] ?? offset, `${what} must be a mapping`);
+      return out;
+    }
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const keyOffset = (pair.key as Node | null)?.range?.[0];
+      if (!allowed.includes(key)) {
+        this.report(keyOffset, `unknown setting '${what}.${key}' (expected one of: ${allowed.join(', ')})`);
+        continue;
+      }
+      out.set(key, { value: pair.value as Node | null, offset: keyOffset });
+    }
+    return out;
+  }
+
+  private string(node: Node | null | undefined, offset: number | undefined, what: string): string | undefined {
+    if (node && isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') && String(node.value).length > 0) {
+      return String(node.value);
+    }
+    this.report(node?.range?.[0] ?? offset, `${what} must be a non-empty string`);
+    return undefined;
+  }
+
+  private number(node: Node | null | undefined, offset: number | undefined, what: string, min: number, max: number): number | undefined {
+    if (node && isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value) && node.value >= min && node.value <= max) {
+      return node.value;
+    }
+    this.report(node?.range?.[0] ?? offset, `${what} must be a number from ${min} to ${max}`);
+    return undefined;
+  }
+
+  private boolean(node: Node | null | undefined, offset: number | undefined, what: string): boolean | undefined {
+    if (node && isScalar(node) && typeof node.value === 'boolean') return node.value;
+    this.report(node?.range?.[0] ?? offset, `${what} must be true or false`);
+    return undefined;
+  }
+
+  private readStringList(node: Node | null, offset: number | undefined, what: string): string[] {
+    if (node && isScalar(node) && typeof node.value === 'string') return [node.value];
+    if (!node || !isSeq(node)) {
+      this.report(node?.range?.[0] ?? offset, `${what} must be a list of strings`);
+      return [];
+    }
+    const out: string[] = [];
+    for (const item of node.items as Node[]) {
+      const value = this.string(item, offset, `each entry of ${what}`);
+      if (value !== undefined) out.push(value);
+    }
+    return out;
+  }
+
+  private readChecks(node: Node | null, offset: number | undefined): CustomCheck[] {
+    if (!node || !isSeq(node)) {
+      this.report(node?.range?.[0] ?? offset, 'checks must be a list of { call | property | jsx } entries');
+      return [];
+    }
+    const checks: CustomCheck[] = [];
+    for (const item of node.items as Node[]) {
+      const fields = this.entries(item, offset, 'checks[]', ['call', 'key', 'default', 'property', 'jsx', 'attribute']);
+      const itemOffset = item?.range?.[0];
+      const kinds = ['call', 'property', 'jsx'].filter((k) => fields.has(k));
+      if (kinds.length !== 1) {
+        this.report(itemOffset, 'each check needs exactly one of: call, property, jsx');
+        continue;
+      }
+      if (fields.has('call')) {
+        const call = this.string(fields.get('call')!.value, itemOffset, 'checks[].call');
+        if (call === undefined) continue;
+        if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(call)) {
+          this.report(fields.get('call')!.value?.range?.[0], `checks[].call '${call}' must be a name or a dotted path like receiver.method`);
+          continue;
+        }
+        let key = '0';
+        const keyField = fields.get('key');
+        if (keyField) {
+          const raw = keyField.value && isScalar(keyField.value) ? String(keyField.value.value) : '';
+          if (!/^\d+(\.[A-Za-z_$][\w$]*)*$/.test(raw)) {
+            this.report(keyField.value?.range?.[0] ?? keyField.offset, `checks[].key must be an argument index, optionally with a property path (0, 1, 0.key), got '${raw}'`);
+            continue;
+          }
+          key = raw;
+        }
+        const check: CustomCheck = { kind: 'call', call, key };
+        const defaultField = fields.get('default');
+        if (defaultField) {
+          const index = this.number(defaultField.value, defaultField.offset, 'checks[].default (argument index of the fallback value)', 0, 20);
+          if (index === undefined) continue;
+          check.defaultArgument = index;
+        }
+        checks.push(check);
+      } else if (fields.has('property')) {
+        const property = this.string(fields.get('property')!.value, itemOffset, 'checks[].property');
+        if (property !== undefined) checks.push({ kind: 'property', property });
+      } else {
+        const jsx = this.string(fields.get('jsx')!.value, itemOffset, 'checks[].jsx');
+        const attributeField = fields.get('attribute');
+        if (!attributeField) {
+          this.report(itemOffset, `checks[].jsx '${jsx}' needs an attribute (the prop that holds the flag key)`);
+          continue;
+        }
+        const attribute = this.string(attributeField.value, attributeField.offset, 'checks[].attribute');
+        if (jsx !== undefined && attribute !== undefined) checks.push({ kind: 'jsx', jsx, attribute });
+      }
+    }
+    return checks;
+  }
+
+  private readState(node: Node | null, offset: number | undefined, config: FlaglensConfig): void {
+    const fields = this.entries(node, offset, 'state', ['flagd', 'unleash']);
+    const flagd = fields.get('flagd');
+    if (flagd) config.state.flagd = this.readStringList(flagd.value, flagd.offset, 'state.flagd');
+    const unleash = fields.get('unleash');
+    if (unleash) {
+      const u = this.entries(unleash.value, unleash.offset, 'state.unleash', ['url', 'project', 'environment', 'token', 'pollInterval', 'insecureSkipTlsVerify']);
+      const o = unleash.value?.range?.[0] ?? unleash.offset;
+      const url = this.string(u.get('url')?.value, u.get('url')?.offset ?? o, 'state.unleash.url');
+      if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) this.report(u.get('url')?.value?.range?.[0], 'state.unleash.url must be an http(s) URL');
+      const project = u.has('project') ? this.string(u.get('project')!.value, u.get('project')!.offset, 'state.unleash.project') : 'default';
+      const environment = u.has('environment') ? this.string(u.get('environment')!.value, u.get('environment')!.offset, 'state.unleash.environment') : 'development';
+      let token: TokenSource = { env: 'UNLEASH_TOKEN' };
+      const tokenField = u.get('token');
+      if (tokenField) {
+        if (tokenField.value && isScalar(tokenField.value)) {
+          this.report(tokenField.value.range?.[0], 'state.unleash.token must not hold the token itself: use { env: VARIABLE_NAME } (the extension stores it with "Flaglens: Set Token")');
+        } else {
+          const t = this.entries(tokenField.value, tokenField.offset, 'state.unleash.token', ['env']);
+          const env = t.get('env');
+          if (env) token = { env: this.string(env.value, env.offset, 'state.unleash.token.env') };
+        }
+      }
+      const poll = u.get('pollInterval');
+      const pollIntervalSeconds = poll ? this.number(poll.value, poll.offset, 'state.unleash.pollInterval (seconds)', 1, 86400) ?? 30 : 30;
+      const insecure = u.get('insecureSkipTlsVerify');
+      const insecureSkipTlsVerify = insecure ? this.boolean(insecure.value, insecure.offset, 'state.unleash.insecureSkipTlsVerify') ?? false : false;
+      if (url && project && environment) {
+        config.state.unleash = { url: url.replace(/\/+$/, ''), project, environment, token, pollIntervalSeconds, insecureSkipTlsVerify };
+      }
+    }
+  }
+
+  private readRollout(node: Node | null, offset: number | undefined, config: FlaglensConfig): void {
+    const fields = this.entries(node, offset, 'rollout', ['steps']);
+    const steps = fields.get('steps');
+    if (!steps) return;
+    if (!steps.value || !isSeq(steps.value)) return this.report(steps.value?.range?.[0] ?? steps.offset, 'rollout.steps must be a list of percentages');
+    const values: number[] = [];
+    for (const item of steps.value.items as Node[]) {
+      const value = this.number(item, steps.offset, 'each rollout step', 0, 100);
+      if (value === undefined) return;
+      if (values.length && value <= values[values.length - 1]) return this.report(item.range?.[0], 'rollout.steps must be strictly increasing');
+      values.push(value);
+    }
+    if (values[values.length - 1] !== 100) return this.report(steps.value.range?.[0], 'rollout.steps must end at 100');
+    config.rollout.steps = values;
+  }
+
+  private readStale(node: Node | null, offset: number | undefined, config: FlaglensConfig): void {
+    const fields = this.entries(node, offset, 'stale', ['releasedDays', 'lifetimes']);
+    const days = fields.get('releasedDays');
+    if (days) config.stale.releasedDays = this.number(days.value, days.offset, 'stale.releasedDays', 0, 36500) ?? config.stale.releasedDays;
+    const lifetimes = fields.get('lifetimes');
+    if (lifetimes) {
+      const types = Object.keys(DEFAULT_LIFETIMES);
+      for (const [type, entry] of this.entries(lifetimes.value, lifetimes.offset, 'stale.lifetimes', types)) {
+        if (entry.value && isScalar(entry.value) && (entry.value.value === null || entry.value.value === 'never')) {
+          config.stale.lifetimes[type as FlagType] = null;
+        } else {
+          const value = this.number(entry.value, entry.offset, `stale.lifetimes.${type} (days, or never)`, 0, 36500);
+          if (value !== undefined) config.stale.lifetimes[type as FlagType] = value;
+        }
+      }
+    }
+  }
+
+  private readMetrics(node: Node | null, offset: number | undefined): MetricsConfig | undefined {
+    const fields = this.entries(node, offset, 'metrics', ['prometheus', 'interval', 'evaluateEvery', 'minSamples', 'checks', 'variants']);
+    const o = node?.range?.[0] ?? offset;
+    const prometheus = fields.get('prometheus');
+    if (!prometheus) {
+      this.report(o, 'metrics needs prometheus: { url: http://… }');
+      return undefined;
+    }
+    const p = this.entries(prometheus.value, prometheus.offset, 'metrics.prometheus', ['url']);
+    const url = this.string(p.get('url')?.value, p.get('url')?.offset ?? prometheus.offset, 'metrics.prometheus.url');
+    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) this.report(p.get('url')?.value?.range?.[0], 'metrics.prometheus.url must be an http(s) URL');
+    const durationPattern = /^\d+(ms|s|m|h|d|w|y)$/;
+    let interval = '5m';
+    const intervalField = fields.get('interval');
+    if (intervalField) {
+      const value = this.string(intervalField.value, intervalField.offset, 'metrics.interval');
+      if (value !== undefined && !durationPattern.test(value)) this.report(intervalField.value?.range?.[0], `metrics.interval must be a Prometheus duration like 30s or 5m, got '${value}'`);
+      else if (value !== undefined) interval = value;
+    }
+    const every = fields.get('evaluateEvery');
+    const evaluateEverySeconds = every ? this.number(every.value, every.offset, 'metrics.evaluateEvery (seconds)', 1, 86400) ?? 30 : 30;
+    let minSamples: MetricsConfig['minSamples'];
+    const min = fields.get('minSamples');
+    if (min) {
+      const m = this.entries(min.value, min.offset, 'metrics.minSamples', ['query', 'min']);
+      const query = this.string(m.get('query')?.value, m.get('query')?.offset ?? min.offset, 'metrics.minSamples.query');
+      const minimum = this.number(m.get('min')?.value, m.get('min')?.offset ?? min.offset, 'metrics.minSamples.min', 0, Number.MAX_SAFE_INTEGER);
+      if (query !== undefined && minimum !== undefined) minSamples = { query, min: minimum };
+    }
+    const checks: MetricCheckConfig[] = [];
+    const checksField = fields.get('checks');
+    if (checksField) {
+      if (!checksField.value || !isSeq(checksField.value)) {
+        this.report(checksField.value?.range?.[0] ?? checksField.offset, 'metrics.checks must be a list');
+      } else {
+        for (const item of checksField.value.items as Node[]) {
+          const c = this.entries(item, checksField.offset, 'metrics.checks[]', ['name', 'query', 'max', 'min', 'maxRatioToControl']);
+          const io = item?.range?.[0];
+          const name = this.string(c.get('name')?.value, c.get('name')?.offset ?? io, 'metrics.checks[].name');
+          const query = this.string(c.get('query')?.value, c.get('query')?.offset ?? io, 'metrics.checks[].query');
+          const check: MetricCheckConfig = { name: name ?? '', query: query ?? '' };
+          for (const bound of ['max', 'min', 'maxRatioToControl'] as const) {
+            const f = c.get(bound);
+            if (f) check[bound] = this.number(f.value, f.offset, `metrics.checks[].${bound}`, 0, Number.MAX_SAFE_INTEGER);
+          }
+          if (check.max === undefined && check.min === undefined && check.maxRatioToControl === undefined) {
+            this.report(io, `metrics check '${name}' needs a threshold: max, min or maxRatioToControl`);
+          }
+          if (name !== undefined && query !== undefined) checks.push(check);
+        }
+      }
+    }
+    const variants = { on: 'on', off: 'off' };
+    const variantsField = fields.get('variants');
+    if (variantsField) {
+      const v = this.entries(variantsField.value, variantsField.offset, 'metrics.variants', ['on', 'off']);
+      if (v.has('on')) variants.on = this.string(v.get('on')!.value, v.get('on')!.offset, 'metrics.variants.on') ?? 'on';
+      if (v.has('off')) variants.off = this.string(v.get('off')!.value, v.get('off')!.offset, 'metrics.variants.off') ?? 'off';
+    }
+    if (url === undefined) return undefined;
+    return { prometheus: { url: url.replace(/\/+$/, '') }, interval, evaluateEverySeconds, minSamples, checks, variants };
+  }
+}

@@ -1,0 +1,50 @@
+// The small interfaces through which the core touches the outside world (files, clock, git),
+// so analyses stay deterministic and testable from strings. Node implementations are in `nodeIo.ts`;
+// the CLI and the server pass them in, tests pass in-memory ones.
+
+export interface DirectoryEntry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+  isSymbolicLink: boolean;
+}
+
+export interface FileStat {
+  size: number;
+  isFile: boolean;
+  isDirectory: boolean;
+  mtimeMs: number;
+}
+
+/** Synchronous file access with absolute paths. Every method may throw (ENOENT, EACCES …). */
+export interface FileSystem {
+  readFile(path: string): string;
+  readFileBytes(path: string): Uint8Array;
+  readDirectory(path: string): DirectoryEntry[];
+  stat(path: string): FileStat;
+  realpath(path: string): string;
+  exists(path: string): boolean;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** One commit's view of a file, newest first in `fileHistory`. */
+export interface FileRevision {
+  commit: string;
+  /** Commit date, ISO-8601. */
+  date: string;
+  /** File content at that commit; undefined when the file did not exist (deleted) at that commit. */
+  content: string | undefined;
+}
+
+/** Read-only git access, used to derive when a flag reached 100% and which keys were removed. */
+export interface GitHost {
+  /** The file's revisions, newest first (bounded by `limit`); empty when not in a git repository. */
+  fileHistory(absPath: string, limit?: number): FileRevision[];
+  /** Lines added or changed in `absPath` since `ref` (1-based); undefined when git cannot say. */
+  changedLines?(absPath: string, ref: string): Set<number> | undefined;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

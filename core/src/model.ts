@@ -1,0 +1,260 @@
+// The plain-data contract shared by every part of Flaglens: what the scanner finds, what a state
+// provider returns, what the rules report. Nothing here knows about editors, protocols or IO.
+// Positions are 1-based lines and columns (columns in UTF-16 code units, as TypeScript and LSP count)
+// plus 0-based offsets; paths are workspace-relative with `/` separators unless a field says otherwise.
+
+/** A place in a file of the workspace. */
+export interface SourceLocation {
+  /** Workspace-relative path with `/` separators. */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column (UTF-16 code units). */
+  column: number;
+  /** 1-based end line, exclusive end column; present when the span is known. */
+  endLine?: number;
+  endColumn?: number;
+  /** 0-based start/end offsets in the file text (UTF-16), when known. */
+  start?: number;
+  end?: number;
+}
+
+/** Which SDK (or the team's own configuration, or a discovered wrapper) produced a reference. */
+export type SdkId =
+  | 'openfeature'
+  | 'launchdarkly'
+  | 'unleash'
+  | 'growthbook'
+  | 'flagsmith'
+  | 'configcat'
+  | 'statsig'
+  | 'posthog'
+  | 'custom'
+  | 'wrapper';
+
+/** One place in code where a flag is checked. The JSON form of `flaglens scan` is exactly these fields. */
+export interface FlagReference {
+  /** The resolved flag key, or null when it cannot be resolved statically (see `unresolvedReason`). */
+  key: string | null;
+  /** Workspace-relative path, `/` separators. */
+  file: string;
+  /** 1-based position of the expression that names the flag (key argument, JSX attribute value, property name). */
+  line: number;
+  column: number;
+  /** 1-based exclusive end of that expression. */
+  endLine: number;
+  endColumn: number;
+  /** 0-based offsets of the key expression. */
+  start: number;
+  end: number;
+  /** Span (0-based offsets) of the whole check: the call expression, JSX element, or property access. */
+  checkStart: number;
+  checkEnd: number;
+  sdk: SdkId;
+  /** The callee / component / property path as written, e.g. `getBooleanValue`, `useFlags`, `IfFeatureEnabled`. */
+  call: string;
+  /** Source text of the key expression, e.g. `FLAGS.NEW_CHECKOUT` or `'new-checkout'`. */
+  keyExpression: string;
+  resolved: boolean;
+  /** Why the key could not be resolved (`dynamic expression`, `parameter`, `unresolved import`, …). */
+  unresolvedReason?: string;
+  /** The fallback value when the call has a literal one (JSON value); absent when there is none or it is not a literal. */
+  default?: unknown;
+  /** Source text of the default argument when present but not a literal. */
+  defaultExpression?: string;
+  /**
+   * How the key was written when it is not the flag's real key: LaunchDarkly's React `useFlags()`
+   * exposes camelCased keys (`newCheckout` for `new-checkout`). The rules map it to the real key once
+   * the state is known (see `matchReferenceKey`).
+   */
+  keyStyle?: 'camelCase';
+  /** For references found through a wrapper: the chain of wrapper names, outermost first. */
+  via?: string[];
+}
+
+/** Counts of files the scanner looked at but could not or would not read. */
+export interface SkippedFiles {
+  binary: number;
+  tooLarge: number;
+  unreadable: number;
+}
+
+/** A problem with input the scanner or a provider read (config, state file), with its position. */
+export interface InputError {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  /** Stable code for machine consumers, e.g. `config`, `flagd-syntax`, `flagd-invalid`. */
+  code?: string;
+}
+
+export interface ScanResult {
+  references: FlagReference[];
+  /** Files considered (after excludes). */
+  files: number;
+  /** Files actually parsed (the text prefilter lets most files be skipped). */
+  parsedFiles: number;
+  skipped: SkippedFiles;
+  durationMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rollout state
+
+export type Stage = 'off' | 'canary' | 'rolling' | 'released' | 'targeted' | 'archived' | 'removed';
+export type FlagType = 'release' | 'experiment' | 'operational' | 'kill-switch' | 'permission';
+
+/** Where `releasedAt` came from, so the UI can say how sure it is. */
+export type ReleasedAtSource = 'metadata' | 'git' | 'provider' | 'unknown';
+
+/** One flag as a state provider sees it. Dates are ISO-8601 strings. */
+export interface FlagState {
+  key: string;
+  stage: Stage;
+  /** 0–100, or null when the rollout cannot be expressed as one percentage (targeting rules). */
+  percentage: number | null;
+  enabled: boolean;
+  /** Variant name → value. */
+  variants: Record<string, unknown>;
+  defaultVariant?: string;
+  /** `boolean`, `string`, `number` or `object`, from the variants' values. */
+  valueType?: 'boolean' | 'string' | 'number' | 'object';
+  owner?: string;
+  type?: FlagType;
+  description?: string;
+  createdAt?: string;
+  /** When the flag reached 100% for good; null when not released or unknown (see `releasedAtSource`). */
+  releasedAt: string | null;
+  releasedAtSource: ReleasedAtSource;
+  expiresAt?: string;
+  abortedAt?: string;
+  abortReason?: string;
+  /** Where the flag is defined (flagd file position; for remote providers, absent). Path workspace-relative. */
+  definition?: SourceLocation;
+  /** Which provider returned it (`flagd`, `unleash`, …). */
+  provider: string;
+  /** The provider's own fields (Unleash `lastSeenAt`, `stale`, strategy ids, …). */
+  fields: Record<string, unknown>;
+}
+
+/** Everything a provider knows at one moment. */
+export interface StateSnapshot {
+  provider: string;
+  flags: FlagState[];
+  /**
+   * Keys known to have existed and been removed (e.g. from the state file's git history, or archived
+   * remotely and not returned in `flags`): FL002 tells them from never-defined keys (FL003).
+   */
+  removedKeys: string[];
+  /** Problems reading the state (malformed file, invalid flag); flags that could be read are still returned. */
+  errors: InputError[];
+  /** When this state was read from its source (ISO-8601). */
+  fetchedAt: string;
+  /** Set when this is a last-known state because the source is unreachable now. */
+  staleness?: { since: string; reason: string };
+}
+
+export interface BumpRequest {
+  key: string;
+  /** Target percentage; default: the next rollout step above the current percentage. */
+  to?: number;
+  /** The state shown to the user; the write is refused if the source changed since. */
+  expected?: FlagState;
+  /** Skip the health guard (live metrics). */
+  force?: boolean;
+}
+
+export interface AbortRequest {
+  key: string;
+  reason: string;
+  expected?: FlagState;
+}
+
+/** The outcome of a write: what changed, from → to. */
+export interface RolloutChange {
+  key: string;
+  fromPercentage: number | null;
+  toPercentage: number;
+  fromStage: Stage;
+  toStage: Stage;
+  /** Human summary, e.g. `canary 10% → rolling 50%`. */
+  summary: string;
+}
+
+/** A write was refused: concurrent change, invalid value, unsafe targeting, unhealthy rollout… */
+export class RolloutRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'conflict' | 'invalid' | 'unsupported' | 'unhealthy' | 'not-found' | 'unavailable',
+  ) {
+    super(message);
+    this.name = 'RolloutRefusedError';
+  }
+}
+
+/** Every rollout-state source (flagd files, Unleash, …) implements this. */
+export interface StateProvider {
+  readonly id: string;
+  /** Reads the current state. Never throws for bad input: problems go to `errors`; an unreachable source throws. */
+  load(): Promise<StateSnapshot>;
+  /** Moves a rollout one step (or to `to`). Throws RolloutRefusedError when it must not write. */
+  bump?(request: BumpRequest): Promise<RolloutChange>;
+  /** Sends every user the off variant. Throws RolloutRefusedError when it must not write. */
+  abort?(request: AbortRequest): Promise<RolloutChange>;
+  /** Releases timers/connections. */
+  dispose?(): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Health (metrics)
+
+export type HealthStatus = 'healthy' | 'failing' | 'inconclusive' | 'unknown' | 'unavailable';
+
+export interface HealthCheckResult {
+  name: string;
+  /** Value for the "on" variant (null: no data). */
+  value: number | null;
+  /** Value for the control ("off") variant when compared. */
+  control?: number | null;
+  max?: number;
+  maxRatioToControl?: number;
+  passed: boolean | null;
+  message: string;
+}
+
+export interface FlagHealth {
+  key: string;
+  status: HealthStatus;
+  checks: HealthCheckResult[];
+  /** Human summary, e.g. `error-rate 0.20 > 0.01`. */
+  summary: string;
+  /** When it was evaluated (ISO-8601). */
+  evaluatedAt: string;
+  /** For `unavailable`: the last known result, kept with its age. */
+  lastKnown?: FlagHealth;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type FindingCode = 'FL001' | 'FL002' | 'FL003' | 'FL004' | 'FL005' | 'FL006' | 'FL007' | 'FL008' | 'FL009';
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** The flag key (null for FL007: unresolved key). */
+  key: string | null;
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  message: string;
+  /** The facts behind the finding (days released, suggestions, defaults seen, health…). */
+  data: Record<string, unknown>;
+  /** Present when a `// flaglens-ignore CODE reason` comment suppresses it. */
+  suppressed?: { reason: string };
+}
