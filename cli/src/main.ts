@@ -1,2 +1,86 @@
 // The `flaglens` command line: a thin front-end over the core (it never goes through the server).
-console.log('flaglens: not implemented yet');
+// Commands are registered in one table; each lives in its own file under commands/.
+import { createInterface } from 'node:readline/promises';
+import type { CliIo, Command } from './command.js';
+import { UsageError } from './command.js';
+
+/** The command table. Adding a command: one file in commands/ and one line here. */
+const commands: Command[] = [];
+
+const version = '0.1.0';
+
+function mainHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 4);
+  return [
+    'flaglens — feature-flag hygiene for TypeScript codebases',
+    '',
+    'Usage: flaglens <command> [options]   (flaglens <command> --help for details)',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 success, 1 findings at or above --fail-on (or a refused write), 2 usage or config error.',
+    '',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(mainHelp());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${version}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`flaglens: unknown command '${name}'\n\n${mainHelp()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`flaglens ${command.name}: ${error.message}\n\n${command.help}\n`);
+      return 2;
+    }
+    io.stderr(`flaglens ${command.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+function processIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isInteractive: Boolean(process.stdout.isTTY && process.stdin.isTTY),
+    async prompt(question) {
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`flaglens: ${error}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

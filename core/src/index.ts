@@ -3,3 +3,4 @@ export * from './model.js';
 export * from './io.js';
 export * from './config.js';
 export * from './scanner/index.js';
+export * from './state/registry.js';

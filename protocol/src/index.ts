@@ -1,0 +1,103 @@
+// The contract between the Flaglens VS Code client and the language server: the settings type and
+// every custom request/notification, each declared once here (as in vscode-eslint's shared module).
+// Plain types and method names only, so both sides (and other clients such as Neovim) can use it.
+
+/** `flaglens.*` settings, pulled by the server per scope with `workspace/configuration` (section `flaglens`). */
+export interface FlaglensSettings {
+  /** Show rollout state when hovering a flag check. */
+  hover: { enabled: boolean };
+  /** Inlay hint after each flag check, e.g. `canary 10% · healthy`. */
+  inlayHints: { enabled: boolean };
+  /** Code lens per flag in state files ("3 references · canary 10%"). */
+  codeLens: { enabled: boolean };
+  /** Overrides `stale.releasedDays` from flaglens.yaml when set. */
+  staleDays: number | null;
+  /** Protocol tracing in the output channel. */
+  trace: { server: 'off' | 'messages' | 'verbose' };
+}
+
+export const defaultSettings: FlaglensSettings = {
+  hover: { enabled: true },
+  inlayHints: { enabled: true },
+  codeLens: { enabled: true },
+  staleDays: null,
+  trace: { server: 'off' },
+};
+
+/** One flag as the client shows it (quick picks, tree view, status bar). */
+export interface FlagSummary {
+  key: string;
+  stage: string;
+  percentage: number | null;
+  enabled: boolean;
+  owner?: string;
+  type?: string;
+  /** Health status: healthy | failing | inconclusive | unknown | unavailable. */
+  health: string;
+  healthSummary?: string;
+  references: Array<{ uri: string; line: number; character: number }>;
+  /** Finding codes on this flag (FL001 …). */
+  findings: string[];
+  stale: boolean;
+  /** Definition in the state file, when it has one. */
+  definition?: { uri: string; line: number; character: number };
+  /** Human age of the state, e.g. "state from 4 min ago, Unleash unreachable"; absent when fresh. */
+  stateAge?: string;
+}
+
+/** Client → server: every known flag. Sent for the tree view, the status bar and quick picks. */
+export namespace ListFlagsRequest {
+  export const method = 'flaglens/listFlags';
+  export type Params = Record<string, never>;
+  export type Result = { flags: FlagSummary[]; attention: { stale: number; unhealthy: number } };
+}
+
+/** Client → server: the flag checked at a position (for commands run with the cursor on a flag). */
+export namespace FlagAtPositionRequest {
+  export const method = 'flaglens/flagAtPosition';
+  export type Params = { textDocument: { uri: string }; position: { line: number; character: number } };
+  export type Result = { key: string } | null;
+}
+
+/** Client → server: what a bump would do (from → to, health), without writing. Used for the confirmation. */
+export namespace PreviewRolloutRequest {
+  export const method = 'flaglens/previewRollout';
+  export type Params = { key: string; action: 'bump' | 'abort'; to?: number };
+  export type Result = { key: string; from: string; to: string; health: string; healthSummary?: string; refused?: string; warning?: string };
+}
+
+/** Client → server: move a rollout one step forward (or to `to`). Refused when unhealthy unless `force`. */
+export namespace BumpRolloutRequest {
+  export const method = 'flaglens/bump';
+  export type Params = { key: string; to?: number; force?: boolean };
+  export type Result = { ok: true; summary: string } | { ok: false; reason: string; message: string };
+}
+
+/** Client → server: send every user the off variant, recording the reason. */
+export namespace AbortRolloutRequest {
+  export const method = 'flaglens/abort';
+  export type Params = { key: string; reason: string };
+  export type Result = { ok: true; summary: string } | { ok: false; reason: string; message: string };
+}
+
+/** Client → server: re-read config, state and metrics now (the Refresh command). */
+export namespace RefreshRequest {
+  export const method = 'flaglens/refresh';
+  export type Params = Record<string, never>;
+  export type Result = { flags: number };
+}
+
+/** Server → client: flags or their state changed; the client refreshes the tree view and status bar. */
+export namespace FlagsChangedNotification {
+  export const method = 'flaglens/flagsChanged';
+  export type Params = { attention: { stale: number; unhealthy: number } };
+}
+
+/**
+ * Client → server: secrets (provider tokens) read from SecretStorage, and whether the workspace is trusted.
+ * Sent after start and whenever a token is set or trust is granted. Tokens never appear in settings or logs.
+ */
+export namespace SetSecretsNotification {
+  export const method = 'flaglens/setSecrets';
+  export type Params = { env: Record<string, string>; trusted: boolean };
+}
