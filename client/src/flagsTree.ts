@@ -1,0 +1,118 @@
+// The "Flags" tree view: flags grouped by rollout stage, each with its percentage, a health icon and a stale
+// marker; expanding a flag lists its references, and clicking one opens the file at that check.
+import * as vscode from 'vscode';
+import type { FlagSummary } from '../../protocol/src/index.js';
+import type { FlagsModel } from './flagsModel.js';
+
+export const FLAGS_VIEW_ID = 'flaglens.flags';
+
+type Node =
+  | { kind: 'stage'; stage: string; flags: FlagSummary[] }
+  | { kind: 'flag'; flag: FlagSummary }
+  | { kind: 'reference'; flag: FlagSummary; reference: FlagSummary['references'][number] };
+
+/** Stages in rollout order; others (from other providers) follow alphabetically. */
+const STAGE_ORDER = ['canary', 'rolling', 'targeted', 'released', 'off', 'archived', 'removed'];
+
+export class FlagsTreeProvider implements vscode.TreeDataProvider<Node> {
+  private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+
+  constructor(private readonly model: FlagsModel) {
+    model.onDidChange(() => this.changeEmitter.fire(undefined));
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) return groupByStage(this.model.current.flags);
+    if (node.kind === 'stage') return node.flags.map((flag) => ({ kind: 'flag', flag }));
+    if (node.kind === 'flag') return node.flag.references.map((reference) => ({ kind: 'reference', flag: node.flag, reference }));
+    return [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'stage') {
+      const item = new vscode.TreeItem(node.stage, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = `${node.flags.length} flag${node.flags.length === 1 ? '' : 's'}`;
+      item.contextValue = 'flaglens.stage';
+      item.id = `stage:${node.stage}`;
+      return item;
+    }
+    if (node.kind === 'flag') return flagItem(node.flag);
+    const { reference } = node;
+    const uri = vscode.Uri.parse(reference.uri);
+    const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(uri, false)}:${reference.line + 1}`, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = vscode.ThemeIcon.File;
+    item.resourceUri = uri;
+    item.contextValue = 'flaglens.reference';
+    const position = new vscode.Position(reference.line, reference.character);
+    item.command = {
+      command: 'vscode.open',
+      title: 'Open Reference',
+      arguments: [uri, { selection: new vscode.Range(position, position) } satisfies vscode.TextDocumentShowOptions],
+    };
+    return item;
+  }
+}
+
+/** One line per flag: `key  canary 10% · healthy · stale`, with the health as the icon. */
+export function flagItem(flag: FlagSummary): vscode.TreeItem {
+  const collapsible = flag.references.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const item = new vscode.TreeItem(flag.key, collapsible);
+  item.id = `flag:${flag.key}`;
+  item.description = describeFlag(flag);
+  item.iconPath = healthIcon(flag.health);
+  item.contextValue = 'flaglens.flag';
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${flag.key}** — ${flag.stage}${flag.percentage === null ? '' : ` ${flag.percentage}%`}${flag.enabled ? '' : ' (disabled)'}\n\n`);
+  tooltip.appendMarkdown(`$(${healthIconId(flag.health)}) health: ${flag.health}${flag.healthSummary ? ` — ${flag.healthSummary}` : ''}\n\n`);
+  if (flag.owner) tooltip.appendMarkdown(`owner: ${flag.owner}\n\n`);
+  tooltip.appendMarkdown(`${flag.references.length} reference${flag.references.length === 1 ? '' : 's'}`);
+  if (flag.findings.length) tooltip.appendMarkdown(` · findings: ${flag.findings.join(', ')}`);
+  if (flag.stateAge) tooltip.appendMarkdown(`\n\n_${flag.stateAge}_`);
+  item.tooltip = tooltip;
+  return item;
+}
+
+export function describeFlag(flag: FlagSummary): string {
+  const parts = [flag.percentage === null ? flag.stage : `${flag.percentage}%`, flag.health];
+  if (flag.stale) parts.push('stale');
+  if (flag.findings.length) parts.push(flag.findings.join(' '));
+  return parts.join(' · ');
+}
+
+export function healthIconId(health: string): string {
+  switch (health) {
+    case 'healthy':
+      return 'pass';
+    case 'failing':
+      return 'error';
+    case 'inconclusive':
+      return 'question';
+    case 'unavailable':
+      return 'debug-disconnect';
+    default:
+      return 'circle-large-outline';
+  }
+}
+
+function healthIcon(health: string): vscode.ThemeIcon {
+  const colors: Record<string, string> = { healthy: 'testing.iconPassed', failing: 'testing.iconFailed', inconclusive: 'list.warningForeground' };
+  const color = colors[health];
+  return new vscode.ThemeIcon(healthIconId(health), color ? new vscode.ThemeColor(color) : undefined);
+}
+
+function groupByStage(flags: FlagSummary[]): Node[] {
+  const byStage = new Map<string, FlagSummary[]>();
+  for (const flag of flags) {
+    const list = byStage.get(flag.stage) ?? [];
+    list.push(flag);
+    byStage.set(flag.stage, list);
+  }
+  const rank = (stage: string) => {
+    const index = STAGE_ORDER.indexOf(stage);
+    return index === -1 ? STAGE_ORDER.length : index;
+  };
+  return [...byStage.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([stage, list]) => ({ kind: 'stage', stage, flags: list.sort((x, y) => x.key.localeCompare(y.key)) }));
+}
