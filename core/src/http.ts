@@ -1,0 +1,271 @@
+// The one HTTP client of Flaglens (Unleash, Prometheus): undici with short timeouts, bounded retries
+// with backoff and jitter, a response-size cap, origin-bound credentials and redacted errors, so a slow,
+// broken or hostile server yields a clear error naming the URL and never a hang, a crash or a leaked token.
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+
+/** A secret header sent only to one origin (scheme://host:port), never anywhere else and never logged. */
+export interface OriginCredential {
+  origin: string;
+  header: string;
+  value: string;
+}
+
+export interface HttpClientOptions {
+  /** Defaults are all ≤ 5 s: a hanging server must never block an editor for long. */
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  /** Retries after the first attempt, for idempotent requests only (GET/HEAD/PUT). Default 2. */
+  maxRetries?: number;
+  /** First backoff delay; doubles each retry, with full jitter. Default 250 ms. */
+  retryBaseDelayMs?: number;
+  /** Upper bound for any single wait, including a server's Retry-After. Default 5000 ms. */
+  maxRetryDelayMs?: number;
+  /** Responses larger than this are refused. Default 8 MiB. */
+  maxResponseBytes?: number;
+  credentials?: OriginCredential[];
+  /** Origins for which TLS certificate verification is off (explicit opt-in per origin). */
+  insecureSkipTlsVerifyOrigins?: string[];
+  /** Injected for tests: waits between retries and the random source of the jitter. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface HttpRequest {
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Overrides the method-based default (GET/HEAD/PUT are retried; others are not). */
+  idempotent?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** The request URL without credentials (safe to show). */
+  url: string;
+}
+
+export type HttpErrorKind = 'network' | 'timeout' | 'status' | 'auth' | 'too-large' | 'parse' | 'shape';
+
+/** Every failure of the client; the message names the (credential-free) URL and never contains a secret. */
+export class HttpError extends Error {
+  constructor(
+    message: string,
+    readonly kind: HttpErrorKind,
+    readonly url: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 5000;
+
+/** The narrow interface the providers use, so tests can stand in a local server rather than a mock. */
+export interface HttpTransport {
+  request(request: HttpRequest): Promise<HttpResponse>;
+  /** GET (or the given request) and parse JSON; non-2xx statuses are HttpErrors. */
+  json(request: HttpRequest | string): Promise<{ value: unknown; response: HttpResponse }>;
+  /** Throws the HttpError for a non-2xx response (401/403: "token rejected by <origin>"). */
+  throwForStatus(response: HttpResponse): void;
+  /** Masks every configured secret in a message. */
+  redact(text: string): string;
+  close(): Promise<void>;
+}
+
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  return new HttpClient(options);
+}
+
+export class HttpClient implements HttpTransport {
+  private readonly secureAgent: Agent;
+  private readonly insecureAgent: Agent | undefined;
+  private readonly settings: Required<Omit<HttpClientOptions, 'credentials' | 'insecureSkipTlsVerifyOrigins'>>;
+  private readonly credentials: OriginCredential[];
+  private readonly insecureOrigins: Set<string>;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.settings = {
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
+      headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
+      bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
+      maxRetries: options.maxRetries ?? 2,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 250,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 5000,
+      maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      random: options.random ?? Math.random,
+    };
+    this.credentials = (options.credentials ?? []).map((c) => ({ ...c, origin: normalizeOrigin(c.origin) }));
+    this.insecureOrigins = new Set((options.insecureSkipTlsVerifyOrigins ?? []).map(normalizeOrigin));
+    const agentOptions = (rejectUnauthorized: boolean): Agent.Options => ({
+      connect: { timeout: this.settings.connectTimeoutMs, rejectUnauthorized },
+      headersTimeout: this.settings.headersTimeoutMs,
+      bodyTimeout: this.settings.bodyTimeoutMs,
+    });
+    this.secureAgent = new Agent(agentOptions(true));
+    this.insecureAgent = this.insecureOrigins.size ? new Agent(agentOptions(false)) : undefined;
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const method = req.method ?? 'GET';
+    const idempotent = req.idempotent ?? (method === 'GET' || method === 'HEAD' || method === 'PUT');
+    const safeUrl = this.safeUrl(req.url);
+    let attempt = 0;
+    for (;;) {
+      try {
+        const response = await this.once(req, method, safeUrl);
+        if ((response.status === 429 || response.status >= 500) && idempotent && attempt < this.settings.maxRetries) {
+          await this.settings.sleep(this.retryDelay(attempt, response.headers['retry-after']));
+          attempt++;
+          continue;
+        }
+        return response;
+      } catch (error) {
+        const httpError = error instanceof HttpError ? error : this.wrap(error, safeUrl);
+        const retryable = httpError.kind === 'network' || httpError.kind === 'timeout';
+        if (!retryable || !idempotent || attempt >= this.settings.maxRetries) throw httpError;
+        await this.settings.sleep(this.retryDelay(attempt, undefined));
+        attempt++;
+      }
+    }
+  }
+
+  async json(input: HttpRequest | string): Promise<{ value: unknown; response: HttpResponse }> {
+    const req = typeof input === 'string' ? { url: input } : input;
+    const response = await this.request(req);
+    if (response.status === 304) return { value: undefined, response };
+    this.throwForStatus(response);
+    try {
+      return { value: JSON.parse(response.text), response };
+    } catch (error) {
+      throw new HttpError(`malformed JSON from ${response.url}: ${this.redact((error as Error).message)}`, 'parse', response.url, response.status);
+    }
+  }
+
+  /** Turns a non-2xx response into an HttpError (401/403 say the token was rejected, by whom). */
+  throwForStatus(response: HttpResponse): void {
+    if (response.status >= 200 && response.status < 300) return;
+    const origin = originOf(response.url);
+    if (response.status === 401 || response.status === 403) {
+      throw new HttpError(`token rejected by ${origin} (HTTP ${response.status} for ${response.url})`, 'auth', response.url, response.status);
+    }
+    const detail = this.redact(response.text.slice(0, 200).replace(/\s+/g, ' ').trim());
+    throw new HttpError(`HTTP ${response.status} from ${response.url}${detail ? `: ${detail}` : ''}`, 'status', response.url, response.status);
+  }
+
+  /** Replaces every configured secret in `text` (error messages, traces) with `***`. */
+  redact(text: string): string {
+    let out = text;
+    for (const credential of this.credentials) if (credential.value) out = out.split(credential.value).join('***');
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.secureAgent.close(), this.insecureAgent?.close()]);
+  }
+
+  private async once(req: HttpRequest, method: string, safeUrl: string): Promise<HttpResponse> {
+    const url = new URL(req.url);
+    const origin = url.origin;
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    // Credentials go only to their own origin: a redirect target or a mistyped URL never sees them.
+    for (const credential of this.credentials) if (credential.origin === origin) headers[credential.header.toLowerCase()] = credential.value;
+    let body: string | undefined;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] = 'application/json';
+    }
+    const dispatcher: Dispatcher = this.insecureOrigins.has(origin) && this.insecureAgent ? this.insecureAgent : this.secureAgent;
+    const result = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher });
+    const responseHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(result.headers)) {
+      if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    const declared = Number(responseHeaders['content-length']);
+    if (Number.isFinite(declared) && declared > this.settings.maxResponseBytes) {
+      result.body.destroy();
+      throw new HttpError(`response from ${safeUrl} is too large (${declared} bytes > ${this.settings.maxResponseBytes})`, 'too-large', safeUrl, result.statusCode);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of result.body) {
+      size += (chunk as Buffer).length;
+      if (size > this.settings.maxResponseBytes) {
+        result.body.destroy();
+        throw new HttpError(`response from ${safeUrl} is too large (more than ${this.settings.maxResponseBytes} bytes)`, 'too-large', safeUrl, result.statusCode);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return { status: result.statusCode, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8'), url: safeUrl };
+  }
+
+  private wrap(error: unknown, safeUrl: string): HttpError {
+    const code = (error as { code?: string }).code ?? '';
+    const message = this.redact(error instanceof Error ? error.message : String(error));
+    if (/TIMEOUT/.test(code)) {
+      const phase = code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connecting' : code === 'UND_ERR_HEADERS_TIMEOUT' ? 'waiting for the response' : 'reading the response';
+      return new HttpError(`timed out ${phase} from ${safeUrl}`, 'timeout', safeUrl);
+    }
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? (code || message);
+    return new HttpError(`cannot reach ${safeUrl}: ${this.redact(String(reason))}`, 'network', safeUrl);
+  }
+
+  private retryDelay(attempt: number, retryAfter: string | undefined): number {
+    const cap = this.settings.maxRetryDelayMs;
+    if (retryAfter !== undefined) {
+      const seconds = Number(retryAfter);
+      if (Number.isFinite(seconds)) return Math.min(cap, Math.max(0, seconds * 1000));
+      const date = Date.parse(retryAfter);
+      if (Number.isFinite(date)) return Math.min(cap, Math.max(0, date - Date.now()));
+    }
+    // Full jitter: a random wait up to the exponential bound, so many clients do not retry in lockstep.
+    const bound = Math.min(cap, this.settings.retryBaseDelayMs * 2 ** attempt);
+    return Math.round(bound * (0.5 + this.settings.random() / 2));
+  }
+
+  /** The URL as it may be shown: no user-info, and any secret value (e.g. in a query) masked. */
+  private safeUrl(raw: string): string {
+    try {
+      const url = new URL(raw);
+      url.username = '';
+      url.password = '';
+      return this.redact(url.toString());
+    } catch {
+      return this.redact(raw);
+    }
+  }
+}
+
+/** Reads `path` (`a.b[0].c`) from a parsed JSON value or throws a shape error naming the URL and the field. */
+export function expectShape<T>(value: unknown, path: string, check: 'object' | 'array' | 'string' | 'number' | 'boolean', url: string): T {
+  let current: unknown = value;
+  if (path) {
+    for (const part of path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '')) {
+      current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[part] : undefined;
+    }
+  }
+  const actual = current === null ? 'null' : Array.isArray(current) ? 'array' : typeof current;
+  if (actual !== check) {
+    throw new HttpError(`unexpected response from ${url}: field '${path || '(root)'}' should be ${check === 'array' || check === 'object' ? 'an' : 'a'} ${check}, got ${actual}`, 'shape', url);
+  }
+  return current as T;
+}
+
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function normalizeOrigin(originOrUrl: string): string {
+  return originOf(originOrUrl);
+}

@@ -1,0 +1,338 @@
+// The Unleash state provider: reads every flag of one project/environment through the Admin API, keeps
+// the last known state (in memory and as a snapshot file) for when Unleash is down, polls with backoff,
+// and bumps/aborts a flexibleRollout strategy only if it still is what the user was shown.
+import type { UnleashConfig } from '../../config.js';
+import { createHttpClient, HttpError, originOf, type HttpTransport } from '../../http.js';
+import type { Clock, FileSystem } from '../../io.js';
+import {
+  RolloutRefusedError,
+  type AbortRequest,
+  type BumpRequest,
+  type FlagState,
+  type InputError,
+  type RolloutChange,
+  type Stage,
+  type StateProvider,
+  type StateSnapshot,
+} from '../../model.js';
+import type { ProviderContext } from '../../state/registry.js';
+import { UnleashApi, type UnleashEvent, type UnleashFeature } from './api.js';
+import { formatAbortNote, parseRollout, rolloutStrategy, unleashFeatureToFlagState } from './mapping.js';
+import { createFileSnapshotStore, type SnapshotStore } from './snapshotStore.js';
+
+export interface UnleashProviderOptions {
+  config: UnleashConfig;
+  /** The rollout ladder (config.rollout.steps), for "bump to the next step". */
+  steps: number[];
+  clock: Clock;
+  fs: FileSystem;
+  env: Record<string, string | undefined>;
+  allowNetwork: boolean;
+  snapshotDir?: string;
+  /** Shared stage rule; defaults to `defaultStageOf`. */
+  stageOf?: (facts: { enabled: boolean; percentage: number | null; targeted: boolean; archived: boolean }) => Stage;
+  /** Injected in tests (e.g. short timeouts); by default an undici client bound to the configured origin. */
+  http?: HttpTransport;
+  snapshotStore?: SnapshotStore;
+  /** A load within this many ms of the last successful one reuses it (several callers in one command). */
+  reuseWithinMs?: number;
+}
+
+export const UNLEASH_UNREACHABLE = 'Unleash unreachable';
+
+/** Registry entry: one provider when `state.unleash` is configured. */
+export function unleashProviderFactory(context: ProviderContext): StateProvider[] {
+  const config = context.config.state.unleash;
+  if (!config) return [];
+  return [
+    new UnleashStateProvider({
+      config,
+      steps: context.config.rollout.steps,
+      clock: context.clock,
+      fs: context.fs,
+      env: context.env,
+      allowNetwork: context.allowNetwork,
+      snapshotDir: context.snapshotDir,
+    }),
+  ];
+}
+
+export class UnleashStateProvider implements StateProvider {
+  readonly id = 'unleash';
+  private readonly api: UnleashApi | undefined;
+  private readonly http: HttpTransport | undefined;
+  private readonly store: SnapshotStore | undefined;
+  private readonly stageOf: NonNullable<UnleashProviderOptions['stageOf']>;
+  private last: StateSnapshot | undefined;
+  private lastLoadedAt = 0;
+  private readonly features = new Map<string, { etag?: string; feature: UnleashFeature; events?: UnleashEvent[] }>();
+  private consecutiveFailures = 0;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly tokenProblem: string | undefined;
+
+  constructor(private readonly options: UnleashProviderOptions) {
+    this.stageOf = options.stageOf ?? defaultStageOf(options.steps);
+    this.store = options.snapshotStore ?? (options.snapshotDir ? createFileSnapshotStore(options.fs, options.snapshotDir, identityOf(options.config)) : undefined);
+    const tokenVariable = options.config.token.env;
+    const token = tokenVariable ? options.env[tokenVariable] : undefined;
+    if (!options.allowNetwork) this.tokenProblem = 'workspace not trusted: Unleash is not queried';
+    else if (!token) this.tokenProblem = `no Unleash token: set the environment variable ${tokenVariable ?? 'UNLEASH_TOKEN'}`;
+    if (!this.tokenProblem) {
+      // The token is bound to the configured origin and header: the client never sends it elsewhere.
+      this.http =
+        options.http ??
+        createHttpClient({
+          credentials: [{ origin: originOf(options.config.url), header: 'authorization', value: token! }],
+          insecureSkipTlsVerifyOrigins: options.config.insecureSkipTlsVerify ? [originOf(options.config.url)] : [],
+        });
+      this.api = new UnleashApi(this.http, options.config.url, options.config.project);
+    }
+  }
+
+  async load(): Promise<StateSnapshot> {
+    const now = this.options.clock.now();
+    if (this.last && !this.last.staleness && now.getTime() - this.lastLoadedAt < (this.options.reuseWithinMs ?? 1000)) return this.last;
+    if (!this.api) return this.offline(this.tokenProblem!);
+    try {
+      const snapshot = await this.fetchSnapshot();
+      this.last = snapshot;
+      this.lastLoadedAt = this.options.clock.now().getTime();
+      this.consecutiveFailures = 0;
+      this.store?.write(snapshot);
+      return snapshot;
+    } catch (error) {
+      this.consecutiveFailures++;
+      const message = this.redact(error instanceof Error ? error.message : String(error));
+      const reason = error instanceof HttpError && error.kind === 'auth' ? message : UNLEASH_UNREACHABLE;
+      const known = this.last ? { ...this.last, staleness: undefined } : this.store?.read();
+      if (!known) throw new Error(`${UNLEASH_UNREACHABLE}: ${message}`);
+      return this.withStaleness(known, reason, message);
+    }
+  }
+
+  async bump(request: BumpRequest): Promise<RolloutChange> {
+    const { feature, strategy, current, stage } = await this.readForWrite(request.key, request.expected);
+    const target = request.to ?? nextRolloutStep(current, this.options.steps);
+    if (target === undefined) throw new RolloutRefusedError(`${request.key} is already at 100%`, 'invalid');
+    if (!Number.isFinite(target) || target < 0 || target > 100) throw new RolloutRefusedError(`bump target ${target}% is not a percentage 0–100`, 'invalid');
+    if (target <= current) throw new RolloutRefusedError(`bump target ${target}% is not above the current ${current}% (use abort to roll back)`, 'invalid');
+    const env = feature.environments.find((e) => e.name === this.options.config.environment)!;
+    await this.api!.setRollout(request.key, env.name, strategy.id, target);
+    if (!env.enabled) await this.api!.enableEnvironment(request.key, env.name);
+    const after = await this.refreshFlag(request.key);
+    return change(request.key, current, stage, target, after?.stage ?? stage);
+  }
+
+  async abort(request: AbortRequest): Promise<RolloutChange> {
+    if (!request.reason.trim()) throw new RolloutRefusedError('abort needs a reason (it is recorded in the flag description in Unleash)', 'invalid');
+    const { feature, strategy, current, stage } = await this.readForWrite(request.key, request.expected);
+    const env = this.options.config.environment;
+    await this.api!.setRollout(request.key, env, strategy.id, 0);
+    // The reason goes into the flag's description: visible in the Unleash UI and in its audit log, and read back as abortReason.
+    const note = formatAbortNote(this.options.clock.now().toISOString(), request.reason);
+    const description = (feature.description ?? '').replace(/\n?\[flaglens\] rollout aborted at .*$/m, '').trimEnd();
+    await this.api!.setDescription(request.key, description ? `${description}\n${note}` : note);
+    const after = await this.refreshFlag(request.key);
+    return change(request.key, current, stage, 0, after?.stage ?? 'off');
+  }
+
+  /**
+   * Polls in the background: every `pollIntervalSeconds` after success, with exponential backoff and
+   * jitter after failures (capped at 5 minutes). `onUpdate` receives every snapshot (fresh or stale).
+   */
+  startPolling(onUpdate: (snapshot: StateSnapshot) => void): void {
+    this.stopPolling();
+    const tick = async () => {
+      let snapshot: StateSnapshot | undefined;
+      try {
+        this.lastLoadedAt = 0;
+        snapshot = await this.load();
+      } catch {
+        snapshot = undefined;
+      }
+      if (snapshot) onUpdate(snapshot);
+      this.pollTimer = setTimeout(tick, this.nextPollDelayMs());
+      this.pollTimer.unref?.();
+    };
+    this.pollTimer = setTimeout(tick, 0);
+    this.pollTimer.unref?.();
+  }
+
+  stopPolling(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  /** The delay before the next poll: the interval, or a jittered exponential backoff after failures. */
+  nextPollDelayMs(random: () => number = Math.random): number {
+    const base = this.options.config.pollIntervalSeconds * 1000;
+    if (this.consecutiveFailures === 0) return base;
+    const backoff = Math.min(300_000, 2000 * 2 ** (this.consecutiveFailures - 1));
+    return Math.round(backoff * (0.5 + random() / 2));
+  }
+
+  dispose(): void {
+    this.stopPolling();
+    void this.http?.close();
+  }
+
+  private async fetchSnapshot(): Promise<StateSnapshot> {
+    const api = this.api!;
+    const names = await api.listFeatureNames();
+    const errors: InputError[] = [];
+    const flags: FlagState[] = [];
+    await forEachLimited(names, 4, async (name) => {
+      const cached = this.features.get(name);
+      const { value, etag } = await api.getFeature(name, cached?.etag);
+      const feature = value ?? cached!.feature;
+      const fresh = value !== undefined;
+      let events = fresh ? undefined : cached?.events;
+      const mapped = this.map(feature, events);
+      // The audit log is read only where it adds something: when a flag is released (when did it reach 100%?).
+      if (mapped.flag.stage === 'released' && !events) {
+        events = await api.events(name);
+        Object.assign(mapped, this.map(feature, events));
+      }
+      this.features.set(name, { etag, feature, events });
+      flags.push(mapped.flag);
+      errors.push(...mapped.errors);
+    });
+    for (const name of this.features.keys()) if (!names.includes(name)) this.features.delete(name);
+    const archived = await api.listArchived();
+    flags.sort((a, b) => a.key.localeCompare(b.key));
+    const live = new Set(names);
+    return {
+      provider: this.id,
+      flags,
+      removedKeys: archived.map((a) => a.name).filter((name) => !live.has(name)).sort(),
+      errors,
+      fetchedAt: this.options.clock.now().toISOString(),
+    };
+  }
+
+  private map(feature: UnleashFeature, events: UnleashEvent[] | undefined) {
+    return unleashFeatureToFlagState(feature, { environment: this.options.config.environment, project: this.options.config.project, stageOf: this.stageOf, events });
+  }
+
+  /** Re-reads the flag just before a write and refuses when it is not what the user saw. */
+  private async readForWrite(key: string, expected: FlagState | undefined) {
+    if (!this.api) throw new RolloutRefusedError(`cannot write to Unleash: ${this.tokenProblem}`, 'unavailable');
+    let feature: UnleashFeature | undefined;
+    try {
+      feature = (await this.api.getFeature(key)).value;
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) throw new RolloutRefusedError(`flag ${key} does not exist in Unleash project ${this.options.config.project}`, 'not-found');
+      if (error instanceof HttpError) throw new RolloutRefusedError(`cannot write to Unleash: ${this.redact(error.message)}`, 'unavailable');
+      throw error;
+    }
+    if (!feature) throw new RolloutRefusedError(`flag ${key} could not be read from Unleash`, 'unavailable');
+    const env = feature.environments.find((e) => e.name === this.options.config.environment);
+    if (!env) throw new RolloutRefusedError(`flag ${key} has no environment ${this.options.config.environment}`, 'not-found');
+    const strategy = rolloutStrategy(feature, env.name);
+    if (!strategy) {
+      throw new RolloutRefusedError(
+        `${key} in ${env.name} is not a single gradual rollout (flexibleRollout) strategy: change targeted rollouts in Unleash itself`,
+        'unsupported',
+      );
+    }
+    if (strategy.constraints.length || strategy.segments.length) {
+      throw new RolloutRefusedError(`${key} has constraints or segments (a targeted rollout): change it in Unleash itself`, 'unsupported');
+    }
+    const current = parseRollout(strategy.parameters.rollout);
+    if (current === null) {
+      throw new RolloutRefusedError(`flag '${key}': field parameters.rollout is ${JSON.stringify(strategy.parameters.rollout)}, not a percentage 0–100`, 'invalid');
+    }
+    const { flag } = this.map(feature, undefined);
+    if (expected) {
+      const changed: string[] = [];
+      if (expected.percentage !== current) changed.push(`rollout ${expected.percentage ?? '?'}% → ${current}%`);
+      if (expected.enabled !== env.enabled) changed.push(`enabled ${expected.enabled} → ${env.enabled}`);
+      const expectedStrategy = expected.fields?.strategyId;
+      if (expectedStrategy !== undefined && expectedStrategy !== strategy.id) changed.push('strategy replaced');
+      if (changed.length) {
+        throw new RolloutRefusedError(`${key} changed in Unleash since it was shown (${changed.join(', ')}): nothing written; reload and retry`, 'conflict');
+      }
+    }
+    return { feature, strategy, current, stage: flag.stage };
+  }
+
+  /** Immediate refresh after our own write, so every reader sees the new state without waiting a poll. */
+  private async refreshFlag(key: string): Promise<FlagState | undefined> {
+    this.lastLoadedAt = 0;
+    this.features.delete(key);
+    try {
+      const snapshot = await this.load();
+      return snapshot.flags.find((f) => f.key === key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private offline(reason: string): StateSnapshot {
+    const known = this.store?.read();
+    const error: InputError = { file: `unleash:${this.options.config.project}`, line: 1, column: 1, message: reason, code: 'unleash-offline' };
+    if (known) return this.withStaleness(known, reason, undefined);
+    return { provider: this.id, flags: [], removedKeys: [], errors: [error], fetchedAt: this.options.clock.now().toISOString(), staleness: { since: this.options.clock.now().toISOString(), reason } };
+  }
+
+  private withStaleness(known: StateSnapshot, reason: string, detail: string | undefined): StateSnapshot {
+    const errors = detail
+      ? [...known.errors, { file: `unleash:${this.options.config.project}`, line: 1, column: 1, message: detail, code: 'unleash-unreachable' }]
+      : known.errors;
+    return { ...known, errors, staleness: { since: known.fetchedAt, reason } };
+  }
+
+  private redact(text: string): string {
+    return this.http ? this.http.redact(text) : text;
+  }
+}
+
+/** "state from 4 min ago, Unleash unreachable" — for the CLI, hovers and the status bar. */
+export function describeStaleness(snapshot: Pick<StateSnapshot, 'fetchedAt' | 'staleness'>, now: Date): string | undefined {
+  if (!snapshot.staleness) return undefined;
+  return `state from ${humanAge(now.getTime() - Date.parse(snapshot.fetchedAt))} ago, ${snapshot.staleness.reason}`;
+}
+
+export function humanAge(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+/** The first rollout step above `current`; undefined at 100%. */
+export function nextRolloutStep(current: number, steps: number[]): number | undefined {
+  return steps.find((step) => step > current);
+}
+
+/** Stage from the facts, until/unless a shared rule is passed in: the first steps are "canary". */
+export function defaultStageOf(steps: number[]) {
+  const canaryMax = steps.length > 2 ? steps[steps.length - 3] : steps[0];
+  return (facts: { enabled: boolean; percentage: number | null; targeted: boolean; archived: boolean }): Stage => {
+    if (facts.archived) return 'archived';
+    if (!facts.enabled) return 'off';
+    if (facts.targeted || facts.percentage === null) return 'targeted';
+    if (facts.percentage <= 0) return 'off';
+    if (facts.percentage >= 100) return 'released';
+    return facts.percentage <= canaryMax ? 'canary' : 'rolling';
+  };
+}
+
+function change(key: string, from: number, fromStage: Stage, to: number, toStage: Stage): RolloutChange {
+  return { key, fromPercentage: from, toPercentage: to, fromStage, toStage, summary: `${fromStage} ${from}% → ${toStage} ${to}%` };
+}
+
+function identityOf(config: UnleashConfig): string {
+  return `${config.url}|${config.project}|${config.environment}`;
+}
+
+async function forEachLimited<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await run(items[next++]);
+  });
+  await Promise.all(workers);
+}
