@@ -1,6 +1,7 @@
-// The Flaglens language server entry point (`node dist/server.js --stdio` or node IPC).
+// The Flaglens language server entry point (`node dist/server.js --stdio`, `--node-ipc` or `--socket=N`):
+// `createConnection(ProposedFeatures.all)` picks the transport from argv.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from './server.js';
 
 const connection = createConnection(ProposedFeatures.all);
-connection.onInitialize(() => ({ capabilities: {} }));
-connection.listen();
+startServer(connection);

@@ -1,0 +1,62 @@
+// Code actions on a range: "suppress with reason" for each finding there (inserts
+// `// flaglens-ignore CODE reason` above the line, with a snippet placeholder for the reason), "Bump
+// rollout…" / "Abort rollout…" commands for the flag under the cursor, and the cleanup quick fixes.
+import type { Finding } from '../model.js';
+import { removeFlagQuickFixes, type QuickFixData } from './removeFlag.js';
+import { lineColumnAt, referenceAt, type FeatureWorkspace } from './workspaceView.js';
+
+/** Command ids the client registers. Arguments: `[key]`. */
+export const BUMP_COMMAND = 'flaglens.bump';
+export const ABORT_COMMAND = 'flaglens.abort';
+
+export type FlagCodeAction =
+  | { kind: 'quickfix'; title: string; fix: QuickFixData; findings: Finding[] }
+  | {
+      kind: 'suppress';
+      title: string;
+      finding: Finding;
+      /** Insert at the start of this 1-based line; `snippet` has a `${1:reason}` placeholder, `text` a plain reason. */
+      insert: { file: string; line: number; snippet: string; text: string };
+    }
+  | { kind: 'command'; title: string; command: string; arguments: unknown[] };
+
+/** Code actions for the 0-based offset range [start, end] of a file with the given text. */
+export function flagCodeActions(workspace: FeatureWorkspace, file: string, text: string, range: { start: number; end: number }): FlagCodeAction[] {
+  const actions: FlagCodeAction[] = [];
+  const firstLine = lineColumnAt(text, range.start).line;
+  const lastLine = lineColumnAt(text, range.end).line;
+  const findings = workspace
+    .findingsInFile(file)
+    .filter((finding) => !finding.suppressed && finding.line <= lastLine && (finding.endLine ?? finding.line) >= firstLine);
+  const reference = referenceAt(workspace, file, range.start);
+
+  for (const fix of removeFlagQuickFixes({ workspace, file, reference, findings })) {
+    actions.push({ kind: 'quickfix', title: fix.title, fix, findings: findings.filter((finding) => fix.fixes?.includes(finding.code)) });
+  }
+  for (const finding of findings) {
+    const indentation = lineIndentation(text, finding.line);
+    const comment = `${indentation}// flaglens-ignore ${finding.code}`;
+    actions.push({
+      kind: 'suppress',
+      title: `Suppress ${finding.code} with a reason`,
+      finding,
+      insert: { file, line: finding.line, snippet: `${comment} \${1:reason}\n`, text: `${comment} reason\n` },
+    });
+  }
+  const key = reference ? (workspace.flagKeyOf(reference) ?? reference.key) : null;
+  if (key && workspace.flag(key)) {
+    actions.push({ kind: 'command', title: `Bump rollout of ${key}…`, command: BUMP_COMMAND, arguments: [key] });
+    actions.push({ kind: 'command', title: `Abort rollout of ${key}…`, command: ABORT_COMMAND, arguments: [key] });
+  }
+  return actions;
+}
+
+function lineIndentation(text: string, line: number): string {
+  let offset = 0;
+  for (let current = 1; current < line; current++) {
+    const next = text.indexOf('\n', offset);
+    if (next === -1) break;
+    offset = next + 1;
+  }
+  return /^[ \t]*/.exec(text.slice(offset, offset + 200))?.[0] ?? '';
+}

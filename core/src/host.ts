@@ -1,0 +1,544 @@
+// The incremental analysis host the language server drives: it holds the scanner, the rollout state
+// (providers from the registry, loaded in the background), health (plugged in by the live-metrics code
+// through `setHealth`), and the findings per file. It applies document and on-disk changes, and answers
+// every IDE feature from memory (it implements `FeatureWorkspace`). It never talks to an editor protocol.
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { CONFIG_FILE_NAME, loadConfig, type FlaglensConfig } from './config.js';
+import type { Clock, FileSystem, GitHost } from './io.js';
+import type {
+  AbortRequest,
+  BumpRequest,
+  Finding,
+  FlagHealth,
+  FlagReference,
+  FlagState,
+  InputError,
+  RolloutChange,
+  StateProvider,
+  StateSnapshot,
+} from './model.js';
+import { RolloutRefusedError } from './model.js';
+import { ScannerHost } from './scanner/index.js';
+import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
+import type { FeatureWorkspace } from './features/workspaceView.js';
+import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
+
+export interface FlaglensHostOptions {
+  /** Absolute workspace root. */
+  root: string;
+  fs: FileSystem;
+  git: GitHost;
+  clock: Clock;
+  /** Diagnostic log (never given secrets). */
+  log?: (message: string) => void;
+}
+
+/** What changed, so the server knows what to republish. */
+export interface HostChange {
+  /** Workspace-relative files whose references changed (code edits); undefined means "possibly all". */
+  files?: string[];
+  state?: boolean;
+  config?: boolean;
+  indexed?: boolean;
+}
+
+export type HostChangeListener = (change: HostChange) => void;
+
+/** Outcome of a bump or abort, ready for the client. */
+export type RolloutWriteResult = { ok: true; change: RolloutChange } | { ok: false; reason: string; message: string };
+
+export class FlaglensHost implements FeatureWorkspace {
+  config: FlaglensConfig;
+  private configErrors: InputError[] = [];
+  private scanner: ScannerHost;
+  private providers: StateProvider[] = [];
+  private currentSnapshot: StateSnapshot;
+  private healthByKey = new Map<string, FlagHealth>();
+  private flagsByKey = new Map<string, FlagState>();
+  /** Editor buffers, keyed by workspace-relative path: they win over the disk. */
+  private openDocuments = new Map<string, string>();
+  /** References of files analysed before the index finished (opened documents). */
+  private earlyReferences = new Map<string, FlagReference[]>();
+  private indexed = false;
+  private indexing: Promise<void> | undefined;
+  private stateLoading: Promise<void> | undefined;
+  private stateReloadRequested = false;
+  private findingsCache: { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> } | undefined;
+  private referencesByKeyCache: Map<string, FlagReference[]> | undefined;
+  private listeners: HostChangeListener[] = [];
+  private trust = { env: {} as Record<string, string | undefined>, trusted: false };
+  private staleDaysOverride: number | null = null;
+
+  constructor(readonly options: FlaglensHostOptions) {
+    this.currentSnapshot = emptySnapshot(options.clock.now());
+    this.config = this.readConfig();
+    this.scanner = this.createScanner();
+    this.providers = this.createProviders();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** Indexes the workspace in the background (progress: done/total files) and loads the state. */
+  start(onProgress?: (done: number, total: number) => void): Promise<void> {
+    void this.reloadState();
+    this.indexing = this.runIndex(onProgress);
+    return this.indexing;
+  }
+
+  /** Resolves when the current index run is done. */
+  whenIndexed(): Promise<void> {
+    return this.indexing ?? Promise.resolve();
+  }
+
+  /** Resolves when the state load in flight (if any) is done. */
+  async whenStateLoaded(): Promise<void> {
+    while (this.stateLoading) await this.stateLoading;
+  }
+
+  get isIndexed(): boolean {
+    return this.indexed;
+  }
+
+  onDidChange(listener: HostChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Tokens (env) and workspace trust from the client; untrusted: no network, no writes. */
+  setTrust(trust: { env: Record<string, string | undefined>; trusted: boolean }): void {
+    const changed = trust.trusted !== this.trust.trusted || JSON.stringify(trust.env) !== JSON.stringify(this.trust.env);
+    this.trust = { env: { ...trust.env }, trusted: trust.trusted };
+    if (!changed) return;
+    this.disposeProviders();
+    this.providers = this.createProviders();
+    void this.reloadState();
+  }
+
+  get writesAllowed(): boolean {
+    return this.trust.trusted;
+  }
+
+  /** Seam for live metrics: the health of each flag (replaces the previous map). */
+  setHealth(health: Map<string, FlagHealth>): void {
+    this.healthByKey = new Map(health);
+    this.invalidateFindings();
+    this.emit({ state: true });
+  }
+
+  /** `flaglens.staleDays` from the editor settings (null: use flaglens.yaml). */
+  setStaleDaysOverride(days: number | null): void {
+    if (days === this.staleDaysOverride) return;
+    this.staleDaysOverride = days;
+    this.invalidateFindings();
+    this.emit({ state: true });
+  }
+
+  dispose(): void {
+    this.disposeProviders();
+    this.listeners = [];
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Changes
+
+  /** An editor opened a document: it is analysed now, even while the index is still running. */
+  openDocument(absPath: string, text: string): void {
+    const file = this.toRelative(absPath);
+    this.openDocuments.set(file, text);
+    if (this.isConfigFile(absPath)) return this.reloadConfig();
+    this.applyText(absPath, file, text);
+  }
+
+  changeDocument(absPath: string, text: string): void {
+    const file = this.toRelative(absPath);
+    this.openDocuments.set(file, text);
+    if (this.isConfigFile(absPath)) return this.reloadConfig();
+    if (this.isStateFile(file)) {
+      // Unsaved state-file edits are not the rollout state; the state reloads when the file is saved.
+      return;
+    }
+    this.applyText(absPath, file, text);
+  }
+
+  /** The editor closed a document: the disk version applies again. */
+  closeDocument(absPath: string): void {
+    const file = this.toRelative(absPath);
+    if (!this.openDocuments.delete(file)) return;
+    this.earlyReferences.delete(file);
+    if (this.isConfigFile(absPath) || this.isStateFile(file)) return;
+    this.applyText(absPath, file, this.readDisk(absPath));
+  }
+
+  /** A file changed on disk (saved, git checkout, another tool). */
+  fileChangedOnDisk(absPath: string): void {
+    const file = this.toRelative(absPath);
+    if (this.isConfigFile(absPath)) return this.reloadConfig();
+    if (this.isStateFile(file) || looksLikeStateFile(file)) {
+      void this.reloadState();
+      return;
+    }
+    if (this.openDocuments.has(file)) return;
+    this.applyText(absPath, file, this.readDisk(absPath));
+  }
+
+  /** Re-reads config, state and the workspace index (the Refresh command). */
+  async refresh(): Promise<void> {
+    this.reloadConfig();
+    await Promise.all([this.whenIndexed(), this.reloadState()]);
+  }
+
+  /** Loads the state from the providers in the background; requests keep answering from the last snapshot. */
+  reloadState(): Promise<void> {
+    if (this.stateLoading) {
+      this.stateReloadRequested = true;
+      return this.stateLoading;
+    }
+    this.stateLoading = (async () => {
+      do {
+        this.stateReloadRequested = false;
+        await this.loadStateOnce();
+      } while (this.stateReloadRequested);
+    })().finally(() => {
+      this.stateLoading = undefined;
+    });
+    return this.stateLoading;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Writes
+
+  async bump(request: BumpRequest): Promise<RolloutWriteResult> {
+    return this.write(request.key, (provider) => {
+      if (!provider.bump) throw new RolloutRefusedError(`the ${provider.id} provider cannot change rollouts`, 'unsupported');
+      return provider.bump({ ...request, expected: request.expected ?? this.flag(request.key) });
+    });
+  }
+
+  async abort(request: AbortRequest): Promise<RolloutWriteResult> {
+    return this.write(request.key, (provider) => {
+      if (!provider.abort) throw new RolloutRefusedError(`the ${provider.id} provider cannot abort rollouts`, 'unsupported');
+      return provider.abort({ ...request, expected: request.expected ?? this.flag(request.key) });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // FeatureWorkspace
+
+  staleReleasedDays(): number {
+    return this.staleDaysOverride ?? this.config.stale.releasedDays;
+  }
+
+  now(): Date {
+    return this.options.clock.now();
+  }
+
+  flags(): FlagState[] {
+    return this.currentSnapshot.flags;
+  }
+
+  flag(key: string): FlagState | undefined {
+    return this.flagsByKey.get(key);
+  }
+
+  snapshot(): StateSnapshot {
+    return this.currentSnapshot;
+  }
+
+  allReferences(): FlagReference[] {
+    if (this.indexed) return this.scanner.references();
+    return [...this.earlyReferences.values()].flat();
+  }
+
+  referencesInFile(file: string): FlagReference[] {
+    if (!this.indexed) return this.earlyReferences.get(file) ?? [];
+    return this.scanner.referencesInFile(file);
+  }
+
+  referencesForKey(key: string): FlagReference[] {
+    if (!this.referencesByKeyCache) {
+      const byKey = new Map<string, FlagReference[]>();
+      for (const reference of this.allReferences()) {
+        const mapped = this.flagKeyOf(reference);
+        if (mapped === null) continue;
+        let list = byKey.get(mapped);
+        if (!list) byKey.set(mapped, (list = []));
+        list.push(reference);
+      }
+      this.referencesByKeyCache = byKey;
+    }
+    return this.referencesByKeyCache.get(key) ?? [];
+  }
+
+  flagKeyOf(reference: FlagReference): string | null {
+    return mapReferenceKey(reference, this.flagsByKey);
+  }
+
+  findingsInFile(file: string): Finding[] {
+    return this.findings().byFile.get(file) ?? [];
+  }
+
+  findingsForKey(key: string): Finding[] {
+    return this.findings().byKey.get(key) ?? [];
+  }
+
+  /** Every finding of the workspace (unsuppressed and suppressed). */
+  allFindings(): Finding[] {
+    return [...this.findings().byFile.values()].flat();
+  }
+
+  /** Files with findings or input errors (for publishing diagnostics beyond open documents). */
+  filesWithDiagnostics(): string[] {
+    const files = new Set(this.findings().byFile.keys());
+    for (const error of [...this.configErrors, ...this.currentSnapshot.errors]) files.add(this.toRelative(error.file));
+    return [...files];
+  }
+
+  health(key: string): FlagHealth | undefined {
+    return this.healthByKey.get(key);
+  }
+
+  inputErrorsInFile(file: string): InputError[] {
+    return [...this.configErrors, ...this.currentSnapshot.errors].filter((error) => this.toRelative(error.file) === file);
+  }
+
+  isStateFile(file: string): boolean {
+    if (this.config.state.flagd.some((configured) => normalize(configured) === file)) return true;
+    if (this.currentSnapshot.flags.some((flag) => flag.definition?.file === file)) return true;
+    if (this.currentSnapshot.errors.some((error) => this.toRelative(error.file) === file)) return true;
+    return this.config.state.flagd.length === 0 && looksLikeStateFile(file);
+  }
+
+  /** Workspace-relative path with `/` separators (absolute paths outside the root stay absolute). */
+  toRelative(path: string): string {
+    if (!isAbsolute(path)) return normalize(path);
+    const rel = relative(this.options.root, path);
+    if (rel.startsWith('..') || isAbsolute(rel)) return path.split(sep).join('/');
+    return rel.split(sep).join('/');
+  }
+
+  toAbsolute(file: string): string {
+    return isAbsolute(file) ? file : join(this.options.root, ...file.split('/'));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Internals
+
+  private async runIndex(onProgress?: (done: number, total: number) => void): Promise<void> {
+    const scanner = this.scanner;
+    try {
+      await scanner.indexWorkspace(onProgress);
+    } catch (error) {
+      this.log(`indexing failed: ${messageOf(error)}`);
+    }
+    if (scanner !== this.scanner) return; // the config changed meanwhile; a new run replaced this one
+    // Documents edited while indexing: the buffer wins over what the index read from disk.
+    for (const [file, text] of this.openDocuments) {
+      if (this.isStateFile(file) || this.isConfigFile(this.toAbsolute(file))) continue;
+      try {
+        scanner.updateFile(this.toAbsolute(file), text);
+      } catch (error) {
+        this.log(`analysing ${file} failed: ${messageOf(error)}`);
+      }
+    }
+    this.indexed = true;
+    this.earlyReferences.clear();
+    this.invalidateFindings();
+    this.emit({ indexed: true });
+  }
+
+  private applyText(absPath: string, file: string, text: string | undefined): void {
+    try {
+      if (this.indexed) {
+        const changed = this.scanner.updateFile(absPath, text);
+        this.invalidateFindings();
+        this.emit({ files: [...new Set([file, ...changed])] });
+      } else if (text !== undefined && this.openDocuments.has(file)) {
+        this.earlyReferences.set(file, this.scanner.analyzeFile(absPath, text));
+        this.invalidateFindings();
+        this.emit({ files: [file] });
+      }
+    } catch (error) {
+      this.log(`analysing ${file} failed: ${messageOf(error)}`);
+    }
+  }
+
+  private async loadStateOnce(): Promise<void> {
+    const previous = this.currentSnapshot;
+    let snapshot: StateSnapshot;
+    try {
+      snapshot = await loadState(this.providers, this.now());
+    } catch (error) {
+      // Unreachable source: keep the last known state, marked as such.
+      snapshot = { ...previous, staleness: previous.staleness ?? { since: previous.fetchedAt, reason: messageOf(error) } };
+      this.log(`loading the rollout state failed: ${messageOf(error)}`);
+    }
+    this.currentSnapshot = snapshot;
+    this.flagsByKey = new Map(snapshot.flags.map((flag) => [flag.key, flag]));
+    this.invalidateFindings();
+    this.emit({ state: true });
+  }
+
+  private async write(key: string, run: (provider: StateProvider) => Promise<RolloutChange>): Promise<RolloutWriteResult> {
+    if (!this.trust.trusted) {
+      return { ok: false, reason: 'untrusted', message: 'This workspace is not trusted: Flaglens makes no writes or network requests here.' };
+    }
+    try {
+      const provider = await providerForFlag(this.providers, key);
+      if (!provider) return { ok: false, reason: 'not-found', message: `flag '${key}' is not defined by any configured state source` };
+      const change = await run(provider);
+      await this.reloadState();
+      return { ok: true, change };
+    } catch (error) {
+      if (error instanceof RolloutRefusedError) return { ok: false, reason: error.reason, message: error.message };
+      return { ok: false, reason: 'error', message: messageOf(error) };
+    }
+  }
+
+  private findings(): { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> } {
+    if (this.findingsCache) return this.findingsCache;
+    const byFile = new Map<string, Finding[]>();
+    const byKey = new Map<string, Finding[]>();
+    let findings: Finding[] = [];
+    try {
+      findings = computeHostFindings({
+        references: this.allReferences(),
+        snapshot: this.currentSnapshot,
+        config: { ...this.config, stale: { ...this.config.stale, releasedDays: this.staleReleasedDays() } },
+        health: this.healthByKey,
+        now: this.now(),
+        indexed: this.indexed,
+        readFile: (file) => this.openDocuments.get(file) ?? this.readDisk(this.toAbsolute(file)),
+      });
+    } catch (error) {
+      this.log(`computing findings failed: ${messageOf(error)}`);
+    }
+    for (const finding of findings) {
+      const file = this.toRelative(finding.file);
+      let list = byFile.get(file);
+      if (!list) byFile.set(file, (list = []));
+      list.push(finding);
+      if (finding.key !== null) {
+        let keyed = byKey.get(finding.key);
+        if (!keyed) byKey.set(finding.key, (keyed = []));
+        keyed.push(finding);
+      }
+    }
+    this.findingsCache = { byFile, byKey };
+    return this.findingsCache;
+  }
+
+  private invalidateFindings(): void {
+    this.findingsCache = undefined;
+    this.referencesByKeyCache = undefined;
+  }
+
+  private reloadConfig(): void {
+    const previous = this.scanner;
+    this.config = this.readConfig();
+    this.scanner = this.createScanner();
+    void previous;
+    this.indexed = false;
+    this.disposeProviders();
+    this.providers = this.createProviders();
+    this.invalidateFindings();
+    // Open documents are analysed at once against the new config; the rest re-indexes in the background.
+    for (const [file, text] of this.openDocuments) {
+      if (this.isConfigFile(this.toAbsolute(file))) continue;
+      try {
+        this.earlyReferences.set(file, this.scanner.analyzeFile(this.toAbsolute(file), text));
+      } catch (error) {
+        this.log(`analysing ${file} failed: ${messageOf(error)}`);
+      }
+    }
+    this.emit({ config: true });
+    this.indexing = this.runIndex();
+    void this.reloadState();
+  }
+
+  private readConfig(): FlaglensConfig {
+    const configFile = join(this.options.root, CONFIG_FILE_NAME);
+    const open = this.openDocuments.get(CONFIG_FILE_NAME);
+    const result = loadConfig(
+      open === undefined ? this.options.fs : { ...this.options.fs, readFile: (path) => (path === configFile ? open : this.options.fs.readFile(path)) },
+      this.options.root,
+    );
+    this.configErrors = result.errors;
+    // An invalid config is reported in flaglens.yaml and the defaults apply, so the editor keeps working.
+    return result.config;
+  }
+
+  private createScanner(): ScannerHost {
+    return new ScannerHost({ root: this.options.root, config: this.config, fs: this.options.fs });
+  }
+
+  private createProviders(): StateProvider[] {
+    try {
+      return createStateProviders({
+        root: this.options.root,
+        config: this.config,
+        fs: this.options.fs,
+        git: this.options.git,
+        clock: this.options.clock,
+        env: this.trust.env,
+        allowNetwork: this.trust.trusted,
+        snapshotDir: join(this.options.root, '.flaglens'),
+      });
+    } catch (error) {
+      this.log(`creating state providers failed: ${messageOf(error)}`);
+      return [];
+    }
+  }
+
+  private disposeProviders(): void {
+    for (const provider of this.providers) {
+      try {
+        provider.dispose?.();
+      } catch {
+        // A provider that fails to release its timers must not stop the others.
+      }
+    }
+  }
+
+  private isConfigFile(absPath: string): boolean {
+    return this.toRelative(absPath) === CONFIG_FILE_NAME;
+  }
+
+  private readDisk(absPath: string): string | undefined {
+    try {
+      return this.options.fs.readFile(absPath);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private emit(change: HostChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.log(`change listener failed: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+}
+
+/** flagd definition file names (`flags.flagd.json`, `*.flagd.yaml`), used when flaglens.yaml names none. */
+export function looksLikeStateFile(file: string): boolean {
+  return /(^|\/)[^/]*\.?flagd\.(json|ya?ml)$/.test(file);
+}
+
+function emptySnapshot(now: Date): StateSnapshot {
+  return { provider: 'none', flags: [], removedKeys: [], errors: [], fetchedAt: now.toISOString() };
+}
+
+function normalize(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^\.\//, '');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,31 @@
+// textDocument/hover: params → offset → core `flagHover` → Markdown (links converted to URIs here).
+import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
+import { flagHover } from '../../../core/src/features/hover.js';
+import { offsetsToRange, toOffset, Uri } from '../convert.js';
+import type { Session } from '../session.js';
+
+/** Command the client registers to show every reference of a flag; argument: `[key]`. */
+export const SHOW_REFERENCES_COMMAND = 'flaglens.showReferences';
+
+export async function hover(session: Session, params: HoverParams): Promise<Hover | null> {
+  const target = session.documentAt(params.textDocument.uri);
+  if (!target) return null;
+  const settings = await session.settings.get(params.textDocument.uri);
+  if (!settings.hover.enabled) return null;
+  const { host, document, file } = target;
+  const result = flagHover(host, file, document.getText(), toOffset(document, params.position));
+  if (!result) return null;
+  const links: string[] = [];
+  if (result.links.definition) {
+    const definition = result.links.definition;
+    links.push(`[Open definition](${Uri.fromPath(host.toAbsolute(definition.file))}#L${definition.line},${definition.column})`);
+  }
+  if (result.links.referencesOf) {
+    links.push(`[Show all references](command:${SHOW_REFERENCES_COMMAND}?${encodeURIComponent(JSON.stringify([result.links.referencesOf]))})`);
+  }
+  const markdown = links.length ? `${result.markdown}\n\n${links.join(' · ')}` : result.markdown;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: markdown },
+    range: result.range ? offsetsToRange(document, result.range) : undefined,
+  };
+}

@@ -1,0 +1,22 @@
+// textDocument/inlayHint: a label after each flag check (`canary 10% · healthy`), off with
+// `flaglens.inlayHints.enabled: false`.
+import { InlayHintKind, type InlayHint, type InlayHintParams } from 'vscode-languageserver/node';
+import { inlineLabels } from '../../../core/src/features/inlayHints.js';
+import { toOffset } from '../convert.js';
+import type { Session } from '../session.js';
+
+export async function inlayHints(session: Session, params: InlayHintParams): Promise<InlayHint[] | null> {
+  const target = session.documentAt(params.textDocument.uri);
+  if (!target) return null;
+  const settings = await session.settings.get(params.textDocument.uri);
+  if (!settings.inlayHints.enabled) return [];
+  const { host, document, file } = target;
+  const range = { start: toOffset(document, params.range.start), end: toOffset(document, params.range.end) };
+  return inlineLabels(host, file, range).map((label) => ({
+    position: document.positionAt(label.offset),
+    label: label.label,
+    kind: InlayHintKind.Parameter,
+    paddingLeft: true,
+    tooltip: label.key ? `Flaglens: ${label.key}` : undefined,
+  }));
+}

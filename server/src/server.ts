@@ -1,0 +1,235 @@
+// The Flaglens language server: the lifecycle (initialize → host → background index with progress)
+// and one flat registration table mapping each LSP method to its handler in handlers/. Handlers are
+// `params → convert → core feature → convert`; each is wrapped so its errors stay its own.
+import {
+  DidChangeWatchedFilesNotification,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver/node';
+import { FlaglensHost } from '../../core/src/host.js';
+import { systemClock } from '../../core/src/io.js';
+import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
+import {
+  AbortRolloutRequest,
+  BumpRolloutRequest,
+  FlagAtPositionRequest,
+  FlagsChangedNotification,
+  ListFlagsRequest,
+  PreviewRolloutRequest,
+  RefreshRequest,
+  SetSecretsNotification,
+} from '../../protocol/src/index.js';
+import { Uri } from './convert.js';
+import { codeActions } from './handlers/codeActions.js';
+import { codeLens } from './handlers/codeLens.js';
+import { completion } from './handlers/completion.js';
+import { DiagnosticsPublisher } from './handlers/diagnostics.js';
+import { documentChanged, documentClosed, documentOpened, documentSaved, watchedFilesChanged } from './handlers/documents.js';
+import { attentionCounts, flagAtPosition, listFlags } from './handlers/flags.js';
+import { hover } from './handlers/hover.js';
+import { inlayHints } from './handlers/inlayHints.js';
+import { definition, references, workspaceSymbols } from './handlers/navigation.js';
+import { abort, bump, previewRollout, refresh } from './handlers/rollout.js';
+import { guardNotification, guardRequest, Session, type ServerOptions } from './session.js';
+import { SettingsCache } from './settings.js';
+import { BUMP_COMMAND, ABORT_COMMAND } from '../../core/src/features/codeActions.js';
+
+export type { ServerOptions } from './session.js';
+
+/** Files whose change on disk matters: sources, flaglens.yaml, flagd files. */
+const WATCHED_GLOBS = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/flaglens.yaml', '**/*.{json,yaml,yml}'];
+
+/** Wires a Flaglens server onto a connection (stdio, IPC, or an in-memory stream pair in tests) and listens. */
+export function startServer(connection: Connection, options: ServerOptions = {}): Session {
+  const session = new Session(connection, options);
+  const publisher = new DiagnosticsPublisher(session);
+  const lifecycle = new Lifecycle(session, publisher);
+
+  connection.onInitialize((params) => lifecycle.initialize(params));
+  connection.onInitialized(() => void lifecycle.initialized());
+  connection.onShutdown(() => session.host?.dispose());
+
+  // The registration table: method → handler.
+  connection.onHover(guardRequest(session, 'textDocument/hover', (params) => hover(session, params)));
+  connection.languages.inlayHint.on(guardRequest(session, 'textDocument/inlayHint', (params) => inlayHints(session, params)));
+  connection.onCodeLens(guardRequest(session, 'textDocument/codeLens', (params) => codeLens(session, params)));
+  connection.onCompletion(guardRequest(session, 'textDocument/completion', (params) => completion(session, params)));
+  connection.onDefinition(guardRequest(session, 'textDocument/definition', (params) => definition(session, params)));
+  connection.onReferences(guardRequest(session, 'textDocument/references', (params) => references(session, params)));
+  connection.onWorkspaceSymbol(guardRequest(session, 'workspace/symbol', (params) => workspaceSymbols(session, params)));
+  connection.onCodeAction(guardRequest(session, 'textDocument/codeAction', (params) => codeActions(session, params)));
+  connection.onRequest(ListFlagsRequest.method, guardRequest(session, ListFlagsRequest.method, () => listFlags(session)));
+  connection.onRequest(
+    FlagAtPositionRequest.method,
+    guardRequest(session, FlagAtPositionRequest.method, (params: FlagAtPositionRequest.Params) => flagAtPosition(session, params)),
+  );
+  connection.onRequest(
+    PreviewRolloutRequest.method,
+    guardRequest(session, PreviewRolloutRequest.method, (params: PreviewRolloutRequest.Params) => previewRollout(session, params)),
+  );
+  connection.onRequest(BumpRolloutRequest.method, guardRequest(session, BumpRolloutRequest.method, (params: BumpRolloutRequest.Params) => bump(session, params)));
+  connection.onRequest(AbortRolloutRequest.method, guardRequest(session, AbortRolloutRequest.method, (params: AbortRolloutRequest.Params) => abort(session, params)));
+  connection.onRequest(RefreshRequest.method, guardRequest(session, RefreshRequest.method, () => refresh(session)));
+  connection.onNotification(
+    SetSecretsNotification.method,
+    guardNotification(session, SetSecretsNotification.method, (params: SetSecretsNotification.Params) => lifecycle.setSecrets(params)),
+  );
+  connection.onDidChangeConfiguration(guardNotification(session, 'workspace/didChangeConfiguration', (params) => lifecycle.settingsChanged(params.settings)));
+  connection.onDidChangeWatchedFiles(guardNotification(session, 'workspace/didChangeWatchedFiles', (params) => watchedFilesChanged(session, params)));
+  session.documents.onDidOpen(guardNotification(session, 'textDocument/didOpen', (event) => documentOpened(session, event)));
+  session.documents.onDidChangeContent(guardNotification(session, 'textDocument/didChange', (event) => documentChanged(session, event)));
+  session.documents.onDidClose(guardNotification(session, 'textDocument/didClose', (event) => documentClosed(session, event)));
+  session.documents.onDidSave(guardNotification(session, 'textDocument/didSave', (event) => documentSaved(session, event)));
+
+  session.documents.listen(connection);
+  connection.listen();
+  return session;
+}
+
+/** Initialisation, background indexing, and reactions to host changes, settings and trust. */
+class Lifecycle {
+  private progress: WorkDoneProgressServerReporter | undefined;
+  private publishScheduled: { firstFiles: Set<string>; refreshViews: boolean } | undefined;
+
+  constructor(
+    private readonly session: Session,
+    private readonly publisher: DiagnosticsPublisher,
+  ) {}
+
+  initialize(params: InitializeParams): InitializeResult {
+    const { session } = this;
+    const capabilities = params.capabilities;
+    session.abilities = {
+      configurationPull: capabilities.workspace?.configuration === true,
+      workDoneProgress: capabilities.window?.workDoneProgress === true,
+      inlayHintRefresh: capabilities.workspace?.inlayHint?.refreshSupport === true,
+      codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
+      snippetEdits: capabilities.workspace?.workspaceEdit?.snippetEditSupport === true,
+      dynamicFileWatchers: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      markdownHover: capabilities.textDocument?.hover?.contentFormat?.includes('markdown') ?? true,
+    };
+    session.settings = new SettingsCache(session.connection, { pullSupported: session.abilities.configurationPull, log: (message) => session.log(message) });
+    const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    const root = rootUri ? Uri.toPath(rootUri) : (params.rootPath ?? undefined);
+    session.rootUri = rootUri ?? undefined;
+    if (root) {
+      const host = new FlaglensHost({
+        root,
+        fs: session.options.fs ?? nodeFileSystem,
+        git: session.options.git ?? nodeGitHost,
+        clock: session.options.clock ?? systemClock,
+        log: (message) => session.log(message),
+      });
+      // Clients other than VS Code (Neovim…) cannot send flaglens/setSecrets: they may declare trust here.
+      const trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted;
+      if (trusted === true) host.setTrust({ env: {}, trusted: true });
+      host.onDidChange((change) => this.scheduleRefresh({ firstFiles: change.files ?? [], refreshViews: !change.files }));
+      session.host = host;
+    } else {
+      session.log('no workspace folder: Flaglens features are off');
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        hoverProvider: true,
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: ["'", '"', '`'], resolveProvider: false },
+        definitionProvider: true,
+        referencesProvider: true,
+        workspaceSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix', ''] },
+        executeCommandProvider: undefined,
+      },
+      serverInfo: { name: 'flaglens-language-server', version: '0.1.0' },
+    };
+  }
+
+  async initialized(): Promise<void> {
+    const { session } = this;
+    const host = session.host;
+    if (!host) return;
+    if (session.abilities.dynamicFileWatchers) {
+      void session.connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) })
+        .catch((error: unknown) => session.log(`registering file watchers failed: ${String(error)}`));
+    }
+    await this.applyWorkspaceSettings();
+    let lastReported = -1;
+    const indexing = host.start((done, total) => {
+      const percentage = total === 0 ? 100 : Math.floor((done / total) * 100);
+      if (percentage === lastReported) return;
+      lastReported = percentage;
+      this.progress?.report(percentage, `${done}/${total} files`);
+    });
+    if (session.abilities.workDoneProgress) {
+      try {
+        this.progress = await session.connection.window.createWorkDoneProgress();
+        this.progress.begin('Flaglens: indexing flags', 0, undefined, false);
+      } catch (error) {
+        session.log(`progress unavailable: ${String(error)}`);
+      }
+    }
+    await indexing;
+    this.progress?.done();
+    this.progress = undefined;
+  }
+
+  setSecrets(params: SetSecretsNotification.Params): void {
+    const env = params && typeof params.env === 'object' && params.env !== null ? params.env : {};
+    this.session.host?.setTrust({ env, trusted: params?.trusted === true });
+  }
+
+  async settingsChanged(pushed: unknown): Promise<void> {
+    this.session.settings.clear(pushed);
+    await this.applyWorkspaceSettings();
+    this.scheduleRefresh({ firstFiles: [], refreshViews: true });
+  }
+
+  /** Workspace-wide settings (the stale-days override feeds the rules) come from the root scope. */
+  private async applyWorkspaceSettings(): Promise<void> {
+    const { session } = this;
+    if (!session.host) return;
+    const settings = await session.settings.get(session.rootUri ?? '');
+    session.host.setStaleDaysOverride(settings.staleDays);
+  }
+
+  /** Coalesces change events within one turn of the event loop into one publish. */
+  private scheduleRefresh(request: { firstFiles: string[]; refreshViews: boolean }): void {
+    if (this.publishScheduled) {
+      for (const file of request.firstFiles) this.publishScheduled.firstFiles.add(file);
+      this.publishScheduled.refreshViews ||= request.refreshViews;
+      return;
+    }
+    this.publishScheduled = { firstFiles: new Set(request.firstFiles), refreshViews: request.refreshViews };
+    setImmediate(() => {
+      const scheduled = this.publishScheduled!;
+      this.publishScheduled = undefined;
+      this.refreshNow(scheduled);
+    });
+  }
+
+  private refreshNow(scheduled: { firstFiles: Set<string>; refreshViews: boolean }): void {
+    const { session } = this;
+    try {
+      this.publisher.publish({ firstFiles: [...scheduled.firstFiles] });
+    } catch (error) {
+      session.log(`publishing diagnostics failed: ${String(error)}`);
+    }
+    // Typing in a document re-requests its own inlay hints; other views refresh on state/config changes.
+    if (!scheduled.refreshViews) return;
+    if (session.abilities.inlayHintRefresh) void session.connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (session.abilities.codeLensRefresh) void session.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    try {
+      void session.connection.sendNotification(FlagsChangedNotification.method, { attention: attentionCounts(session) });
+    } catch (error) {
+      session.log(`flagsChanged failed: ${String(error)}`);
+    }
+  }
+}
+
+/** Command ids the client is expected to register (code actions and lenses refer to them). */
+export const CLIENT_COMMANDS = [BUMP_COMMAND, ABORT_COMMAND, 'flaglens.showReferences'];

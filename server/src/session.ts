@@ -1,0 +1,96 @@
+// The server's per-connection state: the analysis host (created on `initialize` once the root is known),
+// the open documents, the settings cache and what the client can do. Handlers receive it; nothing else
+// is global, so several servers can run in one process (the in-memory protocol tests do).
+import { ResponseError, ErrorCodes, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FlaglensHost } from '../../core/src/host.js';
+import type { Clock, FileSystem, GitHost } from '../../core/src/io.js';
+import { SettingsCache } from './settings.js';
+import { Uri } from './convert.js';
+
+/** What the server is built from: real IO by default, test doubles in tests. */
+export interface ServerOptions {
+  fs?: FileSystem;
+  git?: GitHost;
+  clock?: Clock;
+  /** Test seam: called before every request handler runs, with the LSP method; may throw to simulate a bug. */
+  beforeRequest?: (method: string) => void;
+}
+
+export interface ClientAbilities {
+  configurationPull: boolean;
+  workDoneProgress: boolean;
+  inlayHintRefresh: boolean;
+  codeLensRefresh: boolean;
+  snippetEdits: boolean;
+  dynamicFileWatchers: boolean;
+  markdownHover: boolean;
+}
+
+export class Session {
+  host: FlaglensHost | undefined;
+  readonly documents = new TextDocuments(TextDocument);
+  settings: SettingsCache;
+  abilities: ClientAbilities = {
+    configurationPull: false,
+    workDoneProgress: false,
+    inlayHintRefresh: false,
+    codeLensRefresh: false,
+    snippetEdits: false,
+    dynamicFileWatchers: false,
+    markdownHover: true,
+  };
+  rootUri: string | undefined;
+
+  constructor(
+    readonly connection: Connection,
+    readonly options: ServerOptions,
+  ) {
+    this.settings = new SettingsCache(connection, { pullSupported: false, log: (message) => this.log(message) });
+  }
+
+  log(message: string): void {
+    this.connection.console.log(`[flaglens] ${message}`);
+  }
+
+  /** The open document, its absolute path and workspace-relative file, when the URI is a file in an initialised workspace. */
+  documentAt(uri: string): { host: FlaglensHost; document: TextDocument; absPath: string; file: string } | undefined {
+    const host = this.host;
+    const document = this.documents.get(uri);
+    const absPath = Uri.toPath(uri);
+    if (!host || !document || !absPath) return undefined;
+    return { host, document, absPath, file: host.toRelative(absPath) };
+  }
+}
+
+/**
+ * Wraps a request handler so that an exception is logged and answered with an error for that request
+ * only: the server keeps serving everything else.
+ */
+export function guardRequest<P, R>(
+  session: Session,
+  method: string,
+  run: (params: P, token: CancellationToken) => R | Promise<R>,
+): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
+  return async (params, token) => {
+    try {
+      session.options.beforeRequest?.(method);
+      return await run(params, token);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      session.log(`${method} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
+      return new ResponseError(ErrorCodes.InternalError, `Flaglens ${method} failed: ${message}`);
+    }
+  };
+}
+
+/** Same for notifications: log and carry on. */
+export function guardNotification<P>(session: Session, method: string, run: (params: P) => void | Promise<void>): (params: P) => Promise<void> {
+  return async (params) => {
+    try {
+      await run(params);
+    } catch (error) {
+      session.log(`${method} failed: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
+    }
+  };
+}
