@@ -4,3 +4,4 @@ export * from './io.js';
 export * from './config.js';
 export * from './scanner/index.js';
 export * from './state/registry.js';
+export * from './rules/index.js';

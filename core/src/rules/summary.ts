@@ -1,0 +1,96 @@
+// One row per flag (defined, removed or unknown-but-referenced): stage, percentage, owner, age, release
+// date, check sites and finding codes. Used by `flaglens flags`, the text/markdown reports and the editor's tree view.
+import type { Clock } from '../io.js';
+import type { Finding, FindingCode, FlagReference, FlagType, SourceLocation, Stage, StateSnapshot } from '../model.js';
+import { daysSince, resolveReferenceKeys, type ResolvedReference } from './findings.js';
+
+export interface FlagOverview {
+  key: string;
+  /** `unknown`: referenced in code but not defined (FL003). */
+  stage: Stage | 'unknown';
+  percentage: number | null;
+  enabled: boolean;
+  owner?: string;
+  type?: FlagType;
+  createdAt?: string;
+  /** Days since createdAt, when known. */
+  ageDays?: number;
+  releasedAt: string | null;
+  /** Days since releasedAt, when known. */
+  releasedDays?: number;
+  expiresAt?: string;
+  /** Number of check sites in code. */
+  references: number;
+  /** The check sites (workspace-relative positions of the key expressions). */
+  locations: SourceLocation[];
+  /** Distinct codes of the unsuppressed findings on this flag, sorted. */
+  findings: FindingCode[];
+  /** Where the flag is defined (state file), when known. */
+  definition?: SourceLocation;
+  provider?: string;
+}
+
+export interface SummarizeFlagsInput {
+  state: StateSnapshot;
+  references: FlagReference[] | ResolvedReference[];
+  findings: Finding[];
+  clock: Clock;
+}
+
+/** Flags in the state's order, then removed and unknown keys referenced in code, alphabetically. */
+export function summarizeFlags(input: SummarizeFlagsInput): FlagOverview[] {
+  const now = input.clock.now();
+  const resolved = isResolved(input.references) ? input.references : resolveReferenceKeys(input.references, input.state);
+  const locationsByKey = new Map<string, SourceLocation[]>();
+  for (const { reference, flagKey } of resolved) {
+    if (flagKey === null) continue;
+    const location: SourceLocation = { file: reference.file, line: reference.line, column: reference.column, endLine: reference.endLine, endColumn: reference.endColumn };
+    locationsByKey.set(flagKey, [...(locationsByKey.get(flagKey) ?? []), location]);
+  }
+  const codesByKey = new Map<string, Set<FindingCode>>();
+  for (const finding of input.findings) {
+    if (finding.key === null || finding.suppressed) continue;
+    if (!codesByKey.has(finding.key)) codesByKey.set(finding.key, new Set());
+    codesByKey.get(finding.key)!.add(finding.code);
+  }
+  const codesOf = (key: string) => [...(codesByKey.get(key) ?? [])].sort();
+
+  const rows: FlagOverview[] = input.state.flags.map((flag) => ({
+    key: flag.key,
+    stage: flag.stage,
+    percentage: flag.percentage,
+    enabled: flag.enabled,
+    owner: flag.owner,
+    type: flag.type,
+    createdAt: flag.createdAt,
+    ageDays: daysSince(flag.createdAt, now),
+    releasedAt: flag.releasedAt,
+    releasedDays: daysSince(flag.releasedAt, now),
+    expiresAt: flag.expiresAt,
+    references: locationsByKey.get(flag.key)?.length ?? 0,
+    locations: locationsByKey.get(flag.key) ?? [],
+    findings: codesOf(flag.key),
+    definition: flag.definition,
+    provider: flag.provider,
+  }));
+  const defined = new Set(input.state.flags.map((flag) => flag.key));
+  const removed = new Set(input.state.removedKeys);
+  const undefinedKeys = [...locationsByKey.keys()].filter((key) => !defined.has(key)).sort();
+  for (const key of undefinedKeys) {
+    rows.push({
+      key,
+      stage: removed.has(key) ? 'removed' : 'unknown',
+      percentage: null,
+      enabled: false,
+      releasedAt: null,
+      references: locationsByKey.get(key)!.length,
+      locations: locationsByKey.get(key)!,
+      findings: codesOf(key),
+    });
+  }
+  return rows;
+}
+
+function isResolved(references: FlagReference[] | ResolvedReference[]): references is ResolvedReference[] {
+  return references.length > 0 && 'reference' in references[0];
+}
