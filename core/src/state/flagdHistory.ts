@@ -1,0 +1,73 @@
+// What a flagd file's git history tells: when each released flag reached 100% for good (`releasedAt`, source
+// 'git') and which keys existed once but are gone now (`removedKeys`). Pure over `FileRevision`s from `GitHost`.
+import type { FileRevision } from '../io.js';
+import { analyzeFlagdText } from './flagdDocument.js';
+import { contentHash } from './fileStore.js';
+
+/** Per revision content: which keys existed and which were released (100% and enabled). */
+interface RevisionFacts {
+  keys: Set<string>;
+  released: Set<string>;
+}
+
+export interface HistoryFacts {
+  /** Key → ISO date of the first commit after which the flag stayed released through HEAD. */
+  releasedSince: Map<string, string>;
+  /** Every key some revision defined (the caller subtracts the current keys). */
+  everDefined: Set<string>;
+}
+
+/** Remembers what each distinct file content says, so a long history is analysed once per content. */
+export class RevisionCache {
+  private readonly facts = new Map<string, RevisionFacts>();
+
+  constructor(private readonly maxEntries = 5000) {}
+
+  factsFor(content: string, file: string, steps: readonly number[]): RevisionFacts {
+    const hash = contentHash(content);
+    const cached = this.facts.get(hash);
+    if (cached) return cached;
+    const analysis = analyzeFlagdText(content, { file, steps });
+    const facts: RevisionFacts = { keys: new Set(), released: new Set() };
+    for (const flag of analysis.flags) {
+      facts.keys.add(flag.key);
+      if (flag.state.stage === 'released') facts.released.add(flag.key);
+    }
+    if (this.facts.size >= this.maxEntries) this.facts.clear();
+    this.facts.set(hash, facts);
+    return facts;
+  }
+}
+
+export interface HistoryOptions {
+  file: string;
+  steps: readonly number[];
+  /** Keys released in the working copy (only these can have a git-derived `releasedAt`). */
+  releasedNow: ReadonlySet<string>;
+  cache?: RevisionCache;
+}
+
+/**
+ * Walks the revisions newest first: a key released now gets the date of the oldest revision of the unbroken run
+ * of revisions (from HEAD back) in which it was released. Not released at HEAD (only in the working copy) → no date.
+ */
+export function historyFacts(revisions: readonly FileRevision[], options: HistoryOptions): HistoryFacts {
+  const cache = options.cache ?? new RevisionCache();
+  const releasedSince = new Map<string, string>();
+  const everDefined = new Set<string>();
+  const stillReleased = new Set(options.releasedNow);
+  for (const revision of revisions) {
+    if (revision.content === undefined) {
+      stillReleased.clear();
+      continue;
+    }
+    const facts = cache.factsFor(revision.content, options.file, options.steps);
+    for (const key of facts.keys) everDefined.add(key);
+    for (const key of [...stillReleased]) {
+      if (facts.released.has(key)) releasedSince.set(key, revision.date);
+      else stillReleased.delete(key);
+    }
+  }
+  for (const [key, date] of releasedSince) releasedSince.set(key, new Date(date).toISOString());
+  return { releasedSince, everDefined };
+}

@@ -1,0 +1,259 @@
+// The default rollout-state provider: OpenFeature flagd definition files in the workspace (named in
+// flaglens.yaml or auto-discovered), read with positions and git history, and rewritten by guarded bump/abort.
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import type { FileRevision } from '../io.js';
+import type { AbortRequest, BumpRequest, FlagState, InputError, RolloutChange, StateProvider, StateSnapshot } from '../model.js';
+import { RolloutRefusedError } from '../model.js';
+import type { ProviderContext, ProviderFactory } from './registry.js';
+import { analyzeFlagdText, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
+import { abortEdits, applyEdits, bumpEdits, type TextEdit } from './flagdEdit.js';
+import { contentHash, writeGuarded, type StateFileStore } from './fileStore.js';
+import { historyFacts, RevisionCache } from './flagdHistory.js';
+import { nodeFileStore } from './nodeFileStore.js';
+import { planAbort, planBump, sameRolloutState, type RolloutPlan } from './rollout.js';
+import { formatPercentage } from './stages.js';
+
+export const FLAGD_PROVIDER_ID = 'flagd';
+
+/** File names auto-discovery picks up. */
+export function isFlagdFileName(name: string): boolean {
+  return /\.flagd\.(json|ya?ml)$/i.test(name) || /^flags\.(json|ya?ml)$/i.test(name);
+}
+
+export interface FlagdProviderOptions {
+  /** File operations for writes (default: node:fs). */
+  store?: StateFileStore;
+  /** Maximum directory depth of auto-discovery below the root (default 8). */
+  maxDepth?: number;
+  /** Git history is re-read at most this often per unchanged file (default 30 s). */
+  historyTtlMs?: number;
+  /** How long a write waits for another writer's lock (default 3 s). */
+  lockWaitMs?: number;
+}
+
+/** One flagd file as read now. */
+interface ReadFile {
+  absolutePath: string;
+  analysis: FlagdFileAnalysis;
+  hash: string;
+}
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist']);
+
+export class FlagdFileProvider implements StateProvider {
+  readonly id = FLAGD_PROVIDER_ID;
+  private readonly store: StateFileStore;
+  private readonly revisionCache = new RevisionCache();
+  private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof historyFacts> }>();
+
+  constructor(
+    private readonly context: ProviderContext,
+    private readonly options: FlagdProviderOptions = {},
+  ) {
+    this.store = options.store ?? nodeFileStore;
+  }
+
+  /** The flagd files of the workspace (absolute paths, sorted): `state.flagd` from the config, else discovered. */
+  discoverFiles(): { files: string[]; errors: InputError[]; configured: boolean } {
+    const { root, config } = this.context;
+    if (config.state.flagd.length) {
+      const files = [...new Set(config.state.flagd.map((path) => (isAbsolute(path) ? path : resolve(root, path))))];
+      return { files, errors: [], configured: true };
+    }
+    const isExcluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
+    const files: string[] = [];
+    const maxDepth = this.options.maxDepth ?? 8;
+    let budget = 50_000;
+    const walk = (directory: string, depth: number) => {
+      let entries;
+      try {
+        entries = this.context.fs.readDirectory(directory);
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        if (--budget < 0) return;
+        if (entry.isSymbolicLink) continue;
+        const path = join(directory, entry.name);
+        const relativePath = this.relative(path);
+        if (entry.isDirectory) {
+          if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.') || depth >= maxDepth) continue;
+          if (isExcluded(relativePath) || isExcluded(relativePath + '/')) continue;
+          walk(path, depth + 1);
+        } else if (entry.isFile && isFlagdFileName(entry.name) && !isExcluded(relativePath)) {
+          files.push(path);
+        }
+      }
+    };
+    walk(root, 0);
+    return { files: files.sort(), errors: [], configured: false };
+  }
+
+  async load(): Promise<StateSnapshot> {
+    const steps = this.context.config.rollout.steps;
+    const { files, configured } = this.discoverFiles();
+    const read = this.readFiles(files, configured);
+    const errors: InputError[] = [...read.errors];
+    const flags: FlagState[] = [];
+    const definedIn = new Map<string, string>();
+    const everDefined = new Set<string>();
+    for (const file of read.files) {
+      errors.push(...file.analysis.errors);
+      const history = this.history(file);
+      for (const key of history.everDefined) everDefined.add(key);
+      for (const definition of file.analysis.flags) {
+        const first = definedIn.get(definition.key);
+        if (first !== undefined) {
+          const at = definition.state.definition!;
+          errors.push({ file: at.file, line: at.line, column: at.column, message: `flag '${definition.key}' is defined in both ${first} and ${file.analysis.file}: keep one (Flaglens uses ${first})`, code: 'flagd-duplicate' });
+          continue;
+        }
+        definedIn.set(definition.key, file.analysis.file);
+        const state = definition.state;
+        if (state.stage === 'released' && state.releasedAtSource !== 'metadata') {
+          const since = history.releasedSince.get(state.key);
+          state.releasedAt = since ?? null;
+          state.releasedAtSource = since ? 'git' : 'unknown';
+        }
+        flags.push(state);
+      }
+    }
+    const removedKeys = [...everDefined].filter((key) => !definedIn.has(key)).sort();
+    return { provider: this.id, flags, removedKeys, errors, fetchedAt: this.context.clock.now().toISOString() };
+  }
+
+  /** Plans a bump against the current file state without writing (the CLI's and editor's preview). */
+  async previewBump(request: BumpRequest): Promise<RolloutPlan> {
+    const located = this.locate(request.key);
+    return planBump(located?.definition.state, this.context.config.rollout.steps, request.to);
+  }
+
+  /** Plans an abort against the current file state without writing. */
+  async previewAbort(request: Pick<AbortRequest, 'key'>): Promise<RolloutPlan> {
+    const located = this.locate(request.key);
+    return planAbort(located?.definition.state, this.context.config.rollout.steps);
+  }
+
+  async bump(request: BumpRequest): Promise<RolloutChange> {
+    const located = this.locateForWrite(request.key, request.expected);
+    const plan = planBump(located.definition.state, this.context.config.rollout.steps, request.to);
+    if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
+    const now = this.context.clock.now().toISOString();
+    const edits = bumpEdits(located.file.analysis, located.definition, { to: plan.toPercentage, now });
+    await this.write(located, edits, plan.toPercentage);
+    return stripOk(plan);
+  }
+
+  async abort(request: AbortRequest): Promise<RolloutChange> {
+    const reason = (request.reason ?? '').trim();
+    if (!reason) throw new RolloutRefusedError('an abort needs a reason (it is recorded as metadata.abortReason)', 'invalid');
+    const located = this.locateForWrite(request.key, request.expected);
+    const plan = planAbort(located.definition.state, this.context.config.rollout.steps);
+    if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
+    const now = this.context.clock.now().toISOString();
+    const edits = abortEdits(located.file.analysis, located.definition, { reason, now });
+    await this.write(located, edits, 0);
+    return stripOk(plan);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private relative(path: string): string {
+    return relative(this.context.root, path).split(sep).join('/');
+  }
+
+  private readFiles(paths: string[], configured: boolean): { files: ReadFile[]; errors: InputError[] } {
+    const files: ReadFile[] = [];
+    const errors: InputError[] = [];
+    for (const absolutePath of paths) {
+      const file = this.relative(absolutePath);
+      let text: string;
+      try {
+        text = this.context.fs.readFile(absolutePath);
+      } catch (error) {
+        const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+        errors.push({ file, line: 1, column: 1, message: `flagd file ${file} ${why}${configured ? ' (named in flaglens.yaml state.flagd)' : ''}`, code: 'flagd-missing' });
+        continue;
+      }
+      const analysis = analyzeFlagdText(text, { file, steps: this.context.config.rollout.steps });
+      // An auto-discovered `flags.json` that is not flagd at all (no `flags` mapping) is someone else's file.
+      if (!configured && !analysis.isFlagdFile && !analysis.malformed && /^flags\./i.test(file.split('/').pop()!)) continue;
+      files.push({ absolutePath, analysis, hash: contentHash(text) });
+    }
+    return { files, errors };
+  }
+
+  private history(file: ReadFile): ReturnType<typeof historyFacts> {
+    const releasedNow = new Set(file.analysis.flags.filter((flag) => flag.state.stage === 'released').map((flag) => flag.key));
+    const cached = this.historyCache.get(file.absolutePath);
+    const nowMs = this.context.clock.now().getTime();
+    if (cached && cached.hash === file.hash && nowMs - cached.atMs < (this.options.historyTtlMs ?? 30_000)) return cached.facts;
+    let revisions: FileRevision[];
+    try {
+      revisions = this.context.git.fileHistory(file.absolutePath);
+    } catch {
+      revisions = [];
+    }
+    const facts = historyFacts(revisions, { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow, cache: this.revisionCache });
+    this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts });
+    return facts;
+  }
+
+  /** The file and definition of `key` (first file in discovery order), read now. */
+  private locate(key: string): { file: ReadFile; definition: FlagdFlagDefinition } | undefined {
+    const { files, configured } = this.discoverFiles();
+    for (const file of this.readFiles(files, configured).files) {
+      const definition = file.analysis.flags.find((flag) => flag.key === key);
+      if (definition) return { file, definition };
+    }
+    return undefined;
+  }
+
+  private locateForWrite(key: string, expected: FlagState | undefined): { file: ReadFile; definition: FlagdFlagDefinition } {
+    if (!this.context.allowNetwork) throw new RolloutRefusedError('this workspace is not trusted: Flaglens does not write to it', 'unavailable');
+    const located = this.locate(key);
+    if (!located) throw new RolloutRefusedError(`unknown flag '${key}': no flagd file defines it`, 'not-found');
+    if (located.file.analysis.malformed) throw new RolloutRefusedError(`${located.file.analysis.file} is malformed: fix it before a bump or abort`, 'invalid');
+    const current = located.definition.state;
+    if (expected && !sameRolloutState(expected, current)) {
+      throw new RolloutRefusedError(
+        `flag '${key}' changed since read (${expected.stage} ${formatPercentage(expected.percentage)} → now ${current.stage} ${formatPercentage(current.percentage)}), retry`,
+        'conflict',
+      );
+    }
+    return located;
+  }
+
+  /** Applies the edits, checks the result reads back as intended, and replaces the file under the lock. */
+  private async write(located: { file: ReadFile; definition: FlagdFlagDefinition }, edits: TextEdit[], toPercentage: number): Promise<void> {
+    const { file, definition } = located;
+    const text = applyEdits(file.analysis.text, edits);
+    const after = analyzeFlagdText(text, { file: file.analysis.file, steps: this.context.config.rollout.steps });
+    const changed = after.flags.find((flag) => flag.key === definition.key);
+    const problem = after.malformed
+      ? after.errors[0]?.message
+      : !changed || changed.invalid
+        ? `flag '${definition.key}' would not read back as valid flagd`
+        : changed.state.percentage !== toPercentage || !changed.state.enabled
+          ? `flag '${definition.key}' would read back as ${formatPercentage(changed.state.percentage)} instead of ${toPercentage}%`
+          : undefined;
+    const othersChanged = file.analysis.flags.some((flag) => {
+      if (flag.key === definition.key) return false;
+      const other = after.flags.find((candidate) => candidate.key === flag.key);
+      return !other || JSON.stringify({ ...other.state, definition: undefined }) !== JSON.stringify({ ...flag.state, definition: undefined });
+    });
+    if (problem || othersChanged) {
+      throw new RolloutRefusedError(`refusing to write ${file.analysis.file}: ${problem ?? 'the edit would change other flags'} (please report this)`, 'unsupported');
+    }
+    await writeGuarded(this.store, file.absolutePath, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}` });
+  }
+}
+
+function stripOk(plan: RolloutPlan & { ok: true }): RolloutChange {
+  const { ok: _ok, ...change } = plan;
+  return change;
+}
+
+/** Registered in `providerFactories`: every workspace gets the flagd provider (it finds no files → no flags). */
+export const flagdProviderFactory: ProviderFactory = (context) => [new FlagdFileProvider(context)];

@@ -1,0 +1,62 @@
+// Shared helpers for the rollout-state tests: flagd's own evaluator over a file's text, temporary workspaces,
+// and a ProviderContext built from real node IO.
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { FlagdCore } from '@openfeature/flagd-core';
+import { defaultConfig, type FlaglensConfig } from '../../core/src/config.js';
+import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
+import type { Clock, GitHost } from '../../core/src/io.js';
+import type { ProviderContext } from '../../core/src/state/registry.js';
+
+const silentLogger = { error() {}, warn() {}, info() {}, debug() {} };
+
+/** Loads flagd text (JSON or YAML) into flagd-core, throwing if flagd-core rejects it. */
+export function flagdCoreFor(text: string): FlagdCore {
+  const core = new FlagdCore(undefined, silentLogger);
+  const json = JSON.stringify(parseYaml(text));
+  core.setConfigurations(json);
+  return core;
+}
+
+/** The share (0–100) of `count` targeting keys that flagd-core evaluates to `true` for a boolean flag. */
+export function evaluatedShare(text: string, key: string, count = 10_000): number {
+  const core = flagdCoreFor(text);
+  let on = 0;
+  for (let i = 0; i < count; i++) {
+    const result = core.resolveBooleanEvaluation(key, false, { targetingKey: `user-${i}`, email: `user-${i}@example.com` });
+    if (result.errorCode) throw new Error(`flagd-core error for ${key}: ${result.errorCode} ${result.errorMessage}`);
+    if (result.value === true) on++;
+  }
+  return (on / count) * 100;
+}
+
+/** A temporary folder with `files` (path → content); `cleanup` removes it. */
+export function temporaryWorkspace(files: Record<string, string>): { root: string; write(path: string, content: string): void; cleanup(): void } {
+  const root = mkdtempSync(join(tmpdir(), 'flaglens-state-'));
+  const write = (path: string, content: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  };
+  for (const [path, content] of Object.entries(files)) write(path, content);
+  return { root, write, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export function fixedClock(iso: string): Clock {
+  return { now: () => new Date(iso) };
+}
+
+export const noGit: GitHost = { fileHistory: () => [] };
+
+export function providerContext(root: string, overrides: { config?: Partial<FlaglensConfig>; clock?: Clock; git?: GitHost; allowNetwork?: boolean } = {}): ProviderContext {
+  return {
+    root,
+    config: { ...defaultConfig(), ...overrides.config },
+    fs: nodeFileSystem,
+    git: overrides.git ?? nodeGitHost,
+    clock: overrides.clock ?? fixedClock('2026-03-01T12:00:00.000Z'),
+    env: {},
+    allowNetwork: overrides.allowNetwork ?? true,
+  };
+}
