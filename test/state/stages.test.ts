@@ -1,7 +1,7 @@
 // The rollout ladder: stage names for percentages and the next step, with the default and a custom ladder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stageFor, nextStep, roundPercentage, formatPercentage } from '../../core/src/state/stages.js';
+import { stageFor, nextStep, roundRolloutPercentage, formatRolloutPercentage } from '../../core/src/state/stages.js';
 
 const ladder = [1, 10, 50, 100];
 
@@ -33,8 +33,8 @@ test('nextStep is the smallest step above the current percentage', () => {
 });
 
 test('percentages keep sensible decimals', () => {
-  assert.equal(roundPercentage(12.5), 12.5);
-  assert.equal(roundPercentage(100 / 3), 33.33);
-  assert.equal(formatPercentage(12.5), '12.5%');
-  assert.equal(formatPercentage(null), 'targeted');
+  assert.equal(roundRolloutPercentage(12.5), 12.5);
+  assert.equal(roundRolloutPercentage(100 / 3), 33.33);
+  assert.equal(formatRolloutPercentage(12.5), '12.5%');
+  assert.equal(formatRolloutPercentage(null), 'targeted');
 });

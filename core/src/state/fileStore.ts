@@ -27,9 +27,9 @@ export interface GuardedWriteOptions {
   owner?: string;
 }
 
-export const LOCK_SUFFIX = '.flaglens.lock';
+export const STATE_LOCK_SUFFIX = '.flaglens.lock';
 
-export function contentHash(text: string): string {
+export function stateFileHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -39,7 +39,7 @@ export function contentHash(text: string): string {
  * RolloutRefusedError('… changed since read, retry', 'conflict'); no update is ever lost.
  */
 export async function writeGuarded(store: StateFileStore, path: string, content: string, options: GuardedWriteOptions): Promise<void> {
-  const lockPath = path + LOCK_SUFFIX;
+  const lockPath = path + STATE_LOCK_SUFFIX;
   const staleLockMs = options.staleLockMs ?? 30_000;
   const deadline = Date.now() + (options.lockWaitMs ?? 3_000);
   const lockContent = JSON.stringify({ owner: options.owner ?? 'flaglens', pid: typeof process === 'object' ? process.pid : undefined, at: new Date().toISOString() });
@@ -65,7 +65,7 @@ export async function writeGuarded(store: StateFileStore, path: string, content:
     } catch {
       throw new RolloutRefusedError(`${path} changed since read (it is gone), retry`, 'conflict');
     }
-    if (contentHash(current) !== options.expectedHash) throw new RolloutRefusedError(`${path} changed since read, retry`, 'conflict');
+    if (stateFileHash(current) !== options.expectedHash) throw new RolloutRefusedError(`${path} changed since read, retry`, 'conflict');
     store.replaceAtomically(path, content);
   } finally {
     try {

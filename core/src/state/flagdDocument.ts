@@ -2,9 +2,9 @@
 // for both) into flag states plus the syntax nodes that bump/abort edit. Pure: text in, analysis out, never throws.
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { FlagState, FlagType, InputError, SourceLocation } from '../model.js';
-import { roundPercentage, stageFor } from './stages.js';
+import { roundRolloutPercentage, stageFor } from './stages.js';
 
-export const FLAG_TYPES: readonly FlagType[] = ['release', 'experiment', 'operational', 'kill-switch', 'permission'];
+export const FLAGD_FLAG_TYPES: readonly FlagType[] = ['release', 'experiment', 'operational', 'kill-switch', 'permission'];
 
 /** One entry of a `fractional` split: `[variant, weight]` (a missing weight counts 1, as in flagd). */
 export interface FractionalEntry {
@@ -59,14 +59,14 @@ export interface FlagdFileAnalysis {
   json: boolean;
 }
 
-export interface AnalyzeOptions {
+export interface FlagdAnalyzeOptions {
   /** Workspace-relative path used in positions and messages. */
   file: string;
   steps: readonly number[];
 }
 
 /** Parses and analyses one flagd file. Never throws: problems become `errors` with positions. */
-export function analyzeFlagdText(text: string, options: AnalyzeOptions): FlagdFileAnalysis {
+export function analyzeFlagdText(text: string, options: FlagdAnalyzeOptions): FlagdFileAnalysis {
   const lineCounter = new LineCounter();
   const analysis: FlagdFileAnalysis = { file: options.file, text, lineCounter, malformed: false, isFlagdFile: false, flags: [], errors: [], json: false };
   let document: Document;
@@ -95,7 +95,7 @@ export function analyzeFlagdText(text: string, options: AnalyzeOptions): FlagdFi
     return analysis;
   }
   analysis.json = Boolean(root.flow);
-  const flagsPair = findPair(root, 'flags');
+  const flagsPair = findFlagdPair(root, 'flags');
   if (!flagsPair) {
     analysis.errors.push({ file: options.file, ...at(root.range?.[0]), message: 'a flagd file needs a top-level "flags" mapping', code: 'flagd-invalid' });
     return analysis;
@@ -106,9 +106,9 @@ export function analyzeFlagdText(text: string, options: AnalyzeOptions): FlagdFi
     analysis.errors.push({ file: options.file, ...at(flagsNode?.range?.[0] ?? keyOffset(flagsPair)), message: '"flags" must be a mapping of flag key → definition', code: 'flagd-invalid' });
     return analysis;
   }
-  const evaluatorsPair = findPair(root, '$evaluators');
+  const evaluatorsPair = findFlagdPair(root, '$evaluators');
   const evaluators = evaluatorsPair && isMap(evaluatorsPair.value) ? (toJS(evaluatorsPair.value as Node) as Record<string, unknown>) : {};
-  const setMetadataPair = findPair(root, 'metadata');
+  const setMetadataPair = findFlagdPair(root, 'metadata');
   const setMetadata = setMetadataPair && isMap(setMetadataPair.value) ? (toJS(setMetadataPair.value as Node) as Record<string, unknown>) : {};
   for (const pair of flagsNode.items) {
     if (!isScalar(pair.key)) continue;
@@ -119,12 +119,12 @@ export function analyzeFlagdText(text: string, options: AnalyzeOptions): FlagdFi
 }
 
 /** The pair with this key in a mapping (scalar keys only). */
-export function findPair(map: YAMLMap, key: string): Pair | undefined {
+export function findFlagdPair(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key) as Pair | undefined;
 }
 
 /** A workspace-relative location of a node. */
-export function locationOf(analysis: Pick<FlagdFileAnalysis, 'file' | 'lineCounter'>, range: [number, number, number?] | null | undefined): SourceLocation {
+export function flagdLocationOf(analysis: Pick<FlagdFileAnalysis, 'file' | 'lineCounter'>, range: [number, number, number?] | null | undefined): SourceLocation {
   const start = range?.[0] ?? 0;
   const end = range?.[1] ?? start;
   const startPos = analysis.lineCounter.linePos(start);
@@ -134,7 +134,7 @@ export function locationOf(analysis: Pick<FlagdFileAnalysis, 'file' | 'lineCount
 
 // ---------------------------------------------------------------------------------------------
 
-interface FlagContext extends AnalyzeOptions {
+interface FlagContext extends FlagdAnalyzeOptions {
   at(offset: number | undefined): { line: number; column: number };
   evaluators: Record<string, unknown>;
   setMetadata: Record<string, unknown>;
@@ -193,14 +193,14 @@ function analyzeFlag(pair: Pair, context: FlagContext): FlagdFlagDefinition {
   definition.flagNode = flagNode;
 
   // state
-  const statePair = findPair(flagNode, 'state');
+  const statePair = findFlagdPair(flagNode, 'state');
   const stateValue = statePair && isScalar(statePair.value) ? statePair.value.value : undefined;
   if (!statePair) report(keyNode, 'missing "state" (ENABLED or DISABLED)');
   else if (stateValue !== 'ENABLED' && stateValue !== 'DISABLED') report(statePair.value as Node, `unknown state ${JSON.stringify(toJS(statePair.value as Node))} (expected ENABLED or DISABLED)`);
   state.enabled = stateValue === 'ENABLED';
 
   // variants
-  const variantsPair = findPair(flagNode, 'variants');
+  const variantsPair = findFlagdPair(flagNode, 'variants');
   const variantsNode = variantsPair?.value as Node | null | undefined;
   const valueTypes = new Set<string>();
   if (!variantsPair || !variantsNode || !isMap(variantsNode) || variantsNode.items.length === 0) {
@@ -219,7 +219,7 @@ function analyzeFlag(pair: Pair, context: FlagContext): FlagdFlagDefinition {
   }
 
   // defaultVariant
-  const defaultPair = findPair(flagNode, 'defaultVariant');
+  const defaultPair = findFlagdPair(flagNode, 'defaultVariant');
   const defaultNode = defaultPair?.value as Node | null | undefined;
   if (defaultPair && defaultNode && !(isScalar(defaultNode) && defaultNode.value === null)) {
     const name = isScalar(defaultNode) ? String(defaultNode.value) : undefined;
@@ -257,7 +257,7 @@ function valueTypeOf(value: unknown): 'boolean' | 'string' | 'number' | 'object'
 const DATE_FIELDS = ['createdAt', 'releasedAt', 'expiresAt', 'abortedAt'] as const;
 
 function readMetadata(flagNode: YAMLMap, state: FlagState, context: FlagContext, report: (node: Node | null | undefined, message: string) => void): void {
-  const metadataPair = findPair(flagNode, 'metadata');
+  const metadataPair = findFlagdPair(flagNode, 'metadata');
   const metadataNode = metadataPair?.value as Node | null | undefined;
   if (metadataPair && metadataNode && !isMap(metadataNode)) {
     report(metadataNode, '"metadata" must be a mapping');
@@ -269,7 +269,7 @@ function readMetadata(flagNode: YAMLMap, state: FlagState, context: FlagContext,
   for (const field of ['owner', 'type', 'createdAt', 'expiresAt', 'description']) if (field in context.setMetadata) inherited[field] = context.setMetadata[field];
   const own = metadataNode && isMap(metadataNode) ? (toJS(metadataNode) as Record<string, unknown>) : {};
   const metadata = { ...inherited, ...own };
-  const nodeOf = (field: string) => (metadataNode && isMap(metadataNode) ? (findPair(metadataNode, field)?.value as Node | undefined) : undefined) ?? metadataNode ?? undefined;
+  const nodeOf = (field: string) => (metadataNode && isMap(metadataNode) ? (findFlagdPair(metadataNode, field)?.value as Node | undefined) : undefined) ?? metadataNode ?? undefined;
   if (Object.keys(own).length) state.fields.metadata = own;
   if (metadata.owner !== undefined) {
     if (typeof metadata.owner === 'string' && metadata.owner) state.owner = metadata.owner;
@@ -277,8 +277,8 @@ function readMetadata(flagNode: YAMLMap, state: FlagState, context: FlagContext,
   }
   if (metadata.description !== undefined && typeof metadata.description === 'string') state.description = metadata.description;
   if (metadata.type !== undefined) {
-    if (typeof metadata.type === 'string' && (FLAG_TYPES as readonly string[]).includes(metadata.type)) state.type = metadata.type as FlagType;
-    else report(nodeOf('type'), `metadata.type ${JSON.stringify(metadata.type)} must be one of ${FLAG_TYPES.join(', ')}`);
+    if (typeof metadata.type === 'string' && (FLAGD_FLAG_TYPES as readonly string[]).includes(metadata.type)) state.type = metadata.type as FlagType;
+    else report(nodeOf('type'), `metadata.type ${JSON.stringify(metadata.type)} must be one of ${FLAGD_FLAG_TYPES.join(', ')}`);
   }
   for (const field of DATE_FIELDS) {
     const value = metadata[field];
@@ -327,7 +327,7 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
     definition.onVariant = state.defaultVariant && state.variants[state.defaultVariant] === true ? state.defaultVariant : trueNames[0];
     definition.offVariant = state.defaultVariant && state.variants[state.defaultVariant] === false ? state.defaultVariant : falseNames[0];
   }
-  const targetingPair = findPair(flagNode, 'targeting');
+  const targetingPair = findFlagdPair(flagNode, 'targeting');
   const targetingNode = targetingPair?.value as Node | null | undefined;
   const rawTargeting = toJS(targetingNode);
   const refs = { ref: false } as { ref: boolean; missing?: string };
@@ -355,7 +355,7 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
   // The split, as flagd-core reads it: an optional bucketing expression first, then [variant, weight?] entries.
   const hasBucketing = fractionalArgs.length > 0 && !Array.isArray(fractionalArgs[0]);
   const entries = hasBucketing ? fractionalArgs.slice(1) : fractionalArgs;
-  const splitNode = !refs.ref && targetingNode && isMap(targetingNode) ? (findPair(targetingNode, 'fractional')?.value as Node | undefined) : undefined;
+  const splitNode = !refs.ref && targetingNode && isMap(targetingNode) ? (findFlagdPair(targetingNode, 'fractional')?.value as Node | undefined) : undefined;
   const entryNodes = splitNode && isSeq(splitNode) ? (splitNode.items as Node[]).slice(hasBucketing ? 1 : 0) : [];
   const parsed: FractionalEntry[] = [];
   let literal = true;
@@ -412,7 +412,7 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
     // flagd-core serves the default variant when every weight is 0.
     state.percentage = state.defaultVariant !== undefined && isOn(state.defaultVariant) ? 100 : 0;
   } else {
-    state.percentage = roundPercentage((parsed.filter((entry) => isOn(entry.variant)).reduce((sum, entry) => sum + entry.weight, 0) / totalWeight) * 100);
+    state.percentage = roundRolloutPercentage((parsed.filter((entry) => isOn(entry.variant)).reduce((sum, entry) => sum + entry.weight, 0) / totalWeight) * 100);
   }
   definition.split = splitNode && isSeq(splitNode) ? { node: splitNode, entries: parsed, hasBucketing, totalWeight } : undefined;
   state.fields.fractional = { hasBucketing, weights: parsed.map((entry) => [entry.variant, entry.weight]) };

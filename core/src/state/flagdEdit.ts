@@ -2,23 +2,23 @@
 // order, quoting and indentation of everything else survive byte for byte (JSON and YAML alike). Pure: text in, text out.
 import { isMap, isScalar, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { RolloutRefusedError } from '../model.js';
-import { findPair, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
+import { findFlagdPair, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
 
 /** One replacement of `[start, end)` by `text` in the original file text. */
-export interface TextEdit {
+export interface FlagdTextEdit {
   start: number;
   end: number;
   text: string;
 }
 
-export interface BumpEditOptions {
+export interface FlagdBumpEditOptions {
   /** Target percentage, 0 < to ≤ 100 (already validated by `planBump`). */
   to: number;
   /** ISO-8601 time recorded as `metadata.releasedAt` when `to` is 100. */
   now: string;
 }
 
-export interface AbortEditOptions {
+export interface FlagdAbortEditOptions {
   reason: string;
   /** ISO-8601 time recorded as `metadata.abortedAt`. */
   now: string;
@@ -30,7 +30,7 @@ export interface AbortEditOptions {
  * expression and variant names, and at 100% also make the on variant the default (users without a targeting key)
  * and record `metadata.releasedAt`. Below 100% the default is the off variant, so the share is exactly p%.
  */
-export function bumpEdits(analysis: FlagdFileAnalysis, flag: FlagdFlagDefinition, options: BumpEditOptions): TextEdit[] {
+export function flagdBumpEdits(analysis: FlagdFileAnalysis, flag: FlagdFlagDefinition, options: FlagdBumpEditOptions): FlagdTextEdit[] {
   const writer = new FlagWriter(analysis, flag);
   const { onVariant, offVariant } = flag;
   if (!onVariant) throw new RolloutRefusedError(`flag '${flag.key}' has no "on" variant`, 'unsupported');
@@ -43,7 +43,7 @@ export function bumpEdits(analysis: FlagdFileAnalysis, flag: FlagdFlagDefinition
     writer.setMetadata({ releasedAt: options.now });
   } else {
     if (!offVariant) throw new RolloutRefusedError(`flag '${flag.key}' has no "off" (false) variant to serve the other ${100 - options.to}%`, 'unsupported');
-    const [onWeight, offWeight] = wholeWeights(options.to);
+    const [onWeight, offWeight] = fractionalWeightsFor(options.to);
     if (flag.split) writer.setWeights(onWeight, offWeight);
     else writer.setTargeting({ fractional: [[onVariant, onWeight], [offVariant, offWeight]] });
     if (boolean) writer.setScalar('defaultVariant', offVariant);
@@ -56,7 +56,7 @@ export function bumpEdits(analysis: FlagdFileAnalysis, flag: FlagdFlagDefinition
  * SDKs fall back to the code default, possibly `true` — the on weight becomes 0, the default variant is the off
  * variant, and `metadata.abortedAt` / `metadata.abortReason` record why.
  */
-export function abortEdits(analysis: FlagdFileAnalysis, flag: FlagdFlagDefinition, options: AbortEditOptions): TextEdit[] {
+export function flagdAbortEdits(analysis: FlagdFileAnalysis, flag: FlagdFlagDefinition, options: FlagdAbortEditOptions): FlagdTextEdit[] {
   const writer = new FlagWriter(analysis, flag);
   if (!flag.offVariant) throw new RolloutRefusedError(`flag '${flag.key}' has no "off" variant to send everyone to`, 'unsupported');
   writer.setScalar('state', 'ENABLED');
@@ -67,7 +67,7 @@ export function abortEdits(analysis: FlagdFileAnalysis, flag: FlagdFlagDefinitio
 }
 
 /** Applies non-overlapping edits (any order) to `text`. */
-export function applyEdits(text: string, edits: TextEdit[]): string {
+export function applyFlagdEdits(text: string, edits: FlagdTextEdit[]): string {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   let previousStart = Number.POSITIVE_INFINITY;
@@ -80,7 +80,7 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
 }
 
 /** Two whole-number weights with the ratio p : (100 − p); decimals scale both (12.5 → 125 : 875). */
-export function wholeWeights(percentage: number): [number, number] {
+export function fractionalWeightsFor(percentage: number): [number, number] {
   let scale = 1;
   while (scale < 10000 && Math.abs(Math.round(percentage * scale) - percentage * scale) > 1e-9) scale *= 10;
   const on = Math.round(percentage * scale);
@@ -91,7 +91,7 @@ export function wholeWeights(percentage: number): [number, number] {
 
 /** Collects edits to one flag's mapping, rendering new text in the file's own style (JSON or YAML, indentation). */
 class FlagWriter {
-  readonly edits: TextEdit[] = [];
+  readonly edits: FlagdTextEdit[] = [];
   private readonly text: string;
   private readonly indentUnit: string;
 
@@ -107,7 +107,7 @@ class FlagWriter {
   /** Replaces a scalar field's value, or adds the field. */
   setScalar(field: string, value: string | number): void {
     const map = this.flag.flagNode!;
-    const pair = findPair(map, field);
+    const pair = findFlagdPair(map, field);
     if (pair && isScalar(pair.value)) {
       if ((pair.value as Scalar).value === value) return;
       this.replaceNode(pair.value as Scalar, renderScalarLike(pair.value as Scalar, value, this.analysis.json));
@@ -136,7 +136,7 @@ class FlagWriter {
   /** Replaces (or adds) the flag's `targeting`. */
   setTargeting(targeting: Record<string, unknown>): void {
     const map = this.flag.flagNode!;
-    const pair = findPair(map, 'targeting');
+    const pair = findFlagdPair(map, 'targeting');
     if (pair) this.setPairValue(map, pair, targeting);
     else this.insertEntries(map, [['targeting', targeting]]);
   }
@@ -144,7 +144,7 @@ class FlagWriter {
   /** Sets fields of the flag's `metadata` mapping, adding the mapping when there is none. */
   setMetadata(fields: Record<string, string>): void {
     const map = this.flag.flagNode!;
-    const pair = findPair(map, 'metadata');
+    const pair = findFlagdPair(map, 'metadata');
     const metadata = pair?.value as Node | null | undefined;
     if (!pair || !metadata || (isScalar(metadata) && metadata.value === null)) {
       if (pair) this.setPairValue(map, pair, fields);
@@ -154,7 +154,7 @@ class FlagWriter {
     if (!isMap(metadata)) throw new RolloutRefusedError(`flag '${this.flag.key}': metadata is not a mapping`, 'invalid');
     const missing: Array<[string, unknown]> = [];
     for (const [field, value] of Object.entries(fields)) {
-      const existing = findPair(metadata, field);
+      const existing = findFlagdPair(metadata, field);
       if (existing && isScalar(existing.value)) this.replaceNode(existing.value as Scalar, renderScalarLike(existing.value as Scalar, value, this.analysis.json));
       else if (existing) this.replaceNode(existing.value as Node, this.renderValue(value, metadata, existing));
       else missing.push([field, value]);
@@ -280,7 +280,7 @@ function isScalarValue(value: unknown): boolean {
 }
 
 /** JSON text for `value`; objects span lines (indented from `indent`) when `multiline`, arrays of scalars stay inline. */
-export function renderJson(value: unknown, indent: string, unit: string, multiline: boolean): string {
+function renderJson(value: unknown, indent: string, unit: string, multiline: boolean): string {
   if (isScalarValue(value)) return JSON.stringify(value);
   if (Array.isArray(value)) {
     const inline = value.every((item) => isScalarValue(item) || (Array.isArray(item) && item.every(isScalarValue)));

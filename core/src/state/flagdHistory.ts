@@ -2,7 +2,7 @@
 // 'git') and which keys existed once but are gone now (`removedKeys`). Pure over `FileRevision`s from `GitHost`.
 import type { FileRevision } from '../io.js';
 import { analyzeFlagdText } from './flagdDocument.js';
-import { contentHash } from './fileStore.js';
+import { stateFileHash } from './fileStore.js';
 
 /** Per revision content: which keys existed and which were released (100% and enabled). */
 interface RevisionFacts {
@@ -10,7 +10,7 @@ interface RevisionFacts {
   released: Set<string>;
 }
 
-export interface HistoryFacts {
+export interface FlagdHistoryFacts {
   /** Key → ISO date of the first commit after which the flag stayed released through HEAD. */
   releasedSince: Map<string, string>;
   /** Every key some revision defined (the caller subtracts the current keys). */
@@ -18,13 +18,13 @@ export interface HistoryFacts {
 }
 
 /** Remembers what each distinct file content says, so a long history is analysed once per content. */
-export class RevisionCache {
+export class FlagdRevisionCache {
   private readonly facts = new Map<string, RevisionFacts>();
 
   constructor(private readonly maxEntries = 5000) {}
 
   factsFor(content: string, file: string, steps: readonly number[]): RevisionFacts {
-    const hash = contentHash(content);
+    const hash = stateFileHash(content);
     const cached = this.facts.get(hash);
     if (cached) return cached;
     const analysis = analyzeFlagdText(content, { file, steps });
@@ -39,20 +39,20 @@ export class RevisionCache {
   }
 }
 
-export interface HistoryOptions {
+export interface FlagdHistoryOptions {
   file: string;
   steps: readonly number[];
   /** Keys released in the working copy (only these can have a git-derived `releasedAt`). */
   releasedNow: ReadonlySet<string>;
-  cache?: RevisionCache;
+  cache?: FlagdRevisionCache;
 }
 
 /**
  * Walks the revisions newest first: a key released now gets the date of the oldest revision of the unbroken run
  * of revisions (from HEAD back) in which it was released. Not released at HEAD (only in the working copy) → no date.
  */
-export function historyFacts(revisions: readonly FileRevision[], options: HistoryOptions): HistoryFacts {
-  const cache = options.cache ?? new RevisionCache();
+export function flagdHistoryFacts(revisions: readonly FileRevision[], options: FlagdHistoryOptions): FlagdHistoryFacts {
+  const cache = options.cache ?? new FlagdRevisionCache();
   const releasedSince = new Map<string, string>();
   const everDefined = new Set<string>();
   const stillReleased = new Set(options.releasedNow);

@@ -7,12 +7,12 @@ import type { AbortRequest, BumpRequest, FlagState, InputError, RolloutChange, S
 import { RolloutRefusedError } from '../model.js';
 import type { ProviderContext, ProviderFactory } from './registry.js';
 import { analyzeFlagdText, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
-import { abortEdits, applyEdits, bumpEdits, type TextEdit } from './flagdEdit.js';
-import { contentHash, writeGuarded, type StateFileStore } from './fileStore.js';
-import { historyFacts, RevisionCache } from './flagdHistory.js';
+import { flagdAbortEdits, applyFlagdEdits, flagdBumpEdits, type FlagdTextEdit } from './flagdEdit.js';
+import { stateFileHash, writeGuarded, type StateFileStore } from './fileStore.js';
+import { flagdHistoryFacts, FlagdRevisionCache } from './flagdHistory.js';
 import { nodeFileStore } from './nodeFileStore.js';
 import { planAbort, planBump, sameRolloutState, type RolloutPlan } from './rollout.js';
-import { formatPercentage } from './stages.js';
+import { formatRolloutPercentage } from './stages.js';
 
 export const FLAGD_PROVIDER_ID = 'flagd';
 
@@ -44,8 +44,8 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist']);
 export class FlagdFileProvider implements StateProvider {
   readonly id = FLAGD_PROVIDER_ID;
   private readonly store: StateFileStore;
-  private readonly revisionCache = new RevisionCache();
-  private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof historyFacts> }>();
+  private readonly revisionCache = new FlagdRevisionCache();
+  private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof flagdHistoryFacts> }>();
 
   constructor(
     private readonly context: ProviderContext,
@@ -140,7 +140,7 @@ export class FlagdFileProvider implements StateProvider {
     const plan = planBump(located.definition.state, this.context.config.rollout.steps, request.to);
     if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
     const now = this.context.clock.now().toISOString();
-    const edits = bumpEdits(located.file.analysis, located.definition, { to: plan.toPercentage, now });
+    const edits = flagdBumpEdits(located.file.analysis, located.definition, { to: plan.toPercentage, now });
     await this.write(located, edits, plan.toPercentage);
     return stripOk(plan);
   }
@@ -152,7 +152,7 @@ export class FlagdFileProvider implements StateProvider {
     const plan = planAbort(located.definition.state, this.context.config.rollout.steps);
     if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
     const now = this.context.clock.now().toISOString();
-    const edits = abortEdits(located.file.analysis, located.definition, { reason, now });
+    const edits = flagdAbortEdits(located.file.analysis, located.definition, { reason, now });
     await this.write(located, edits, 0);
     return stripOk(plan);
   }
@@ -179,12 +179,12 @@ export class FlagdFileProvider implements StateProvider {
       const analysis = analyzeFlagdText(text, { file, steps: this.context.config.rollout.steps });
       // An auto-discovered `flags.json` that is not flagd at all (no `flags` mapping) is someone else's file.
       if (!configured && !analysis.isFlagdFile && !analysis.malformed && /^flags\./i.test(file.split('/').pop()!)) continue;
-      files.push({ absolutePath, analysis, hash: contentHash(text) });
+      files.push({ absolutePath, analysis, hash: stateFileHash(text) });
     }
     return { files, errors };
   }
 
-  private history(file: ReadFile): ReturnType<typeof historyFacts> {
+  private history(file: ReadFile): ReturnType<typeof flagdHistoryFacts> {
     const releasedNow = new Set(file.analysis.flags.filter((flag) => flag.state.stage === 'released').map((flag) => flag.key));
     const cached = this.historyCache.get(file.absolutePath);
     const nowMs = this.context.clock.now().getTime();
@@ -195,7 +195,7 @@ export class FlagdFileProvider implements StateProvider {
     } catch {
       revisions = [];
     }
-    const facts = historyFacts(revisions, { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow, cache: this.revisionCache });
+    const facts = flagdHistoryFacts(revisions, { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow, cache: this.revisionCache });
     this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts });
     return facts;
   }
@@ -218,7 +218,7 @@ export class FlagdFileProvider implements StateProvider {
     const current = located.definition.state;
     if (expected && !sameRolloutState(expected, current)) {
       throw new RolloutRefusedError(
-        `flag '${key}' changed since read (${expected.stage} ${formatPercentage(expected.percentage)} → now ${current.stage} ${formatPercentage(current.percentage)}), retry`,
+        `flag '${key}' changed since read (${expected.stage} ${formatRolloutPercentage(expected.percentage)} → now ${current.stage} ${formatRolloutPercentage(current.percentage)}), retry`,
         'conflict',
       );
     }
@@ -226,9 +226,9 @@ export class FlagdFileProvider implements StateProvider {
   }
 
   /** Applies the edits, checks the result reads back as intended, and replaces the file under the lock. */
-  private async write(located: { file: ReadFile; definition: FlagdFlagDefinition }, edits: TextEdit[], toPercentage: number): Promise<void> {
+  private async write(located: { file: ReadFile; definition: FlagdFlagDefinition }, edits: FlagdTextEdit[], toPercentage: number): Promise<void> {
     const { file, definition } = located;
-    const text = applyEdits(file.analysis.text, edits);
+    const text = applyFlagdEdits(file.analysis.text, edits);
     const after = analyzeFlagdText(text, { file: file.analysis.file, steps: this.context.config.rollout.steps });
     const changed = after.flags.find((flag) => flag.key === definition.key);
     const problem = after.malformed
@@ -236,7 +236,7 @@ export class FlagdFileProvider implements StateProvider {
       : !changed || changed.invalid
         ? `flag '${definition.key}' would not read back as valid flagd`
         : changed.state.percentage !== toPercentage || !changed.state.enabled
-          ? `flag '${definition.key}' would read back as ${formatPercentage(changed.state.percentage)} instead of ${toPercentage}%`
+          ? `flag '${definition.key}' would read back as ${formatRolloutPercentage(changed.state.percentage)} instead of ${toPercentage}%`
           : undefined;
     const othersChanged = file.analysis.flags.some((flag) => {
       if (flag.key === definition.key) return false;

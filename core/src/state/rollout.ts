@@ -1,7 +1,7 @@
 // The pure planners behind `flaglens bump` / `abort` and the editor's preview: from the flag state a person saw
 // and the rollout ladder to `from → to`, or a refusal with a clear reason. Providers call them before writing.
 import type { FlagState, RolloutChange, RolloutRefusedError, Stage } from '../model.js';
-import { formatPercentage, nextStep, stageFor } from './stages.js';
+import { formatRolloutPercentage, nextStep, stageFor } from './stages.js';
 
 export type RolloutPlan = ({ ok: true } & RolloutChange) | { ok: false; reason: RolloutRefusedError['reason']; message: string };
 
@@ -49,8 +49,8 @@ export function sameRolloutState(a: FlagState, b: FlagState): boolean {
 }
 
 /** `canary 10% → rolling 50%`. */
-export function describeChange(fromStage: Stage, fromPercentage: number | null, toStage: Stage, toPercentage: number): string {
-  return `${fromStage} ${formatPercentage(fromPercentage)} → ${toStage} ${formatPercentage(toPercentage)}`;
+export function describeRolloutChange(fromStage: Stage, fromPercentage: number | null, toStage: Stage, toPercentage: number): string {
+  return `${fromStage} ${formatRolloutPercentage(fromPercentage)} → ${toStage} ${formatRolloutPercentage(toPercentage)}`;
 }
 
 function currentPercentage(flag: FlagState): number | null {
@@ -65,7 +65,7 @@ function writeBlocked(flag: FlagState): string | undefined {
 function change(flag: FlagState, from: number, to: number, steps: readonly number[]): RolloutPlan {
   const toStage = stageFor(to, true, steps);
   const fromStage = flag.stage;
-  return { ok: true, key: flag.key, fromPercentage: flag.enabled ? flag.percentage : 0, toPercentage: to, fromStage, toStage, summary: describeChange(fromStage, from, toStage, to) };
+  return { ok: true, key: flag.key, fromPercentage: flag.enabled ? flag.percentage : 0, toPercentage: to, fromStage, toStage, summary: describeRolloutChange(fromStage, from, toStage, to) };
 }
 
 function refuse(reason: RolloutRefusedError['reason'], message: string): RolloutPlan {

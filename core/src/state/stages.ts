@@ -24,11 +24,11 @@ export function nextStep(percentage: number | null, steps: readonly number[]): n
 }
 
 /** A percentage as people read it: `12.5%`, `0%`, `targeted` for null. */
-export function formatPercentage(percentage: number | null): string {
-  return percentage === null ? 'targeted' : `${roundPercentage(percentage)}%`;
+export function formatRolloutPercentage(percentage: number | null): string {
+  return percentage === null ? 'targeted' : `${roundRolloutPercentage(percentage)}%`;
 }
 
 /** Rounds a share to at most two decimals (12.5 stays 12.5, 1/3 becomes 33.33). */
-export function roundPercentage(value: number): number {
+export function roundRolloutPercentage(value: number): number {
   return Math.round(value * 100) / 100;
 }
