@@ -1,8 +1,18 @@
-// The flag-reference scanner: finds every flag check in a workspace (see ARCHITECTURE.md).
-// Public API; the implementation lives beside this file.
+// The flag-reference scanner: finds every flag check in a workspace (see docs/scanner.md).
+// Public API: `scanWorkspace` for one-shot scans and `ScannerHost` for incremental use (language server).
+// The design in one paragraph: read every source file, parse only those whose text mentions a trigger
+// (an SDK package, a configured check, a name exported by a flag-related module), resolve keys and
+// clients through other modules parsed lazily on demand, and remember who depended on whom.
+import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import type { FileSystem } from '../io.js';
-import type { FlagReference, ScanResult } from '../model.js';
+import type { FlagReference, ScanResult, SkippedFiles } from '../model.js';
+import { analyzeModule, parseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
+import { SDK_SPECIFIER_TRIGGERS } from './presets.js';
+import { ModuleResolver } from './resolve.js';
+import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
+
+export { toScanJson, formatScanText, type ScanJson } from './output.js';
 
 export interface ScanOptions {
   /** Absolute workspace root. */
@@ -11,6 +21,8 @@ export interface ScanOptions {
   fs: FileSystem;
   /** Called as files are processed (for progress reporting). */
   onProgress?: (done: number, total: number) => void;
+  /** Files read and filtered per batch before yielding to the event loop (default 200). */
+  batchSize?: number;
 }
 
 /** Scans the whole workspace once. */
@@ -24,30 +36,258 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
  * changed file (importers of a constants module, callers of a wrapper) are re-analysed.
  */
 export class ScannerHost {
-  constructor(readonly options: ScanOptions) {}
+  private readonly root: string;
+  private readonly resolver: ModuleResolver;
+  /** Parsed modules, by absolute path (analysed files and modules parsed lazily to resolve keys). */
+  private readonly modules = new Map<string, ParsedModule>();
+  /** Texts given by the editor (analyzeFile/updateFile) that win over the disk. */
+  private readonly overlays = new Map<string, string>();
+  /** Absolute paths known to be deleted (updateFile with undefined). */
+  private readonly deleted = new Set<string>();
+  /** Analysed files' results, by absolute path. */
+  private readonly analyses = new Map<string, FileAnalysis>();
+  /** Reverse dependency graph: module → files whose analysis consulted it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  private readonly workspaceFiles = new Set<string>();
+  private triggerNames = new Set<string>();
+  private triggerPattern: RegExp | undefined;
+  private readonly staticTriggers: string[];
+  private readonly store: ModuleStore;
+  private parsedCount = 0;
+
+  constructor(readonly options: ScanOptions) {
+    this.root = normalizeRoot(options.root);
+    this.resolver = new ModuleResolver(options.fs, this.root, (path) => (this.deleted.has(path) ? false : this.overlays.has(path) ? true : undefined));
+    const customNames = options.config.checks.map((check) => {
+      const name = check.kind === 'call' ? check.call : check.kind === 'property' ? check.property : check.jsx;
+      return name.split('.').pop()!;
+    });
+    this.staticTriggers = [...SDK_SPECIFIER_TRIGGERS, ...customNames];
+    this.store = {
+      module: (path) => this.module(path),
+      resolve: (from, specifier) => this.resolver.resolve(from, specifier),
+    };
+  }
 
   /** Indexes every file of the workspace; yields to the event loop between batches. */
   async indexWorkspace(onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
-    throw new Error('not implemented');
+    const started = performance.now();
+    const listing = listWorkspaceFiles(this.options.fs, this.root, this.options.config.exclude);
+    const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable };
+    const batchSize = this.options.batchSize ?? 200;
+    // Texts of files the prefilter passed over: a later round may find a wrapper or client name in them.
+    const pending = new Map<string, string>();
+    const total = listing.files.length;
+    let done = 0;
+    for (let index = 0; index < listing.files.length; index += batchSize) {
+      for (const path of listing.files.slice(index, index + batchSize)) {
+        this.workspaceFiles.add(path);
+        const text = this.overlays.get(path) ?? this.readText(path, skipped);
+        if (text === undefined) continue;
+        if (this.analyses.has(path) && !this.overlays.has(path)) continue;
+        if (this.passesStaticPrefilter(text)) this.analyzePath(path, text);
+        else pending.set(path, text);
+      }
+      done = Math.min(total, index + batchSize);
+      onProgress?.(done, total);
+      await yieldToEventLoop();
+    }
+    // Rounds: names exported by flag-related modules (clients, wrappers) pull in the files using them.
+    for (let round = 0; round < 20 && pending.size > 0; round++) {
+      const pattern = this.takeTriggerPattern();
+      if (!pattern) break;
+      let analysedInRound = 0;
+      let sinceYield = 0;
+      for (const [path, text] of pending) {
+        if (!pattern.test(text)) continue;
+        pending.delete(path);
+        this.analyzePath(path, text);
+        analysedInRound++;
+        if (++sinceYield >= batchSize) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
+      }
+      if (analysedInRound === 0 && !this.triggerPattern) break;
+    }
+    if (total === 0) onProgress?.(0, 0);
+    return {
+      references: this.references(),
+      files: total,
+      parsedFiles: this.parsedCount,
+      skipped,
+      durationMs: Math.round(performance.now() - started),
+    };
   }
 
   /** Analyses one file now (an opened editor document), even before the workspace index is done. */
   analyzeFile(absPath: string, text: string): FlagReference[] {
-    throw new Error('not implemented');
+    const path = normalizePath(absPath);
+    this.setOverlay(path, text);
+    return this.analyzePath(path, text).references;
   }
 
   /** Applies a file's new text (undefined: deleted). Returns the workspace-relative files whose references changed. */
   updateFile(absPath: string, text: string | undefined): string[] {
-    throw new Error('not implemented');
+    const path = normalizePath(absPath);
+    const existedBefore = this.modules.has(path) || this.workspaceFiles.has(path) || this.overlays.has(path);
+    if (text === undefined) {
+      this.overlays.delete(path);
+      this.deleted.add(path);
+      this.workspaceFiles.delete(path);
+    } else {
+      this.setOverlay(path, text);
+      if (isSourceFile(path) && path.startsWith(`${this.root}/`)) this.workspaceFiles.add(path);
+    }
+    // A file appearing or disappearing changes how specifiers resolve.
+    if (text === undefined || !existedBefore) this.resolver.clear();
+    this.modules.delete(path);
+
+    const affected = new Set<string>([path]);
+    const queue = [path];
+    while (queue.length) {
+      const current = queue.pop()!;
+      for (const dependent of this.dependents.get(current) ?? []) {
+        if (!affected.has(dependent)) {
+          affected.add(dependent);
+          queue.push(dependent);
+        }
+      }
+    }
+    const changed: string[] = [];
+    for (const file of affected) {
+      const before = this.analyses.get(file);
+      const beforeJson = before ? JSON.stringify(before.references) : '[]';
+      if (file === path && text === undefined) {
+        this.forget(file);
+        if (before && before.references.length) changed.push(this.relative(file));
+        continue;
+      }
+      if (file !== path && !this.analyses.has(file)) continue;
+      const fileText = file === path ? text! : this.module(file)?.text;
+      if (fileText === undefined) {
+        this.forget(file);
+        continue;
+      }
+      const after = this.analyzePath(file, fileText);
+      if (JSON.stringify(after.references) !== beforeJson) changed.push(this.relative(file));
+    }
+    return changed;
   }
 
-  /** All references currently known. */
+  /** All references currently known, ordered by file and position. */
   references(): FlagReference[] {
-    throw new Error('not implemented');
+    const files = [...this.analyses.keys()].sort();
+    const out: FlagReference[] = [];
+    for (const file of files) out.push(...this.analyses.get(file)!.references);
+    return out;
   }
 
   /** References in one workspace-relative file. */
   referencesInFile(file: string): FlagReference[] {
-    throw new Error('not implemented');
+    return this.analyses.get(`${this.root}/${file}`)?.references ?? [];
   }
+
+  // -------------------------------------------------------------------------------------------
+
+  private relative(path: string): string {
+    return path.startsWith(`${this.root}/`) ? path.slice(this.root.length + 1) : path;
+  }
+
+  private setOverlay(path: string, text: string): void {
+    if (this.overlays.get(path) === text && this.modules.has(path)) return;
+    this.overlays.set(path, text);
+    this.deleted.delete(path);
+    this.modules.delete(path);
+  }
+
+  private readText(path: string, skipped: SkippedFiles): string | undefined {
+    const outcome = readSourceText(this.options.fs, path);
+    if ('text' in outcome) return outcome.text;
+    skipped[outcome.skipped]++;
+    return undefined;
+  }
+
+  private passesStaticPrefilter(text: string): boolean {
+    for (const trigger of this.staticTriggers) if (text.includes(trigger)) return true;
+    return this.triggerPattern ? this.triggerPattern.test(text) : false;
+  }
+
+  /** The pattern of trigger names added since the last call (undefined when none). */
+  private takeTriggerPattern(): RegExp | undefined {
+    const pattern = this.triggerPattern;
+    this.triggerPattern = undefined;
+    return pattern;
+  }
+
+  private addTriggerNames(names: string[]): void {
+    const fresh = names.filter((name) => name.length > 1 && !this.triggerNames.has(name));
+    if (!fresh.length) return;
+    for (const name of fresh) this.triggerNames.add(name);
+    const previous = this.triggerPattern ? this.triggerPattern.source.slice(3, -3) : '';
+    const alternatives = fresh.map(escapeRegExp).join('|');
+    this.triggerPattern = new RegExp(`\\b(${previous ? `${previous}|` : ''}${alternatives})\\b`);
+  }
+
+  /** Parses (if needed) and analyses one file, updating results and the dependency graph. */
+  private analyzePath(path: string, text: string): FileAnalysis {
+    let module = this.modules.get(path);
+    if (!module || module.text !== text) {
+      module = parseModule(path, this.relative(path), text);
+      this.modules.set(path, module);
+      this.parsedCount++;
+    }
+    const analysis = analyzeModule(module, this.store, { customChecks: this.options.config.checks });
+    const previous = this.analyses.get(path);
+    if (previous) for (const dependency of previous.dependencies) this.dependents.get(dependency)?.delete(path);
+    for (const dependency of analysis.dependencies) {
+      let set = this.dependents.get(dependency);
+      if (!set) this.dependents.set(dependency, (set = new Set()));
+      set.add(path);
+    }
+    this.analyses.set(path, analysis);
+    if (analysis.isFlagRelated) this.addTriggerNames([...analysis.exportedNames, ...analysis.wrapperNames]);
+    return analysis;
+  }
+
+  private forget(path: string): void {
+    const previous = this.analyses.get(path);
+    if (previous) for (const dependency of previous.dependencies) this.dependents.get(dependency)?.delete(path);
+    this.analyses.delete(path);
+    this.modules.delete(path);
+  }
+
+  /** A module by absolute path, parsed on first use (overlay text first, then disk). */
+  private module(path: string): ParsedModule | undefined {
+    const cached = this.modules.get(path);
+    if (cached) return cached;
+    if (this.deleted.has(path)) return undefined;
+    let text = this.overlays.get(path);
+    if (text === undefined) {
+      const outcome = readSourceText(this.options.fs, path);
+      if (!('text' in outcome)) return undefined;
+      text = outcome.text;
+    }
+    const module = parseModule(path, this.relative(path), text);
+    this.modules.set(path, module);
+    this.parsedCount++;
+    return module;
+  }
+}
+
+function normalizePath(path: string): string {
+  return resolvePath(path).split('\\').join('/');
+}
+
+function normalizeRoot(root: string): string {
+  const normalized = normalizePath(root);
+  return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : posix.normalize(normalized);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
