@@ -4,9 +4,10 @@ import { createInterface } from 'node:readline/promises';
 import type { CliIo, Command } from './command.js';
 import { UsageError } from './command.js';
 import { watchCommand } from './commands/watch.js';
+import { scanCommand } from './commands/scan.js';
 
 /** The command table. Adding a command: one file in commands/ and one line here. */
-const commands: Command[] = [watchCommand];
+const commands: Command[] = [scanCommand, watchCommand];
 
 const version = '0.1.0';
 
