@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UnleashFeature } from '../../core/src/providers/unleash/api.js';
 import { parseRollout, unleashFeatureToFlagState, formatAbortNote } from '../../core/src/providers/unleash/mapping.js';
-import { defaultStageOf, describeStaleness } from '../../core/src/providers/unleash/provider.js';
+import { unleashStageOf, describeStaleness } from '../../core/src/providers/unleash/provider.js';
 
 const steps = [1, 10, 50, 100];
-const options = { environment: 'development', project: 'default', stageOf: defaultStageOf(steps) };
+const options = { environment: 'development', project: 'default', stageOf: unleashStageOf(steps) };
 
 function feature(rollout: unknown, extra: Partial<UnleashFeature> = {}, strategy: Record<string, unknown> = {}): UnleashFeature {
   return {

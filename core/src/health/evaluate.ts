@@ -25,7 +25,7 @@ export async function evaluateFlagHealth(key: string, context: HealthEvaluationC
     if (metrics.minSamples) {
       const samples = pickValue(await source.query(render(metrics.minSamples.query, metrics.variants.on)), metrics.variants.on);
       if (samples === null || samples < metrics.minSamples.min) {
-        const seen = samples === null ? 'no data' : `${formatNumber(samples)} samples`;
+        const seen = samples === null ? 'no data' : `${formatMetricValue(samples)} samples`;
         const check: HealthCheckResult = { name: 'min-samples', value: samples, passed: null, message: `${seen} < ${metrics.minSamples.min} needed` };
         return { key, status: 'inconclusive', checks: [check], summary: `inconclusive: too few samples (${seen}, need ${metrics.minSamples.min})`, evaluatedAt };
       }
@@ -61,15 +61,15 @@ async function evaluateCheck(
     return result;
   }
   const problems: string[] = [];
-  if (check.max !== undefined && value > check.max) problems.push(`${check.name} ${formatNumber(value)} > ${formatNumber(check.max)}`);
-  if (check.min !== undefined && value < check.min) problems.push(`${check.name} ${formatNumber(value)} < ${formatNumber(check.min)}`);
+  if (check.max !== undefined && value > check.max) problems.push(`${check.name} ${formatMetricValue(value)} > ${formatMetricValue(check.max)}`);
+  if (check.min !== undefined && value < check.min) problems.push(`${check.name} ${formatMetricValue(value)} < ${formatMetricValue(check.min)}`);
   let ratioNote = '';
   if (check.maxRatioToControl !== undefined) {
     const control = result.control ?? null;
     if (control === null) {
       // Without a control value the relative check cannot be decided; absolute bounds still count.
       if (check.max === undefined && check.min === undefined) {
-        result.message = `${check.name} ${formatNumber(value)}: control has no data`;
+        result.message = `${check.name} ${formatMetricValue(value)}: control has no data`;
         return result;
       }
       ratioNote = ' (control: no data)';
@@ -78,19 +78,19 @@ async function evaluateCheck(
       ratioNote = ' (control 0: ratio not applicable)';
     } else {
       const ratio = value / control;
-      if (ratio > check.maxRatioToControl) problems.push(`${check.name} ${formatNumber(value)} is ${formatNumber(ratio)}× the control ${formatNumber(control)} (max ${formatNumber(check.maxRatioToControl)}×)`);
-      else ratioNote = ` (control ${formatNumber(control)}, ${formatNumber(ratio)}×)`;
+      if (ratio > check.maxRatioToControl) problems.push(`${check.name} ${formatMetricValue(value)} is ${formatMetricValue(ratio)}× the control ${formatMetricValue(control)} (max ${formatMetricValue(check.maxRatioToControl)}×)`);
+      else ratioNote = ` (control ${formatMetricValue(control)}, ${formatMetricValue(ratio)}×)`;
     }
   }
   if (problems.length) {
     result.passed = false;
-    const control = result.control !== undefined && result.control !== null && check.maxRatioToControl !== undefined && !problems.some((p) => p.includes('control')) ? ` (control ${formatNumber(result.control)})` : '';
+    const control = result.control !== undefined && result.control !== null && check.maxRatioToControl !== undefined && !problems.some((p) => p.includes('control')) ? ` (control ${formatMetricValue(result.control)})` : '';
     result.message = `${problems.join(', ')}${control}`;
     return result;
   }
   result.passed = true;
-  const bound = check.max !== undefined ? ` ≤ ${formatNumber(check.max)}` : check.min !== undefined ? ` ≥ ${formatNumber(check.min)}` : '';
-  result.message = `${check.name} ${formatNumber(value)}${bound}${ratioNote}`;
+  const bound = check.max !== undefined ? ` ≤ ${formatMetricValue(check.max)}` : check.min !== undefined ? ` ≥ ${formatMetricValue(check.min)}` : '';
+  result.message = `${check.name} ${formatMetricValue(value)}${bound}${ratioNote}`;
   return result;
 }
 
@@ -139,7 +139,7 @@ function pickValue(samples: PrometheusSample[], variant: string): number | null 
   return sample.value;
 }
 
-export function formatNumber(value: number): string {
+export function formatMetricValue(value: number): string {
   if (Number.isInteger(value)) return String(value);
   const abs = Math.abs(value);
   return abs >= 100 ? value.toFixed(0) : abs >= 1 ? value.toFixed(2).replace(/0+$/, '').replace(/\.$/, '') : Number(value.toPrecision(2)).toString();

@@ -4,6 +4,7 @@ import type { FlaglensConfig } from '../config.js';
 import type { Clock, FileSystem, GitHost } from '../io.js';
 import type { StateProvider, StateSnapshot } from '../model.js';
 import { flagdProviderFactory } from './flagdProvider.js';
+import { unleashProviderFactory } from '../providers/unleash/provider.js';
 
 /** What a provider may use: the workspace, its config, and the IO interfaces (never globals). */
 export interface ProviderContext {
@@ -24,7 +25,7 @@ export interface ProviderContext {
 /** Returns the providers configured for this workspace (or none). */
 export type ProviderFactory = (context: ProviderContext) => StateProvider[];
 
-export const providerFactories: ProviderFactory[] = [flagdProviderFactory];
+export const providerFactories: ProviderFactory[] = [flagdProviderFactory, unleashProviderFactory];
 
 export function createStateProviders(context: ProviderContext): StateProvider[] {
   return providerFactories.flatMap((factory) => factory(context));

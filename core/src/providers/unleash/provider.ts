@@ -19,6 +19,8 @@ import type { ProviderContext } from '../../state/registry.js';
 import { UnleashApi, type UnleashEvent, type UnleashFeature } from './api.js';
 import { formatAbortNote, parseRollout, rolloutStrategy, unleashFeatureToFlagState } from './mapping.js';
 import { createFileSnapshotStore, type SnapshotStore } from './snapshotStore.js';
+import { stageFor } from '../../state/stages.js';
+import { planAbort, planBump } from '../../state/rollout.js';
 
 export interface UnleashProviderOptions {
   config: UnleashConfig;
@@ -29,7 +31,7 @@ export interface UnleashProviderOptions {
   env: Record<string, string | undefined>;
   allowNetwork: boolean;
   snapshotDir?: string;
-  /** Shared stage rule; defaults to `defaultStageOf`. */
+  /** Shared stage rule; defaults to `unleashStageOf`. */
   stageOf?: (facts: { enabled: boolean; percentage: number | null; targeted: boolean; archived: boolean }) => Stage;
   /** Injected in tests (e.g. short timeouts); by default an undici client bound to the configured origin. */
   http?: HttpTransport;
@@ -71,7 +73,7 @@ export class UnleashStateProvider implements StateProvider {
   private readonly tokenProblem: string | undefined;
 
   constructor(private readonly options: UnleashProviderOptions) {
-    this.stageOf = options.stageOf ?? defaultStageOf(options.steps);
+    this.stageOf = options.stageOf ?? unleashStageOf(options.steps);
     this.store = options.snapshotStore ?? (options.snapshotDir ? createFileSnapshotStore(options.fs, options.snapshotDir, identityOf(options.config)) : undefined);
     const tokenVariable = options.config.token.env;
     const token = tokenVariable ? options.env[tokenVariable] : undefined;
@@ -111,21 +113,21 @@ export class UnleashStateProvider implements StateProvider {
   }
 
   async bump(request: BumpRequest): Promise<RolloutChange> {
-    const { feature, strategy, current, stage } = await this.readForWrite(request.key, request.expected);
-    const target = request.to ?? nextRolloutStep(current, this.options.steps);
-    if (target === undefined) throw new RolloutRefusedError(`${request.key} is already at 100%`, 'invalid');
-    if (!Number.isFinite(target) || target < 0 || target > 100) throw new RolloutRefusedError(`bump target ${target}% is not a percentage 0–100`, 'invalid');
-    if (target <= current) throw new RolloutRefusedError(`bump target ${target}% is not above the current ${current}% (use abort to roll back)`, 'invalid');
+    const { feature, strategy, flag } = await this.readForWrite(request.key, request.expected);
+    const plan = planBump(flag, this.options.steps, request.to);
+    if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
     const env = feature.environments.find((e) => e.name === this.options.config.environment)!;
-    await this.api!.setRollout(request.key, env.name, strategy.id, target);
+    await this.api!.setRollout(request.key, env.name, strategy.id, plan.toPercentage);
     if (!env.enabled) await this.api!.enableEnvironment(request.key, env.name);
     const after = await this.refreshFlag(request.key);
-    return change(request.key, current, stage, target, after?.stage ?? stage);
+    return change(request.key, plan.fromPercentage ?? 0, plan.fromStage, plan.toPercentage, after?.stage ?? plan.toStage);
   }
 
   async abort(request: AbortRequest): Promise<RolloutChange> {
     if (!request.reason.trim()) throw new RolloutRefusedError('abort needs a reason (it is recorded in the flag description in Unleash)', 'invalid');
-    const { feature, strategy, current, stage } = await this.readForWrite(request.key, request.expected);
+    const { feature, strategy, flag } = await this.readForWrite(request.key, request.expected);
+    const plan = planAbort(flag, this.options.steps);
+    if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
     const env = this.options.config.environment;
     await this.api!.setRollout(request.key, env, strategy.id, 0);
     // The reason goes into the flag's description: visible in the Unleash UI and in its audit log, and read back as abortReason.
@@ -133,7 +135,7 @@ export class UnleashStateProvider implements StateProvider {
     const description = (feature.description ?? '').replace(/\n?\[flaglens\] rollout aborted at .*$/m, '').trimEnd();
     await this.api!.setDescription(request.key, description ? `${description}\n${note}` : note);
     const after = await this.refreshFlag(request.key);
-    return change(request.key, current, stage, 0, after?.stage ?? 'off');
+    return change(request.key, plan.fromPercentage ?? 0, plan.fromStage, 0, after?.stage ?? 'off');
   }
 
   /**
@@ -253,7 +255,7 @@ export class UnleashStateProvider implements StateProvider {
         throw new RolloutRefusedError(`${key} changed in Unleash since it was shown (${changed.join(', ')}): nothing written; reload and retry`, 'conflict');
       }
     }
-    return { feature, strategy, current, stage: flag.stage };
+    return { feature, strategy, current, flag };
   }
 
   /** Immediate refresh after our own write, so every reader sees the new state without waiting a poll. */
@@ -290,10 +292,10 @@ export class UnleashStateProvider implements StateProvider {
 /** "state from 4 min ago, Unleash unreachable" — for the CLI, hovers and the status bar. */
 export function describeStaleness(snapshot: Pick<StateSnapshot, 'fetchedAt' | 'staleness'>, now: Date): string | undefined {
   if (!snapshot.staleness) return undefined;
-  return `state from ${humanAge(now.getTime() - Date.parse(snapshot.fetchedAt))} ago, ${snapshot.staleness.reason}`;
+  return `state from ${formatStateAge(now.getTime() - Date.parse(snapshot.fetchedAt))} ago, ${snapshot.staleness.reason}`;
 }
 
-export function humanAge(ms: number): string {
+export function formatStateAge(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.round(seconds / 60);
@@ -303,21 +305,12 @@ export function humanAge(ms: number): string {
   return `${Math.round(hours / 24)} days`;
 }
 
-/** The first rollout step above `current`; undefined at 100%. */
-export function nextRolloutStep(current: number, steps: number[]): number | undefined {
-  return steps.find((step) => step > current);
-}
-
-/** Stage from the facts, until/unless a shared rule is passed in: the first steps are "canary". */
-export function defaultStageOf(steps: number[]) {
-  const canaryMax = steps.length > 2 ? steps[steps.length - 3] : steps[0];
+/** Stage from the facts: archived and targeted are Unleash's to say; the rest is the shared ladder rule. */
+export function unleashStageOf(steps: readonly number[]) {
   return (facts: { enabled: boolean; percentage: number | null; targeted: boolean; archived: boolean }): Stage => {
     if (facts.archived) return 'archived';
-    if (!facts.enabled) return 'off';
-    if (facts.targeted || facts.percentage === null) return 'targeted';
-    if (facts.percentage <= 0) return 'off';
-    if (facts.percentage >= 100) return 'released';
-    return facts.percentage <= canaryMax ? 'canary' : 'rolling';
+    if (facts.enabled && facts.targeted) return 'targeted';
+    return stageFor(facts.percentage, facts.enabled, steps);
   };
 }
 
