@@ -3,11 +3,15 @@
 import { createInterface } from 'node:readline/promises';
 import type { CliIo, Command } from './command.js';
 import { UsageError } from './command.js';
+import { checkCommand } from './commands/check.js';
+import { flagsCommand } from './commands/flags.js';
+import { bumpCommand } from './commands/bump.js';
+import { abortCommand } from './commands/abort.js';
 import { watchCommand } from './commands/watch.js';
 import { scanCommand } from './commands/scan.js';
 
 /** The command table. Adding a command: one file in commands/ and one line here. */
-const commands: Command[] = [scanCommand, watchCommand];
+const commands: Command[] = [scanCommand, checkCommand, flagsCommand, bumpCommand, abortCommand, watchCommand];
 
 const version = '0.1.0';
 

@@ -5,6 +5,8 @@ export * from './config.js';
 export * from './scanner/index.js';
 export * from './state/registry.js';
 export * from './rules/index.js';
+export * from './report/index.js';
+export * from './workspace.js';
 export * from './state/stages.js';
 export * from './state/rollout.js';
 export * from './state/flagdDocument.js';

@@ -1,0 +1,56 @@
+// `flaglens bump KEY`: moves a rollout to the next ladder step (or --to N), after showing `from → to`.
+import { planBump } from '../../../core/src/state/rollout.js';
+import { parseCommandArguments } from '../args.js';
+import type { CliIo, Command } from '../command.js';
+import { UsageError } from '../command.js';
+import { runRolloutCommand } from '../rolloutCommand.js';
+
+const help = `Usage: flaglens bump KEY [DIR] [options]
+
+Moves flag KEY's rollout to the next step of the ladder (rollout.steps in flaglens.yaml, default
+1, 10, 50, 100) above its current percentage, or to --to N; enables the flag if it was off, and records
+releasedAt at 100%. Prints "from → to" and asks for confirmation on a terminal.
+
+Options:
+  --to N           target percentage (above the current one, at most 100)
+  --yes            do not ask for confirmation (required when not on a terminal)
+  --force          bump even when the flag's health checks fail or are inconclusive
+  --config FILE    flaglens.yaml to use (default: DIR/flaglens.yaml)
+  -h, --help       this help
+
+Exit codes: 0 bumped, 1 refused (unknown flag, targeted by rules, changed since read, unhealthy…)
+or cancelled, 2 usage or configuration error (and no --yes without a terminal).`;
+
+export const bumpCommand: Command = {
+  name: 'bump',
+  summary: 'Move a rollout to the next step (1% → 10% → 50% → 100%) or --to N',
+  help,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const { positionals, options } = parseCommandArguments(
+      argv,
+      { to: { type: 'string' }, yes: { type: 'boolean' }, force: { type: 'boolean' }, config: { type: 'string' } },
+      { max: 2, names: 'KEY [DIR]' },
+    );
+    const [key, directory] = positionals;
+    if (!key) throw new UsageError('missing KEY: the flag to bump');
+    const to = parsePercentage(options.to as string | undefined);
+    return runRolloutCommand(io, {
+      command: 'bump',
+      key,
+      directory,
+      configPath: options.config as string | undefined,
+      yes: options.yes === true,
+      plan: (flag, config) => planBump(flag, config.rollout.steps, to),
+      write: (provider, flag, plan) => provider.bump!({ key: flag.key, to: plan.toPercentage, expected: flag, force: options.force === true }),
+    });
+  },
+};
+
+/** `--to 50` or `--to 12.5%`; anything else (or outside 0–100) is a usage error. */
+function parsePercentage(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\s*\d+(\.\d+)?\s*%?\s*$/.test(text)) throw new UsageError(`--to must be a percentage from 0 to 100, got '${text}'`);
+  const value = Number.parseFloat(text);
+  if (value < 0 || value > 100) throw new UsageError(`--to must be a percentage from 0 to 100, got '${text}'`);
+  return value;
+}

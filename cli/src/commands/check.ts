@@ -1,0 +1,78 @@
+// `flaglens check`: the hygiene check for people and CI — findings in five formats, the code-review mode
+// (--changed-since) and exit codes by --fail-on.
+import { analyzeWorkspace } from '../../../core/src/workspace.js';
+import { formatReport, REPORT_FORMATS, reportInputFrom, type ReportFormat } from '../../../core/src/report/index.js';
+import type { Finding, Severity } from '../../../core/src/index.js';
+import { nodeGitHost } from '../../../core/src/nodeIo.js';
+import { parseCommandArguments } from '../args.js';
+import type { CliIo, Command } from '../command.js';
+import { filterChangedFindings, gitChangedLines } from '../changedLines.js';
+import { progressReporter, reportConfigErrors, resolveWorkspaceRoot, TOOL_VERSION, workspaceOptions } from '../workspaceIo.js';
+
+const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+const help = `Usage: flaglens check [DIR] [options]
+
+Checks every flag reference in DIR (default: the current folder) against the flags' rollout state and
+reports hygiene findings FL001–FL009 (docs/rules.md).
+
+Options:
+  --config FILE          flaglens.yaml to use (default: DIR/flaglens.yaml)
+  --format FORMAT        text (default), json, sarif (GitHub code scanning), github (workflow
+                         annotations) or markdown (a pull-request comment)
+  --changed-since REF    report only findings on lines added or changed since the git commit REF
+                         (untracked files count as changed): the code-review mode
+  --fail-on LEVEL        error, warning (default), info or never: exit 1 when an unsuppressed
+                         finding at or above LEVEL remains
+  -h, --help             this help
+
+Suppress one finding with a comment on the line before it (a reason is required):
+  // flaglens-ignore FL001 kept until the billing migration
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
+Environment: FLAGLENS_NOW=2026-11-27T12:00:00Z evaluates dates as of that instant.`;
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'Report stale, removed, unknown and unused flags (text, json, sarif, github, markdown)',
+  help,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const { positionals, options } = parseCommandArguments(
+      argv,
+      {
+        config: { type: 'string' },
+        format: { type: 'string', choices: REPORT_FORMATS },
+        'changed-since': { type: 'string' },
+        'fail-on': { type: 'string', choices: FAIL_ON },
+      },
+      { max: 1, names: '[DIR]' },
+    );
+    const root = resolveWorkspaceRoot(io, positionals[0]);
+    const format = (options.format as ReportFormat | undefined) ?? 'text';
+    const failOn = (options['fail-on'] as FailOn | undefined) ?? 'warning';
+    const changedSince = options['changed-since'] as string | undefined;
+    const changes = changedSince === undefined ? undefined : gitChangedLines(root, changedSince, nodeGitHost);
+
+    const progress = progressReporter(io);
+    const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), onProgress: progress.onProgress });
+    progress.finish();
+    if (analysis.configErrors.length) return reportConfigErrors(io, 'check', analysis.configErrors);
+
+    const findings = changes ? filterChangedFindings(analysis.findings, changes) : analysis.findings;
+    const input = reportInputFrom({ ...analysis, findings });
+    const color = format === 'text' && io.isInteractive && !io.env.NO_COLOR;
+    io.stdout(formatReport(format, input, { toolVersion: TOOL_VERSION, color, title: positionals[0] }));
+    return exitCodeFor(findings, analysis.state.errors.length, failOn);
+  },
+};
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+const THRESHOLD: Record<FailOn, number> = { error: 3, warning: 2, info: 1, never: Infinity };
+
+/** 1 when an unsuppressed finding (or a state error, which counts as an error) reaches the threshold. */
+export function exitCodeFor(findings: Finding[], stateErrorCount: number, failOn: FailOn): number {
+  const threshold = THRESHOLD[failOn];
+  if (stateErrorCount > 0 && RANK.error >= threshold) return 1;
+  return findings.some((finding) => !finding.suppressed && RANK[finding.severity] >= threshold) ? 1 : 0;
+}

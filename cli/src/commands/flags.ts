@@ -1,0 +1,49 @@
+// `flaglens flags`: one row per flag — stage, percentage, owner, age, release date, check sites, findings.
+import { analyzeWorkspace } from '../../../core/src/workspace.js';
+import { formatFlagsTable } from '../../../core/src/report/index.js';
+import { parseCommandArguments } from '../args.js';
+import type { CliIo, Command } from '../command.js';
+import { formatInputError, progressReporter, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
+
+const help = `Usage: flaglens flags [DIR] [options]
+
+Lists every flag of DIR (default: the current folder): defined flags in their state file's order, then
+removed and unknown keys that code still checks.
+
+Options:
+  --config FILE     flaglens.yaml to use (default: DIR/flaglens.yaml)
+  --format FORMAT   text (default) or json: { "flags": [ { "key", "stage", "percentage", "enabled",
+                    "references", "findings": ["FL001"], "owner", "type", "ageDays", "releasedAt", … } ] }
+  -h, --help        this help
+
+Exit codes: 0 listed, 2 usage or configuration error.`;
+
+export const flagsCommand: Command = {
+  name: 'flags',
+  summary: 'List every flag with its stage, percentage, owner, age, check sites and findings',
+  help,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const { positionals, options } = parseCommandArguments(
+      argv,
+      { config: { type: 'string' }, format: { type: 'string', choices: ['text', 'json'] } },
+      { max: 1, names: '[DIR]' },
+    );
+    const root = resolveWorkspaceRoot(io, positionals[0]);
+    const progress = progressReporter(io);
+    const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), onProgress: progress.onProgress });
+    progress.finish();
+    if (analysis.configErrors.length) return reportConfigErrors(io, 'flags', analysis.configErrors);
+    for (const error of analysis.state.errors) io.stderr(`${formatInputError(io, error, root)}\n`);
+    if (options.format === 'json') {
+      const flags = analysis.flags.map(({ locations, ...flag }) => ({ ...flag, locations }));
+      io.stdout(JSON.stringify({ flags }, null, 2) + '\n');
+      return 0;
+    }
+    if (analysis.flags.length === 0) {
+      io.stdout('No flags: no flag definitions were found and no code checks a flag.\n');
+      return 0;
+    }
+    io.stdout(formatFlagsTable(analysis.flags));
+    return 0;
+  },
+};

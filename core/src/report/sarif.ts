@@ -1,0 +1,86 @@
+// SARIF 2.1.0 for GitHub code scanning (and other SARIF viewers): one run, the rule table with help text and
+// helpUri anchors into docs/rules.md, results with relative artifact URIs under %SRCROOT%, suppressions in source.
+import type { Finding, Severity } from '../model.js';
+import { RULES, ruleHelpUri } from '../rules/index.js';
+import type { ReportInput } from './input.js';
+
+export interface SarifOptions {
+  toolVersion: string;
+  /** The tool's home page (driver.informationUri). */
+  informationUri?: string;
+}
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The base id GitHub code scanning resolves against the repository root. */
+export const SARIF_SRCROOT = '%SRCROOT%';
+
+const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+export function formatSarifReport(input: ReportInput, options: SarifOptions): string {
+  const ruleIndex = new Map(RULES.map((rule, index) => [rule.code, index]));
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Flaglens',
+            semanticVersion: options.toolVersion,
+            version: options.toolVersion,
+            informationUri: options.informationUri ?? ruleHelpUri('FL001').split('#')[0],
+            rules: RULES.map((rule) => ({
+              id: rule.code,
+              name: rule.name,
+              shortDescription: { text: rule.title },
+              fullDescription: { text: `${rule.title}. ${rule.help}` },
+              help: { text: rule.help, markdown: `**${rule.code} ${rule.name}**: ${rule.help}\n\n[Documentation](${ruleHelpUri(rule.code)})` },
+              helpUri: ruleHelpUri(rule.code),
+              defaultConfiguration: { level: LEVELS[rule.severity] },
+              properties: { tags: ['feature-flags', 'maintainability'], precision: rule.code === 'FL007' ? 'medium' : 'high' },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: input.stateErrors.map((error) => ({
+              level: 'error',
+              message: { text: error.message },
+              locations: [{ physicalLocation: { artifactLocation: artifactLocation(error.file), region: { startLine: error.line, startColumn: error.column } } }],
+            })),
+          },
+        ],
+        results: input.findings.map((finding) => sarifResult(finding, ruleIndex.get(finding.code)!)),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
+function sarifResult(finding: Finding, ruleIndex: number) {
+  const region: Record<string, number> = { startLine: finding.line, startColumn: finding.column };
+  if (finding.endLine !== undefined && finding.endColumn !== undefined) {
+    region.endLine = finding.endLine;
+    region.endColumn = finding.endColumn;
+  }
+  return {
+    ruleId: finding.code,
+    ruleIndex,
+    level: LEVELS[finding.severity],
+    message: { text: finding.message },
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(finding.file), region } }],
+    ...(finding.key !== null ? { properties: { flagKey: finding.key } } : {}),
+    ...(finding.suppressed ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed.reason }] } : {}),
+  };
+}
+
+/** A workspace-relative path as a relative URI reference (segments percent-encoded) under %SRCROOT%. */
+function artifactLocation(file: string) {
+  const uri = file
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+  return { uri, uriBaseId: SARIF_SRCROOT };
+}

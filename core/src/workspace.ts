@@ -1,0 +1,124 @@
+// The facade both front-ends use for a whole-workspace analysis: config → scan → rollout state → findings
+// → per-flag overview. Each step stays separately callable (the language server composes them incrementally).
+import { join } from 'node:path';
+import { loadConfig, type FlaglensConfig } from './config.js';
+import type { Clock, FileSystem, GitHost } from './io.js';
+import type { Finding, FlagHealth, InputError, ScanResult, StateProvider, StateSnapshot } from './model.js';
+import { computeFindings, resolveReferenceKeys, summarizeFlags, type FlagOverview } from './rules/index.js';
+import { scanWorkspace } from './scanner/index.js';
+import { createStateProviders, loadState, type ProviderContext } from './state/registry.js';
+
+export interface AnalyzeWorkspaceOptions {
+  /** Absolute workspace root. */
+  root: string;
+  /** flaglens.yaml to use instead of `<root>/flaglens.yaml` (absolute, or relative to root). */
+  configPath?: string;
+  fs: FileSystem;
+  git: GitHost;
+  clock: Clock;
+  /** Where secrets come from (CLI: process.env). */
+  env: Record<string, string | undefined>;
+  /** False in an untrusted workspace: no network requests. */
+  allowNetwork: boolean;
+  /** Folder for persisted snapshots of remote state; undefined: none. */
+  snapshotDir?: string;
+  /** Health per flag (live metrics), for FL006. */
+  health?: Map<string, FlagHealth>;
+  /** Scan progress (files done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface WorkspaceAnalysis {
+  root: string;
+  config: FlaglensConfig;
+  /** Non-empty: the config is invalid, nothing else was done (scan, state, findings and flags are empty). */
+  configErrors: InputError[];
+  scan: ScanResult;
+  state: StateSnapshot;
+  findings: Finding[];
+  flags: FlagOverview[];
+}
+
+/** Runs the whole analysis. Never throws for bad input: config errors stop it, state errors land in `state.errors`. */
+export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promise<WorkspaceAnalysis> {
+  const now = options.clock.now();
+  const { config, errors: configErrors } = loadConfig(options.fs, options.root, options.configPath);
+  if (configErrors.length) {
+    return { root: options.root, config, configErrors, scan: emptyScanResult(), state: emptySnapshot(now), findings: [], flags: [] };
+  }
+  const scan = await scanWorkspace({ root: options.root, config, fs: options.fs, onProgress: options.onProgress });
+  const providers = createStateProviders(providerContext(options, config));
+  let state: StateSnapshot;
+  try {
+    state = await loadWorkspaceState(providers, now, config);
+  } finally {
+    for (const provider of providers) provider.dispose?.();
+  }
+  const findings = computeFindings({
+    references: scan.references,
+    state,
+    config,
+    clock: options.clock,
+    health: options.health,
+    readSource: workspaceSourceReader(options.root, options.fs),
+  });
+  const flags = summarizeFlags({ state, references: resolveReferenceKeys(scan.references, state), findings, clock: options.clock });
+  return { root: options.root, config, configErrors, scan, state, findings, flags };
+}
+
+/** The ProviderContext for a workspace (also used by bump/abort). */
+export function providerContext(options: Omit<AnalyzeWorkspaceOptions, 'configPath' | 'health' | 'onProgress'>, config: FlaglensConfig): ProviderContext {
+  return {
+    root: options.root,
+    config,
+    fs: options.fs,
+    git: options.git,
+    clock: options.clock,
+    env: options.env,
+    allowNetwork: options.allowNetwork,
+    snapshotDir: options.snapshotDir,
+  };
+}
+
+/**
+ * Loads and merges every provider's state. A provider whose source cannot be reached at all (it throws) does
+ * not sink the others: its failure becomes a state error naming the config file.
+ */
+export async function loadWorkspaceState(providers: StateProvider[], now: Date, config: FlaglensConfig): Promise<StateSnapshot> {
+  try {
+    return await loadState(providers, now);
+  } catch {
+    const working: StateProvider[] = [];
+    const errors: InputError[] = [];
+    for (const provider of providers) {
+      try {
+        await provider.load();
+        working.push(provider);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        errors.push({ file: config.file ?? 'flaglens.yaml', line: 1, column: 1, message: `${provider.id}: cannot read the rollout state: ${message}`, code: 'state-unavailable' });
+      }
+    }
+    const merged = await loadState(working, now);
+    return { ...merged, errors: [...merged.errors, ...errors] };
+  }
+}
+
+/** Reads workspace-relative files through the FileSystem (undefined when unreadable), for suppression comments. */
+export function workspaceSourceReader(root: string, fs: FileSystem): (file: string) => string | undefined {
+  return (file) => {
+    try {
+      return fs.readFile(join(root, file));
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export function emptyScanResult(): ScanResult {
+  return { references: [], files: 0, parsedFiles: 0, skipped: { binary: 0, tooLarge: 0, unreadable: 0 }, durationMs: 0 };
+}
+
+export function emptySnapshot(now: Date): StateSnapshot {
+  return { provider: 'none', flags: [], removedKeys: [], errors: [], fetchedAt: now.toISOString() };
+}
