@@ -1,0 +1,545 @@
+// Plans the removal of one flag from a workspace: every check site is replaced by the flag's final value
+// and the code simplified (simplify.ts); wrappers, constants entries and imports left unused go too. The
+// result is plain data — per-file minimal text edits and per-site outcomes — that the CLI prints or
+// writes and the language server turns into quick fixes. Nothing here reads or writes files itself.
+import { ts } from 'ts-morph';
+import type { FlagReference } from '../model.js';
+import {
+  findUses,
+  isInStatementList,
+  literalOf,
+  literalText,
+  mapOffset,
+  parseSource,
+  remainingSiteIds,
+  removalRange,
+  simplifyToFixedPoint,
+  siteMarker,
+  SITE_MARKER_PATTERN,
+} from './simplify.js';
+import { applyTextEdits, computeTextEdits, lineAndColumn, type TextEdit } from './textEdits.js';
+
+/** The value a flag resolves to for everyone once it is removed. */
+export type FlagValue = boolean | string | number;
+
+export interface FlagRemovalRequest {
+  key: string;
+  value: FlagValue;
+  /** Check sites; references to other keys are ignored, so a whole scan result may be passed. */
+  references: readonly FlagReference[];
+  /** Current text of a workspace-relative file; undefined when it cannot be read. */
+  readFile(file: string): string | undefined;
+  /**
+   * Every source file of the workspace (workspace-relative), searched for remaining uses of a wrapper
+   * function or a constants entry before removing it. Default: only the files with references.
+   */
+  workspaceFiles?: readonly string[];
+  /** Only these sites (by `file` + `checkStart`): the "here" quick fix. Default: every site of the key. */
+  onlySites?: readonly { file: string; checkStart: number }[];
+}
+
+export type SiteStatus = 'rewritten' | 'skipped';
+
+export interface SiteOutcome {
+  file: string;
+  line: number;
+  column: number;
+  checkStart: number;
+  checkEnd: number;
+  call: string;
+  keyExpression: string;
+  status: SiteStatus;
+  /** Why a site was skipped (`value stored in an object property`, …). */
+  reason?: string;
+}
+
+export interface FileChange {
+  file: string;
+  before: string;
+  after: string;
+  /** Minimal edits in `before`'s offsets; applying them gives `after`. */
+  edits: TextEdit[];
+}
+
+export type CleanupStatus = 'cleaned' | 'partially-cleaned' | 'not-cleaned' | 'no-references';
+
+export interface FlagRemovalPlan {
+  key: string;
+  value: FlagValue;
+  status: CleanupStatus;
+  changes: FileChange[];
+  sites: SiteOutcome[];
+  /** Declarations removed because nothing uses them any more: `src/flags.ts: FLAGS.NEW_CHECKOUT`, wrappers. */
+  removedDeclarations: string[];
+}
+
+/** Plans the removal of `request.key` with the value `request.value`. Pure: texts in, edits out. */
+export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
+  const only = request.onlySites;
+  const references = request.references.filter(
+    (reference) => reference.key === request.key && (!only || only.some((site) => site.file === reference.file && site.checkStart === reference.checkStart)),
+  );
+  const sites = dedupeSites(references).map((reference, id) => ({ id, reference }));
+  const originals = new Map<string, string>();
+  const read = (file: string): string | undefined => {
+    if (!originals.has(file)) {
+      const text = request.readFile(file);
+      if (text === undefined) return undefined;
+      originals.set(file, text);
+    }
+    return originals.get(file);
+  };
+  const skipped = new Map<number, string>();
+  for (const site of sites) if (read(site.reference.file) === undefined) skipped.set(site.id, 'file cannot be read');
+  const workspaceFiles = [...new Set([...(request.workspaceFiles ?? []), ...sites.map((site) => site.reference.file)])];
+
+  let texts = new Map<string, string>();
+  let removedDeclarations: string[] = [];
+  // Each round rewrites every site not yet skipped; a site whose value could not be absorbed is skipped
+  // and the round starts over from the original texts, so skipped sites stay exactly as written.
+  for (let round = 0; round <= sites.length; round++) {
+    texts = new Map();
+    removedDeclarations = [];
+    const byFile = groupBy(sites.filter((site) => !skipped.has(site.id)), (site) => site.reference.file);
+    for (const [file, fileSites] of byFile) {
+      const result = rewriteFile(file, read(file)!, fileSites, request.value);
+      for (const [id, reason] of result.skipped) skipped.set(id, reason);
+      texts.set(file, result.text);
+    }
+    const current = (file: string) => texts.get(file) ?? read(file);
+    removedDeclarations.push(...removeUnusedWrappers(texts, workspaceFiles, current));
+    const newlySkipped = new Map<number, string>();
+    for (const [file, text] of texts) {
+      for (const id of remainingSiteIds(text)) if (!skipped.has(id)) newlySkipped.set(id, describeRemainingMarker(file, text, id));
+    }
+    if (newlySkipped.size === 0) break;
+    for (const [id, reason] of newlySkipped) skipped.set(id, reason);
+  }
+
+  const current = (file: string) => texts.get(file) ?? read(file);
+  removedDeclarations.push(...removeUnusedConstantEntries(request.key, sites.filter((site) => !skipped.has(site.id)).map((site) => site.reference), texts, workspaceFiles, current, read));
+  const changes: FileChange[] = [];
+  for (const [file, text] of texts) {
+    const before = read(file)!;
+    const after = removeNewlyUnusedImports(file, before, text);
+    if (after !== before) changes.push({ file, before, after, edits: computeTextEdits(before, after) });
+  }
+  changes.sort((a, b) => a.file.localeCompare(b.file));
+
+  const outcomes: SiteOutcome[] = sites.map(({ id, reference }) => {
+    const text = read(reference.file) ?? '';
+    const position = lineAndColumn(text, reference.checkStart);
+    const reason = skipped.get(id);
+    return {
+      file: reference.file,
+      line: position.line,
+      column: position.column,
+      checkStart: reference.checkStart,
+      checkEnd: reference.checkEnd,
+      call: reference.call,
+      keyExpression: reference.keyExpression,
+      status: reason === undefined ? 'rewritten' : 'skipped',
+      ...(reason === undefined ? {} : { reason }),
+    };
+  });
+  const rewritten = outcomes.filter((outcome) => outcome.status === 'rewritten').length;
+  const status: CleanupStatus =
+    outcomes.length === 0 ? 'no-references' : rewritten === outcomes.length ? 'cleaned' : rewritten === 0 ? 'not-cleaned' : 'partially-cleaned';
+  return { key: request.key, value: request.value, status, changes, sites: outcomes, removedDeclarations };
+}
+
+/** Parses `on`, `off`, a number, a quoted string or a bare word into a flag value. */
+export function parseFlagValue(text: string): FlagValue {
+  if (text === 'on' || text === 'true') return true;
+  if (text === 'off' || text === 'false') return false;
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  const quoted = /^(['"])(.*)\1$/.exec(text);
+  return quoted ? quoted[2]! : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One file: the site phase, then the simplifier.
+
+interface Site {
+  id: number;
+  reference: FlagReference;
+}
+
+interface FileRewrite {
+  text: string;
+  skipped: Map<number, string>;
+}
+
+function rewriteFile(file: string, original: string, sites: Site[], value: FlagValue): FileRewrite {
+  const quote = preferredQuote(original);
+  const skipped = new Map<number, string>();
+  const watchedFragments: number[] = [];
+  let text = original;
+  // Innermost (latest) first; the spans of the sites still to do are mapped through each edit.
+  const pending = sites.map((site) => ({ site, start: site.reference.checkStart, end: site.reference.checkEnd })).sort((a, b) => b.start - a.start || a.end - b.end);
+  for (let index = 0; index < pending.length; index++) {
+    const item = pending[index]!;
+    const sourceFile = parseSource(file, text);
+    const node = findCheckNode(sourceFile, item.start, item.end);
+    if (!node) {
+      skipped.set(item.site.id, 'the check is no longer at the position the scanner recorded');
+      continue;
+    }
+    const result = siteEdits(sourceFile, node, item.site, value, quote);
+    if ('skip' in result) {
+      skipped.set(item.site.id, result.skip);
+      continue;
+    }
+    text = applyTextEdits(text, result.edits);
+    for (const offset of result.watchFragments ?? []) watchedFragments.push(offset);
+    for (let i = 0; i < watchedFragments.length; i++) watchedFragments[i] = mapOffset(watchedFragments[i]!, result.edits) ?? -1;
+    for (const later of pending.slice(index + 1)) {
+      const start = mapOffset(later.start, result.edits);
+      const end = mapOffset(later.end, result.edits);
+      // A site inside removed code disappears with it: rewritten. Sentinel spans are never found again.
+      later.start = start === undefined || end === undefined ? -1 : start;
+      later.end = start === undefined || end === undefined ? -1 : end;
+    }
+  }
+  const simplified = simplifyToFixedPoint(text, { fileName: file, quote, watchedFragments: watchedFragments.filter((offset) => offset >= 0) });
+  // Sites swallowed by an earlier site's edit (nested inside a removed element) need no rewrite of their own.
+  for (const item of pending) if (item.start === -1 && skipped.get(item.site.id)) skipped.delete(item.site.id);
+  return { text: simplified, skipped };
+}
+
+type SiteEditResult = { edits: TextEdit[]; watchFragments?: number[] } | { skip: string };
+
+function siteEdits(sourceFile: ts.SourceFile, node: ts.Node, site: Site, value: FlagValue, quote: "'" | '"'): SiteEditResult {
+  const marker = siteMarker(site.id);
+  if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node)) return jsxSiteEdits(sourceFile, node, site, value);
+  const bindingElement = ts.isBindingElement(node) ? node : ts.isIdentifier(node) && ts.isBindingElement(node.parent) ? node.parent : undefined;
+  if (bindingElement) return bindingSiteEdits(sourceFile, bindingElement, value, quote, marker);
+  let target: ts.Node = node;
+  // OpenFeature's React `useFlag('k', false).value`: the value is the property, not the call.
+  if (ts.isCallExpression(target) && ts.isPropertyAccessExpression(target.parent) && target.parent.expression === target && target.parent.name.text === 'value') {
+    target = target.parent;
+  }
+  if (ts.isCallExpression(target.parent) && target.parent.expression === target) return { skip: 'the flag value is called as a function' };
+  return { edits: [{ start: target.getStart(sourceFile), end: target.end, newText: literalText(value, quote) + marker }] };
+}
+
+/** `<IfFeatureEnabled feature="k">…</IfFeatureEnabled>`: unwrapped when the value is truthy, removed when not. */
+function jsxSiteEdits(sourceFile: ts.SourceFile, node: ts.JsxElement | ts.JsxSelfClosingElement, site: Site, value: FlagValue): SiteEditResult {
+  const opening = ts.isJsxElement(node) ? node.openingElement : node;
+  const others = opening.attributes.properties.filter((attribute) => !(attribute.pos <= site.reference.start && site.reference.end <= attribute.end));
+  if (others.length > 0) {
+    return { skip: `the <${opening.tagName.getText(sourceFile)}> check has other attributes (${others.map((attribute) => attribute.getText(sourceFile).split('=')[0]).join(', ')})` };
+  }
+  const inChildren = ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent);
+  const hasChildren = ts.isJsxElement(node) && node.children.some((child) => !(ts.isJsxText(child) && child.containsOnlyTriviaWhiteSpaces));
+  if (value && ts.isJsxElement(node) && hasChildren) {
+    // The tags become a fragment, which the simplifier then unwraps or collapses.
+    return {
+      edits: [
+        { start: node.openingElement.getStart(sourceFile), end: node.openingElement.end, newText: '<>' },
+        { start: node.closingElement.getStart(sourceFile), end: node.closingElement.end, newText: '</>' },
+      ],
+      watchFragments: [node.getStart(sourceFile)],
+    };
+  }
+  if (inChildren) return { edits: [{ ...removalRange(sourceFile, node), newText: '' }], watchFragments: ts.isJsxFragment(node.parent) ? [node.parent.getStart(sourceFile)] : [] };
+  return { edits: [{ start: node.getStart(sourceFile), end: node.end, newText: 'null' }] };
+}
+
+/** `const { newCheckout, other } = useFlags()`: only that binding goes; its uses get the value. */
+function bindingSiteEdits(sourceFile: ts.SourceFile, element: ts.BindingElement, value: FlagValue, quote: "'" | '"', marker: string): SiteEditResult {
+  const pattern = element.parent;
+  const declaration = pattern.parent;
+  if (!ts.isObjectBindingPattern(pattern) || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(element.name) || element.dotDotDotToken) {
+    return { skip: 'the flag is destructured in a form the cleanup does not rewrite' };
+  }
+  const statement = declaration.parent.parent;
+  if (!ts.isVariableStatement(statement) || !isInStatementList(statement)) return { skip: 'the flag is destructured outside a variable statement' };
+  const uses = findUses(statement.parent, element.name);
+  if (!uses) return { skip: `\`${element.name.text}\` is reassigned, shadowed or used as a shorthand property` };
+  const edits: TextEdit[] = uses.map((use) => ({ start: use.getStart(sourceFile), end: use.end, newText: literalText(value, quote) + marker }));
+  if (pattern.elements.length === 1 && statement.declarationList.declarations.length === 1) {
+    edits.push({ ...removalRange(sourceFile, statement), newText: '' });
+  } else if (pattern.elements.length === 1) {
+    return { skip: 'the destructuring shares its statement with other declarations' };
+  } else {
+    edits.push(listElementRemoval(sourceFile, pattern.elements, pattern.elements.indexOf(element)));
+  }
+  return { edits };
+}
+
+/** Finds the node spanning exactly [start, end): the outermost expression-like one. */
+function findCheckNode(sourceFile: ts.SourceFile, start: number, end: number): ts.Node | undefined {
+  if (start < 0) return undefined;
+  let found: ts.Node | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    const nodeStart = node.getStart(sourceFile);
+    if (nodeStart === start && node.end === end && (ts.isExpression(node) || ts.isBindingElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxElement(node))) {
+      found = node;
+      return;
+    }
+    if (node.pos <= start && end <= node.end) ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
+
+/** Removes one element of a comma-separated list, with its comma (and its lines when it has its own). */
+export function listElementRemoval(sourceFile: ts.SourceFile, elements: ts.NodeArray<ts.Node>, index: number): TextEdit {
+  const text = sourceFile.text;
+  const element = elements[index]!;
+  const start = element.getStart(sourceFile);
+  let after = element.end;
+  while (after < text.length && /[ \t]/.test(text[after]!)) after++;
+  if (text[after] === ',') after++;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  let lineEnd = text.indexOf('\n', after);
+  if (lineEnd === -1) lineEnd = text.length;
+  const rest = text.slice(after, lineEnd);
+  if (text.slice(lineStart, start).trim() === '' && (rest.trim() === '' || /^\s*\/\/.*$/.test(rest))) {
+    const range = removalRange(sourceFile, element);
+    return { start: range.start, end: Math.min(lineEnd + 1, text.length), newText: '' };
+  }
+  if (index < elements.length - 1) return { start, end: elements[index + 1]!.getStart(sourceFile), newText: '' };
+  if (index > 0) return { start: elements[index - 1]!.end, end: element.end, newText: '' };
+  return { start, end: element.end, newText: '' };
+}
+
+function dedupeSites(references: FlagReference[]): FlagReference[] {
+  const seen = new Set<string>();
+  return references.filter((reference) => {
+    const id = `${reference.file}:${reference.checkStart}:${reference.checkEnd}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return groups;
+}
+
+function preferredQuote(text: string): "'" | '"' {
+  const single = (text.match(/from '|\('/g) ?? []).length;
+  const double = (text.match(/from "|\("/g) ?? []).length;
+  return double > single ? '"' : "'";
+}
+
+/** Says why a site's value is still in the code, from where its marker ended up. */
+function describeRemainingMarker(file: string, text: string, id: number): string {
+  const offset = text.indexOf(siteMarker(id));
+  const sourceFile = parseSource(file, text);
+  let literal: ts.Node | undefined;
+  const visit = (node: ts.Node): void => {
+    if (node.end === offset && literalOf(node)) literal = node;
+    if (node.pos <= offset && offset <= node.end) ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  if (!literal) return 'the value is used where the cleanup cannot simplify it';
+  let node: ts.Node = literal;
+  while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent)) return `the value is stored in an object property (\`${parent.name.getText(sourceFile)}\`)`;
+  if (ts.isArrayLiteralExpression(parent)) return 'the value is stored in an array';
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== node) return `the value is passed to \`${parent.expression.getText(sourceFile)}\``;
+  if (ts.isJsxExpression(parent) && ts.isJsxAttribute(parent.parent)) {
+    return `the value is passed as the prop \`${parent.parent.name.getText(sourceFile)}\` of <${parent.parent.parent.parent.tagName.getText(sourceFile)}>`;
+  }
+  if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) return 'the value is returned from a function that is still used';
+  if (ts.isVariableDeclaration(parent)) return `the value is stored in \`${parent.name.getText(sourceFile)}\`, which is exported, reassigned or used where it cannot be inlined`;
+  if (ts.isJsxExpression(parent)) return 'the value is rendered as text';
+  const statement = ts.findAncestor(node, (ancestor) => ts.isStatement(ancestor));
+  const context = (statement ?? parent).getText(sourceFile).replace(SITE_MARKER_PATTERN, '').replace(/\s+/g, ' ').slice(0, 80);
+  return `the value is used where the cleanup cannot simplify it (\`${context}\`)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Across files: wrappers, constants entries, imports.
+
+/**
+ * A function whose whole body now returns the flag's value (`function isNewCheckout() { return true; }`)
+ * was a wrapper; it goes when nothing in the workspace calls it any more.
+ */
+function removeUnusedWrappers(texts: Map<string, string>, workspaceFiles: string[], current: (file: string) => string | undefined): string[] {
+  const removed: string[] = [];
+  for (const [file, text] of [...texts]) {
+    const sourceFile = parseSource(file, text);
+    const edits: TextEdit[] = [];
+    for (const statement of sourceFile.statements) {
+      const wrapper = wrapperName(statement);
+      if (!wrapper) continue;
+      if (isUsedAnywhere(wrapper, statement, file, workspaceFiles, current, texts)) continue;
+      edits.push({ ...removalRange(sourceFile, statement), newText: '' });
+      removed.push(`${file}: ${wrapper}`);
+    }
+    if (edits.length) texts.set(file, applyTextEdits(text, edits));
+  }
+  return removed;
+}
+
+function wrapperName(statement: ts.Statement): string | undefined {
+  const returnsMarkedLiteral = (body: ts.ConciseBody | undefined): boolean => {
+    if (!body) return false;
+    const text = body.getSourceFile().text;
+    const marked = (expression: ts.Expression) => {
+      const inner = ts.isAwaitExpression(expression) ? expression.expression : expression;
+      return literalOf(inner) !== undefined && /^\/\*flaglens:site:\d+\*\//.test(text.slice(inner.end));
+    };
+    if (!ts.isBlock(body)) return marked(ts.isParenthesizedExpression(body) ? body.expression : body);
+    const only = body.statements[0];
+    return body.statements.length === 1 && ts.isReturnStatement(only!) && only.expression !== undefined && marked(only.expression);
+  };
+  if (ts.isFunctionDeclaration(statement) && statement.name && returnsMarkedLiteral(statement.body)) return statement.name.text;
+  if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1) {
+    const declaration = statement.declarationList.declarations[0]!;
+    const initializer = declaration.initializer;
+    if (ts.isIdentifier(declaration.name) && initializer && (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) && returnsMarkedLiteral(initializer.body)) {
+      return declaration.name.text;
+    }
+  }
+  return undefined;
+}
+
+function isUsedAnywhere(name: string, declaration: ts.Node, declaringFile: string, workspaceFiles: string[], current: (file: string) => string | undefined, texts: Map<string, string>): boolean {
+  const pattern = new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`);
+  for (const file of new Set([...workspaceFiles, ...texts.keys()])) {
+    const text = current(file);
+    if (!text || !pattern.test(text)) continue;
+    const sourceFile = file === declaringFile ? declaration.getSourceFile() : parseSource(file, text);
+    let used = false;
+    const visit = (node: ts.Node): void => {
+      if (used) return;
+      if (file === declaringFile && node === declaration) return;
+      if (ts.isIdentifier(node) && node.text === name) {
+        const parent = node.parent;
+        if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isExportSpecifier(parent)) return;
+        if (ts.isPropertyAccessExpression(parent) && parent.name === node) return;
+        used = true;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    if (used) return true;
+  }
+  return false;
+}
+
+/**
+ * `FLAGS.NEW_CHECKOUT` / `UiFlag.DarkMode`: the entry whose value is the key goes from the constants
+ * object or enum once no `.NEW_CHECKOUT` (or `['NEW_CHECKOUT']`) is left anywhere in the workspace.
+ */
+function removeUnusedConstantEntries(
+  key: string,
+  references: FlagReference[],
+  texts: Map<string, string>,
+  workspaceFiles: string[],
+  current: (file: string) => string | undefined,
+  read: (file: string) => string | undefined,
+): string[] {
+  const members = new Map<string, string>();
+  for (const reference of references) {
+    const match = /^([A-Za-z_$][\w$]*)\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])$/.exec(reference.keyExpression);
+    if (match) members.set(`${match[1]}.${match[2] ?? match[3]}`, match[1]!);
+  }
+  const removed: string[] = [];
+  const allFiles = [...new Set([...workspaceFiles, ...texts.keys()])];
+  for (const [qualified, container] of members) {
+    const member = qualified.slice(container.length + 1);
+    const escaped = member.replace(/\$/g, '\\$');
+    const usePattern = new RegExp(`\\.\\s*${escaped}(?![\\w$])|\\[\\s*['"\`]${escaped}['"\`]\\s*\\]`);
+    if (allFiles.some((file) => usePattern.test(current(file) ?? ''))) continue;
+    for (const file of allFiles) {
+      const text = current(file);
+      if (!text || !text.includes(container) || !text.includes(member)) continue;
+      const sourceFile = parseSource(file, text);
+      const edit = constantEntryRemoval(sourceFile, container, member, key);
+      if (!edit) continue;
+      texts.set(file, applyTextEdits(text, [edit]));
+      if (read(file) === undefined) continue;
+      removed.push(`${file}: ${qualified}`);
+      break;
+    }
+  }
+  return removed;
+}
+
+function constantEntryRemoval(sourceFile: ts.SourceFile, container: string, member: string, key: string): TextEdit | undefined {
+  for (const statement of sourceFile.statements) {
+    if (ts.isEnumDeclaration(statement) && statement.name.text === container) {
+      const index = statement.members.findIndex((entry) => entry.name.getText(sourceFile) === member && entry.initializer && literalOf(entry.initializer)?.value === key);
+      if (index >= 0) return listElementRemoval(sourceFile, statement.members, index);
+    }
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (!ts.isIdentifier(declaration.name) || declaration.name.text !== container || !declaration.initializer) continue;
+        let initializer: ts.Expression = declaration.initializer;
+        while (ts.isAsExpression(initializer) || ts.isSatisfiesExpression(initializer) || ts.isParenthesizedExpression(initializer)) initializer = initializer.expression;
+        if (ts.isCallExpression(initializer) && initializer.arguments.length === 1) initializer = initializer.arguments[0]!; // Object.freeze({...})
+        if (!ts.isObjectLiteralExpression(initializer)) continue;
+        const index = initializer.properties.findIndex(
+          (property) => ts.isPropertyAssignment(property) && property.name.getText(sourceFile).replace(/^['"]|['"]$/g, '') === member && literalOf(property.initializer)?.value === key,
+        );
+        if (index >= 0) return listElementRemoval(sourceFile, initializer.properties, index);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Imports whose bindings were used before the cleanup and are not any more are removed (others are left alone). */
+export function removeNewlyUnusedImports(file: string, before: string, after: string): string {
+  const beforeFile = parseSource(file, before);
+  const afterFile = parseSource(file, after);
+  const usedBefore = identifierCounts(beforeFile);
+  const usedAfter = identifierCounts(afterFile);
+  const edits: TextEdit[] = [];
+  for (const statement of afterFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
+    const clause = statement.importClause;
+    const removable: string[] = [];
+    const all: string[] = [];
+    if (clause.name) all.push(clause.name.text);
+    const named = clause.namedBindings;
+    if (named && ts.isNamespaceImport(named)) all.push(named.name.text);
+    if (named && ts.isNamedImports(named)) for (const element of named.elements) all.push(element.name.text);
+    for (const name of all) if ((usedBefore.get(name) ?? 0) > 0 && (usedAfter.get(name) ?? 0) === 0) removable.push(name);
+    if (removable.length === 0) continue;
+    if (removable.length === all.length) {
+      edits.push({ ...removalRange(afterFile, statement), newText: '' });
+      continue;
+    }
+    if (named && ts.isNamedImports(named)) {
+      const kept = named.elements.filter((element) => !removable.includes(element.name.text));
+      if (kept.length !== named.elements.length) {
+        // Rewrite only the braces' content, keeping the spacing style of the original.
+        const inner = kept.map((element) => element.getText(afterFile)).join(', ');
+        const spaced = /^\{\s/.test(named.getText(afterFile));
+        edits.push({ start: named.getStart(afterFile), end: named.end, newText: kept.length ? (spaced ? `{ ${inner} }` : `{${inner}}`) : '' });
+        if (!kept.length && clause.name) edits[edits.length - 1] = { start: clause.name.end, end: named.end, newText: '' };
+      }
+    }
+    if (clause.name && removable.includes(clause.name.text) && named) {
+      edits.push({ start: clause.name.getStart(afterFile), end: named.getStart(afterFile), newText: '' });
+    }
+  }
+  return edits.length ? applyTextEdits(after, edits) : after;
+}
+
+/** How often each identifier is used outside import declarations. */
+function identifierCounts(sourceFile: ts.SourceFile): Map<string, number> {
+  const counts = new Map<string, number>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) return;
+    if (ts.isIdentifier(node)) counts.set(node.text, (counts.get(node.text) ?? 0) + 1);
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return counts;
+}

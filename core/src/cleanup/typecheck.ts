@@ -1,0 +1,227 @@
+// The cleanup's safety net: type-checks the changed files and the files importing them before and after
+// a planned change (a ts-morph Project over the core's FileSystem, with the new texts laid over it) and
+// reports every diagnostic the change introduces. The workspace tsconfig is used when there is one.
+import { Project, ts, type FileSystemHost, type RuntimeDirEntry } from 'ts-morph';
+import { dirname, join, posix, relative } from 'node:path';
+import type { FileSystem } from '../io.js';
+
+export interface TypeCheckOptions {
+  /** Absolute workspace root. */
+  root: string;
+  fs: FileSystem;
+  /** Workspace-relative source files, searched for importers of the changed files. */
+  workspaceFiles: readonly string[];
+  /** Absolute tsconfig path; default `<root>/tsconfig.json` when it exists. */
+  tsconfigPath?: string;
+}
+
+export interface TypeDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  code: number;
+  message: string;
+}
+
+export interface TypeCheckResult {
+  /** Diagnostics present after the change and not before (matched by file, code and message). */
+  introduced: TypeDiagnostic[];
+  /** Diagnostic counts in the checked files before and after (pre-existing errors do not block). */
+  beforeCount: number;
+  afterCount: number;
+  checkedFiles: string[];
+  durationMs: number;
+}
+
+/** Type-checks `changes` (workspace-relative file → new text) against the current workspace. */
+export function checkChangeTypes(changes: ReadonlyMap<string, string>, options: TypeCheckOptions): TypeCheckResult {
+  const started = Date.now();
+  const checkedFiles = [...new Set([...changes.keys(), ...findImporters([...changes.keys()], options)])].sort();
+  const before = diagnose(new Map(), checkedFiles, options);
+  const after = diagnose(changes, checkedFiles, options);
+  const remaining = new Map<string, number>();
+  for (const diagnostic of before) remaining.set(signature(diagnostic), (remaining.get(signature(diagnostic)) ?? 0) + 1);
+  const introduced: TypeDiagnostic[] = [];
+  for (const diagnostic of after) {
+    const count = remaining.get(signature(diagnostic)) ?? 0;
+    if (count > 0) remaining.set(signature(diagnostic), count - 1);
+    else introduced.push(diagnostic);
+  }
+  return { introduced, beforeCount: before.length, afterCount: after.length, checkedFiles, durationMs: Date.now() - started };
+}
+
+function signature(diagnostic: TypeDiagnostic): string {
+  return `${diagnostic.file}\0${diagnostic.code}\0${diagnostic.message}`;
+}
+
+/** Files of the workspace whose import specifiers name one of the changed modules. */
+function findImporters(changed: string[], options: TypeCheckOptions): string[] {
+  const importers: string[] = [];
+  for (const file of options.workspaceFiles) {
+    if (changed.includes(file)) continue;
+    let text: string;
+    try {
+      text = options.fs.readFile(join(options.root, file));
+    } catch {
+      continue;
+    }
+    for (const match of text.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)) {
+      const specifier = match[1]!;
+      if (!specifier.startsWith('.')) continue;
+      const target = posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.[cm]?[jt]sx?$/, '');
+      const stripped = changed.map((changedFile) => changedFile.replace(/\.(d\.)?[cm]?[jt]sx?$/, ''));
+      if (stripped.includes(target) || stripped.includes(`${target}/index`)) {
+        importers.push(file);
+        break;
+      }
+    }
+  }
+  return importers;
+}
+
+function diagnose(overlay: ReadonlyMap<string, string>, files: string[], options: TypeCheckOptions): TypeDiagnostic[] {
+  const absoluteOverlay = new Map([...overlay].map(([file, text]) => [join(options.root, file), text]));
+  const fileSystem = new OverlayFileSystemHost(options.fs, absoluteOverlay, options.root);
+  const tsconfigPath = options.tsconfigPath ?? join(options.root, 'tsconfig.json');
+  const hasTsconfig = fileSystem.fileExistsSync(tsconfigPath);
+  const project = hasTsconfig
+    ? new Project({ tsConfigFilePath: tsconfigPath, fileSystem, skipAddingFilesFromTsConfig: true })
+    : new Project({
+        fileSystem,
+        compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, jsx: ts.JsxEmit.Preserve, skipLibCheck: true, noEmit: true, allowJs: true },
+      });
+  if (hasTsconfig) {
+    // The tsconfig's own files (ambient declarations, shims) shape the types: add them all.
+    project.addSourceFilesFromTsConfig(tsconfigPath);
+  }
+  const sourceFiles = files.flatMap((file) => {
+    const absolute = join(options.root, file);
+    return fileSystem.fileExistsSync(absolute) ? [project.getSourceFile(absolute) ?? project.addSourceFileAtPath(absolute)] : [];
+  });
+  project.resolveSourceFileDependencies();
+  const program = project.getProgram().compilerObject;
+  const diagnostics: TypeDiagnostic[] = [];
+  for (const sourceFile of sourceFiles) {
+    const compiled = program.getSourceFile(sourceFile.getFilePath());
+    if (!compiled) continue;
+    for (const diagnostic of [...program.getSyntacticDiagnostics(compiled), ...program.getSemanticDiagnostics(compiled)]) {
+      if (diagnostic.category !== ts.DiagnosticCategory.Error) continue;
+      const position = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : { line: 0, character: 0 };
+      diagnostics.push({
+        file: relative(options.root, sourceFile.getFilePath()).split('\\').join('/'),
+        line: position.line + 1,
+        column: position.character + 1,
+        code: diagnostic.code,
+        message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'),
+      });
+    }
+  }
+  return diagnostics;
+}
+
+/** ts-morph's file system over the core's read-only FileSystem, with planned texts laid over it. */
+class OverlayFileSystemHost implements FileSystemHost {
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly overlay: ReadonlyMap<string, string>,
+    private readonly currentDirectory: string,
+  ) {}
+
+  isCaseSensitive(): boolean {
+    return true;
+  }
+  readFileSync(filePath: string): string {
+    const text = this.overlay.get(filePath);
+    if (text !== undefined) return text;
+    try {
+      return this.fs.readFile(filePath);
+    } catch {
+      const error = new Error(`File not found: ${filePath}`) as Error & { code: string };
+      error.code = 'ENOENT';
+      throw error;
+    }
+  }
+  async readFile(filePath: string): Promise<string> {
+    return this.readFileSync(filePath);
+  }
+  fileExistsSync(filePath: string): boolean {
+    if (this.overlay.has(filePath)) return true;
+    try {
+      return this.fs.stat(filePath).isFile;
+    } catch {
+      return false;
+    }
+  }
+  async fileExists(filePath: string): Promise<boolean> {
+    return this.fileExistsSync(filePath);
+  }
+  directoryExistsSync(dirPath: string): boolean {
+    try {
+      return this.fs.stat(dirPath).isDirectory;
+    } catch {
+      return [...this.overlay.keys()].some((file) => dirname(file) === dirPath);
+    }
+  }
+  async directoryExists(dirPath: string): Promise<boolean> {
+    return this.directoryExistsSync(dirPath);
+  }
+  readDirSync(dirPath: string): RuntimeDirEntry[] {
+    let entries: RuntimeDirEntry[] = [];
+    try {
+      entries = this.fs.readDirectory(dirPath).map((entry) => ({ name: join(dirPath, entry.name), isFile: entry.isFile, isDirectory: entry.isDirectory, isSymlink: entry.isSymbolicLink }));
+    } catch {
+      entries = [];
+    }
+    for (const file of this.overlay.keys()) {
+      if (dirname(file) === dirPath && !entries.some((entry) => entry.name === file)) entries.push({ name: file, isFile: true, isDirectory: false, isSymlink: false });
+    }
+    return entries;
+  }
+  realpathSync(path: string): string {
+    try {
+      return this.fs.realpath(path);
+    } catch {
+      return path;
+    }
+  }
+  getCurrentDirectory(): string {
+    return this.currentDirectory;
+  }
+  globSync(): string[] {
+    return [];
+  }
+  async glob(): Promise<string[]> {
+    return [];
+  }
+  // The type check never writes: every write is refused.
+  deleteSync(): void {
+    throw new Error('read-only file system');
+  }
+  async delete(): Promise<void> {
+    this.deleteSync();
+  }
+  writeFileSync(): void {
+    throw new Error('read-only file system');
+  }
+  async writeFile(): Promise<void> {
+    this.writeFileSync();
+  }
+  mkdirSync(): void {
+    throw new Error('read-only file system');
+  }
+  async mkdir(): Promise<void> {
+    this.mkdirSync();
+  }
+  moveSync(): void {
+    throw new Error('read-only file system');
+  }
+  async move(): Promise<void> {
+    this.moveSync();
+  }
+  copySync(): void {
+    throw new Error('read-only file system');
+  }
+  async copy(): Promise<void> {
+    this.copySync();
+  }
+}

@@ -1,0 +1,207 @@
+// Fixture helper of the cleanup tests: source strings with `/*flag*/` before each check of the flag (and an
+// optional `/*end*/` after it when the check is not the obvious node there), multi-file with `//- /path`
+// headers. `checkCleanup` plans the removal, compares the result with the expected fixture, and type-checks
+// before and after against small SDK shims (`sdk.ts`, `jsx.d.ts`), so every "after" is proven to compile.
+import assert from 'node:assert/strict';
+import { ts } from 'ts-morph';
+import type { FileSystem } from '../../core/src/io.js';
+import type { FlagReference } from '../../core/src/model.js';
+import { planFlagRemoval, type FlagRemovalPlan, type FlagValue } from '../../core/src/cleanup/plan.js';
+import { checkChangeTypes } from '../../core/src/cleanup/typecheck.js';
+
+export const FIXTURE_ROOT = '/w';
+
+/** The SDK shims every fixture may import from `./sdk`. */
+export const SDK_SHIM = `
+export const client = {
+  getBooleanValue: async (key: string, defaultValue: boolean): Promise<boolean> => defaultValue,
+  isEnabled: (key: string): boolean => key.length > 0,
+  getStringValue: (key: string, defaultValue: string): string => defaultValue,
+};
+export function useFlag(key: string, defaultValue: boolean): boolean {
+  return key.length > 0 && defaultValue;
+}
+export function useFlagDetails(key: string, defaultValue: boolean): { value: boolean; reason: string } {
+  return { value: key.length > 0 && defaultValue, reason: 'STATIC' };
+}
+export function useFlags(): Record<string, boolean> {
+  return {};
+}
+export function IfFeatureEnabled(props: { feature: string; children?: unknown }): JSX.Element | null {
+  return props.children ? ({} as JSX.Element) : null;
+}
+export function track(event: string, value: unknown): void {
+  void event;
+  void value;
+}
+`;
+
+const JSX_SHIM = `
+declare namespace JSX {
+  interface Element {}
+  interface ElementChildrenAttribute { children: {} }
+  interface IntrinsicElements { [name: string]: { [attribute: string]: unknown } }
+}
+`;
+
+const TSCONFIG = JSON.stringify({
+  compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', jsx: 'preserve', noEmit: true, skipLibCheck: true, noUnusedLocals: false },
+  files: ['jsx.d.ts', 'sdk.ts'],
+});
+
+export interface FixtureFile {
+  path: string;
+  text: string;
+}
+
+/** Splits a fixture into files (default `main.tsx`) and collects the marked check sites as references. */
+export function parseFixture(fixture: string, key: string): { files: FixtureFile[]; references: FlagReference[] } {
+  const files: FixtureFile[] = [];
+  const references: FlagReference[] = [];
+  const text = dedent(fixture);
+  const parts = text.includes('//- /') ? text.split(/^\/\/- \//m).filter((part) => part.trim() !== '') : [`main.tsx\n${text}`];
+  for (const part of parts) {
+    const newline = part.indexOf('\n');
+    const path = part.slice(0, newline).trim();
+    let body = part.slice(newline + 1);
+    const marks: { start: number; end?: number }[] = [];
+    for (;;) {
+      const index = body.indexOf('/*flag*/');
+      if (index === -1) break;
+      body = body.slice(0, index) + body.slice(index + '/*flag*/'.length);
+      const endIndex = body.indexOf('/*end*/', index);
+      const nextFlag = body.indexOf('/*flag*/', index);
+      if (endIndex !== -1 && (nextFlag === -1 || endIndex < nextFlag)) {
+        body = body.slice(0, endIndex) + body.slice(endIndex + '/*end*/'.length);
+        marks.push({ start: index, end: endIndex });
+      } else {
+        marks.push({ start: index });
+      }
+    }
+    files.push({ path, text: body });
+    const sourceFile = ts.createSourceFile(path, body, ts.ScriptTarget.Latest, true, path.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    for (const mark of marks) references.push(referenceAt(sourceFile, path, key, mark.start, mark.end));
+  }
+  return { files, references };
+}
+
+function referenceAt(sourceFile: ts.SourceFile, file: string, key: string, start: number, end?: number): FlagReference {
+  const candidates: ts.Node[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node.getStart(sourceFile) === start && (end === undefined || node.end === end)) candidates.push(node);
+    if (node.pos <= start && start <= node.end) ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  const isCallee = (node: ts.Node) => ts.isCallExpression(node.parent) && node.parent.expression === node;
+  const check =
+    (end !== undefined ? candidates.find((node) => ts.isExpression(node) || ts.isBindingElement(node)) : undefined) ??
+    candidates.reverse().find((node) => (ts.isCallExpression(node) || ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isBindingElement(node)) && !isCallee(node)) ??
+    candidates.find((node) => (ts.isPropertyAccessExpression(node) || ts.isIdentifier(node)) && !isCallee(node));
+  if (!check) throw new Error(`${file}: no check after /*flag*/ at offset ${start}`);
+  let keyNode: ts.Node = check;
+  let call = check.getText(sourceFile).split('(')[0]!;
+  if (ts.isCallExpression(check) && check.arguments[0]) keyNode = check.arguments[0];
+  else if (ts.isJsxElement(check) || ts.isJsxSelfClosingElement(check)) {
+    const opening = ts.isJsxElement(check) ? check.openingElement : check;
+    call = opening.tagName.getText(sourceFile);
+    keyNode = opening.attributes.properties.find((attribute) => ts.isJsxAttribute(attribute) && attribute.initializer) ?? check;
+    if (ts.isJsxAttribute(keyNode) && keyNode.initializer) keyNode = keyNode.initializer;
+  } else if (ts.isPropertyAccessExpression(check)) keyNode = check.name;
+  else if (ts.isBindingElement(check)) keyNode = check.name;
+  const keyStart = keyNode.getStart(sourceFile);
+  const position = sourceFile.getLineAndCharacterOfPosition(keyStart);
+  const endPosition = sourceFile.getLineAndCharacterOfPosition(keyNode.end);
+  return {
+    key,
+    file,
+    line: position.line + 1,
+    column: position.character + 1,
+    endLine: endPosition.line + 1,
+    endColumn: endPosition.character + 1,
+    start: keyStart,
+    end: keyNode.end,
+    checkStart: check.getStart(sourceFile),
+    checkEnd: check.end,
+    sdk: 'custom',
+    call,
+    keyExpression: keyNode.getText(sourceFile),
+    resolved: true,
+  };
+}
+
+export interface CheckOptions {
+  key?: string;
+  value?: FlagValue;
+}
+
+/** Plans the cleanup of a fixture, compares with `expected`, and proves before and after type-check. */
+export function checkCleanup(fixture: string, expected: string, options: CheckOptions = {}): FlagRemovalPlan {
+  const key = options.key ?? 'new-checkout';
+  const { files, references } = parseFixture(fixture, key);
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const plan = planFlagRemoval({
+    key,
+    value: options.value ?? true,
+    references,
+    readFile: (file) => texts.get(file),
+    workspaceFiles: files.map((file) => file.path),
+  });
+  const after = new Map(texts);
+  for (const change of plan.changes) after.set(change.file, change.after);
+  assert.equal(renderFixture(files.map((file) => ({ path: file.path, text: after.get(file.path)! })), files.length > 1), dedent(expected));
+  const fs = memoryFileSystem(new Map([...texts].map(([path, text]) => [`${FIXTURE_ROOT}/${path}`, text])));
+  const typeCheck = checkChangeTypes(new Map(plan.changes.map((change) => [change.file, change.after])), { root: FIXTURE_ROOT, fs, workspaceFiles: files.map((file) => file.path) });
+  assert.equal(typeCheck.beforeCount, 0, 'the fixture must type-check before the cleanup');
+  assert.deepEqual(typeCheck.introduced, [], 'the cleanup must not introduce type errors');
+  return plan;
+}
+
+export function renderFixture(files: FixtureFile[], withHeaders: boolean): string {
+  if (!withHeaders) return files[0]!.text;
+  return files.map((file) => `//- /${file.path}\n${file.text}`).join('');
+}
+
+/** Removes the common indentation of a template string and its first and last blank lines. */
+export function dedent(text: string): string {
+  const lines = text.replace(/^\n/, '').replace(/\n[ \t]*$/, '\n').split('\n');
+  const indent = Math.min(...lines.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)![0].length));
+  return lines.map((line) => line.slice(indent)).join('\n');
+}
+
+/** An in-memory FileSystem with the SDK shims and the tsconfig at the fixture root. */
+export function memoryFileSystem(files: Map<string, string>): FileSystem {
+  const all = new Map(files);
+  all.set(`${FIXTURE_ROOT}/sdk.ts`, SDK_SHIM);
+  all.set(`${FIXTURE_ROOT}/jsx.d.ts`, JSX_SHIM);
+  all.set(`${FIXTURE_ROOT}/tsconfig.json`, TSCONFIG);
+  const directories = new Set<string>(['/']);
+  for (const path of all.keys()) {
+    let dir = path.slice(0, path.lastIndexOf('/'));
+    while (dir) {
+      directories.add(dir);
+      dir = dir.slice(0, dir.lastIndexOf('/'));
+    }
+  }
+  const missing = (path: string) => Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+  return {
+    readFile: (path) => {
+      const text = all.get(path);
+      if (text === undefined) throw missing(path);
+      return text;
+    },
+    readFileBytes: (path) => new TextEncoder().encode(all.get(path) ?? ''),
+    readDirectory: (path) => {
+      const prefix = path === '/' ? '/' : `${path}/`;
+      const names = new Set<string>();
+      for (const entry of [...all.keys(), ...directories]) if (entry.startsWith(prefix) && entry !== path) names.add(entry.slice(prefix.length).split('/')[0]!);
+      return [...names].map((name) => ({ name, isFile: all.has(prefix + name), isDirectory: directories.has(prefix + name), isSymbolicLink: false }));
+    },
+    stat: (path) => {
+      if (all.has(path)) return { size: all.get(path)!.length, isFile: true, isDirectory: false, mtimeMs: 0 };
+      if (directories.has(path)) return { size: 0, isFile: false, isDirectory: true, mtimeMs: 0 };
+      throw missing(path);
+    },
+    realpath: (path) => path,
+    exists: (path) => all.has(path) || directories.has(path),
+  };
+}
