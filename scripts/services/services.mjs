@@ -2,7 +2,8 @@
 // cluster, Unleash 7.5.1, Prometheus 2.42 and the prom-client test app — for integration tests and the
 // live demo. Idempotent: installing twice reuses what is there; starting a running service is a no-op;
 // everything binds to 127.0.0.1 and lives under .cache/ (or FLAGLENS_SERVICES_DIR).
-//   node scripts/services/services.mjs install|start|stop|status [postgres|unleash|prometheus|app|all]
+//   node scripts/services/ctl.mjs install|start|stop|status [postgres|unleash|prometheus|app|all]
+// No top-level await here, so CommonJS tests can require() this module.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, cpSync, readdirSync, closeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -58,7 +59,7 @@ export function resetDatabase(name) {
   psql(`create database "${name}" owner unleash`);
 }
 
-function postgresRunning() {
+export function postgresRunning() {
   if (!existsSync(join(pgData, 'PG_VERSION'))) return false;
   return spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), '-D', pgData, 'status'], { stdio: 'ignore' }).status === 0;
 }
@@ -241,7 +242,7 @@ function alive(pid) {
   }
 }
 
-async function isUp(url) {
+export async function isUp(url) {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
     return response.ok;
@@ -278,33 +279,3 @@ function run(command, args, options = {}) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------------------------
-// Command line
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [action = 'status', which = 'all'] = process.argv.slice(2);
-  const all = ['postgres', 'unleash', 'prometheus', 'app'];
-  const targets = which === 'all' ? all : [which];
-  const actions = {
-    install: { postgres: installPostgres, unleash: installUnleash, prometheus: installPrometheus, app: () => {} },
-    start: { postgres: startPostgres, unleash: () => startUnleash(), prometheus: () => startPrometheus(), app: () => startTestApp() },
-    stop: { postgres: stopPostgres, unleash: stopUnleash, prometheus: stopPrometheus, app: stopTestApp },
-  };
-  if (action === 'status') {
-    for (const [name, url] of [['unleash', `${UNLEASH_URL}/health`], ['prometheus', `${PROMETHEUS_URL}/-/ready`], ['app', `${TEST_APP_URL}/metrics`]]) {
-      console.log(`${name}: ${(await isUp(url)) ? 'up' : 'down'} (${url})`);
-    }
-    console.log(`postgres: ${postgresRunning() ? 'up' : 'down'} (127.0.0.1:${PG_PORT})`);
-  } else if (actions[action]) {
-    const order = action === 'stop' ? [...targets].reverse() : targets;
-    for (const target of order) {
-      if (!actions[action][target]) throw new Error(`unknown service ${target}`);
-      await actions[action][target]();
-      console.log(`${action} ${target}: ok`);
-    }
-  } else {
-    console.error('usage: services.mjs install|start|stop|status [postgres|unleash|prometheus|app|all]');
-    process.exit(2);
-  }
-}

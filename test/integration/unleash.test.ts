@@ -1,0 +1,159 @@
+// Against a real Unleash 7.5.1 + PostgreSQL (started by scripts/services in a fresh database): flags
+// created through the Admin API show their stage and percentage, bump and abort write through the API,
+// a concurrent change is refused, an archived flag still referenced gives FL002, and with Unleash stopped
+// the last state comes from the snapshot with its age.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
+import { systemClock } from '../../core/src/io.js';
+import { loadConfig } from '../../core/src/config.js';
+import { RolloutRefusedError, type StateSnapshot } from '../../core/src/model.js';
+import { UnleashStateProvider, describeStaleness } from '../../core/src/providers/unleash/provider.js';
+import { analyzeWorkspace } from '../../core/src/workspace.js';
+import { admin, createRolloutFlag, makeWorkspace, readRollout, removeWorkspace, services, TOKEN_VARIABLE } from './liveHelpers.js';
+
+let root: string;
+const env = { [TOKEN_VARIABLE]: services.UNLEASH_ADMIN_TOKEN };
+
+const config = [
+  'state:',
+  '  unleash:',
+  `    url: ${services.UNLEASH_URL}`,
+  '    project: default',
+  '    environment: development',
+  `    token: { env: ${TOKEN_VARIABLE} }`,
+  '    pollInterval: 5',
+  '',
+].join('\n');
+
+const app = [
+  "import { OpenFeature } from '@openfeature/server-sdk';",
+  "const flags = OpenFeature.getClient('app');",
+  'export async function render() {',
+  "  const a = await flags.getBooleanValue('new-checkout', false);",
+  "  const b = await flags.getBooleanValue('old-banner', false);",
+  '  return a && b;',
+  '}',
+  '',
+].join('\n');
+
+function provider(): UnleashStateProvider {
+  const { config: parsed } = loadConfig(nodeFileSystem, root);
+  return new UnleashStateProvider({
+    config: parsed.state.unleash!,
+    steps: parsed.rollout.steps,
+    clock: systemClock,
+    fs: nodeFileSystem,
+    env,
+    allowNetwork: true,
+    snapshotDir: join(root, '.flaglens'),
+    reuseWithinMs: 0,
+  });
+}
+
+before(async () => {
+  await services.startUnleash({ freshDatabase: true });
+  root = makeWorkspace({ 'flaglens.yaml': config, 'src/app.ts': app });
+  await createRolloutFlag('new-checkout', '10');
+  await createRolloutFlag('search-v2', '100');
+  await createRolloutFlag('beta-banner', '50', { constraints: [{ contextName: 'userId', operator: 'IN', values: ['1'] }] });
+  await createRolloutFlag('bad-rollout', '150');
+  await createRolloutFlag('old-banner', '100');
+  await admin('DELETE', '/projects/default/features/old-banner');
+}, { timeout: 120_000 });
+
+after(async () => {
+  await services.stopUnleash();
+  services.stopPostgres();
+  if (root) removeWorkspace(root);
+}, { timeout: 60_000 });
+
+test('every flag of the project is read with its stage and percentage', async () => {
+  const p = provider();
+  const snapshot = await p.load();
+  p.dispose();
+  const byKey = new Map(snapshot.flags.map((f) => [f.key, f]));
+  assert.equal(byKey.get('new-checkout')?.stage, 'rolling');
+  assert.equal(byKey.get('new-checkout')?.percentage, 10);
+  assert.equal(byKey.get('search-v2')?.stage, 'released');
+  assert.equal(byKey.get('search-v2')?.releasedAtSource, 'provider', 'release date from the audit log');
+  assert.ok(byKey.get('search-v2')?.releasedAt);
+  assert.equal(byKey.get('beta-banner')?.stage, 'targeted');
+  assert.equal(byKey.get('bad-rollout')?.percentage, null);
+  assert.ok(snapshot.errors.some((e) => /'bad-rollout'.*parameters\.rollout is "150"/.test(e.message)), JSON.stringify(snapshot.errors));
+  assert.deepEqual(snapshot.removedKeys, ['old-banner']);
+  assert.equal(byKey.has('old-banner'), false);
+});
+
+test('bump moves a 10% rollout to 50%, as a fresh API read shows', async () => {
+  const p = provider();
+  const expected = (await p.load()).flags.find((f) => f.key === 'new-checkout')!;
+  const change = await p.bump({ key: 'new-checkout', expected, to: 50 });
+  p.dispose();
+  assert.equal(change.fromPercentage, 10);
+  assert.equal(change.toPercentage, 50);
+  assert.equal((await readRollout('new-checkout')).rollout, '50');
+});
+
+test('a change made in Unleash between read and write is refused, and nothing is written', async () => {
+  const p = provider();
+  const expected = (await p.load()).flags.find((f) => f.key === 'new-checkout')!;
+  assert.equal(expected.percentage, 50);
+  // Someone else moves the rollout after we showed 50%.
+  const strategyId = expected.fields.strategyId as string;
+  await admin('PATCH', `/projects/default/features/new-checkout/environments/development/strategies/${strategyId}`, [
+    { op: 'replace', path: '/parameters/rollout', value: '20' },
+  ]);
+  await assert.rejects(p.bump({ key: 'new-checkout', expected, to: 100 }), (error: unknown) => {
+    assert.ok(error instanceof RolloutRefusedError);
+    assert.equal(error.reason, 'conflict');
+    assert.match(error.message, /changed in Unleash since it was shown \(rollout 50% → 20%\)/);
+    return true;
+  });
+  p.dispose();
+  assert.equal((await readRollout('new-checkout')).rollout, '20');
+});
+
+test('abort sets the rollout to 0 and records the reason in Unleash', async () => {
+  const p = provider();
+  const expected = (await p.load()).flags.find((f) => f.key === 'new-checkout')!;
+  const change = await p.abort({ key: 'new-checkout', reason: 'error-rate 0.2 > 0.01', expected });
+  const after = (await p.load()).flags.find((f) => f.key === 'new-checkout')!;
+  p.dispose();
+  assert.equal(change.toPercentage, 0);
+  const fresh = await readRollout('new-checkout');
+  assert.equal(fresh.rollout, '0');
+  assert.match(fresh.description ?? '', /\[flaglens\] rollout aborted at \S+: error-rate 0\.2 > 0\.01/);
+  assert.equal(after.abortReason, 'error-rate 0.2 > 0.01');
+  assert.equal(after.stage, 'off');
+});
+
+test('an archived flag still referenced in code gives FL002', async () => {
+  const analysis = await analyzeWorkspace({ root, fs: nodeFileSystem, git: nodeGitHost, clock: systemClock, env, allowNetwork: true, snapshotDir: join(root, '.flaglens') });
+  const fl002 = analysis.findings.filter((f) => f.code === 'FL002');
+  assert.deepEqual(fl002.map((f) => [f.key, f.file, f.line]), [['old-banner', 'src/app.ts', 5]]);
+});
+
+test('with Unleash stopped, the snapshot state is shown with its age and nothing fails', async () => {
+  const p = provider();
+  const live = await p.load();
+  p.dispose();
+  assert.equal(live.staleness, undefined);
+  assert.ok(existsSync(join(root, '.flaglens/unleash-snapshot.json')));
+  assert.ok(!readFileSync(join(root, '.flaglens/unleash-snapshot.json'), 'utf8').includes(services.UNLEASH_ADMIN_TOKEN), 'no token in the snapshot');
+  await services.stopUnleash();
+  // A new provider (like a new CLI run or a restarted editor) has only the persisted snapshot.
+  const offline = provider();
+  const started = Date.now();
+  const snapshot: StateSnapshot = await offline.load();
+  offline.dispose();
+  assert.ok(Date.now() - started < 15_000);
+  assert.equal(snapshot.staleness?.reason, 'Unleash unreachable');
+  assert.equal(snapshot.flags.find((f) => f.key === 'new-checkout')?.percentage, 0);
+  assert.match(describeStaleness(snapshot, new Date(Date.parse(snapshot.fetchedAt) + 4 * 60_000)) ?? '', /^state from 4 min ago, Unleash unreachable$/);
+  const analysis = await analyzeWorkspace({ root, fs: nodeFileSystem, git: nodeGitHost, clock: systemClock, env, allowNetwork: true, snapshotDir: join(root, '.flaglens') });
+  assert.equal(analysis.state.staleness?.reason, 'Unleash unreachable');
+  assert.ok(analysis.findings.some((f) => f.code === 'FL002' && f.key === 'old-banner'), 'rules still run on the snapshot');
+});
