@@ -25,6 +25,8 @@ export interface GuardedWriteOptions {
   lockWaitMs?: number;
   /** Written into the lock file to help people find the holder. */
   owner?: string;
+  /** The path as people should read it in messages (default: `path`). */
+  displayPath?: string;
 }
 
 export const STATE_LOCK_SUFFIX = '.flaglens.lock';
@@ -40,6 +42,7 @@ export function stateFileHash(text: string): string {
  */
 export async function writeGuarded(store: StateFileStore, path: string, content: string, options: GuardedWriteOptions): Promise<void> {
   const lockPath = path + STATE_LOCK_SUFFIX;
+  const shown = options.displayPath ?? path;
   const staleLockMs = options.staleLockMs ?? 30_000;
   const deadline = Date.now() + (options.lockWaitMs ?? 3_000);
   const lockContent = JSON.stringify({ owner: options.owner ?? 'flaglens', pid: typeof process === 'object' ? process.pid : undefined, at: new Date().toISOString() });
@@ -55,7 +58,7 @@ export async function writeGuarded(store: StateFileStore, path: string, content:
       }
       continue;
     }
-    if (Date.now() >= deadline) throw new RolloutRefusedError(`${path} is being changed by another write (${lockPath}), retry`, 'conflict');
+    if (Date.now() >= deadline) throw new RolloutRefusedError(`${shown} is being changed by another write (lock file ${shown}${STATE_LOCK_SUFFIX}), retry`, 'conflict');
     await store.sleep(25 + Math.floor(Math.random() * 50));
   }
   try {
@@ -63,9 +66,9 @@ export async function writeGuarded(store: StateFileStore, path: string, content:
     try {
       current = store.readFile(path);
     } catch {
-      throw new RolloutRefusedError(`${path} changed since read (it is gone), retry`, 'conflict');
+      throw new RolloutRefusedError(`${shown} changed since read (it is gone), retry`, 'conflict');
     }
-    if (stateFileHash(current) !== options.expectedHash) throw new RolloutRefusedError(`${path} changed since read, retry`, 'conflict');
+    if (stateFileHash(current) !== options.expectedHash) throw new RolloutRefusedError(`${shown} changed since read, retry`, 'conflict');
     store.replaceAtomically(path, content);
   } finally {
     try {

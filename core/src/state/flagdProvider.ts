@@ -246,7 +246,7 @@ export class FlagdFileProvider implements StateProvider {
     if (problem || othersChanged) {
       throw new RolloutRefusedError(`refusing to write ${file.analysis.file}: ${problem ?? 'the edit would change other flags'} (please report this)`, 'unsupported');
     }
-    await writeGuarded(this.store, file.absolutePath, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}` });
+    await writeGuarded(this.store, file.absolutePath, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
   }
 }
 

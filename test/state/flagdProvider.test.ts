@@ -1,0 +1,177 @@
+// The flagd provider on real temporary workspaces: discovery, several files, bad input that loses nothing,
+// and guarded bump/abort writes (conflicts, locks, untrusted workspaces) through the provider API.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync, readdirSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { FlagdFileProvider, isFlagdFileName } from '../../core/src/state/flagdProvider.js';
+import { createStateProviders, loadState } from '../../core/src/state/registry.js';
+import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
+import type { StateFileStore } from '../../core/src/state/fileStore.js';
+import { RolloutRefusedError } from '../../core/src/model.js';
+import { evaluatedShare, noGit, providerContext, temporaryWorkspace } from './helpers.js';
+
+const booleanFlag = (key: string, defaultVariant: 'on' | 'off', extra = '') =>
+  `  ${key}:\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: ${defaultVariant}\n${extra}`;
+
+test('auto-discovery finds *.flagd.{json,yaml,yml} and flags.{json,yaml}, skipping node_modules, dist, dot folders and excludes', async (t) => {
+  const ws = temporaryWorkspace({
+    'config/app.flagd.yaml': `flags:\n${booleanFlag('a', 'on')}`,
+    'flags.json': '{"flags": {"b": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"}}}',
+    'deep/x/y/z.flagd.yml': `flags:\n${booleanFlag('c', 'off')}`,
+    'node_modules/pkg/dep.flagd.json': '{"flags": {"nm": {}}}',
+    'dist/out.flagd.json': '{"flags": {"dist": {}}}',
+    '.cache/hidden.flagd.json': '{"flags": {"hidden": {}}}',
+    'fixtures/test.flagd.yaml': `flags:\n${booleanFlag('excluded', 'on')}`,
+    'other/flags.yaml': 'colors: [red]\n',
+    'readme.md': '# not flags',
+  });
+  t.after(ws.cleanup);
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit, config: { exclude: ['fixtures/**'] } }));
+  const discovered = provider.discoverFiles().files.map((file) => file.slice(ws.root.length + 1));
+  assert.deepEqual(discovered, ['config/app.flagd.yaml', 'deep/x/y/z.flagd.yml', 'flags.json', 'other/flags.yaml']);
+  const snapshot = await provider.load();
+  assert.deepEqual(snapshot.errors, [], 'a flags.yaml that is not flagd is silently someone else’s file');
+  assert.deepEqual(snapshot.flags.map((flag) => [flag.key, flag.stage, flag.definition?.file, flag.definition?.line]), [
+    ['a', 'released', 'config/app.flagd.yaml', 2],
+    ['c', 'off', 'deep/x/y/z.flagd.yml', 2],
+    ['b', 'off', 'flags.json', 1],
+  ]);
+  assert.equal(snapshot.provider, 'flagd');
+  assert.equal(snapshot.fetchedAt, '2026-03-01T12:00:00.000Z');
+  assert.ok(isFlagdFileName('a.FLAGD.YAML') && !isFlagdFileName('flagd.yaml'));
+});
+
+test('state.flagd in the config names the files; a missing one is an error, the others are still read', async (t) => {
+  const ws = temporaryWorkspace({ 'state/main.yaml': `flags:\n${booleanFlag('a', 'on')}`, 'ignored.flagd.json': '{"flags": {}}' });
+  t.after(ws.cleanup);
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit, config: { state: { flagd: ['state/main.yaml', 'state/gone.flagd.json'] } } }));
+  const snapshot = await provider.load();
+  assert.deepEqual(snapshot.flags.map((flag) => flag.key), ['a']);
+  assert.equal(snapshot.errors.length, 1);
+  assert.deepEqual([snapshot.errors[0].file, snapshot.errors[0].line, snapshot.errors[0].column], ['state/gone.flagd.json', 1, 1]);
+  assert.match(snapshot.errors[0].message, /does not exist \(named in flaglens.yaml state.flagd\)/);
+});
+
+test('a key defined in two files is an error naming both; a malformed file does not hide the others', async (t) => {
+  const ws = temporaryWorkspace({
+    'a.flagd.yaml': `flags:\n${booleanFlag('shared', 'on')}${booleanFlag('only-a', 'off')}`,
+    'b.flagd.yaml': `# b\nflags:\n${booleanFlag('shared', 'off')}`,
+    'c.flagd.json': '{\n  "flags": {\n    "x": { "state": "ENABLED" ]\n  }\n}\n',
+  });
+  t.after(ws.cleanup);
+  const snapshot = await new FlagdFileProvider(providerContext(ws.root, { git: noGit })).load();
+  assert.deepEqual(snapshot.flags.map((flag) => [flag.key, flag.percentage]), [
+    ['shared', 100],
+    ['only-a', 0],
+  ]);
+  const duplicate = snapshot.errors.find((error) => error.code === 'flagd-duplicate')!;
+  assert.deepEqual([duplicate.file, duplicate.line, duplicate.column], ['b.flagd.yaml', 3, 3]);
+  assert.match(duplicate.message, /'shared' is defined in both a.flagd.yaml and b.flagd.yaml/);
+  const syntax = snapshot.errors.find((error) => error.code === 'flagd-syntax')!;
+  assert.equal(syntax.file, 'c.flagd.json');
+  assert.equal(syntax.line, 3);
+});
+
+test('the registry creates the flagd provider and loadState merges it', async (t) => {
+  const ws = temporaryWorkspace({ 'flags.flagd.yaml': `flags:\n${booleanFlag('a', 'on')}` });
+  t.after(ws.cleanup);
+  const context = providerContext(ws.root, { git: noGit });
+  const providers = createStateProviders(context);
+  assert.ok(providers.some((provider) => provider.id === 'flagd'));
+  const state = await loadState(providers.filter((provider) => provider.id === 'flagd'), context.clock.now());
+  assert.deepEqual(state.flags.map((flag) => flag.key), ['a']);
+});
+
+test('bump and abort through the provider write the file atomically, leaving no lock or temp file', async (t) => {
+  const ws = temporaryWorkspace({ 'flags.flagd.yaml': `# keep me\nflags:\n${booleanFlag('checkout', 'off')}` });
+  t.after(ws.cleanup);
+  const file = join(ws.root, 'flags.flagd.yaml');
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit }));
+  const preview = await provider.previewBump({ key: 'checkout' });
+  assert.ok(preview.ok);
+  assert.equal(preview.summary, 'off 0% → canary 1%');
+  const [before] = (await provider.load()).flags;
+  const change = await provider.bump({ key: 'checkout', expected: before });
+  assert.deepEqual(change, { key: 'checkout', fromPercentage: 0, toPercentage: 1, fromStage: 'off', toStage: 'canary', summary: 'off 0% → canary 1%' });
+  assert.ok(readFileSync(file, 'utf8').startsWith('# keep me\n'));
+  assert.equal((await provider.bump({ key: 'checkout', to: 25 })).summary, 'canary 1% → rolling 25%');
+  assert.ok(Math.abs(evaluatedShare(readFileSync(file, 'utf8'), 'checkout') - 25) <= 1);
+  const aborted = await provider.abort({ key: 'checkout', reason: 'p99 latency' });
+  assert.equal(aborted.summary, 'rolling 25% → off 0%');
+  const [after] = (await provider.load()).flags;
+  assert.deepEqual([after.percentage, after.enabled, after.abortReason, after.abortedAt], [0, true, 'p99 latency', '2026-03-01T12:00:00.000Z']);
+  assert.deepEqual(readdirSync(ws.root).sort(), ['flags.flagd.yaml'], 'no lock or temp file is left behind');
+});
+
+test('refusals: stale expected state, unknown flag, targeted flag, missing reason, untrusted workspace, malformed file', async (t) => {
+  const ws = temporaryWorkspace({
+    'flags.flagd.yaml': `flags:\n${booleanFlag('a', 'off')}${booleanFlag('rules', 'off', '    targeting: { if: [{ "==": [{ var: plan }, "pro"] }, "on", "off"] }\n')}`,
+    'broken.flagd.json': '{ "flags": { "b": ',
+  });
+  t.after(ws.cleanup);
+  const file = join(ws.root, 'flags.flagd.yaml');
+  const original = readFileSync(file, 'utf8');
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit }));
+  const [seen] = (await provider.load()).flags;
+  await provider.bump({ key: 'a', to: 10 });
+  const refused = async (promise: Promise<unknown>, reason: string, pattern: RegExp) => {
+    await assert.rejects(promise, (error: unknown) => {
+      assert.ok(error instanceof RolloutRefusedError, String(error));
+      assert.equal(error.reason, reason);
+      assert.match(error.message, pattern);
+      return true;
+    });
+  };
+  const afterFirst = readFileSync(file, 'utf8');
+  await refused(provider.bump({ key: 'a', expected: seen }), 'conflict', /changed since read \(off 0% → now rolling 10%\), retry/);
+  await refused(provider.abort({ key: 'a', reason: 'x', expected: seen }), 'conflict', /changed since read/);
+  await refused(provider.bump({ key: 'nope' }), 'not-found', /unknown flag 'nope'/);
+  await refused(provider.bump({ key: 'rules' }), 'unsupported', /targeted by rules \("if"\)/);
+  await refused(provider.abort({ key: 'rules', reason: 'x' }), 'unsupported', /targeted by rules/);
+  await refused(provider.abort({ key: 'a', reason: '  ' }), 'invalid', /needs a reason/);
+  await refused(provider.bump({ key: 'a', to: 101 }), 'invalid', /from 0 to 100/);
+  const untrusted = new FlagdFileProvider(providerContext(ws.root, { git: noGit, allowNetwork: false }));
+  await refused(untrusted.bump({ key: 'a' }), 'unavailable', /not trusted/);
+  assert.equal(readFileSync(file, 'utf8'), afterFirst, 'refused writes change nothing');
+  assert.notEqual(afterFirst, original);
+  assert.equal(readFileSync(join(ws.root, 'broken.flagd.json'), 'utf8'), '{ "flags": { "b": ', 'a malformed file is never rewritten');
+});
+
+test('a change between read and write loses the race with "changed since read, retry"; the other write survives', async (t) => {
+  const ws = temporaryWorkspace({ 'flags.flagd.yaml': `flags:\n${booleanFlag('a', 'off')}` });
+  t.after(ws.cleanup);
+  const file = join(ws.root, 'flags.flagd.yaml');
+  const concurrentText = `# someone else's edit\nflags:\n${booleanFlag('a', 'on')}`;
+  // A store that lets another writer change the file just before this one takes the lock.
+  const racing: StateFileStore = {
+    ...nodeFileStore,
+    createExclusive(path, content) {
+      if (!existsSync(file + '.changed')) {
+        writeFileSync(file, concurrentText);
+        writeFileSync(file + '.changed', '');
+      }
+      return nodeFileStore.createExclusive(path, content);
+    },
+  };
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit }), { store: racing });
+  await assert.rejects(provider.bump({ key: 'a' }), (error: unknown) => error instanceof RolloutRefusedError && error.reason === 'conflict' && /^flags.flagd.yaml changed since read, retry$/.test(error.message));
+  assert.equal(readFileSync(file, 'utf8'), concurrentText, 'no lost update');
+  assert.ok(!existsSync(file + '.flaglens.lock'), 'the lock is released after a refusal');
+});
+
+test('a held lock makes a write wait then refuse; a stale lock (crashed writer) is taken over', async (t) => {
+  const ws = temporaryWorkspace({ 'flags.flagd.yaml': `flags:\n${booleanFlag('a', 'off')}` });
+  t.after(ws.cleanup);
+  const file = join(ws.root, 'flags.flagd.yaml');
+  const lock = file + '.flaglens.lock';
+  writeFileSync(lock, '{"pid": 1}');
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit }), { lockWaitMs: 200 });
+  await assert.rejects(provider.bump({ key: 'a' }), (error: unknown) => error instanceof RolloutRefusedError && error.reason === 'conflict' && /being changed by another write/.test(error.message));
+  assert.ok(existsSync(lock), 'someone else’s fresh lock is left alone');
+  const old = new Date(Date.now() - 5 * 60_000);
+  utimesSync(lock, old, old);
+  const change = await provider.bump({ key: 'a' });
+  assert.equal(change.toPercentage, 1);
+  assert.ok(!existsSync(lock));
+});
