@@ -25,8 +25,6 @@ function computeDefault() { return true; }
   assert.deepEqual(byKey['layout'].default, { columns: 2, dense: true });
   assert.equal(byKey['details-flag'].default, undefined);
   assert.equal(byKey['details-flag'].defaultExpression, 'computeDefault()');
-  const text = `await client.getBooleanValue('new-checkout', false)`;
-  assert.ok(text.length > 0);
 });
 
 test('OpenFeature: check span is the whole call expression', async () => {

@@ -1092,10 +1092,20 @@ function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
   return undefined;
 }
 
+/** Calls that return the function they are given (React's useCallback/memo…), so `const f = useCallback((k) => …)` is a function. */
+const FUNCTION_WRAPPING_CALLS = new Set(['useCallback', 'memo', 'forwardRef', 'cache', 'once', 'memoize']);
+
+function isFunctionWrappingCall(call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  return FUNCTION_WRAPPING_CALLS.has(name);
+}
+
 function functionOfDeclaration(node: ts.Node): ts.SignatureDeclaration | undefined {
   if (ts.isFunctionDeclaration(node)) return node;
   if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.initializer) {
-    const init = unwrap(node.initializer);
+    let init = unwrap(node.initializer);
+    if (ts.isCallExpression(init) && isFunctionWrappingCall(init) && init.arguments[0]) init = unwrap(init.arguments[0]);
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
   }
   if (ts.isExportAssignment(node)) {
@@ -1156,8 +1166,10 @@ function wrapperDisplayName(fn: ts.Node): string | undefined {
   }
   if (ts.isBinaryExpression(parent) && parent.right === fn && ts.isPropertyAccessExpression(parent.left)) return parent.left.name.text;
   if (ts.isExportAssignment(parent)) return 'default';
-  // Wrapped in a call such as useCallback/memo: use the variable it is assigned to.
-  if (ts.isCallExpression(parent) && parent.parent && ts.isVariableDeclaration(parent.parent) && ts.isIdentifier(parent.parent.name)) return parent.parent.name.text;
+  // Wrapped in useCallback/memo/…: use the variable it is assigned to.
+  if (ts.isCallExpression(parent) && isFunctionWrappingCall(parent) && parent.parent && ts.isVariableDeclaration(parent.parent) && ts.isIdentifier(parent.parent.name)) {
+    return parent.parent.name.text;
+  }
   return undefined;
 }
 

@@ -37,10 +37,15 @@ export function listWorkspaceFiles(fs: FileSystem, root: string, exclude: string
   const visitedDirectories = new Set<string>();
 
   const ignoredByGit = (levels: IgnoreLevel[], relative: string, isDirectory: boolean): boolean => {
-    for (const level of levels) {
+    // The deepest .gitignore that has an opinion wins, as in git (a nested `!pattern` re-includes).
+    for (let i = levels.length - 1; i >= 0; i--) {
+      const level = levels[i];
       if (!relative.startsWith(level.base)) continue;
       const inner = relative.slice(level.base.length) + (isDirectory ? '/' : '');
-      if (inner && level.matcher.ignores(inner)) return true;
+      if (!inner) continue;
+      const verdict = level.matcher.test(inner);
+      if (verdict.ignored) return true;
+      if (verdict.unignored) return false;
     }
     return false;
   };

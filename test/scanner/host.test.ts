@@ -1,0 +1,78 @@
+// The incremental ScannerHost: analyzeFile before indexing, updateFile re-analysing exactly the file
+// and its dependents (a changed constants module changes its importers' keys), deletions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ScannerHost } from '../../core/src/scanner/index.js';
+import { configFrom, memoryFileSystem } from './fixture.js';
+
+function workspace() {
+  return memoryFileSystem({
+    'src/keys.ts': `export const CHECKOUT = 'checkout-v1';\n`,
+    'src/barrel.ts': `export * from './keys';\n`,
+    'src/app.ts': `import { isEnabled } from 'unleash-client';\nimport { CHECKOUT } from './barrel';\nexport const a = isEnabled(CHECKOUT);\n`,
+    'src/other.ts': `import { isEnabled } from 'unleash-client';\nexport const b = isEnabled('other');\n`,
+    'src/wrap.ts': `import { isEnabled } from 'unleash-client';\nexport const on = (k: string) => isEnabled(k);\n`,
+    'src/use-wrap.ts': `import { on } from './wrap';\nexport const c = on('wrapped');\n`,
+  });
+}
+
+test('updateFile on a constants module re-resolves its importers (through a barrel) and only them', async () => {
+  const host = new ScannerHost({ root: '/w', fs: workspace(), config: configFrom() });
+  const first = await host.indexWorkspace();
+  assert.deepEqual(first.references.map((r) => r.key).sort(), ['checkout-v1', 'other', 'wrapped']);
+  const changed = host.updateFile('/w/src/keys.ts', `export const CHECKOUT = 'checkout-v2';\n`);
+  assert.deepEqual(changed, ['src/app.ts']);
+  assert.equal(host.referencesInFile('src/app.ts')[0].key, 'checkout-v2');
+  assert.deepEqual(host.references().map((r) => r.key).sort(), ['checkout-v2', 'other', 'wrapped']);
+});
+
+test('editing a wrapper updates its callers; deleting a file removes its references and unresolves importers', async () => {
+  const host = new ScannerHost({ root: '/w', fs: workspace(), config: configFrom() });
+  await host.indexWorkspace();
+  // The wrapper stops being a wrapper: its caller has no reference any more.
+  let changed = host.updateFile('/w/src/wrap.ts', `export const on = (k: string) => k.length > 0;\n`);
+  assert.deepEqual(changed, ['src/use-wrap.ts']);
+  assert.deepEqual(host.referencesInFile('src/use-wrap.ts'), []);
+  changed = host.updateFile('/w/src/keys.ts', undefined);
+  assert.deepEqual(changed, ['src/app.ts']);
+  const [ref] = host.referencesInFile('src/app.ts');
+  assert.equal(ref.key, null);
+  assert.equal(ref.unresolvedReason, 'unresolved import');
+  changed = host.updateFile('/w/src/other.ts', undefined);
+  assert.deepEqual(changed, ['src/other.ts']);
+  assert.deepEqual(host.referencesInFile('src/other.ts'), []);
+});
+
+test('a new file created in the editor is resolved by importers analysed afterwards', async () => {
+  const host = new ScannerHost({ root: '/w', fs: workspace(), config: configFrom() });
+  await host.indexWorkspace();
+  host.updateFile('/w/src/new-keys.ts', `export const NEW = 'brand-new';\n`);
+  const refs = host.analyzeFile('/w/src/app.ts', `import { isEnabled } from 'unleash-client';\nimport { NEW } from './new-keys';\nexport const a = isEnabled(NEW);\n`);
+  assert.equal(refs[0].key, 'brand-new');
+});
+
+test('analyzeFile answers before indexWorkspace has run, following imports', () => {
+  const host = new ScannerHost({ root: '/w', fs: workspace(), config: configFrom() });
+  const refs = host.analyzeFile('/w/src/app.ts', `import { isEnabled } from 'unleash-client';\nimport { CHECKOUT } from './keys';\nexport const a = isEnabled(CHECKOUT, {}, true);\n`);
+  assert.equal(refs.length, 1);
+  assert.equal(refs[0].key, 'checkout-v1');
+  assert.equal(refs[0].default, true);
+});
+
+test('indexWorkspace yields to the event loop between batches', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 50; i++) files[`src/f${i}.ts`] = `import { isEnabled } from 'unleash-client';\nexport const x = isEnabled('k${i}');\n`;
+  const host = new ScannerHost({ root: '/w', fs: memoryFileSystem(files), config: configFrom(), batchSize: 5 });
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 0);
+  const immediateCount = { n: 0 };
+  const spin = () => {
+    immediateCount.n++;
+    if (immediateCount.n < 1000) setImmediate(spin);
+  };
+  setImmediate(spin);
+  const result = await host.indexWorkspace();
+  clearInterval(timer);
+  assert.equal(result.references.length, 50);
+  assert.ok(immediateCount.n >= 5, `other callbacks ran ${immediateCount.n} times during indexing`);
+});

@@ -1,0 +1,125 @@
+// Wrappers found without configuration (functions, hooks, methods, across files, transitively) and the
+// team's own checks from flaglens.yaml (call, receiver.method, argument paths, property, jsx).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { check } from './fixture.js';
+
+test('wrappers: hook over useFlags()[k], object method assigned later, class method; across files and transitively', async () => {
+  const refs = await check(`
+//- /src/flags/useFeature.ts
+import { useFlags } from 'launchdarkly-react-client-sdk';
+export const useFeature = (key: string) => useFlags()[key];
+//- /src/flags/utils.ts
+import flagsmith from 'flagsmith';
+export const Utils = {} as { getFlagsmithHasFeature(k: string): boolean };
+Utils.getFlagsmithHasFeature = (k: string) => flagsmith.hasFeature(k);
+//- /src/flags/service.ts
+import { OpenFeature } from '@openfeature/server-sdk';
+export class FlagService {
+  private client = OpenFeature.getClient();
+  isOn(flag: string, fallback = false) { return this.client.getBooleanValue(flag, fallback); }
+  isNewCheckout() { return this.isOn(/*<new-checkout>*/'new-checkout'); }
+}
+export const flagService = new FlagService();
+//- /src/flags/outer.ts
+import { useFeature } from './useFeature';
+export function useGate(name: string) { return Boolean(useFeature(name)); }
+//- /src/pages/Home.tsx
+import { useFeature } from '../flags/useFeature';
+import { useGate } from '../flags/outer';
+export function Home() {
+  return useFeature(/*<home-banner>*/'home-banner') && useGate(/*<gated>*/'gated');
+}
+//- /src/pages/Other.ts
+import { Utils } from '../flags/utils';
+import { flagService, FlagService } from '../flags/service';
+export function other(service: FlagService) {
+  return Utils.getFlagsmithHasFeature(/*<fs-wrapped>*/'fs-wrapped') && flagService.isOn(/*<svc-flag>*/'svc-flag', true) && service.isOn(/*<typed-svc>*/'typed-svc');
+}
+`);
+  const gated = refs.find((r) => r.key === 'gated')!;
+  assert.equal(gated.sdk, 'wrapper');
+  assert.deepEqual(gated.via, ['useGate', 'useFeature']);
+  assert.equal(gated.call, 'useGate');
+  assert.deepEqual(refs.find((r) => r.key === 'fs-wrapped')?.via, ['Utils.getFlagsmithHasFeature']);
+  assert.equal(refs.find((r) => r.key === 'svc-flag')?.default, true);
+  assert.deepEqual(refs.find((r) => r.key === 'new-checkout')?.via, ['isOn']);
+});
+
+test('a wrapper called with a dynamic key is reported unresolved at the call', async () => {
+  await check(`
+//- /src/flag.ts
+import { isEnabled } from 'unleash-client';
+export function flag(name: string) { return isEnabled(name); }
+//- /src/use.ts
+import { flag } from './flag';
+export const run = (x: string) => flag(/*<!dynamic expression>*/x.trim()) || flag(/*<ok>*/'ok');
+//- /src/outer.ts
+import { run } from './use';
+export const notAWrapper = run('x'); // run's key is not its parameter: no reference here
+`);
+});
+
+test('custom checks: call, receiver.method (also deeper receivers), argument paths, property, jsx', async () => {
+  const refs = await check(
+    `
+//- /src/custom.tsx
+const KEY = 'const-key';
+export function C({ uiConfig, x }: any) {
+  useUiFlag(/*<ui-flag>*/'ui-flag');
+  this_.flagResolver.isEnabled(/*<resolver-deep>*/'resolver-deep');
+  flagResolver.isEnabled(/*<const-key>*/KEY);
+  GetFeatureFlagCommand.create({ key: /*<command-key>*/'command-key', other: 1 });
+  const a = uiConfig.flags./*<newThing>*/newThing;
+  const b = x.uiConfig.flags[/*<bracketed>*/'bracketed'];
+  const { flags } = uiConfig;
+  const c = flags./*<destructured>*/destructured;
+  const { /*<pattern>*/pattern } = uiConfig.flags;
+  return <BetaFlag flagName=/*<beta>*/"beta">{a}{b}{c}{pattern}</BetaFlag>;
+}
+declare const this_: any, flagResolver: any, GetFeatureFlagCommand: any, useUiFlag: any, BetaFlag: any;
+`,
+    {
+      config: `checks:
+  - call: useUiFlag
+  - call: flagResolver.isEnabled
+    key: 0
+  - call: GetFeatureFlagCommand.create
+    key: 0.key
+  - property: uiConfig.flags
+  - jsx: BetaFlag
+    attribute: flagName
+`,
+    },
+  );
+  assert.ok(refs.every((r) => r.sdk === 'custom'));
+  assert.equal(refs.find((r) => r.key === 'const-key')?.call, 'flagResolver.isEnabled');
+  assert.equal(refs.find((r) => r.key === 'newThing')?.call, 'uiConfig.flags');
+});
+
+test('custom call checks with a default argument', async () => {
+  const refs = await check(`export const v = getFlag(/*<with-default>*/'with-default', { a: 1 });\ndeclare const getFlag: any;\n`, {
+    config: 'checks:\n  - call: getFlag\n    default: 1\n',
+  });
+  assert.deepEqual(refs[0].default, { a: 1 });
+});
+
+test('negative: unrelated isEnabled, local shadowing of SDK names, untyped clients', async () => {
+  await check(`
+import { useFlag } from '@unleash/proxy-client-react';
+import { OpenFeature } from '@openfeature/server-sdk';
+class Feature { isEnabled(_k: string) { return true; } }
+const feature = new Feature();
+feature.isEnabled('not-a-flag');
+export function Shadow(useFlag: (k: string) => boolean) {
+  return useFlag('shadowed-parameter');
+}
+export function Shadow2() {
+  const OpenFeature = { getClient: () => ({ getBooleanValue: (k: string, d: boolean) => d }) };
+  return OpenFeature.getClient().getBooleanValue('shadowed-local', false);
+}
+const settings = { getBooleanValue: (k: string, d: boolean) => d };
+settings.getBooleanValue('lookalike', true);
+export const ok = useFlag(/*<real>*/'real');
+`);
+});
