@@ -17,7 +17,7 @@ export interface RolloutCommandRequest {
   configPath?: string;
   yes: boolean;
   /** The plan for the flag as read now (from → to, or a refusal). */
-  plan(flag: FlagState, config: FlaglensConfig): RolloutPlan;
+  plan(flag: FlagState, config: FlaglensConfig): RolloutPlan | Promise<RolloutPlan>; // async: bump's health guard (issue 5)
   /** The write, given the provider and the state the person confirmed. */
   write(provider: StateProvider, flag: FlagState, plan: RolloutChange): Promise<RolloutChange>;
 }
@@ -45,7 +45,7 @@ export async function runRolloutCommand(io: CliIo, request: RolloutCommandReques
       io.stderr(`flaglens ${request.command}: the ${flag.provider} provider cannot ${request.command} flags\n`);
       return 1;
     }
-    const plan = request.plan(flag, config);
+    const plan = await request.plan(flag, config);
     if (!plan.ok) {
       io.stderr(`flaglens ${request.command}: refused: ${plan.message}\n`);
       return 1;

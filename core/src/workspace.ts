@@ -7,6 +7,7 @@ import type { Finding, FlagHealth, InputError, ScanResult, StateProvider, StateS
 import { computeFindings, resolveReferenceKeys, summarizeFlags, type FlagOverview } from './rules/index.js';
 import { scanWorkspace } from './scanner/index.js';
 import { createStateProviders, loadState, type ProviderContext } from './state/registry.js';
+import { evaluateRolloutHealth } from './health/workspaceHealth.js'; // issue 5: live health for FL006
 
 export interface AnalyzeWorkspaceOptions {
   /** Absolute workspace root. */
@@ -59,7 +60,8 @@ export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promis
     state,
     config,
     clock: options.clock,
-    health: options.health,
+    // Live health for FL006 (issue 5): evaluated here when the caller passes none (the CLI); the language server passes its scheduler's map.
+    health: options.health ?? (await evaluateRolloutHealth(state, { metrics: config.metrics, clock: options.clock, allowNetwork: options.allowNetwork })),
     readSource: workspaceSourceReader(options.root, options.fs),
   });
   const flags = summarizeFlags({ state, references: resolveReferenceKeys(scan.references, state), findings, clock: options.clock });

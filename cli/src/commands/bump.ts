@@ -4,6 +4,8 @@ import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { runRolloutCommand } from '../rolloutCommand.js';
+import { decideBumpByHealth } from '../../../core/src/health/workspaceHealth.js'; // issue 5: health guard
+import { cliClock } from '../workspaceIo.js';
 
 const help = `Usage: flaglens bump KEY [DIR] [options]
 
@@ -40,7 +42,15 @@ export const bumpCommand: Command = {
       directory,
       configPath: options.config as string | undefined,
       yes: options.yes === true,
-      plan: (flag, config) => planBump(flag, config.rollout.steps, to),
+      plan: async (flag, config) => {
+        const plan = planBump(flag, config.rollout.steps, to);
+        if (!plan.ok) return plan;
+        // Health guard (issue 5): refuse a failing or inconclusive rollout before asking, unless --force.
+        const guard = await decideBumpByHealth(flag.key, { metrics: config.metrics, clock: cliClock(io), allowNetwork: true, force: options.force === true });
+        if (!guard.allowed) return { ok: false, reason: 'unhealthy', message: guard.reason };
+        if (guard.health) io.stdout(`${flag.key}: ${guard.reason}\n`);
+        return plan;
+      },
       write: (provider, flag, plan) => provider.bump!({ key: flag.key, to: plan.toPercentage, expected: flag, force: options.force === true }),
     });
   },

@@ -3,3 +3,4 @@ export * from './prometheus.js';
 export * from './evaluate.js';
 export * from './scheduler.js';
 export * from './guard.js';
+export * from './workspaceHealth.js';
