@@ -34,6 +34,10 @@ export function formatGithubAnnotations(input: ReportInput): string {
     lines.push(`::${command} ${properties.join(',')}::${escapeAnnotationData(finding.message)}`);
   }
   const counts = countFindings(input);
-  lines.push(`Flaglens: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} info${counts.suppressed ? `, ${counts.suppressed} suppressed` : ''}`);
+  lines.push(`Flaglens: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info${counts.suppressed ? `, ${counts.suppressed} suppressed` : ''}`);
   return lines.join('\n') + '\n';
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

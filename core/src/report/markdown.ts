@@ -19,7 +19,7 @@ export function formatMarkdownReport(input: ReportInput): string {
   const active = input.findings.filter((finding) => !finding.suppressed);
   const total = counts.error + counts.warning + counts.info;
   const out: string[] = [];
-  out.push(`### Flaglens: ${total === 0 ? 'no findings' : `${total} finding${total === 1 ? '' : 's'}`} (${counts.error} errors, ${counts.warning} warnings, ${counts.info} info${counts.suppressed ? `, ${counts.suppressed} suppressed` : ''})`, '');
+  out.push(`### Flaglens: ${total === 0 ? 'no findings' : `${total} finding${total === 1 ? '' : 's'}`} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info${counts.suppressed ? `, ${counts.suppressed} suppressed` : ''})`, '');
 
   for (const error of input.stateErrors) out.push(`> **State error** ${code(`${error.file}:${error.line}:${error.column}`)}: ${markdownCell(error.message)}`, '');
 
@@ -53,4 +53,8 @@ export function formatMarkdownReport(input: ReportInput): string {
   }
   out.push(`<sub>${input.flagCount} flags, ${input.referenceCount} checks in ${input.fileCount} files · rules: docs/rules.md</sub>`);
   return out.join('\n') + '\n';
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
