@@ -230,3 +230,23 @@ test('a file without a flags mapping is reported, not guessed at', () => {
 function pick(state: { percentage: number | null; stage: string; enabled: boolean }) {
   return { percentage: state.percentage, stage: state.stage, enabled: state.enabled };
 }
+
+test('YAML anchors and aliases are read like written-out values; merge keys are reported', () => {
+  const text = `defaults: &bool { on: true, off: false }
+flags:
+  a:
+    state: ENABLED
+    variants: *bool
+    defaultVariant: on
+  b:
+    state: ENABLED
+    variants: { <<: *bool }
+    defaultVariant: off
+`;
+  const analysis = analyze(text);
+  assert.deepEqual(analysis.flags[0].state.variants, { on: true, off: false });
+  assert.equal(analysis.flags[0].state.percentage, 100);
+  assert.equal(analysis.errors.length, 1);
+  assert.match(analysis.errors[0].message, /flag 'b': YAML merge keys \(<<\) are not supported/);
+  assert.equal(analysis.errors[0].line, 9);
+});

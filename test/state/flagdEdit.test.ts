@@ -168,3 +168,42 @@ test('a split entry without a weight gets one; CRLF files keep CRLF', () => {
   assert.equal(after, 'flags:\r\n  f:\r\n    state: ENABLED\r\n    variants: { on: true, off: false }\r\n    defaultVariant: "on"\r\n    targeting: { fractional: [["on", 100], ["off", 0]] }\r\n    metadata:\r\n      releasedAt: "2026-03-01T12:00:00.000Z"\r\n');
   assert.equal(evaluatedShare(after, 'f'), 100);
 });
+
+test('non-boolean flags: bump and abort move the split between the default and the other variant', () => {
+  const text = `flags:
+  button-color:
+    state: ENABLED
+    variants: { blue: "#00f", green: "#0f0" }
+    defaultVariant: blue
+    targeting: { fractional: [["green", 10], ["blue", 90]] }
+`;
+  const released = bump(text, 'button-color', 100);
+  assert.equal(released, text.replace('["green", 10], ["blue", 90]', '["green", 100], ["blue", 0]') + `    metadata:\n      releasedAt: "${now}"\n`);
+  assert.match(released, /defaultVariant: blue/, 'the default stays the "off" variant of a non-boolean flag');
+  const core = flagdCoreFor(released);
+  for (let i = 0; i < 200; i++) assert.equal(core.resolveStringEvaluation('button-color', 'x', { targetingKey: `u${i}` }).value, '#0f0');
+  const aborted = abort(released, 'button-color', 'contrast');
+  const abortedCore = flagdCoreFor(aborted);
+  for (let i = 0; i < 200; i++) assert.equal(abortedCore.resolveStringEvaluation('button-color', 'x', { targetingKey: `u${i}` }).value, '#00f');
+});
+
+test('YAML shapes: empty targeting, empty metadata, a flow-style definition, an abort of a released static flag', () => {
+  const text = `flags:
+  a:
+    state: ENABLED
+    variants: { on: true, off: false }
+    defaultVariant: off
+    targeting: {}
+    metadata:
+  b: { state: ENABLED, variants: { on: true, off: false }, defaultVariant: on }
+`;
+  const a = bump(text, 'a', 50);
+  assert.equal(a, text.replace('    targeting: {}\n', '    targeting: { "fractional": [["on", 50], ["off", 50]] }\n'));
+  const aReleased = bump(a, 'a', 100);
+  assert.match(aReleased, /\n {4}metadata: \{ "releasedAt": "2026-03-01T12:00:00.000Z" \}\n/);
+  assert.equal(percentageOf(aReleased, 'a').releasedAt, now);
+  const b = abort(text, 'b', 'why');
+  assert.equal(b, text.replace('defaultVariant: on }', `defaultVariant: "off", "metadata": { "abortedAt": "${now}", "abortReason": "why" } }`));
+  assert.equal(evaluatedShare(b, 'b', 500), 0);
+  assert.equal(percentageOf(b, 'a').percentage, 0, 'the other flag still reads the same');
+});

@@ -74,3 +74,17 @@ test('the history walk: a deleted file breaks the run; the oldest revision of an
   assert.deepEqual(Object.fromEntries(facts.releasedSince), { a: '2026-01-03T00:00:00.000Z', b: '2026-01-03T00:00:00.000Z' });
   assert.deepEqual([...facts.everDefined].sort(), ['a', 'b', 'gone']);
 });
+
+test('a malformed working copy does not turn its flags into removed keys', async (t) => {
+  const ws = temporaryWorkspace({});
+  t.after(ws.cleanup);
+  const repo = gitRepository(ws.root);
+  ws.write('flags.flagd.yaml', file(flag('kept', 100), flag('dropped', 5)));
+  repo.commit('one', '2026-01-01T10:00:00Z');
+  ws.write('flags.flagd.yaml', file(flag('kept', 100)));
+  repo.commit('drop a flag', '2026-01-02T10:00:00Z');
+  ws.write('flags.flagd.yaml', file(flag('kept', 100)) + '  broken: [\n');
+  const snapshot = await new FlagdFileProvider(providerContext(ws.root)).load();
+  assert.equal(snapshot.errors[0]?.code, 'flagd-syntax');
+  assert.deepEqual(snapshot.removedKeys, ['dropped'], 'kept is hidden by the syntax error, not removed');
+});

@@ -78,6 +78,7 @@ export function analyzeFlagdText(text: string, options: FlagdAnalyzeOptions): Fl
     return analysis;
   }
   analysis.document = document;
+  inlineAliases(document);
   const at = (offset: number | undefined): { line: number; column: number } => {
     const position = lineCounter.linePos(offset ?? 0);
     return { line: position.line, column: position.col };
@@ -141,6 +142,34 @@ interface FlagContext extends FlagdAnalyzeOptions {
   errors: InputError[];
 }
 
+/**
+ * Replaces each `*alias` by the node it names (the same object, so positions point at the anchor): the analysis
+ * then reads anchored definitions like any other. A write to a shared node would change the other flags too, which
+ * the provider's read-back check refuses.
+ */
+function inlineAliases(document: Document): void {
+  const walk = (node: unknown, ancestors: Set<unknown>) => {
+    if (!isMap(node) && !isSeq(node)) return;
+    ancestors.add(node);
+    const items = node.items as unknown[];
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
+      if (isMap(node)) {
+        const pair = item as Pair;
+        if (isAlias(pair.value)) {
+          const target = pair.value.resolve(document);
+          if (target && !ancestors.has(target)) pair.value = target;
+        } else walk(pair.value, ancestors);
+      } else if (isAlias(item)) {
+        const target = item.resolve(document);
+        if (target && !ancestors.has(target)) items[index] = target;
+      } else walk(item, ancestors);
+    }
+    ancestors.delete(node);
+  };
+  walk(document.contents, new Set());
+}
+
 function keyOffset(pair: Pair): number | undefined {
   return (pair.key as Node | null)?.range?.[0];
 }
@@ -191,6 +220,15 @@ function analyzeFlag(pair: Pair, context: FlagContext): FlagdFlagDefinition {
     return definition;
   }
   definition.flagNode = flagNode;
+  const mergeKey = findMergeKey(flagNode);
+  if (mergeKey) {
+    report(mergeKey, 'YAML merge keys (<<) are not supported in flag definitions: write the fields out (anchors and aliases are fine)');
+    definition.invalid = true;
+    state.fields.invalid = problems.join('; ');
+    definition.writeBlocked = `flag '${key}' uses a YAML merge key (<<)`;
+    state.fields.writeBlocked = definition.writeBlocked;
+    return definition;
+  }
 
   // state
   const statePair = findFlagdPair(flagNode, 'state');
@@ -248,6 +286,16 @@ function analyzeFlag(pair: Pair, context: FlagContext): FlagdFlagDefinition {
   return definition;
 }
 
+/** The key node of a `<<` merge pair in the flag mapping or one of its direct children, if any. */
+function findMergeKey(flagNode: YAMLMap): Node | undefined {
+  const maps = [flagNode, ...flagNode.items.map((pair) => pair.value).filter((value): value is YAMLMap => isMap(value))];
+  for (const map of maps) {
+    const merge = map.items.find((pair) => isScalar(pair.key) && pair.key.value === '<<');
+    if (merge) return merge.key as Node;
+  }
+  return undefined;
+}
+
 function valueTypeOf(value: unknown): 'boolean' | 'string' | 'number' | 'object' | undefined {
   if (typeof value === 'boolean' || typeof value === 'string' || typeof value === 'number') return typeof value as 'boolean' | 'string' | 'number';
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return 'object';
@@ -258,7 +306,9 @@ const DATE_FIELDS = ['createdAt', 'releasedAt', 'expiresAt', 'abortedAt'] as con
 
 function readMetadata(flagNode: YAMLMap, state: FlagState, context: FlagContext, report: (node: Node | null | undefined, message: string) => void): void {
   const metadataPair = findFlagdPair(flagNode, 'metadata');
-  const metadataNode = metadataPair?.value as Node | null | undefined;
+  const written = metadataPair?.value as Node | null | undefined;
+  // `metadata:` with nothing after it is an empty mapping, not an error.
+  const metadataNode = written && isScalar(written) && written.value === null ? undefined : written;
   if (metadataPair && metadataNode && !isMap(metadataNode)) {
     report(metadataNode, '"metadata" must be a mapping');
     return;

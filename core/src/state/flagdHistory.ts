@@ -6,6 +6,7 @@ import { stateFileHash } from './fileStore.js';
 
 /** Per revision content: which keys existed and which were released (100% and enabled). */
 interface RevisionFacts {
+  parsed: boolean;
   keys: Set<string>;
   released: Set<string>;
 }
@@ -15,6 +16,8 @@ export interface FlagdHistoryFacts {
   releasedSince: Map<string, string>;
   /** Every key some revision defined (the caller subtracts the current keys). */
   everDefined: Set<string>;
+  /** Keys of the newest revision that parses: what a malformed working copy most likely still defines. */
+  lastCommittedKeys: Set<string>;
 }
 
 /** Remembers what each distinct file content says, so a long history is analysed once per content. */
@@ -28,7 +31,7 @@ export class FlagdRevisionCache {
     const cached = this.facts.get(hash);
     if (cached) return cached;
     const analysis = analyzeFlagdText(content, { file, steps });
-    const facts: RevisionFacts = { keys: new Set(), released: new Set() };
+    const facts: RevisionFacts = { parsed: !analysis.malformed && analysis.isFlagdFile, keys: new Set(), released: new Set() };
     for (const flag of analysis.flags) {
       facts.keys.add(flag.key);
       if (flag.state.stage === 'released') facts.released.add(flag.key);
@@ -55,6 +58,7 @@ export function flagdHistoryFacts(revisions: readonly FileRevision[], options: F
   const cache = options.cache ?? new FlagdRevisionCache();
   const releasedSince = new Map<string, string>();
   const everDefined = new Set<string>();
+  let lastCommittedKeys: Set<string> | undefined;
   const stillReleased = new Set(options.releasedNow);
   for (const revision of revisions) {
     if (revision.content === undefined) {
@@ -63,11 +67,12 @@ export function flagdHistoryFacts(revisions: readonly FileRevision[], options: F
     }
     const facts = cache.factsFor(revision.content, options.file, options.steps);
     for (const key of facts.keys) everDefined.add(key);
+    if (!lastCommittedKeys && facts.parsed) lastCommittedKeys = facts.keys;
     for (const key of [...stillReleased]) {
       if (facts.released.has(key)) releasedSince.set(key, revision.date);
       else stillReleased.delete(key);
     }
   }
   for (const [key, date] of releasedSince) releasedSince.set(key, new Date(date).toISOString());
-  return { releasedSince, everDefined };
+  return { releasedSince, everDefined, lastCommittedKeys: lastCommittedKeys ?? new Set() };
 }

@@ -98,10 +98,13 @@ export class FlagdFileProvider implements StateProvider {
     const flags: FlagState[] = [];
     const definedIn = new Map<string, string>();
     const everDefined = new Set<string>();
+    const unreadable = new Set<string>();
     for (const file of read.files) {
       errors.push(...file.analysis.errors);
       const history = this.history(file);
       for (const key of history.everDefined) everDefined.add(key);
+      // A file that does not parse now hides its flags; they are not "removed" (FL002) because of a typo.
+      if (file.analysis.malformed) for (const key of history.lastCommittedKeys) unreadable.add(key);
       for (const definition of file.analysis.flags) {
         const first = definedIn.get(definition.key);
         if (first !== undefined) {
@@ -119,7 +122,7 @@ export class FlagdFileProvider implements StateProvider {
         flags.push(state);
       }
     }
-    const removedKeys = [...everDefined].filter((key) => !definedIn.has(key)).sort();
+    const removedKeys = [...everDefined].filter((key) => !definedIn.has(key) && !unreadable.has(key)).sort();
     return { provider: this.id, flags, removedKeys, errors, fetchedAt: this.context.clock.now().toISOString() };
   }
 
