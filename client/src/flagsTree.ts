@@ -74,7 +74,9 @@ export function flagItem(flag: FlagSummary): vscode.TreeItem {
 }
 
 export function describeFlag(flag: FlagSummary): string {
-  const parts = [flag.percentage === null ? flag.stage : `${flag.percentage}%`, flag.health];
+  const parts = [flag.percentage === null ? flag.stage : `${flag.percentage}%`];
+  // "unknown" is the norm without metrics: say nothing rather than repeat it on every row.
+  if (flag.health !== 'unknown') parts.push(flag.health);
   if (flag.stale) parts.push('stale');
   if (flag.findings.length) parts.push(flag.findings.join(' '));
   return parts.join(' · ');

@@ -1,0 +1,227 @@
+// Real VS Code end to end: code-server 4.100.3 (installed by scripts/e2e/setup-code-server.sh) with the
+// packaged flaglens.vsix, driven by Debian's chromium through playwright-core, on a git-initialised temp copy
+// of examples/shop. Hover a canary flag and read stage and percentage; bump it from the command palette and
+// confirm; check the flagd file on disk and the hover/inlay hint; see FL001 in the Problems panel; open the
+// Flags view. Screenshots go to test-results/vscode/ (the hover and tree ones are copied to docs/images/
+// when UPDATE_SCREENSHOTS=1). code-server and chromium are always stopped in after(), even on failure.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Locator } from 'playwright-core';
+import { parse } from 'yaml';
+// @ts-expect-error plain ESM helper without type declarations
+import * as harness from '../../scripts/e2e/code-server.mjs';
+
+const root = join(__dirname, '..', '..');
+const artefacts = join(root, 'test-results', 'vscode');
+const CANARY_FLAG = 'recommendations-v2';
+const CANARY_TOKEN = 'RECOMMENDATIONS_V2';
+
+let runDir = '';
+let workspace = '';
+let codeServer: { url: string; stop: () => void; output: () => string } | undefined;
+let browser: BrowserContext | undefined;
+let page: Page;
+
+/** The rollout percentage of a flag in a flagd definition file (the `fractional` weight of "on"). */
+function flagdPercentage(file: string, key: string): number {
+  const flag = parse(readFileSync(file, 'utf8')).flags[key];
+  const split: Array<[string, number]> = flag.targeting?.fractional ?? [];
+  const total = split.reduce((sum, [, weight]) => sum + weight, 0);
+  const on = split.find(([variant]) => variant === 'on');
+  return on && total ? Math.round((on[1] / total) * 10000) / 100 : flag.defaultVariant === 'on' ? 100 : 0;
+}
+
+async function screenshot(name: string): Promise<string> {
+  const file = join(artefacts, `${name}.png`);
+  await page.waitForTimeout(500); // hovers and toasts fade in
+  await page.screenshot({ path: file });
+  return file;
+}
+
+async function retry<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await attempt();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await page.waitForTimeout(500);
+  }
+  await screenshot(`failed-${what.replace(/\W+/g, '-')}`).catch(() => undefined);
+  throw new Error(`timed out after ${timeoutMs} ms: ${what}${lastError ? ` (last error: ${lastError})` : ''}`);
+}
+
+async function openFile(name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor();
+  await input.fill(name);
+  // Wait until the focused result is this file (the list first shows recently opened files).
+  await page.locator(`.quick-input-widget .monaco-list-row.focused[aria-label^="${name}"]`).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label^="${name}"]`).first().waitFor();
+}
+
+/** The editor token with exactly this text (on a visible line). */
+function token(text: string): Locator {
+  return page.locator('.monaco-editor .view-lines .view-line span span').filter({ hasText: new RegExp(`^${text}$`) }).first();
+}
+
+/** Places the cursor on the token with a real mouse click (locator.click() scrolls the editor) and hovers it by keyboard. */
+async function hoverToken(text: string, expected: RegExp, timeoutMs = 90_000): Promise<string> {
+  return retry(`hover on ${text} showing ${expected}`, timeoutMs, async () => {
+    await page.keyboard.press('Escape');
+    const box = await token(text).boundingBox();
+    if (!box) return undefined;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover').filter({ hasText: CANARY_FLAG }).first();
+    await hover.waitFor({ timeout: 3000 });
+    const content = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    return expected.test(content) ? content : undefined;
+  });
+}
+
+/** The rendered text of the editor line containing `text` (inlay hints are part of the rendered line; Monaco renders spaces as no-break spaces). */
+async function renderedLine(text: string): Promise<string> {
+  const rendered = await page.locator('.monaco-editor .view-lines .view-line').filter({ hasText: text }).first().innerText();
+  return rendered.replace(/\u00a0/g, ' ');
+}
+
+/** Closes the bottom panel if it is open, so the editor and side bar are fully visible. */
+async function closePanel(): Promise<void> {
+  if (await page.locator('.part.panel').isVisible()) await page.keyboard.press('Control+J');
+  await page.locator('.part.panel').waitFor({ state: 'hidden' });
+}
+
+async function runCommand(title: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+describe('Real VS Code (code-server + chromium) with the packaged extension', { timeout: 600_000 }, () => {
+  before(async () => {
+    mkdirSync(artefacts, { recursive: true });
+    harness.ensureCodeServer();
+    harness.buildAndPackage();
+    runDir = mkdtempSync(join(tmpdir(), 'flaglens-vscode-'));
+    workspace = harness.copyWorkspace(join(root, 'examples', 'shop'), runDir);
+    harness.writeUserSettings(runDir);
+    harness.installExtension(runDir);
+    codeServer = await harness.startCodeServer({ runDir, workspace, port: await harness.freePort() });
+    browser = await chromium.launchPersistentContext(join(runDir, 'chromium'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      viewport: { width: 1400, height: 900 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(harness.workbenchUrl(codeServer!.url, workspace));
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    try {
+      if (page) await screenshot('final').catch(() => undefined);
+      await browser?.close().catch(() => undefined);
+    } finally {
+      if (codeServer) writeFileSync(join(artefacts, 'code-server.log'), codeServer.output());
+      codeServer?.stop();
+      if (runDir) rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
+    }
+  });
+
+  test('hovering a canary flag check shows its stage and percentage', async () => {
+    await openFile('search.ts');
+    const hover = await hoverToken(CANARY_TOKEN, /canary/);
+    assert.match(hover, /\b1%/);
+    const file = await screenshot('hover');
+    if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(file, join(root, 'docs', 'images', 'hover.png'));
+    assert.match(await retry('inlay hint after the check', 30_000, async () => {
+      const line = await renderedLine(CANARY_TOKEN);
+      return /canary 1%/.test(line) ? line : undefined;
+    }), /canary 1%/);
+  });
+
+  test('"Flaglens: Bump Rollout…" from the palette moves the canary to the next step on disk and in the editor', async () => {
+    const flagdFile = join(workspace, 'flags.flagd.yaml');
+    assert.equal(flagdPercentage(flagdFile, CANARY_FLAG), 1);
+    await openFile('search.ts');
+    // The cursor on the flag's check: the command bumps the flag under the cursor (FlagAtPosition).
+    const box = await token(CANARY_TOKEN).boundingBox();
+    assert.ok(box, 'canary check visible');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await runCommand('Flaglens: Bump Rollout…');
+    const dialog = page.locator('.monaco-dialog-box').filter({ hasText: CANARY_FLAG });
+    await dialog.waitFor({ timeout: 30_000 });
+    const question = await dialog.innerText();
+    assert.match(question, /1%.*→.*10%/s, 'the confirmation shows from → to');
+    assert.match(question, /Health:/);
+    await screenshot('bump-confirmation');
+    await dialog.getByRole('button', { name: 'Bump', exact: true }).click();
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: `Bumped ${CANARY_FLAG}` });
+    await toast.waitFor({ timeout: 30_000 });
+    await screenshot('bump-done');
+    assert.equal(flagdPercentage(flagdFile, CANARY_FLAG), 10);
+    const hover = await hoverToken(CANARY_TOKEN, /10%/, 30_000);
+    assert.doesNotMatch(hover, /canary 1%/);
+    const line = await retry('inlay hint updated to 10%', 30_000, async () => {
+      const text = await renderedLine(CANARY_TOKEN);
+      return /10%/.test(text) ? text : undefined;
+    });
+    assert.doesNotMatch(line, /canary 1%/);
+  });
+
+  test('the Problems panel lists FL001 for the stale flag', async () => {
+    await page.keyboard.press('Escape');
+    await openFile('checkout.ts');
+    await page.keyboard.press('Control+Shift+M'); // View: Problems
+    const marker = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'FL001' }).first();
+    await retry('FL001 in the Problems panel', 60_000, async () => ((await marker.isVisible()) ? true : undefined));
+    assert.match(await marker.innerText(), /new-checkout/);
+    await screenshot('problems');
+  });
+
+  test('the Flags view groups flags by stage with the canary bumped', async () => {
+    await page.keyboard.press('Escape');
+    await closePanel();
+    await runCommand('Flaglens: Show Flags');
+    const view = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /Flags/i }) });
+    const rows = view.locator('.monaco-list-row');
+    await retry('Flags view rows', 30_000, async () => ((await rows.count()) > 3 ? true : undefined));
+    const text = (await rows.allInnerTexts()).join('\n');
+    assert.match(text, /released/);
+    assert.match(text, /new-checkout/);
+    assert.match(text, new RegExp(`${CANARY_FLAG}[\\s\\S]*10%`));
+    // Widen the side bar so the rows (and the screenshot) show whole descriptions.
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    if (sidebar) {
+      await page.mouse.move(sidebar.x + sidebar.width - 1, sidebar.y + sidebar.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(sidebar.x + sidebar.width + 140, sidebar.y + sidebar.height / 2, { steps: 5 });
+      await page.mouse.up();
+    }
+    // Expanding a flag lists its references; clicking one opens the file at the check.
+    await view.locator('.monaco-list-row').filter({ hasText: CANARY_FLAG }).first().click();
+    const reference = view.locator('.monaco-list-row').filter({ hasText: /search\.ts:16/ }).first();
+    await reference.waitFor({ timeout: 10_000 });
+    const file = await screenshot('tree');
+    await reference.click();
+    await page.locator('.tab.active[aria-label^="search.ts"]').first().waitFor();
+    assert.match(await page.locator('.editor-status-selection, [id="status.editor.selection"]').first().innerText(), /Ln 16\b/);
+    if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(file, join(root, 'docs', 'images', 'tree.png'));
+  });
+});
