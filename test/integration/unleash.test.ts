@@ -12,7 +12,8 @@ import { loadConfig } from '../../core/src/config.js';
 import { RolloutRefusedError, type StateSnapshot } from '../../core/src/model.js';
 import { UnleashStateProvider, describeStaleness } from '../../core/src/providers/unleash/provider.js';
 import { analyzeWorkspace } from '../../core/src/workspace.js';
-import { admin, createRolloutFlag, makeWorkspace, readRollout, removeWorkspace, services, TOKEN_VARIABLE } from './liveHelpers.js';
+import { runCli } from '../../cli/src/main.js';
+import { admin, createRolloutFlag, makeWorkspace, readRollout, recordingIo, removeWorkspace, services, TOKEN_VARIABLE } from './liveHelpers.js';
 
 let root: string;
 const env = { [TOKEN_VARIABLE]: services.UNLEASH_ADMIN_TOKEN };
@@ -87,13 +88,23 @@ test('every flag of the project is read with its stage and percentage', async ()
   assert.equal(byKey.has('old-banner'), false);
 });
 
-test('bump moves a 10% rollout to 50%, as a fresh API read shows', async () => {
-  const p = provider();
-  const expected = (await p.load()).flags.find((f) => f.key === 'new-checkout')!;
-  const change = await p.bump({ key: 'new-checkout', expected, to: 50 });
-  p.dispose();
-  assert.equal(change.fromPercentage, 10);
-  assert.equal(change.toPercentage, 50);
+test('flaglens flags shows each flag\'s stage and percentage', async () => {
+  const io = recordingIo(root, env);
+  assert.equal(await runCli(['flags', '--format', 'json'], io), 0, io.err);
+  const flags = new Map((JSON.parse(io.out).flags as Array<{ key: string; stage: string; percentage: number | null }>).map((f) => [f.key, f]));
+  assert.deepEqual([flags.get('new-checkout')?.stage, flags.get('new-checkout')?.percentage], ['rolling', 10]);
+  assert.deepEqual([flags.get('search-v2')?.stage, flags.get('search-v2')?.percentage], ['released', 100]);
+  assert.equal(flags.get('beta-banner')?.stage, 'targeted');
+  const text = recordingIo(root, env);
+  assert.equal(await runCli(['flags'], text), 0, text.err);
+  assert.match(text.out, /new-checkout\s+rolling 10%/);
+});
+
+test('flaglens bump moves a 10% rollout to 50%, as a fresh API read shows', async () => {
+  const io = recordingIo(root, env);
+  const code = await runCli(['bump', 'new-checkout', '--to', '50', '--yes'], io);
+  assert.equal(code, 0, io.out + io.err);
+  assert.match(io.out, /new-checkout: rolling 10% → rolling 50%/);
   assert.equal((await readRollout('new-checkout')).rollout, '50');
 });
 
@@ -116,13 +127,12 @@ test('a change made in Unleash between read and write is refused, and nothing is
   assert.equal((await readRollout('new-checkout')).rollout, '20');
 });
 
-test('abort sets the rollout to 0 and records the reason in Unleash', async () => {
+test('flaglens abort sets the rollout to 0 and records the reason in Unleash', async () => {
+  const io = recordingIo(root, env);
+  assert.equal(await runCli(['abort', 'new-checkout', '--reason', 'error-rate 0.2 > 0.01', '--yes'], io), 0, io.out + io.err);
   const p = provider();
-  const expected = (await p.load()).flags.find((f) => f.key === 'new-checkout')!;
-  const change = await p.abort({ key: 'new-checkout', reason: 'error-rate 0.2 > 0.01', expected });
   const after = (await p.load()).flags.find((f) => f.key === 'new-checkout')!;
   p.dispose();
-  assert.equal(change.toPercentage, 0);
   const fresh = await readRollout('new-checkout');
   assert.equal(fresh.rollout, '0');
   assert.match(fresh.description ?? '', /\[flaglens\] rollout aborted at \S+: error-rate 0\.2 > 0\.01/);
@@ -153,7 +163,13 @@ test('with Unleash stopped, the snapshot state is shown with its age and nothing
   assert.equal(snapshot.staleness?.reason, 'Unleash unreachable');
   assert.equal(snapshot.flags.find((f) => f.key === 'new-checkout')?.percentage, 0);
   assert.match(describeStaleness(snapshot, new Date(Date.parse(snapshot.fetchedAt) + 4 * 60_000)) ?? '', /^state from 4 min ago, Unleash unreachable$/);
-  const analysis = await analyzeWorkspace({ root, fs: nodeFileSystem, git: nodeGitHost, clock: systemClock, env, allowNetwork: true, snapshotDir: join(root, '.flaglens') });
-  assert.equal(analysis.state.staleness?.reason, 'Unleash unreachable');
-  assert.ok(analysis.findings.some((f) => f.code === 'FL002' && f.key === 'old-banner'), 'rules still run on the snapshot');
+  // The CLI shows the last state with its age and exits normally.
+  const io = recordingIo(root, env);
+  assert.equal(await runCli(['flags'], io), 0, io.err);
+  assert.match(io.out, /new-checkout\s+off/);
+  assert.match(io.err, /state from \d+ s ago, Unleash unreachable/);
+  const check = recordingIo(root, env);
+  await runCli(['check', '--format', 'json', '--fail-on', 'never'], check);
+  const report = JSON.parse(check.out);
+  assert.ok(JSON.stringify(report).includes('FL002'), 'rules still run on the snapshot');
 });

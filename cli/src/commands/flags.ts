@@ -3,7 +3,8 @@ import { analyzeWorkspace } from '../../../core/src/workspace.js';
 import { formatFlagsTable } from '../../../core/src/report/index.js';
 import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
-import { formatInputError, progressReporter, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
+import { cliClock, formatInputError, progressReporter, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
+import { describeStaleness } from '../../../core/src/providers/unleash/provider.js'; // issue 5
 
 const help = `Usage: flaglens flags [DIR] [options]
 
@@ -34,6 +35,7 @@ export const flagsCommand: Command = {
     progress.finish();
     if (analysis.configErrors.length) return reportConfigErrors(io, 'flags', analysis.configErrors);
     for (const error of analysis.state.errors) io.stderr(`${formatInputError(io, error, root)}\n`);
+    if (analysis.state.staleness) io.stderr(`${describeStaleness(analysis.state, cliClock(io).now())}\n`); // issue 5: age of a last-known remote state
     if (options.format === 'json') {
       const flags = analysis.flags.map(({ locations, ...flag }) => ({ ...flag, locations }));
       io.stdout(JSON.stringify({ flags }, null, 2) + '\n');

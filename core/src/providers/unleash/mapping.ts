@@ -11,6 +11,8 @@ export interface UnleashMappingOptions {
   stageOf: (facts: { enabled: boolean; percentage: number | null; targeted: boolean; archived: boolean }) => Stage;
   /** The flag's audit log (newest first), when it was read. */
   events?: UnleashEvent[];
+  /** Where problems are reported (the flaglens.yaml that configures Unleash); default `unleash:<project>`. */
+  errorFile?: string;
 }
 
 /** The marker Flaglens appends to a flag's description on abort: visible in the Unleash UI and read back. */
@@ -118,5 +120,6 @@ function asFlagType(type: string | undefined): FlagType | undefined {
 }
 
 function inputError(options: UnleashMappingOptions, flag: string, message: string): InputError {
-  return { file: `unleash:${options.project}/${flag}`, line: 1, column: 1, message, code: 'unleash-invalid' };
+  void flag;
+  return { file: options.errorFile ?? `unleash:${options.project}`, line: 1, column: 1, message, code: 'unleash-invalid' };
 }

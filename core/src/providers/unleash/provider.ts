@@ -31,6 +31,8 @@ export interface UnleashProviderOptions {
   env: Record<string, string | undefined>;
   allowNetwork: boolean;
   snapshotDir?: string;
+  /** The flaglens.yaml that configures Unleash: problems are reported at it (absolute path). */
+  configFile?: string;
   /** Shared stage rule; defaults to `unleashStageOf`. */
   stageOf?: (facts: { enabled: boolean; percentage: number | null; targeted: boolean; archived: boolean }) => Stage;
   /** Injected in tests (e.g. short timeouts); by default an undici client bound to the configured origin. */
@@ -55,6 +57,7 @@ export function unleashProviderFactory(context: ProviderContext): StateProvider[
       env: context.env,
       allowNetwork: context.allowNetwork,
       snapshotDir: context.snapshotDir,
+      configFile: context.config.file,
     }),
   ];
 }
@@ -213,7 +216,7 @@ export class UnleashStateProvider implements StateProvider {
   }
 
   private map(feature: UnleashFeature, events: UnleashEvent[] | undefined) {
-    return unleashFeatureToFlagState(feature, { environment: this.options.config.environment, project: this.options.config.project, stageOf: this.stageOf, events });
+    return unleashFeatureToFlagState(feature, { environment: this.options.config.environment, project: this.options.config.project, stageOf: this.stageOf, events, errorFile: this.options.configFile });
   }
 
   /** Re-reads the flag just before a write and refuses when it is not what the user saw. */
@@ -272,16 +275,20 @@ export class UnleashStateProvider implements StateProvider {
 
   private offline(reason: string): StateSnapshot {
     const known = this.store?.read();
-    const error: InputError = { file: `unleash:${this.options.config.project}`, line: 1, column: 1, message: reason, code: 'unleash-offline' };
+    const error: InputError = { file: this.errorFile(), line: 1, column: 1, message: reason, code: 'unleash-offline' };
     if (known) return this.withStaleness(known, reason, undefined);
     return { provider: this.id, flags: [], removedKeys: [], errors: [error], fetchedAt: this.options.clock.now().toISOString(), staleness: { since: this.options.clock.now().toISOString(), reason } };
   }
 
   private withStaleness(known: StateSnapshot, reason: string, detail: string | undefined): StateSnapshot {
     const errors = detail
-      ? [...known.errors, { file: `unleash:${this.options.config.project}`, line: 1, column: 1, message: detail, code: 'unleash-unreachable' }]
+      ? [...known.errors, { file: this.errorFile(), line: 1, column: 1, message: detail, code: 'unleash-unreachable' }]
       : known.errors;
     return { ...known, errors, staleness: { since: known.fetchedAt, reason } };
+  }
+
+  private errorFile(): string {
+    return this.options.configFile ?? `unleash:${this.options.config.project}`;
   }
 
   private redact(text: string): string {
