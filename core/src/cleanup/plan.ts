@@ -299,7 +299,7 @@ export function listElementRemoval(sourceFile: ts.SourceFile, elements: ts.NodeA
   const rest = text.slice(after, lineEnd);
   if (text.slice(lineStart, start).trim() === '' && (rest.trim() === '' || /^\s*\/\/.*$/.test(rest))) {
     const range = removalRange(sourceFile, element);
-    return { start: range.start, end: Math.min(lineEnd + 1, text.length), newText: '' };
+    return { start: text.lastIndexOf('\n', range.start - 1) + 1, end: Math.min(lineEnd + 1, text.length), newText: '' };
   }
   if (index < elements.length - 1) return { start, end: elements[index + 1]!.getStart(sourceFile), newText: '' };
   if (index > 0) return { start: elements[index - 1]!.end, end: element.end, newText: '' };
@@ -453,7 +453,7 @@ function removeUnusedConstantEntries(
   for (const [qualified, container] of members) {
     const member = qualified.slice(container.length + 1);
     const escaped = member.replace(/\$/g, '\\$');
-    const usePattern = new RegExp(`\\.\\s*${escaped}(?![\\w$])|\\[\\s*['"\`]${escaped}['"\`]\\s*\\]`);
+    const usePattern = new RegExp(`\\.${escaped}(?![\\w$])|\\[\\s*['"\`]${escaped}['"\`]\\s*\\]`);
     if (allFiles.some((file) => usePattern.test(current(file) ?? ''))) continue;
     for (const file of allFiles) {
       const text = current(file);

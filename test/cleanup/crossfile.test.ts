@@ -1,0 +1,142 @@
+// Before/after fixtures across files: constants objects and enums whose entry is no longer used,
+// wrapper functions and hooks that become unused (in their own file and through imports).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkCleanup } from './fixture.js';
+
+test('the constants-object entry goes once nothing references it; other entries stay', () => {
+  const plan = checkCleanup(
+    `
+    //- /flags.ts
+    export const FLAGS = {
+      // Released in April.
+      NEW_CHECKOUT: 'new-checkout',
+      DARK_MODE: 'dark-mode',
+    } as const;
+    //- /checkout.ts
+    import { client } from './sdk';
+    import { FLAGS } from './flags';
+    export function flow(): string {
+      const theme = client.isEnabled(FLAGS.DARK_MODE) ? 'dark' : 'light';
+      return /*flag*/client.isEnabled(FLAGS.NEW_CHECKOUT) ? \`one-page \${theme}\` : 'multi-step';
+    }
+    `,
+    `
+    //- /flags.ts
+    export const FLAGS = {
+      DARK_MODE: 'dark-mode',
+    } as const;
+    //- /checkout.ts
+    import { client } from './sdk';
+    import { FLAGS } from './flags';
+    export function flow(): string {
+      const theme = client.isEnabled(FLAGS.DARK_MODE) ? 'dark' : 'light';
+      return \`one-page \${theme}\`;
+    }
+    `,
+  );
+  assert.deepEqual(plan.removedDeclarations, ['flags.ts: FLAGS.NEW_CHECKOUT']);
+});
+
+test('the enum member goes, and the enum import when nothing else uses it', () => {
+  checkCleanup(
+    `
+    //- /flags.ts
+    export enum UiFlag {
+      DarkMode = 'dark-mode',
+      NewCheckout = 'new-checkout',
+    }
+    //- /page.tsx
+    import { useFlag } from './sdk';
+    import { UiFlag } from './flags';
+    export function Page() {
+      return /*flag*/useFlag(UiFlag.NewCheckout, false) ? <main>New</main> : <main>Old</main>;
+    }
+    `,
+    `
+    //- /flags.ts
+    export enum UiFlag {
+      DarkMode = 'dark-mode',
+    }
+    //- /page.tsx
+    export function Page() {
+      return <main>New</main>;
+    }
+    `,
+  );
+});
+
+test('a wrapper across files: its callers are rewritten, then the unused wrapper and its import go', () => {
+  const plan = checkCleanup(
+    `
+    //- /features.ts
+    import { client } from './sdk';
+    export function isOn(key: string): boolean {
+      return client.isEnabled(key);
+    }
+    /** Whether the customer gets the one-page checkout. */
+    export function isNewCheckout(): boolean {
+      return /*flag*/client.isEnabled('new-checkout');
+    }
+    //- /checkout.ts
+    import { isNewCheckout, isOn } from './features';
+    export function flow(): string {
+      if (isOn('dark-mode')) console.log('dark');
+      return /*flag*/isNewCheckout() ? 'one-page' : 'multi-step';
+    }
+    `,
+    `
+    //- /features.ts
+    import { client } from './sdk';
+    export function isOn(key: string): boolean {
+      return client.isEnabled(key);
+    }
+    //- /checkout.ts
+    import { isOn } from './features';
+    export function flow(): string {
+      if (isOn('dark-mode')) console.log('dark');
+      return 'one-page';
+    }
+    `,
+  );
+  assert.deepEqual(plan.removedDeclarations, ['features.ts: isNewCheckout']);
+  assert.equal(plan.status, 'cleaned');
+});
+
+test('a wrapper hook still used at a skipped site stays, and the flag is partially cleaned', () => {
+  const plan = checkCleanup(
+    `
+    //- /useNewCheckout.ts
+    import { useFlag } from './sdk';
+    export const useNewCheckout = () => /*flag*/useFlag('new-checkout', false);
+    //- /page.tsx
+    import { track } from './sdk';
+    import { useNewCheckout } from './useNewCheckout';
+    export function Page() {
+      track('checkout-variant', /*flag*/useNewCheckout());
+      return /*flag*/useNewCheckout() ? <main>New</main> : <main>Old</main>;
+    }
+    `,
+    `
+    //- /useNewCheckout.ts
+    import { useFlag } from './sdk';
+    export const useNewCheckout = () => useFlag('new-checkout', false);
+    //- /page.tsx
+    import { track } from './sdk';
+    import { useNewCheckout } from './useNewCheckout';
+    export function Page() {
+      track('checkout-variant', useNewCheckout());
+      return <main>New</main>;
+    }
+    `,
+  );
+  assert.equal(plan.status, 'partially-cleaned');
+  assert.deepEqual(
+    plan.sites.map((site) => [site.file, site.line, site.status, site.reason]),
+    [
+      ['useNewCheckout.ts', 2, 'skipped', 'the value is returned from a function that is still used'],
+      ['page.tsx', 4, 'skipped', 'the value is passed to `track`'],
+      ['page.tsx', 5, 'rewritten', undefined],
+    ],
+  );
+});

@@ -1,0 +1,115 @@
+// Sites the cleanup must not rewrite are left exactly as written and listed with the reason; a change
+// that would break the types is refused; a second run changes nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkCleanup, parseFixture, memoryFileSystem, FIXTURE_ROOT } from './fixture.js';
+import { planFlagRemoval } from '../../core/src/cleanup/plan.js';
+import { checkChangeTypes } from '../../core/src/cleanup/typecheck.js';
+
+test('values stored in an object, passed to a function or to a prop are skipped with the reason', () => {
+  const plan = checkCleanup(
+    `
+    import { client, track, useFlag } from './sdk';
+    export function Page() {
+      const settings = { newCheckout: /*flag*/client.isEnabled('new-checkout') };
+      track('checkout', /*flag*/client.isEnabled('new-checkout'));
+      const isOn = /*flag*/useFlag('new-checkout', false);
+      return <button disabled={!isOn} data-settings={settings}>{/*flag*/client.isEnabled('new-checkout') ? 'Pay' : 'Checkout'}</button>;
+    }
+    `,
+    `
+    import { client, track, useFlag } from './sdk';
+    export function Page() {
+      const settings = { newCheckout: client.isEnabled('new-checkout') };
+      track('checkout', client.isEnabled('new-checkout'));
+      const isOn = useFlag('new-checkout', false);
+      return <button disabled={!isOn} data-settings={settings}>{'Pay'}</button>;
+    }
+    `,
+  );
+  assert.equal(plan.status, 'partially-cleaned');
+  assert.deepEqual(
+    plan.sites.map((site) => [site.line, site.status, site.reason]),
+    [
+      [3, 'skipped', 'the value is stored in an object property (`newCheckout`)'],
+      [4, 'skipped', 'the value is passed to `track`'],
+      [5, 'skipped', 'the value is passed as the prop `disabled` of <button>'],
+      [6, 'rewritten', undefined],
+    ],
+  );
+});
+
+test('a JSX check with other attributes is skipped', () => {
+  const plan = checkCleanup(
+    `
+    import { IfFeatureEnabled } from './sdk';
+    export const Page = () => <main>/*flag*/<IfFeatureEnabled feature="new-checkout" key="a"><b>New</b></IfFeatureEnabled></main>;
+    `,
+    `
+    import { IfFeatureEnabled } from './sdk';
+    export const Page = () => <main><IfFeatureEnabled feature="new-checkout" key="a"><b>New</b></IfFeatureEnabled></main>;
+    `,
+  );
+  assert.equal(plan.status, 'not-cleaned');
+  assert.match(plan.sites[0]!.reason!, /other attributes \(key\)/);
+});
+
+test('a change that introduces a type error is reported with the error and its site', () => {
+  // Off, the early return goes and `label` is `string | undefined` where a string is expected.
+  const { files, references } = parseFixture(
+    `
+    import { client } from './sdk';
+    export function label(name?: string): string {
+      if (!/*flag*/client.isEnabled('new-checkout') || !name) return 'guest';
+      return name;
+    }
+    `,
+    'new-checkout',
+  );
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const plan = planFlagRemoval({ key: 'new-checkout', value: true, references, readFile: (file) => texts.get(file) });
+  assert.equal(plan.changes[0]!.after.includes("if (!name) return 'guest';"), true);
+  // Now a genuinely breaking rewrite: the value replaces a call whose result type is needed.
+  const breaking = parseFixture(
+    `
+    import { client } from './sdk';
+    export const ready: Promise<boolean> = /*flag*/client.getBooleanValue('new-checkout', false);
+    `,
+    'new-checkout',
+  );
+  const breakingTexts = new Map(breaking.files.map((file) => [file.path, file.text]));
+  const breakingPlan = planFlagRemoval({ key: 'new-checkout', value: true, references: breaking.references, readFile: (file) => breakingTexts.get(file) });
+  assert.equal(breakingPlan.changes.length, 0, 'a value stored in an exported constant is skipped, not rewritten');
+  // Force a bad text through the checker to prove it names the error and the site.
+  const fs = memoryFileSystem(new Map([[`${FIXTURE_ROOT}/main.ts`, breaking.files[0]!.text]]));
+  const result = checkChangeTypes(new Map([['main.ts', breaking.files[0]!.text.replace(/client\.getBooleanValue\([^)]*\)/, 'true')]]), { root: FIXTURE_ROOT, fs, workspaceFiles: ['main.ts'] });
+  assert.equal(result.introduced.length, 1);
+  assert.equal(result.introduced[0]!.file, 'main.ts');
+  assert.equal(result.introduced[0]!.line, 2);
+  assert.match(result.introduced[0]!.message, /boolean.*not assignable.*Promise<boolean>/);
+});
+
+test('idempotent: the rewritten text has nothing left to simplify and a second plan changes nothing', () => {
+  const fixture = `
+    import { client, track } from './sdk';
+    export function run(user: { admin: boolean }): void {
+      if (/*flag*/client.isEnabled('new-checkout') && user.admin) track('a', 1);
+      track('b', /*flag*/client.isEnabled('new-checkout'));
+    }
+    `;
+  const { files, references } = parseFixture(fixture, 'new-checkout');
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const first = planFlagRemoval({ key: 'new-checkout', value: true, references, readFile: (file) => texts.get(file) });
+  assert.equal(first.changes.length, 1);
+  const after = first.changes[0]!.after;
+  // The skipped site is still where a scanner finds it in the new text.
+  const skippedStart = after.indexOf("client.isEnabled('new-checkout')");
+  const second = planFlagRemoval({
+    key: 'new-checkout',
+    value: true,
+    references: [{ ...references[1]!, checkStart: skippedStart, checkEnd: skippedStart + "client.isEnabled('new-checkout')".length }],
+    readFile: () => after,
+  });
+  assert.deepEqual(second.changes, []);
+  assert.equal(second.sites[0]!.status, 'skipped');
+});
