@@ -198,12 +198,12 @@ test('YAML shapes: empty targeting, empty metadata, a flow-style definition, an 
   b: { state: ENABLED, variants: { on: true, off: false }, defaultVariant: on }
 `;
   const a = bump(text, 'a', 50);
-  assert.equal(a, text.replace('    targeting: {}\n', '    targeting: { "fractional": [["on", 50], ["off", 50]] }\n'));
+  assert.equal(a, text.replace('    targeting: {}\n', '    targeting: { fractional: [["on", 50], ["off", 50]] }\n'));
   const aReleased = bump(a, 'a', 100);
-  assert.match(aReleased, /\n {4}metadata: \{ "releasedAt": "2026-03-01T12:00:00.000Z" \}\n/);
+  assert.match(aReleased, /\n {4}metadata: \{ releasedAt: "2026-03-01T12:00:00.000Z" \}\n/);
   assert.equal(percentageOf(aReleased, 'a').releasedAt, now);
   const b = abort(text, 'b', 'why');
-  assert.equal(b, text.replace('defaultVariant: on }', `defaultVariant: "off", "metadata": { "abortedAt": "${now}", "abortReason": "why" } }`));
+  assert.equal(b, text.replace('defaultVariant: on }', `defaultVariant: "off", metadata: { abortedAt: "${now}", abortReason: "why" } }`));
   assert.equal(evaluatedShare(b, 'b', 500), 0);
   assert.equal(percentageOf(b, 'a').percentage, 0, 'the other flag still reads the same');
 });

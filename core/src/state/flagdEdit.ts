@@ -94,6 +94,7 @@ class FlagWriter {
   readonly edits: FlagdTextEdit[] = [];
   private readonly text: string;
   private readonly indentUnit: string;
+  private readonly renderKey: (key: string) => string;
 
   constructor(
     private readonly analysis: FlagdFileAnalysis,
@@ -102,7 +103,10 @@ class FlagWriter {
     if (analysis.malformed || !flag.flagNode) throw new RolloutRefusedError(`${analysis.file} is not valid flagd: fix it before a bump or abort`, 'invalid');
     this.text = analysis.text;
     this.indentUnit = detectIndentUnit(analysis.text);
+    // JSON needs quoted keys; in YAML flow mappings the plain keys people write read better.
+    this.renderKey = analysis.json ? (key) => JSON.stringify(key) : renderYamlKey;
   }
+
 
   /** Replaces a scalar field's value, or adds the field. */
   setScalar(field: string, value: string | number): void {
@@ -182,9 +186,9 @@ class FlagWriter {
   /** Renders a value that replaces the value of `pair` in `map`, in the map's style. */
   private renderValue(value: unknown, map: YAMLMap, pair: Pair): string {
     const keyIndent = lineIndent(this.text, (pair.key as Node).range![0]);
-    if (map.flow || this.analysis.json) return renderJson(value, keyIndent, this.indentUnit, !isSingleLine(this.text, map));
-    // In a block YAML file the replaced value is a flow node or a scalar: a one-line flow value (JSON is YAML) fits there.
-    return renderJson(value, '', this.indentUnit, false);
+    if (map.flow || this.analysis.json) return renderJson(value, keyIndent, this.indentUnit, !isSingleLine(this.text, map), this.renderKey);
+    // In a block YAML file the replaced value is a flow node or a scalar: a one-line flow value fits there.
+    return renderJson(value, '', this.indentUnit, false, this.renderKey);
   }
 
   /** Adds entries at the end of a mapping (flow/JSON or block), matching its indentation. */
@@ -195,7 +199,7 @@ class FlagWriter {
     if (map.flow) {
       const closing = text.lastIndexOf('}', mapEnd - 1);
       if (!last) {
-        const inner = entries.map(([key, value]) => `${JSON.stringify(key)}: ${renderJson(value, '', this.indentUnit, false)}`).join(', ');
+        const inner = entries.map(([key, value]) => `${this.renderKey(key)}: ${renderJson(value, '', this.indentUnit, false, this.renderKey)}`).join(', ');
         this.edits.push({ start: mapStart + 1, end: closing, text: inner });
         return;
       }
@@ -204,10 +208,10 @@ class FlagWriter {
       const multiline = !isSingleLine(this.text, map) && firstOnLine(text, keyStart);
       if (multiline) {
         const indent = lineIndent(text, keyStart);
-        const rendered = entries.map(([key, value]) => `,\n${indent}${JSON.stringify(key)}: ${renderJson(value, indent, this.indentUnit, true)}`).join('');
+        const rendered = entries.map(([key, value]) => `,\n${indent}${this.renderKey(key)}: ${renderJson(value, indent, this.indentUnit, true, this.renderKey)}`).join('');
         this.edits.push({ start: lastEnd, end: lastEnd, text: rendered });
       } else {
-        const rendered = entries.map(([key, value]) => `, ${JSON.stringify(key)}: ${renderJson(value, '', this.indentUnit, false)}`).join('');
+        const rendered = entries.map(([key, value]) => `, ${this.renderKey(key)}: ${renderJson(value, '', this.indentUnit, false, this.renderKey)}`).join('');
         this.edits.push({ start: lastEnd, end: lastEnd, text: rendered });
       }
       return;
@@ -272,7 +276,7 @@ function isSafePlain(text: string): boolean {
 }
 
 function renderYamlKey(key: string): string {
-  return /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
+  return /^[A-Za-z_$][\w$-]*$/.test(key) && isSafePlain(key) ? key : JSON.stringify(key);
 }
 
 function isScalarValue(value: unknown): boolean {
@@ -280,16 +284,16 @@ function isScalarValue(value: unknown): boolean {
 }
 
 /** JSON text for `value`; objects span lines (indented from `indent`) when `multiline`, arrays of scalars stay inline. */
-function renderJson(value: unknown, indent: string, unit: string, multiline: boolean): string {
+function renderJson(value: unknown, indent: string, unit: string, multiline: boolean, renderKey: (key: string) => string = (key) => JSON.stringify(key)): string {
   if (isScalarValue(value)) return JSON.stringify(value);
   if (Array.isArray(value)) {
     const inline = value.every((item) => isScalarValue(item) || (Array.isArray(item) && item.every(isScalarValue)));
-    if (inline || !multiline) return `[${value.map((item) => renderJson(item, indent, unit, false)).join(', ')}]`;
-    return `[\n${value.map((item) => indent + unit + renderJson(item, indent + unit, unit, true)).join(',\n')}\n${indent}]`;
+    if (inline || !multiline) return `[${value.map((item) => renderJson(item, indent, unit, false, renderKey)).join(', ')}]`;
+    return `[\n${value.map((item) => indent + unit + renderJson(item, indent + unit, unit, true, renderKey)).join(',\n')}\n${indent}]`;
   }
   const entries = Object.entries(value as Record<string, unknown>);
-  if (!multiline) return `{ ${entries.map(([key, item]) => `${JSON.stringify(key)}: ${renderJson(item, indent, unit, false)}`).join(', ')} }`;
-  return `{\n${entries.map(([key, item]) => `${indent}${unit}${JSON.stringify(key)}: ${renderJson(item, indent + unit, unit, true)}`).join(',\n')}\n${indent}}`;
+  if (!multiline) return `{ ${entries.map(([key, item]) => `${renderKey(key)}: ${renderJson(item, indent, unit, false, renderKey)}`).join(', ')} }`;
+  return `{\n${entries.map(([key, item]) => `${indent}${unit}${renderKey(key)}: ${renderJson(item, indent + unit, unit, true, renderKey)}`).join(',\n')}\n${indent}}`;
 }
 
 /** The text after `key:` for a new block entry: ` scalar`, or nested block lines. */
