@@ -2,7 +2,7 @@
 // simulates steady traffic per flag and variant (request counters by status, latency histograms) and has
 // an HTTP control to change the "on" variant's error rate or stop traffic, so health checks see real data.
 //   FLAGS=new-checkout,search-v2 PORT=19100 node scripts/services/test-app.mjs
-//   GET /control?flag=new-checkout&variant=on&errorRate=0.2   GET /control?traffic=off   GET /metrics
+//   GET /control?flag=new-checkout&variant=on&errorRate=0.2   GET /control?traffic=off (or &flag=X: one flag)   GET /metrics
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 
@@ -29,7 +29,7 @@ const behaviour = new Map();
 let traffic = process.env.TRAFFIC !== 'off';
 for (const flag of flags) {
   for (const variant of variants) {
-    behaviour.set(`${flag}/${variant}`, { errorRate: 0, latencySeconds: 0.04, errorDebt: 0 });
+    behaviour.set(`${flag}/${variant}`, { errorRate: 0, latencySeconds: 0.04, errorDebt: 0, traffic: true });
     // Without these zero increments a series does not exist until its first event and queries return empty.
     requests.inc({ flag, variant, status: '200' }, 0);
     requests.inc({ flag, variant, status: '500' }, 0);
@@ -42,6 +42,7 @@ setInterval(() => {
   for (const flag of flags) {
     for (const variant of variants) {
       const b = behaviour.get(`${flag}/${variant}`);
+      if (!b.traffic) continue;
       for (let i = 0; i < requestsPerTick; i++) {
         b.errorDebt += b.errorRate;
         const failed = b.errorDebt >= 1;
@@ -62,13 +63,14 @@ const server = createServer(async (req, res) => {
   }
   if (url.pathname === '/control') {
     const p = url.searchParams;
-    if (p.has('traffic')) traffic = p.get('traffic') !== 'off';
+    if (p.has('traffic') && !p.has('flag')) traffic = p.get('traffic') !== 'off';
     for (const flag of p.has('flag') ? [p.get('flag')] : flags) {
-      for (const variant of p.has('variant') ? [p.get('variant')] : ['on']) {
+      for (const variant of p.has('variant') ? [p.get('variant')] : p.has('traffic') ? variants : ['on']) {
         const b = behaviour.get(`${flag}/${variant}`);
         if (!b) continue;
         if (p.has('errorRate')) b.errorRate = Number(p.get('errorRate'));
         if (p.has('latency')) b.latencySeconds = Number(p.get('latency'));
+        if (p.has('traffic') && p.has('flag')) b.traffic = p.get('traffic') !== 'off';
       }
     }
     res.setHeader('content-type', 'application/json');
