@@ -17,7 +17,7 @@ const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: 
 export function formatTextReport(input: ReportInput, options: TextReportOptions = {}): string {
   const paint = (style: keyof typeof COLORS, text: string) => (options.color ? `${COLORS[style]}${text}${COLORS.reset}` : text);
   const out: string[] = [];
-  const heading = `Flaglens${options.title ? ` · ${options.title}` : ''} · ${input.flagCount} flags, ${input.referenceCount} checks in ${input.fileCount} files`;
+  const heading = `Flaglens${options.title ? ` · ${options.title}` : ''} · ${plural(input.flagCount, 'flag')}, ${plural(input.referenceCount, 'check')} in ${plural(input.fileCount, 'file')}`;
   out.push(paint('bold', heading), '');
   if (input.staleness) out.push(paint('warning', `State from ${input.staleness.since} (${input.staleness.reason})`), '');
 
