@@ -50,7 +50,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialize((params) => lifecycle.initialize(params));
   connection.onInitialized(() => void lifecycle.initialized());
-  connection.onShutdown(() => session.host?.dispose());
+  connection.onShutdown(() => {
+    session.shutDown = true;
+    session.host?.dispose();
+  });
 
   // The registration table: method → handler.
   connection.onHover(guardRequest(session, 'textDocument/hover', (params) => hover(session, params)));
@@ -174,6 +177,7 @@ class Lifecycle {
       }
     }
     await indexing;
+    if (session.shutDown) return;
     this.progress?.done();
     this.progress = undefined;
   }
@@ -214,6 +218,7 @@ class Lifecycle {
 
   private refreshNow(scheduled: { firstFiles: Set<string>; refreshViews: boolean }): void {
     const { session } = this;
+    if (session.shutDown) return;
     try {
       this.publisher.publish({ firstFiles: [...scheduled.firstFiles] });
     } catch (error) {
@@ -224,7 +229,7 @@ class Lifecycle {
     if (session.abilities.inlayHintRefresh) void session.connection.languages.inlayHint.refresh().catch(() => undefined);
     if (session.abilities.codeLensRefresh) void session.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     try {
-      void session.connection.sendNotification(FlagsChangedNotification.method, { attention: attentionCounts(session) });
+      session.connection.sendNotification(FlagsChangedNotification.method, { attention: attentionCounts(session) }).catch(() => undefined);
     } catch (error) {
       session.log(`flagsChanged failed: ${String(error)}`);
     }

@@ -41,6 +41,8 @@ export class Session {
     markdownHover: true,
   };
   rootUri: string | undefined;
+  /** Set by `shutdown`: background work stops sending. */
+  shutDown = false;
 
   constructor(
     readonly connection: Connection,
@@ -50,6 +52,7 @@ export class Session {
   }
 
   log(message: string): void {
+    if (this.shutDown) return;
     this.connection.console.log(`[flaglens] ${message}`);
   }
 

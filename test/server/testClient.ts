@@ -181,6 +181,8 @@ export class TestClient {
       this.wake();
     };
     this.connection.onNotification((method, params) => record(method, params));
+    // vscode-jsonrpc routes `$/progress` to progress handlers, not to the catch-all notification handler.
+    this.connection.onUnhandledProgress((params) => record('$/progress', params));
     this.connection.onRequest((method, params) => {
       this.serverRequests.push({ method, params });
       this.wake();

@@ -36,8 +36,9 @@ export function daysReleased(flag: FlagState, now: Date): number | undefined {
 /** Stale: released for at least the configured days, or flagged FL001 by the rules. */
 export function isStale(workspace: FeatureWorkspace, flag: FlagState): boolean {
   if (workspace.findingsForKey(flag.key).some((finding) => finding.code === 'FL001' && !finding.suppressed)) return true;
+  if (workspace.config.stale.lifetimes[flag.type ?? 'release'] === null) return false;
   const days = daysReleased(flag, workspace.now());
-  return days !== undefined && days >= workspace.staleReleasedDays();
+  return days !== undefined && flag.enabled && days >= workspace.staleReleasedDays();
 }
 
 /** The inline label after a check: `canary 10% · healthy`, `released 100% · stale 41d`, `unknown flag`. */

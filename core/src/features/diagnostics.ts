@@ -1,10 +1,8 @@
 // Diagnostics for one file: the hygiene findings located in it (codes linked to docs/rules.md) and the
 // problems reading it when it is flaglens.yaml or a state file (position of the error in that file).
 import type { FindingCode, Severity } from '../model.js';
+import { ruleHelpUri } from '../rules/catalog.js';
 import type { FeatureWorkspace } from './workspaceView.js';
-
-/** Stable base URL of the rules documentation; each code links to its anchor (`#fl001`). */
-export const RULES_DOCS_URL = 'https://github.com/flaglens/flaglens/blob/main/docs/rules.md';
 
 export interface FileDiagnostic {
   /** 1-based start; end exclusive (1-based) when known. */
@@ -21,8 +19,9 @@ export interface FileDiagnostic {
   key?: string | null;
 }
 
-export function rulesDocsHref(code: FindingCode | string): string {
-  return `${RULES_DOCS_URL}#${code.toLowerCase()}`;
+/** The docs/rules.md anchor of a finding code (the URL constant lives in the rules catalog). */
+export function rulesDocsHref(code: FindingCode): string {
+  return ruleHelpUri(code);
 }
 
 /** Every diagnostic for a workspace-relative file; suppressed findings are left out. */

@@ -2,6 +2,8 @@
 // mapping of a reference's key (camelCase `useFlags()` keys) to the flag's real key.
 import type { FlaglensConfig } from '../config.js';
 import type { Finding, FlagHealth, FlagReference, FlagState, StateSnapshot } from '../model.js';
+import { computeFindings } from '../rules/findings.js';
+import { matchReferenceKey } from '../rules/keys.js';
 
 export interface HostFindingsInput {
   references: FlagReference[];
@@ -16,18 +18,19 @@ export interface HostFindingsInput {
 }
 
 export function computeHostFindings(input: HostFindingsInput): Finding[] {
-  void input;
-  return [];
+  const findings = computeFindings({
+    references: input.references,
+    state: input.snapshot,
+    config: input.config,
+    clock: { now: () => input.now },
+    health: input.health,
+    readSource: input.readFile,
+  });
+  // Before the index is complete, "no reference anywhere" (FL004) and cross-file comparisons cannot be trusted.
+  return input.indexed ? findings : findings.filter((finding) => finding.code !== 'FL004' && finding.code !== 'FL005');
 }
 
 /** The flag key a reference checks: its own key, or the flag whose camelCased key it is. */
 export function mapReferenceKey(reference: FlagReference, flagsByKey: Map<string, FlagState>): string | null {
-  if (reference.key === null) return null;
-  if (reference.keyStyle !== 'camelCase' || flagsByKey.has(reference.key)) return reference.key;
-  for (const key of flagsByKey.keys()) if (camelCase(key) === reference.key) return key;
-  return reference.key;
-}
-
-function camelCase(key: string): string {
-  return key.replace(/[-_.\s]+(.)?/g, (_match, char: string | undefined) => (char ? char.toUpperCase() : ''));
+  return matchReferenceKey(reference, flagsByKey.keys());
 }

@@ -51,6 +51,6 @@ export class DiagnosticsPublisher {
     if (previous === undefined && diagnostics.length === 0) return;
     if (diagnostics.length === 0) this.published.delete(uri);
     else this.published.set(uri, json);
-    void this.session.connection.sendDiagnostics({ uri, diagnostics });
+    this.session.connection.sendDiagnostics({ uri, diagnostics }).catch((error: unknown) => this.session.log(`publishing diagnostics failed: ${String(error)}`));
   }
 }
