@@ -3,7 +3,7 @@
 // code-server writes (HOME, XDG dirs, user data, extensions) goes to a per-run folder, never the real home.
 // Recipe: /work/shared/RECIPES.md ("Real VS Code, headless").
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,9 +45,47 @@ export function copyWorkspace(source, runDir, name = 'shop') {
   cpSync(source, target, { recursive: true, filter: (path) => !/[\\/](node_modules|\.git)([\\/]|$)/.test(path) });
   const git = (...args) => execFileSync('git', args, { cwd: target, stdio: 'ignore', env: { ...process.env, ...gitIdentity } });
   git('init', '-q', '-b', 'main');
+  replayStateFileHistory(source, target, git);
   git('add', '-A');
   git('commit', '-q', '-m', 'example workspace');
   return target;
+}
+
+/**
+ * Replays the repository's commits of the workspace's flagd files into the copy, oldest first, so the
+ * server can tell removed flags (FL002: once defined, in the history) from never-defined ones (FL003), as
+ * it does in the real repository. Best effort: without git history (a tarball) the copy gets one commit.
+ */
+function replayStateFileHistory(source, target, git) {
+  const read = (...args) => execFileSync('git', args, { cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  let prefix;
+  try {
+    prefix = read('rev-parse', '--show-prefix').trim();
+  } catch {
+    return;
+  }
+  const stateFiles = readdirSync(source).filter((name) => /\.flagd\.(json|ya?ml)$/.test(name));
+  for (const name of stateFiles) {
+    const commits = read('log', '--reverse', '--format=%H %aI', '--', name).trim().split('\n').filter(Boolean);
+    for (const line of commits) {
+      const [commit, date] = line.split(' ');
+      let text;
+      try {
+        text = read('show', `${commit}:${prefix}${name}`);
+      } catch {
+        continue; // deleted in this commit
+      }
+      writeFileSync(join(target, name), text);
+      git('add', name);
+      execFileSync('git', ['commit', '-q', '--allow-empty', '-m', `${name} as of ${commit.slice(0, 8)}`], {
+        cwd: target,
+        stdio: 'ignore',
+        env: { ...process.env, ...gitIdentity, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      });
+    }
+    // Back to the current working-tree version before the final commit.
+    cpSync(join(source, name), join(target, name));
+  }
 }
 
 const gitIdentity = {
