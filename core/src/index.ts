@@ -18,3 +18,4 @@ export * from './state/flagdProvider.js';
 export * from './http.js';
 export * from './health/index.js';
 export * from './providers/unleash/index.js';
+export * from './cleanup/index.js';
