@@ -23,7 +23,7 @@ Exit codes: 0 aborted, 1 refused (unknown flag, targeted by rules, changed since
 
 export const abortCommand: Command = {
   name: 'abort',
-  summary: 'Roll a flag back to 0% for everyone, recording why',
+  summary: 'roll a flag back to 0% for everyone, recording why',
   help,
   async run(argv: string[], io: CliIo): Promise<number> {
     const { positionals, options } = parseCommandArguments(

@@ -25,7 +25,7 @@ or cancelled, 2 usage or configuration error (and no --yes without a terminal).`
 
 export const bumpCommand: Command = {
   name: 'bump',
-  summary: 'Move a rollout to the next step (1% → 10% → 50% → 100%) or --to N',
+  summary: 'move a rollout to the next step (1% → 10% → 50% → 100%) or --to N',
   help,
   async run(argv: string[], io: CliIo): Promise<number> {
     const { positionals, options } = parseCommandArguments(

@@ -35,7 +35,7 @@ Environment: FLAGLENS_NOW=2026-11-27T12:00:00Z evaluates dates as of that instan
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Report stale, removed, unknown and unused flags (text, json, sarif, github, markdown)',
+  summary: 'report stale, removed, unknown and unused flags (text, json, sarif, github, markdown)',
   help,
   async run(argv: string[], io: CliIo): Promise<number> {
     const { positionals, options } = parseCommandArguments(

@@ -21,7 +21,7 @@ Exit codes: 0 listed, 2 usage or configuration error.`;
 
 export const flagsCommand: Command = {
   name: 'flags',
-  summary: 'List every flag with its stage, percentage, owner, age, check sites and findings',
+  summary: 'list every flag with its stage, percentage, owner, age, check sites and findings',
   help,
   async run(argv: string[], io: CliIo): Promise<number> {
     const { positionals, options } = parseCommandArguments(
