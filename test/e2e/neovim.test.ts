@@ -1,0 +1,98 @@
+// End to end with a real editor: Debian's Neovim 0.7 (headless) drives `node dist/server.js --stdio` on a
+// temp copy of examples/shop through test/e2e/neovim.lua and reports what it saw as JSON: diagnostics
+// (FL001 at the stale check), hover (stage and percentage), definition (the flagd file), completion (keys).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const REPOSITORY = join(__dirname, '..', '..');
+const SERVER = join(REPOSITORY, 'dist', 'server.js');
+const CHECKOUT = 'src/server/checkout.ts';
+
+function lineAndCharacter(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const offset = text.indexOf(needle);
+  assert.notEqual(offset, -1, `'${needle}' not in the example`);
+  const before = text.slice(0, offset + delta);
+  return { line: before.split('\n').length - 1, character: before.length - before.lastIndexOf('\n') - 1 };
+}
+
+test('Neovim: diagnostics, hover, definition and completion from the real server', { timeout: 120_000 }, () => {
+  if (!existsSync(SERVER)) {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPOSITORY, encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+  }
+  const run = mkdtempSync(join(tmpdir(), 'flaglens-nvim-'));
+  try {
+    const root = join(run, 'shop');
+    cpSync(join(REPOSITORY, 'examples', 'shop'), root, { recursive: true });
+    for (const dir of ['config', 'data', 'state', 'cache']) mkdirSync(join(run, dir), { recursive: true });
+    const text = readFileSync(join(root, CHECKOUT), 'utf8');
+    const checkLine = lineAndCharacter(text, 'FLAGS.NEW_CHECKOUT');
+    const freeShipping = text.split('\n')[lineAndCharacter(text, 'FLAGS.FREE_SHIPPING').line];
+    const typed = freeShipping.replace('FLAGS.FREE_SHIPPING', "'fr'");
+    const plan = {
+      server: SERVER,
+      root,
+      hover: lineAndCharacter(text, 'FLAGS.NEW_CHECKOUT', 8),
+      completion: {
+        line: lineAndCharacter(text, 'FLAGS.FREE_SHIPPING').line,
+        text: typed,
+        position: { line: lineAndCharacter(text, 'FLAGS.FREE_SHIPPING').line, character: typed.indexOf("'fr'") + 3 },
+      },
+    };
+    const nvim = spawnSync('nvim', ['--headless', '-i', 'NONE', '-n', '-u', join(__dirname, 'neovim.lua'), join(root, CHECKOUT)], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 90_000,
+      env: {
+        ...process.env,
+        FLAGLENS_PLAN: JSON.stringify(plan),
+        XDG_CONFIG_HOME: join(run, 'config'),
+        XDG_DATA_HOME: join(run, 'data'),
+        XDG_STATE_HOME: join(run, 'state'),
+        XDG_CACHE_HOME: join(run, 'cache'),
+        HOME: run,
+      },
+    });
+    const output = nvim.stdout.trim().split('\n').filter((line) => line.startsWith('{')).at(-1);
+    assert.ok(output, `no JSON from nvim (status ${nvim.status}): ${nvim.stdout}\n${nvim.stderr}`);
+    const result = JSON.parse(output) as {
+      error?: string;
+      diagnosticsFound: boolean;
+      diagnostics: Array<{ code: string; line: number; message: string; source: string }>;
+      hover: string | null;
+      definition: { uri?: string; targetUri?: string; range?: { start: { line: number } } } | null;
+      completion: Array<{ label: string; detail?: string }>;
+    };
+    assert.equal(result.error, undefined, result.error);
+    assert.equal(nvim.status, 0, nvim.stderr);
+
+    // Diagnostics: FL001 exactly at the stale check's line.
+    const fl001 = result.diagnostics.filter((diagnostic) => diagnostic.code === 'FL001');
+    assert.ok(fl001.some((diagnostic) => diagnostic.line === checkLine.line && /new-checkout/.test(diagnostic.message)), JSON.stringify(result.diagnostics));
+    assert.ok(fl001.every((diagnostic) => diagnostic.source === 'flaglens'));
+
+    // Hover: stage and percentage.
+    assert.ok(result.hover, 'no hover');
+    assert.match(result.hover, /`new-checkout`/);
+    assert.match(result.hover, /released 100%/);
+    assert.match(result.hover, /1 → 10 → 50 → \*\*100\*\*/);
+
+    // Definition: the flag in flags.flagd.yaml.
+    const stateText = readFileSync(join(root, 'flags.flagd.yaml'), 'utf8');
+    assert.ok(result.definition, 'no definition');
+    assert.match(result.definition.uri ?? result.definition.targetUri ?? '', /\/flags\.flagd\.yaml$/);
+    assert.equal(result.definition.range?.start.line, lineAndCharacter(stateText, '  new-checkout:').line);
+
+    // Completion: the known keys, with the stage in the detail.
+    const freeShippingItem = result.completion.find((item) => item.label === 'free-shipping');
+    assert.ok(freeShippingItem, JSON.stringify(result.completion));
+    assert.match(freeShippingItem.detail ?? '', /released 100%/);
+    assert.ok(result.completion.some((item) => item.label === 'fast-search'));
+  } finally {
+    rmSync(run, { recursive: true, force: true });
+  }
+});
