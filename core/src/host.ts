@@ -22,6 +22,7 @@ import { ScannerHost } from './scanner/index.js';
 import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
+import { decideBumpByHealth, startLiveUpdates, type LiveUpdates } from './health/index.js'; // issue 5: live health and polling
 
 export interface FlaglensHostOptions {
   /** Absolute workspace root. */
@@ -68,6 +69,8 @@ export class FlaglensHost implements FeatureWorkspace {
   private listeners: HostChangeListener[] = [];
   private trust = { env: {} as Record<string, string | undefined>, trusted: false };
   private staleDaysOverride: number | null = null;
+  /** Background health evaluation and Unleash polling (issue 5); started with `start`. */
+  private live: LiveUpdates | undefined;
 
   constructor(readonly options: FlaglensHostOptions) {
     this.currentSnapshot = emptySnapshot(options.clock.now());
@@ -82,6 +85,7 @@ export class FlaglensHost implements FeatureWorkspace {
   /** Indexes the workspace in the background (progress: done/total files) and loads the state. */
   start(onProgress?: (done: number, total: number) => void): Promise<void> {
     void this.reloadState();
+    this.live ??= startLiveUpdates(this); // issue 5
     this.indexing = this.runIndex(onProgress);
     return this.indexing;
   }
@@ -134,6 +138,7 @@ export class FlaglensHost implements FeatureWorkspace {
   }
 
   dispose(): void {
+    this.live?.dispose(); // issue 5
     this.disposeProviders();
     this.listeners = [];
   }
@@ -208,8 +213,11 @@ export class FlaglensHost implements FeatureWorkspace {
   // Writes
 
   async bump(request: BumpRequest): Promise<RolloutWriteResult> {
-    return this.write(request.key, (provider) => {
+    return this.write(request.key, async (provider) => {
       if (!provider.bump) throw new RolloutRefusedError(`the ${provider.id} provider cannot change rollouts`, 'unsupported');
+      // Health guard (issue 5): a failing or inconclusive rollout is not widened unless forced (the editor asks twice).
+      const guard = await decideBumpByHealth(request.key, { metrics: this.config.metrics, clock: this.options.clock, allowNetwork: this.trust.trusted, force: request.force });
+      if (!guard.allowed) throw new RolloutRefusedError(`${request.key}: ${guard.reason}`, 'unhealthy');
       return provider.bump({ ...request, expected: request.expected ?? this.flag(request.key) });
     });
   }

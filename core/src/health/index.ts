@@ -4,3 +4,4 @@ export * from './evaluate.js';
 export * from './scheduler.js';
 export * from './guard.js';
 export * from './workspaceHealth.js';
+export * from './liveUpdates.js';
