@@ -26,6 +26,7 @@ export interface ModuleStore {
 
 export interface AnalysisOptions {
   customChecks: CustomCheck[];
+  shared?: SharedAnalysisCache;
 }
 
 /** The result of analysing one file. */
@@ -33,12 +34,27 @@ export interface FileAnalysis {
   references: FlagReference[];
   /** Absolute paths of the other modules consulted (the file's dependencies for incremental updates). */
   dependencies: Set<string>;
-  /** True when the file imports an SDK package, defines a wrapper or contains a check. */
-  isFlagRelated: boolean;
-  /** Names this file exports (candidates for the text prefilter of other files when it is flag-related). */
-  exportedNames: string[];
-  /** Local names of wrapper functions/members defined here. */
-  wrapperNames: string[];
+  /**
+   * Names this file exports that make another file's calls into checks: wrappers, SDK clients, flags
+   * objects, classes/objects with wrapper members and their instances. The text prefilter parses any
+   * file mentioning one of them.
+   */
+  triggerNames: string[];
+}
+
+/**
+ * Results shared between the analyses of different files (wrapper detection is the costly part), each
+ * with the modules it consulted so a file reusing it still records its dependencies. The host clears
+ * it whenever any file changes.
+ */
+export interface SharedAnalysisCache {
+  wrappers: Map<ts.Node, { info: WrapperInfo | null; dependencies: string[] }>;
+  /** `path\0name` → what a module's export resolves to (through re-exports and barrels). */
+  exports: Map<string, { resolved: Resolved; dependencies: string[] }>;
+}
+
+export function createSharedAnalysisCache(): SharedAnalysisCache {
+  return { wrappers: new Map(), exports: new Map() };
 }
 
 export function parseModule(path: string, relative: string, text: string): ParsedModule {
@@ -188,7 +204,7 @@ function lookupName(name: string, from: ts.Node, module: ParsedModule): ts.Node 
 // ---------------------------------------------------------------------------------------------
 // The analyser
 
-type Resolved =
+export type Resolved =
   | { kind: 'declaration'; module: ParsedModule; node: ts.Node }
   | { kind: 'sdk'; preset: SdkPreset; packageName: string; importedName: string }
   | { kind: 'namespace'; module: ParsedModule }
@@ -209,7 +225,7 @@ type Value =
 
 type Evaluation = { value: Value } | { reason: string; parameter?: ts.ParameterDeclaration };
 
-interface WrapperInfo {
+export interface WrapperInfo {
   keyParameter: number;
   defaultParameter?: number;
   /** Wrapper names below this one, outermost first (for `via`). */
@@ -235,8 +251,12 @@ const MAX_DEPTH = 40;
 class Analyser {
   private readonly originMemo = new Map<ts.Node, Origin>();
   private readonly wrapperMemo = new Map<ts.Node, WrapperInfo | null>();
-  private readonly dependencies = new Set<string>();
+  private readonly wrappersInProgress = new Set<ts.Node>();
+  private dependencies = new Set<string>();
   private depth = 0;
+  /** Counts wrapper-recursion guard hits: a result computed while one happened may be incomplete. */
+  private guardHits = 0;
+  private readonly shared: SharedAnalysisCache;
   private readonly customCalls: Array<{ check: Extract<CustomCheck, { kind: 'call' }>; segments: string[] }>;
   private readonly customProperties: Array<{ check: Extract<CustomCheck, { kind: 'property' }>; path: string }>;
   private readonly customJsx: Array<Extract<CustomCheck, { kind: 'jsx' }>>;
@@ -249,6 +269,7 @@ class Analyser {
     this.customCalls = options.customChecks.flatMap((c) => (c.kind === 'call' ? [{ check: c, segments: c.call.split('.') }] : []));
     this.customProperties = options.customChecks.flatMap((c) => (c.kind === 'property' ? [{ check: c, path: c.property }] : []));
     this.customJsx = options.customChecks.flatMap((c) => (c.kind === 'jsx' ? [c] : []));
+    this.shared = options.shared ?? createSharedAnalysisCache();
   }
 
   run(): FileAnalysis {
@@ -260,24 +281,59 @@ class Analyser {
       const reference = this.toReference(check, module);
       if (reference) references.push(reference);
     }
-    const importsSdk = module.sourceFile.statements.some(
-      (s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && presetForPackage(s.moduleSpecifier.text) !== undefined,
-    ) || /\brequire\(\s*['"]/.test(module.text) && module.sourceFile.statements.length > 0 && this.requiresSdk(module);
-    const wrapperNames = this.wrapperNamesDefinedIn(module);
-    const table = exportTable(module);
-    const exportedNames = [...table.named.keys()].filter((n) => n !== 'default');
+    const triggerNames = this.triggerExports(module);
     this.dependencies.delete(module.path);
-    return {
-      references,
-      dependencies: this.dependencies,
-      isFlagRelated: importsSdk || wrapperNames.length > 0 || references.length > 0,
-      exportedNames,
-      wrapperNames,
-    };
+    return { references, dependencies: this.dependencies, triggerNames };
   }
 
-  private requiresSdk(module: ParsedModule): boolean {
-    for (const match of module.text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) if (presetForPackage(match[1])) return true;
+  /** Exported names through which other files can reach a check (see FileAnalysis.triggerNames). */
+  private triggerExports(module: ParsedModule): string[] {
+    const names: string[] = [];
+    for (const name of exportTable(module).named.keys()) {
+      const resolved = this.resolveExport(module, name, 0);
+      if (!this.isTriggerResolved(resolved)) continue;
+      if (name !== 'default') names.push(name);
+      else if (resolved.kind === 'declaration') {
+        // A default export is imported under a name of the importer's choosing; usually its own name.
+        const own = (resolved.node as ts.Node & { name?: ts.Node }).name;
+        if (own && ts.isIdentifier(own)) names.push(own.text);
+      }
+    }
+    return names;
+  }
+
+  private isTriggerResolved(resolved: Resolved): boolean {
+    if (resolved.kind === 'sdk') return true;
+    if (resolved.kind !== 'declaration') return false;
+    const node = resolved.node;
+    const fn = functionOfDeclaration(node);
+    if (fn) return this.wrapperInfo(fn, resolved.module) !== undefined;
+    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return this.classHasWrapper(node, resolved.module);
+    if (ts.isVariableDeclaration(node)) {
+      const origin = this.originOfDeclaration(node, resolved.module);
+      if (origin.kind === 'sdk' || origin.kind === 'flags') return true;
+      if (origin.kind === 'instance') return this.classHasWrapper(origin.classNode, origin.module);
+      const init = node.initializer ? unwrap(node.initializer) : undefined;
+      if (init && ts.isObjectLiteralExpression(init)) {
+        for (const property of init.properties) {
+          const name = propertyNameText(property.name);
+          const member = name !== undefined ? objectMemberFunction(init, name) : undefined;
+          if (member && this.wrapperInfo(member, resolved.module)) return true;
+        }
+      }
+      if (ts.isIdentifier(node.name)) {
+        for (const member of assignedMemberFunctions(resolved.module, node.name.text)) if (this.wrapperInfo(member, resolved.module)) return true;
+      }
+    }
+    return false;
+  }
+
+  private classHasWrapper(classNode: ts.ClassLikeDeclaration, module: ParsedModule): boolean {
+    for (const member of classNode.members) {
+      const name = propertyNameText(member.name);
+      const fn = name !== undefined ? memberFunction(classNode, name) : undefined;
+      if (fn && this.wrapperInfo(fn, module)) return true;
+    }
     return false;
   }
 
@@ -517,7 +573,7 @@ class Analyser {
   // Name resolution across modules
 
   private moduleAt(path: string): ParsedModule | undefined {
-    if (path !== this.module.path) this.dependencies.add(path);
+    this.dependencies.add(path);
     return this.store.module(path);
   }
 
@@ -573,9 +629,30 @@ class Analyser {
     return { kind: 'declaration', module, node: declaration };
   }
 
-  private resolveExport(module: ParsedModule, name: string, hops: number, seen = new Set<string>()): Resolved {
-    if (hops > 20 || seen.has(`${module.path}\0${name}`)) return { kind: 'unresolved', reason: 'unresolved import' };
-    seen.add(`${module.path}\0${name}`);
+  private resolveExport(module: ParsedModule, name: string, hops: number, seen?: Set<string>): Resolved {
+    const key = `${module.path}\0${name}`;
+    if (!seen) {
+      // Top-level lookups are shared between files' analyses, with the modules they went through.
+      const cached = this.shared.exports.get(key);
+      if (cached) {
+        for (const dependency of cached.dependencies) this.dependencies.add(dependency);
+        return cached.resolved;
+      }
+      const outerDependencies = this.dependencies;
+      this.dependencies = new Set([module.path]);
+      let resolved: Resolved;
+      try {
+        resolved = this.resolveExport(module, name, hops, new Set());
+      } finally {
+        const inner = this.dependencies;
+        this.dependencies = outerDependencies;
+        for (const dependency of inner) outerDependencies.add(dependency);
+        this.shared.exports.set(key, { resolved: resolved!, dependencies: [...inner] });
+      }
+      return resolved;
+    }
+    if (hops > 20 || seen.has(key)) return { kind: 'unresolved', reason: 'unresolved import' };
+    seen.add(key);
     const table = exportTable(module);
     const entry = table.named.get(name);
     if (entry) {
@@ -861,12 +938,25 @@ class Analyser {
   /** Whether a function passes one of its parameters as the key of a check (then calls of it are checks). */
   private wrapperInfo(fn: ts.SignatureDeclaration, module: ParsedModule): WrapperInfo | undefined {
     const memo = this.wrapperMemo.get(fn);
-    if (memo !== undefined) return memo ?? undefined;
+    if (memo !== undefined) {
+      if (memo === null && this.wrappersInProgress.has(fn)) this.guardHits++;
+      return memo ?? undefined;
+    }
     if (fn.parameters.length === 0 || !('body' in fn) || !fn.body || this.depth > MAX_DEPTH) {
       this.wrapperMemo.set(fn, null);
       return undefined;
     }
+    const shared = this.shared.wrappers.get(fn);
+    if (shared) {
+      for (const dependency of shared.dependencies) this.dependencies.add(dependency);
+      this.wrapperMemo.set(fn, shared.info);
+      return shared.info ?? undefined;
+    }
     this.wrapperMemo.set(fn, null); // Recursion guard.
+    this.wrappersInProgress.add(fn);
+    const outerDependencies = this.dependencies;
+    const guardHitsBefore = this.guardHits;
+    this.dependencies = new Set();
     this.depth++;
     let info: WrapperInfo | undefined;
     try {
@@ -882,6 +972,11 @@ class Analyser {
       }
     } finally {
       this.depth--;
+      this.wrappersInProgress.delete(fn);
+      const inner = this.dependencies;
+      this.dependencies = outerDependencies;
+      for (const dependency of inner) outerDependencies.add(dependency);
+      if (this.guardHits === guardHitsBefore) this.shared.wrappers.set(fn, { info: info ?? null, dependencies: [...inner] });
     }
     this.wrapperMemo.set(fn, info ?? null);
     return info;
@@ -894,20 +989,6 @@ class Analyser {
     if (!declaration || !ts.isParameter(declaration) || declaration.parent !== fn) return undefined;
     const index = fn.parameters.indexOf(declaration);
     return index >= 0 ? index : undefined;
-  }
-
-  private wrapperNamesDefinedIn(module: ParsedModule): string[] {
-    const names: string[] = [];
-    const visit = (node: ts.Node): void => {
-      if (isFunctionLike(node) && node.parameters.length > 0) {
-        const name = wrapperDisplayName(node);
-        if (name && this.wrapperInfo(node, module)) names.push(name);
-      }
-      ts.forEachChild(node, visit);
-    };
-    // Only modules that mention a parameter-keyed check can define wrappers; the walk is cheap anyway.
-    visit(module.sourceFile);
-    return names;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1134,6 +1215,25 @@ function objectMemberFunction(object: ts.ObjectLiteralExpression, name: string):
     }
   }
   return undefined;
+}
+
+function assignedMemberFunctions(module: ParsedModule, objectName: string): ts.SignatureDeclaration[] {
+  const out: ts.SignatureDeclaration[] = [];
+  for (const statement of module.sourceFile.statements) {
+    if (!ts.isExpressionStatement(statement)) continue;
+    const expression = statement.expression;
+    if (
+      ts.isBinaryExpression(expression) &&
+      expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(expression.left) &&
+      ts.isIdentifier(expression.left.expression) &&
+      expression.left.expression.text === objectName
+    ) {
+      const init = unwrap(expression.right);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) out.push(init);
+    }
+  }
+  return out;
 }
 
 function assignedMemberFunction(module: ParsedModule, objectName: string, member: string): ts.SignatureDeclaration | undefined {

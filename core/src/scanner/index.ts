@@ -7,7 +7,7 @@ import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import type { FileSystem } from '../io.js';
 import type { FlagReference, ScanResult, SkippedFiles } from '../model.js';
-import { analyzeModule, parseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
+import { analyzeModule, createSharedAnalysisCache, parseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
 import { SDK_SPECIFIER_TRIGGERS } from './presets.js';
 import { ModuleResolver } from './resolve.js';
 import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
@@ -54,6 +54,8 @@ export class ScannerHost {
   private readonly staticTriggers: string[];
   private readonly store: ModuleStore;
   private parsedCount = 0;
+  /** Cross-file analysis results (wrapper detection); cleared on every change. */
+  private sharedCache = createSharedAnalysisCache();
 
   constructor(readonly options: ScanOptions) {
     this.root = normalizeRoot(options.root);
@@ -142,6 +144,7 @@ export class ScannerHost {
     // A file appearing or disappearing changes how specifiers resolve.
     if (text === undefined || !existedBefore) this.resolver.clear();
     this.modules.delete(path);
+    this.sharedCache = createSharedAnalysisCache();
 
     const affected = new Set<string>([path]);
     const queue = [path];
@@ -199,6 +202,7 @@ export class ScannerHost {
     this.overlays.set(path, text);
     this.deleted.delete(path);
     this.modules.delete(path);
+    this.sharedCache = createSharedAnalysisCache();
   }
 
   private readText(path: string, skipped: SkippedFiles): string | undefined {
@@ -237,7 +241,7 @@ export class ScannerHost {
       this.modules.set(path, module);
       this.parsedCount++;
     }
-    const analysis = analyzeModule(module, this.store, { customChecks: this.options.config.checks });
+    const analysis = analyzeModule(module, this.store, { customChecks: this.options.config.checks, shared: this.sharedCache });
     const previous = this.analyses.get(path);
     if (previous) for (const dependency of previous.dependencies) this.dependents.get(dependency)?.delete(path);
     for (const dependency of analysis.dependencies) {
@@ -246,7 +250,7 @@ export class ScannerHost {
       set.add(path);
     }
     this.analyses.set(path, analysis);
-    if (analysis.isFlagRelated) this.addTriggerNames([...analysis.exportedNames, ...analysis.wrapperNames]);
+    this.addTriggerNames(analysis.triggerNames);
     return analysis;
   }
 

@@ -1,0 +1,49 @@
+// `npm run bench`: runs the benchmark sections and prints their figures (ratios against baselines
+// measured in the same run). Sections are functions in their own files; add one to `sections` below.
+// Flags: --only NAME[,NAME] (e.g. --only scanner), --sizes 1000,5000, --runs N, --edits N.
+import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScannerBench } from './scanner.js';
+
+export interface BenchContext {
+  sizes: number[];
+  runs: number;
+  edits: number;
+  workDirectory: string;
+  log: (line: string) => void;
+}
+
+/** Each section runs with the shared context and returns its figures (written to bench/.work/results.json). */
+const sections: Record<string, (context: BenchContext) => Promise<unknown>> = {
+  scanner: (context) => runScannerBench(context),
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      sizes: { type: 'string', default: '1000,5000,20000' },
+      runs: { type: 'string', default: '3' },
+      edits: { type: 'string', default: '200' },
+    },
+  });
+  const sizes = values.sizes!.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+  const only = values.only ? values.only.split(',') : Object.keys(sections);
+  const unknown = only.filter((name) => !sections[name]);
+  if (unknown.length) throw new Error(`unknown bench section(s): ${unknown.join(', ')} (known: ${Object.keys(sections).join(', ')})`);
+  const workDirectory = join(__dirname, '.work');
+  mkdirSync(workDirectory, { recursive: true });
+  const context: BenchContext = { sizes, runs: Number(values.runs), edits: Number(values.edits), workDirectory, log: (line) => console.log(line) };
+  const results: Record<string, unknown> = {};
+  for (const name of only) {
+    console.log(`== ${name}`);
+    results[name] = await sections[name](context);
+  }
+  writeFileSync(join(workDirectory, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});
