@@ -13,7 +13,8 @@ import {
   type FlagSummary,
 } from '../../protocol/src/index.js';
 import type { FlagsModel } from './flagsModel.js';
-import { FLAGS_VIEW_ID, describeFlag } from './flagsTree.js';
+import { FLAGS_VIEW_ID } from './flagsTree.js';
+import { describeFlag, isHealthRefusal } from './present.js';
 import { promptAndStoreToken, type TokenStore } from './secrets.js';
 
 export interface CommandContext {
@@ -142,15 +143,6 @@ export async function abortRollout(context: CommandContext, argument: unknown): 
   const result = await context.client.sendRequest<AbortRolloutRequest.Result>(AbortRolloutRequest.method, { key, reason: reason.trim() });
   await reportResult(context, result, `Aborted ${key}`);
   return result;
-}
-
-/**
- * A refusal the user may override with force: the health guard (core's RolloutRefusedError reason
- * `unhealthy`, raised for failing or inconclusive metrics). Conflicts, invalid values and untrusted
- * workspaces are never forced.
- */
-export function isHealthRefusal(reason: string): boolean {
-  return /unhealthy|failing|inconclusive/i.test(reason);
 }
 
 async function reportResult(context: CommandContext, result: BumpRolloutRequest.Result, done: string): Promise<void> {

@@ -80,6 +80,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   model.onDidChange((snapshot) => {
+    // The Flags view (and its activity-bar container) is shown only when there are flags (`when` in package.json).
+    void vscode.commands.executeCommand('setContext', 'flaglens.hasFlags', snapshot.flags.length > 0);
     const { stale, unhealthy } = snapshot.attention;
     tree.badge = stale + unhealthy > 0 ? { value: stale + unhealthy, tooltip: `${stale} stale, ${unhealthy} unhealthy` } : undefined;
   });

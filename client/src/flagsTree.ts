@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { FlagSummary } from '../../protocol/src/index.js';
 import type { FlagsModel } from './flagsModel.js';
+import { describeFlag, groupFlagsByStage, healthIconId } from './present.js';
 
 export const FLAGS_VIEW_ID = 'flaglens.flags';
 
@@ -10,9 +11,6 @@ type Node =
   | { kind: 'stage'; stage: string; flags: FlagSummary[] }
   | { kind: 'flag'; flag: FlagSummary }
   | { kind: 'reference'; flag: FlagSummary; reference: FlagSummary['references'][number] };
-
-/** Stages in rollout order; others (from other providers) follow alphabetically. */
-const STAGE_ORDER = ['canary', 'rolling', 'targeted', 'released', 'off', 'archived', 'removed'];
 
 export class FlagsTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
@@ -23,7 +21,7 @@ export class FlagsTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return groupByStage(this.model.current.flags);
+    if (!node) return groupFlagsByStage(this.model.current.flags).map(({ stage, flags }) => ({ kind: 'stage', stage, flags }));
     if (node.kind === 'stage') return node.flags.map((flag) => ({ kind: 'flag', flag }));
     if (node.kind === 'flag') return node.flag.references.map((reference) => ({ kind: 'reference', flag: node.flag, reference }));
     return [];
@@ -73,48 +71,8 @@ export function flagItem(flag: FlagSummary): vscode.TreeItem {
   return item;
 }
 
-export function describeFlag(flag: FlagSummary): string {
-  const parts = [flag.percentage === null ? flag.stage : `${flag.percentage}%`];
-  // "unknown" is the norm without metrics: say nothing rather than repeat it on every row.
-  if (flag.health !== 'unknown') parts.push(flag.health);
-  if (flag.stale) parts.push('stale');
-  if (flag.findings.length) parts.push(flag.findings.join(' '));
-  return parts.join(' · ');
-}
-
-export function healthIconId(health: string): string {
-  switch (health) {
-    case 'healthy':
-      return 'pass';
-    case 'failing':
-      return 'error';
-    case 'inconclusive':
-      return 'question';
-    case 'unavailable':
-      return 'debug-disconnect';
-    default:
-      return 'circle-large-outline';
-  }
-}
-
 function healthIcon(health: string): vscode.ThemeIcon {
   const colors: Record<string, string> = { healthy: 'testing.iconPassed', failing: 'testing.iconFailed', inconclusive: 'list.warningForeground' };
   const color = colors[health];
   return new vscode.ThemeIcon(healthIconId(health), color ? new vscode.ThemeColor(color) : undefined);
-}
-
-function groupByStage(flags: FlagSummary[]): Node[] {
-  const byStage = new Map<string, FlagSummary[]>();
-  for (const flag of flags) {
-    const list = byStage.get(flag.stage) ?? [];
-    list.push(flag);
-    byStage.set(flag.stage, list);
-  }
-  const rank = (stage: string) => {
-    const index = STAGE_ORDER.indexOf(stage);
-    return index === -1 ? STAGE_ORDER.length : index;
-  };
-  return [...byStage.entries()]
-    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
-    .map(([stage, list]) => ({ kind: 'stage', stage, flags: list.sort((x, y) => x.key.localeCompare(y.key)) }));
 }

@@ -1,0 +1,59 @@
+// What the client shows for the server's flag list: tree-row descriptions, stage order, health icons, the
+// status-bar text (hidden without flags), and which refusals "Bump anyway" may override.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FlagSummary } from '../../protocol/src/index.js';
+import { describeFlag, groupFlagsByStage, healthIconId, isHealthRefusal, statusBarContent } from '../../client/src/present.js';
+
+function flag(key: string, fields: Partial<FlagSummary> = {}): FlagSummary {
+  return { key, stage: 'rolling', percentage: 50, enabled: true, health: 'unknown', references: [], findings: [], stale: false, ...fields };
+}
+
+test('a tree row says percentage, known health, stale and finding codes', () => {
+  assert.equal(describeFlag(flag('a', { stage: 'canary', percentage: 1 })), '1%');
+  assert.equal(describeFlag(flag('b', { health: 'failing' })), '50% · failing');
+  assert.equal(describeFlag(flag('c', { stage: 'released', percentage: 100, stale: true, findings: ['FL001'] })), '100% · stale · FL001');
+  assert.equal(describeFlag(flag('d', { stage: 'targeted', percentage: null })), 'targeted');
+  assert.equal(describeFlag(flag('e', { findings: ['FL005', 'FL009'], health: 'inconclusive' })), '50% · inconclusive · FL005 FL009');
+});
+
+test('flags are grouped by stage in rollout order, unknown stages last, keys sorted', () => {
+  const groups = groupFlagsByStage([
+    flag('z', { stage: 'released' }),
+    flag('b', { stage: 'canary' }),
+    flag('a', { stage: 'released' }),
+    flag('x', { stage: 'experimental' }),
+    flag('m', { stage: 'off' }),
+    flag('c', { stage: 'rolling' }),
+  ]);
+  assert.deepEqual(
+    groups.map((group) => [group.stage, group.flags.map((f) => f.key)]),
+    [['canary', ['b']], ['rolling', ['c']], ['released', ['a', 'z']], ['off', ['m']], ['experimental', ['x']]],
+  );
+  assert.deepEqual(groupFlagsByStage([]), []);
+});
+
+test('each health status has its own icon', () => {
+  const icons = ['healthy', 'failing', 'inconclusive', 'unavailable', 'unknown'].map(healthIconId);
+  assert.equal(new Set(icons).size, icons.length);
+  assert.equal(healthIconId('failing'), 'error');
+});
+
+test('the status bar is hidden without flags and counts what needs attention', () => {
+  assert.equal(statusBarContent(0, { stale: 0, unhealthy: 0 }).visible, false);
+  assert.deepEqual(statusBarContent(11, { stale: 2, unhealthy: 0 }), {
+    visible: true,
+    text: '$(flag) 2 stale',
+    tooltip: 'Flaglens: 2 stale of 11 flags need attention — show flags',
+    warning: false,
+  });
+  const unhealthy = statusBarContent(3, { stale: 1, unhealthy: 1 });
+  assert.equal(unhealthy.text, '$(flag) 1 stale · 1 unhealthy');
+  assert.equal(unhealthy.warning, true);
+  assert.equal(statusBarContent(1, { stale: 0, unhealthy: 0 }).text, '$(flag) 1');
+});
+
+test('only the health guard may be overridden with "Bump anyway"', () => {
+  assert.equal(isHealthRefusal('unhealthy'), true);
+  for (const reason of ['conflict', 'invalid', 'unsupported', 'not-found', 'unavailable', 'untrusted']) assert.equal(isHealthRefusal(reason), false, reason);
+});
