@@ -352,11 +352,31 @@ function describeRemainingMarker(file: string, text: string, id: number): string
     return `the value is passed as the prop \`${parent.parent.name.getText(sourceFile)}\` of <${parent.parent.parent.parent.tagName.getText(sourceFile)}>`;
   }
   if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) return 'the value is returned from a function that is still used';
-  if (ts.isVariableDeclaration(parent)) return `the value is stored in \`${parent.name.getText(sourceFile)}\`, which is exported, reassigned or used where it cannot be inlined`;
+  if (ts.isVariableDeclaration(parent)) return describeUninlinedVariable(sourceFile, parent);
   if (ts.isJsxExpression(parent)) return 'the value is rendered as text';
   const statement = ts.findAncestor(node, (ancestor) => ts.isStatement(ancestor));
   const context = (statement ?? parent).getText(sourceFile).replace(SITE_MARKER_PATTERN, '').replace(/\s+/g, ' ').slice(0, 80);
   return `the value is used where the cleanup cannot simplify it (\`${context}\`)`;
+}
+
+/** Why `const name = <value>` could not be inlined: the first use that cannot take a literal. */
+function describeUninlinedVariable(sourceFile: ts.SourceFile, declaration: ts.VariableDeclaration): string {
+  const name = declaration.name.getText(sourceFile);
+  const statement = declaration.parent.parent;
+  if (ts.isVariableStatement(statement) && statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) {
+    return `the value is stored in the exported constant \`${name}\``;
+  }
+  let reason: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (reason) return;
+    if (ts.isIdentifier(node) && node.text === name && node !== declaration.name) {
+      if (ts.isShorthandPropertyAssignment(node.parent)) reason = `the value is stored in an object property (\`{ ${name} }\`)`;
+      else if (ts.isCallExpression(node.parent) && node.parent.arguments.includes(node)) reason = `the value is passed to \`${node.parent.expression.getText(sourceFile)}\` through \`${name}\``;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(statement.parent);
+  return reason ?? `the value is stored in \`${name}\`, which is reassigned, shadowed or declared with let`;
 }
 
 // ---------------------------------------------------------------------------------------------
