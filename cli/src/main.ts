@@ -9,9 +9,10 @@ import { bumpCommand } from './commands/bump.js';
 import { abortCommand } from './commands/abort.js';
 import { watchCommand } from './commands/watch.js';
 import { scanCommand } from './commands/scan.js';
+import { cleanupCommand } from './commands/cleanup.js';
 
 /** The command table. Adding a command: one file in commands/ and one line here. */
-const commands: Command[] = [scanCommand, checkCommand, flagsCommand, bumpCommand, abortCommand, watchCommand];
+const commands: Command[] = [scanCommand, checkCommand, flagsCommand, bumpCommand, abortCommand, watchCommand, cleanupCommand];
 
 const version = '0.1.0';
 
