@@ -126,3 +126,12 @@ test('flag keys are escaped for the PromQL string they are in', () => {
   assert.equal(renderQuery("x{flag='{{flag}}'}", { flag: "it's", variant: 'on', interval: '5m' }), "x{flag='it\\'s'}");
   assert.equal(escapePromqlString('a\nb', '"'), 'a\\nb');
 });
+
+test('when Prometheus is down, one round waits on it once, not once per flag', async () => {
+  let calls = 0;
+  const down: MetricsSource = { query: async () => { calls++; throw new HttpError('cannot reach http://127.0.0.1:1/api/v1/query: ECONNREFUSED', 'network', 'http://127.0.0.1:1'); } };
+  const scheduler = new HealthScheduler({ metrics, source: down, clock: { now }, keys: () => ['a', 'b', 'c'] });
+  const result = await scheduler.evaluateNow();
+  assert.equal(calls, 1);
+  assert.deepEqual([...result.values()].map((h) => [h.key, h.status]), [['a', 'unavailable'], ['b', 'unavailable'], ['c', 'unavailable']]);
+});

@@ -75,8 +75,18 @@ export class HealthScheduler {
   private async round(): Promise<Map<string, FlagHealth>> {
     const keys = await this.options.keys();
     const now = () => this.options.clock.now();
+    let outage: FlagHealth | undefined;
     for (const key of keys) {
-      const health = await evaluateFlagHealth(key, { metrics: this.options.metrics, source: this.source, now, previous: this.results.get(key) });
+      const previous = this.results.get(key);
+      // Once Prometheus is unreachable in a round, the other flags are marked so too without waiting on more timeouts.
+      let health: FlagHealth;
+      if (outage) {
+        const lastKnown = previous?.status === 'unavailable' ? previous.lastKnown : previous;
+        health = { key, status: 'unavailable', checks: [], summary: outage.summary, evaluatedAt: outage.evaluatedAt, ...(lastKnown ? { lastKnown } : {}) };
+      } else {
+        health = await evaluateFlagHealth(key, { metrics: this.options.metrics, source: this.source, now, previous });
+        if (health.status === 'unavailable') outage = health;
+      }
       this.results.set(key, health);
     }
     for (const key of [...this.results.keys()]) if (!keys.includes(key)) this.results.delete(key);

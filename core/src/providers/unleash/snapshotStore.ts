@@ -1,7 +1,7 @@
 // The persisted last-known Unleash state (`<snapshotDir>/unleash-snapshot.json`), so the CLI and a
 // restarted editor can show the last state while Unleash is unreachable. It holds flag state only,
 // never a token, and is written atomically (temp file + rename) so a crash never leaves half a file.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSystem } from '../../io.js';
 import type { StateSnapshot } from '../../model.js';
@@ -38,14 +38,15 @@ export function createFileSnapshotStore(fs: FileSystem, snapshotDir: string, ide
       }
     },
     write(snapshot) {
+      const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
       try {
         mkdirSync(snapshotDir, { recursive: true });
         const content: SnapshotFile = { version: 1, identity, snapshot: { ...snapshot, staleness: undefined } };
-        const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
         writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`);
         renameSync(temp, file);
       } catch {
         // A cache that cannot be written (read-only folder) must not break reading live state.
+        rmSync(temp, { force: true });
       }
     },
   };
