@@ -4,8 +4,8 @@
 import type { FlaglensConfig } from '../config.js';
 import { createHttpClient } from '../http.js';
 import type { FlagHealth, FlagState, StateSnapshot } from '../model.js';
-import { evaluateFlagHealth } from './evaluate.js';
 import { createPrometheusSource, type MetricsSource } from './prometheus.js';
+import { evaluateHealthRound } from './scheduler.js';
 import { rolloutKeysToWatch } from './workspaceHealth.js';
 
 /** What the loops need from the host (FlaglensHost satisfies it); read on every tick, so config and trust changes apply. */
@@ -46,10 +46,7 @@ export function startLiveUpdates(target: LiveUpdatesTarget, options: { random?: 
   const evaluateHealthNow = async () => {
     const metrics = target.config.metrics;
     if (!metrics || !target.writesAllowed) return;
-    const next = new Map<string, FlagHealth>();
-    for (const key of rolloutKeysToWatch({ flags: target.flags() })) {
-      next.set(key, await evaluateFlagHealth(key, { metrics, source: metricsSource(metrics.prometheus.url), now: () => target.now(), previous: health.get(key) }));
-    }
+    const next = await evaluateHealthRound(rolloutKeysToWatch({ flags: target.flags() }), { metrics, source: metricsSource(metrics.prometheus.url), now: () => target.now(), previous: health });
     health = next;
     target.setHealth(next);
   };

@@ -75,25 +75,38 @@ export class HealthScheduler {
   private async round(): Promise<Map<string, FlagHealth>> {
     const keys = await this.options.keys();
     const now = () => this.options.clock.now();
-    let outage: FlagHealth | undefined;
-    for (const key of keys) {
-      const previous = this.results.get(key);
-      // Once Prometheus is unreachable in a round, the other flags are marked so too without waiting on more timeouts.
-      let health: FlagHealth;
-      if (outage) {
-        const lastKnown = previous?.status === 'unavailable' ? previous.lastKnown : previous;
-        health = { key, status: 'unavailable', checks: [], summary: outage.summary, evaluatedAt: outage.evaluatedAt, ...(lastKnown ? { lastKnown } : {}) };
-      } else {
-        health = await evaluateFlagHealth(key, { metrics: this.options.metrics, source: this.source, now, previous });
-        if (health.status === 'unavailable') outage = health;
-      }
-      this.results.set(key, health);
-    }
+    const round = await evaluateHealthRound(keys, { metrics: this.options.metrics, source: this.source, now, previous: this.results });
+    for (const [key, health] of round) this.results.set(key, health);
     for (const key of [...this.results.keys()]) if (!keys.includes(key)) this.results.delete(key);
     const snapshot = this.current();
     this.options.onUpdate?.(snapshot);
     return snapshot;
   }
+}
+
+/**
+ * Evaluates each key in turn. Once Prometheus proves unreachable in a round, the remaining flags are marked
+ * unavailable too (keeping their last real result) without waiting on more timeouts.
+ */
+export async function evaluateHealthRound(
+  keys: string[],
+  context: { metrics: MetricsConfig | undefined; source: MetricsSource | undefined; now: () => Date; previous: ReadonlyMap<string, FlagHealth> },
+): Promise<Map<string, FlagHealth>> {
+  const results = new Map<string, FlagHealth>();
+  let outage: FlagHealth | undefined;
+  for (const key of keys) {
+    const previous = context.previous.get(key);
+    let health: FlagHealth;
+    if (outage) {
+      const lastKnown = previous?.status === 'unavailable' ? previous.lastKnown : previous;
+      health = { key, status: 'unavailable', checks: [], summary: outage.summary, evaluatedAt: outage.evaluatedAt, ...(lastKnown ? { lastKnown } : {}) };
+    } else {
+      health = await evaluateFlagHealth(key, { metrics: context.metrics, source: context.source, now: context.now, previous });
+      if (health.status === 'unavailable') outage = health;
+    }
+    results.set(key, health);
+  }
+  return results;
 }
 
 /** One-shot evaluation for the CLI: health of each key, then the connection is closed. */
