@@ -3,6 +3,7 @@
 // headers. `checkCleanup` plans the removal, compares the result with the expected fixture, and type-checks
 // before and after against small SDK shims (`sdk.ts`, `jsx.d.ts`), so every "after" is proven to compile.
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import { ts } from 'ts-morph';
 import type { FileSystem } from '../../core/src/io.js';
 import type { FlagReference } from '../../core/src/model.js';
@@ -10,6 +11,12 @@ import { planFlagRemoval, type FlagRemovalPlan, type FlagValue } from '../../cor
 import { checkChangeTypes } from '../../core/src/cleanup/typecheck.js';
 
 export const FIXTURE_ROOT = '/w';
+
+/** Sites rewritten and skipped by the fixtures of this test file, printed once at the end (for the report). */
+const tally = { rewritten: 0, skipped: 0 };
+after(() => {
+  if (tally.rewritten + tally.skipped > 0) console.log(`cleanup fixtures: ${tally.rewritten} site(s) rewritten, ${tally.skipped} skipped`);
+});
 
 /** The SDK shims every fixture may import from `./sdk`. */
 export const SDK_SHIM = `
@@ -37,6 +44,7 @@ export function track(event: string, value: unknown): void {
 `;
 
 const JSX_SHIM = `
+declare const console: { log(...values: unknown[]): void };
 declare namespace JSX {
   interface Element {}
   interface ElementChildrenAttribute { children: {} }
@@ -45,7 +53,7 @@ declare namespace JSX {
 `;
 
 const TSCONFIG = JSON.stringify({
-  compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', jsx: 'preserve', noEmit: true, skipLibCheck: true, noUnusedLocals: false },
+  compilerOptions: { strict: true, target: 'ES2022', lib: ['ES2022'], module: 'ESNext', moduleResolution: 'Bundler', jsx: 'preserve', noEmit: true, skipLibCheck: true, noUnusedLocals: false },
   files: ['jsx.d.ts', 'sdk.ts'],
 });
 
@@ -146,9 +154,10 @@ export function checkCleanup(fixture: string, expected: string, options: CheckOp
     readFile: (file) => texts.get(file),
     workspaceFiles: files.map((file) => file.path),
   });
-  const after = new Map(texts);
-  for (const change of plan.changes) after.set(change.file, change.after);
-  assert.equal(renderFixture(files.map((file) => ({ path: file.path, text: after.get(file.path)! })), files.length > 1), dedent(expected));
+  for (const site of plan.sites) tally[site.status]++;
+  const afterTexts = new Map(texts);
+  for (const change of plan.changes) afterTexts.set(change.file, change.after);
+  assert.equal(renderFixture(files.map((file) => ({ path: file.path, text: afterTexts.get(file.path)! })), files.length > 1), dedent(expected));
   const fs = memoryFileSystem(new Map([...texts].map(([path, text]) => [`${FIXTURE_ROOT}/${path}`, text])));
   const typeCheck = checkChangeTypes(new Map(plan.changes.map((change) => [change.file, change.after])), { root: FIXTURE_ROOT, fs, workspaceFiles: files.map((file) => file.path) });
   assert.equal(typeCheck.beforeCount, 0, 'the fixture must type-check before the cleanup');

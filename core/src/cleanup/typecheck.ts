@@ -2,7 +2,7 @@
 // a planned change (a ts-morph Project over the core's FileSystem, with the new texts laid over it) and
 // reports every diagnostic the change introduces. The workspace tsconfig is used when there is one.
 import { Project, ts, type FileSystemHost, type RuntimeDirEntry } from 'ts-morph';
-import { dirname, join, posix, relative } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import type { FileSystem } from '../io.js';
 
 export interface TypeCheckOptions {
@@ -37,8 +37,7 @@ export interface TypeCheckResult {
 export function checkChangeTypes(changes: ReadonlyMap<string, string>, options: TypeCheckOptions): TypeCheckResult {
   const started = Date.now();
   const checkedFiles = [...new Set([...changes.keys(), ...findImporters([...changes.keys()], options)])].sort();
-  const before = diagnose(new Map(), checkedFiles, options);
-  const after = diagnose(changes, checkedFiles, options);
+  const { before, after } = diagnoseBeforeAndAfter(changes, checkedFiles, options);
   const remaining = new Map<string, number>();
   for (const diagnostic of before) remaining.set(signature(diagnostic), (remaining.get(signature(diagnostic)) ?? 0) + 1);
   const introduced: TypeDiagnostic[] = [];
@@ -79,9 +78,9 @@ function findImporters(changed: string[], options: TypeCheckOptions): string[] {
   return importers;
 }
 
-function diagnose(overlay: ReadonlyMap<string, string>, files: string[], options: TypeCheckOptions): TypeDiagnostic[] {
-  const absoluteOverlay = new Map([...overlay].map(([file, text]) => [join(options.root, file), text]));
-  const fileSystem = new OverlayFileSystemHost(options.fs, absoluteOverlay, options.root);
+/** One project: diagnostics of the checked files, then the same after laying the new texts over them. */
+function diagnoseBeforeAndAfter(changes: ReadonlyMap<string, string>, files: string[], options: TypeCheckOptions): { before: TypeDiagnostic[]; after: TypeDiagnostic[] } {
+  const fileSystem = new OverlayFileSystemHost(options.fs, new Map(), options.root);
   const tsconfigPath = options.tsconfigPath ?? join(options.root, 'tsconfig.json');
   const hasTsconfig = fileSystem.fileExistsSync(tsconfigPath);
   const project = hasTsconfig
@@ -90,33 +89,33 @@ function diagnose(overlay: ReadonlyMap<string, string>, files: string[], options
         fileSystem,
         compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, jsx: ts.JsxEmit.Preserve, skipLibCheck: true, noEmit: true, allowJs: true },
       });
-  if (hasTsconfig) {
-    // The tsconfig's own files (ambient declarations, shims) shape the types: add them all.
-    project.addSourceFilesFromTsConfig(tsconfigPath);
-  }
-  const sourceFiles = files.flatMap((file) => {
-    const absolute = join(options.root, file);
-    return fileSystem.fileExistsSync(absolute) ? [project.getSourceFile(absolute) ?? project.addSourceFileAtPath(absolute)] : [];
-  });
+  // The tsconfig's own files (ambient declarations, shims) shape the types: add them all.
+  if (hasTsconfig) project.addSourceFilesFromTsConfig(tsconfigPath);
+  const absolute = (file: string) => join(options.root, file);
+  for (const file of files) if (fileSystem.fileExistsSync(absolute(file)) && !project.getSourceFile(absolute(file))) project.addSourceFileAtPath(absolute(file));
   project.resolveSourceFileDependencies();
-  const program = project.getProgram().compilerObject;
-  const diagnostics: TypeDiagnostic[] = [];
-  for (const sourceFile of sourceFiles) {
-    const compiled = program.getSourceFile(sourceFile.getFilePath());
-    if (!compiled) continue;
-    for (const diagnostic of [...program.getSyntacticDiagnostics(compiled), ...program.getSemanticDiagnostics(compiled)]) {
-      if (diagnostic.category !== ts.DiagnosticCategory.Error) continue;
-      const position = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : { line: 0, character: 0 };
-      diagnostics.push({
-        file: relative(options.root, sourceFile.getFilePath()).split('\\').join('/'),
-        line: position.line + 1,
-        column: position.character + 1,
-        code: diagnostic.code,
-        message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'),
-      });
+  const collect = (): TypeDiagnostic[] => {
+    const program = project.getProgram().compilerObject;
+    const diagnostics: TypeDiagnostic[] = [];
+    for (const file of files) {
+      const compiled = program.getSourceFile(project.getSourceFile(absolute(file))?.getFilePath() ?? absolute(file));
+      if (!compiled) continue;
+      for (const diagnostic of [...program.getSyntacticDiagnostics(compiled), ...program.getSemanticDiagnostics(compiled)]) {
+        if (diagnostic.category !== ts.DiagnosticCategory.Error) continue;
+        const position = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : { line: 0, character: 0 };
+        diagnostics.push({ file, line: position.line + 1, column: position.character + 1, code: diagnostic.code, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n') });
+      }
     }
+    return diagnostics;
+  };
+  const before = collect();
+  for (const [file, text] of changes) {
+    const sourceFile = project.getSourceFile(absolute(file));
+    if (sourceFile) sourceFile.replaceWithText(text);
+    else project.createSourceFile(absolute(file), text, { overwrite: true });
   }
-  return diagnostics;
+  const after = collect();
+  return { before, after };
 }
 
 /** ts-morph's file system over the core's read-only FileSystem, with planned texts laid over it. */
