@@ -32,3 +32,30 @@ test('suggestKeys ranks convention variants first, then close typos, and ignores
   assert.deepEqual(suggestKeys('dark-mod', known), ['dark-mode']);
   assert.deepEqual(suggestKeys('payments', known), []);
 });
+
+test('the indexed suggester finds exactly what a naive all-pairs edit distance finds', async () => {
+  const { createKeySuggester, boundedEditDistance, normalizedKey } = await import('../../core/src/rules/index.js');
+  const words = 'checkout cart search pay ship dark mode beta new old promo gift fast v2 web api'.split(' ');
+  let seed = 11;
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const pick = () => words[Math.floor(random() * words.length)];
+  const known = [...new Set(Array.from({ length: 300 }, () => `${pick()}-${pick()}${random() < 0.3 ? `-${pick()}` : ''}`))];
+  const suggest = createKeySuggester(known);
+  for (let round = 0; round < 200; round++) {
+    const base = known[Math.floor(random() * known.length)];
+    const at = Math.floor(random() * base.length);
+    const typo = random() < 0.5 ? base.slice(0, at) + base.slice(at + 1) : base.slice(0, at) + 'x' + base.slice(at);
+    const wanted = normalizedKey(typo);
+    const max = Math.max(1, Math.min(4, Math.floor(wanted.length / 3)));
+    const expected = known
+      .filter((key) => key !== typo)
+      .map((key) => ({ key, distance: boundedEditDistance(wanted, normalizedKey(key), max) }))
+      .filter((entry) => entry.distance <= max)
+      .sort((a, b) => a.distance - b.distance || a.key.localeCompare(b.key))
+      .slice(0, 3)
+      .map((entry) => entry.key);
+    assert.deepEqual(suggest(typo), expected, typo);
+  }
+  assert.equal(boundedEditDistance('kitten', 'sitting', 2), 3, 'beyond the bound: max + 1');
+  assert.equal(boundedEditDistance('kitten', 'sitting', 3), 3);
+});

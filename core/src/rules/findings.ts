@@ -4,7 +4,7 @@ import type { FlaglensConfig } from '../config.js';
 import type { Clock } from '../io.js';
 import type { Finding, FindingCode, FlagHealth, FlagReference, FlagState, StateSnapshot } from '../model.js';
 import { ruleDescription } from './catalog.js';
-import { matchReferenceKey, suggestKeys } from './keys.js';
+import { createKeySuggester, matchReferenceKey } from './keys.js';
 import { parseSuppressionComment, SourceLines } from './suppression.js';
 
 export interface FindingsInput {
@@ -54,6 +54,14 @@ export function computeFindings(input: FindingsInput): Finding[] {
   const stateKnown = input.state.flags.length > 0 || removedKeys.size > 0;
   const resolved = resolveReferenceKeys(input.references, input.state);
   const drafts: Draft[] = [];
+  // One unknown key is often checked in many places: compute its suggestions once.
+  const suggestionCache = new Map<string, string[]>();
+  let suggester: ReturnType<typeof createKeySuggester> | undefined;
+  const suggestionsFor = (key: string) => {
+    suggester ??= createKeySuggester(definedKeys);
+    if (!suggestionCache.has(key)) suggestionCache.set(key, suggester(key));
+    return suggestionCache.get(key)!;
+  };
 
   for (const { reference, flagKey } of resolved) {
     const at = (code: FindingCode, message: string, data: Record<string, unknown>) =>
@@ -80,7 +88,7 @@ export function computeFindings(input: FindingsInput): Finding[] {
           default: reference.default,
         });
       } else {
-        const suggestions = suggestKeys(flagKey, definedKeys);
+        const suggestions = suggestionsFor(flagKey);
         const hint = suggestions.length ? `; did you mean ${suggestions.map((key) => `'${key}'`).join(' or ')}?` : '';
         at('FL003', `'${flagKey}' is not defined in the flag definitions and never was${hint}`, { suggestions });
       }
