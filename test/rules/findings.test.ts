@@ -173,3 +173,11 @@ test('suppression: JSX comments, the line before a multi-line check, and other c
   assert.deepEqual(findingLines(findings), ['a.tsx:2:20 FL003 partner-x (suppressed)', 'a.tsx:5:3 FL001 old (suppressed)', 'a.tsx:8:6 FL001 old']);
   assert.deepEqual(findings[0].suppressed, { reason: 'legacy partner key' });
 });
+
+test('suppression: a # comment above a flag definition suppresses FL004 in a YAML state file', () => {
+  const yaml = ['flags:', '  # flaglens-ignore FL004 read by the mobile app, which is not in this repository', '  mobile-only:', '    state: ENABLED'].join('\n');
+  const state = snapshot([flag('mobile-only', { stage: 'rolling', percentage: 10, definition: { file: 'flags.flagd.yaml', line: 3, column: 3 } })]);
+  const [finding] = findingsFor([], state, { readSource: (file) => (file === 'flags.flagd.yaml' ? yaml : undefined) });
+  assert.equal(finding.code, 'FL004');
+  assert.deepEqual(finding.suppressed, { reason: 'read by the mobile app, which is not in this repository' });
+});
