@@ -97,7 +97,8 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
       const hover = (await connection.sendRequest('textDocument/hover', { textDocument: { uri: editedUri }, position: checkPositions[0] })) as {
         contents?: { value?: string };
       } | null;
-      if (hover?.contents?.value?.includes('shared-flag-0')) {
+      // Counted once the hover shows the flag's state (key, stage and percentage), not an empty shell.
+      if (hover?.contents?.value?.includes('`shared-flag-0` — **released 100%**')) {
         firstHoverMs = performance.now() - initializedAt;
         firstHoverDuringIndexing = indexEnded === undefined;
         break;
@@ -226,6 +227,8 @@ function writeStateFile(root: string): void {
     flag('legacy-checkout', 10),
   ];
   writeFileSync(join(root, 'flags.flagd.yaml'), `flags:\n${flags.join('\n')}\n`);
+  // Named in flaglens.yaml as teams do (auto-discovery would walk the whole tree on every state load).
+  writeFileSync(join(root, 'flaglens.yaml'), 'state:\n  flagd: flags.flagd.yaml\n');
 }
 
 function positionsOf(text: string, needle: string, delta: number): Array<{ line: number; character: number }> {

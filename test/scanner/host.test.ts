@@ -76,3 +76,15 @@ test('indexWorkspace yields to the event loop between batches', async () => {
   assert.equal(result.references.length, 50);
   assert.ok(immediateCount.n >= 5, `other callbacks ran ${immediateCount.n} times during indexing`);
 });
+
+test('a file edited into a wrapper makes its existing callers references', async () => {
+  const fs = workspace();
+  fs.files.set('/w/src/helpers.ts', `export function check(name: string) { return name.length > 0; }\n`);
+  fs.files.set('/w/src/caller.ts', `import { check } from './helpers';\nexport const d = check('became-a-flag');\n`);
+  const host = new ScannerHost({ root: '/w', fs, config: configFrom() });
+  await host.indexWorkspace();
+  assert.deepEqual(host.referencesInFile('src/caller.ts'), []);
+  const changed = host.updateFile('/w/src/helpers.ts', `import { isEnabled } from 'unleash-client';\nexport function check(name: string) { return isEnabled(name); }\n`);
+  assert.deepEqual(changed, ['src/caller.ts']);
+  assert.equal(host.referencesInFile('src/caller.ts')[0].key, 'became-a-flag');
+});

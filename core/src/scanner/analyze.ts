@@ -5,7 +5,7 @@
 import { ts } from 'ts-morph';
 import type { CustomCheck } from '../config.js';
 import type { FlagReference, SdkId } from '../model.js';
-import { presetForPackage, type CheckSpec, type SdkPreset } from './presets.js';
+import { presetForPackage, SDK_PRESETS, type CheckSpec, type SdkPreset } from './presets.js';
 
 /** One parsed file plus lazily built indexes that depend only on its text. */
 export interface ParsedModule {
@@ -257,6 +257,9 @@ class Analyser {
   /** Counts wrapper-recursion guard hits: a result computed while one happened may be incomplete. */
   private guardHits = 0;
   private readonly shared: SharedAnalysisCache;
+  /** Flags objects come only from hooks like `useFlags`; a file that never names one has none. */
+  private readonly mayHaveFlagsObjects: boolean;
+  private readonly memberOriginMemo = new Map<ts.ClassLikeDeclaration, Map<string, Origin>>();
   private readonly customCalls: Array<{ check: Extract<CustomCheck, { kind: 'call' }>; segments: string[] }>;
   private readonly customProperties: Array<{ check: Extract<CustomCheck, { kind: 'property' }>; path: string }>;
   private readonly customJsx: Array<Extract<CustomCheck, { kind: 'jsx' }>>;
@@ -270,6 +273,7 @@ class Analyser {
     this.customProperties = options.customChecks.flatMap((c) => (c.kind === 'property' ? [{ check: c, path: c.property }] : []));
     this.customJsx = options.customChecks.flatMap((c) => (c.kind === 'jsx' ? [c] : []));
     this.shared = options.shared ?? createSharedAnalysisCache();
+    this.mayHaveFlagsObjects = FLAG_OBJECT_HOOK_NAMES.some((hook) => module.text.includes(hook));
   }
 
   run(): FileAnalysis {
@@ -397,6 +401,8 @@ class Analyser {
 
   private sdkCheckForCallee(callee: ts.Expression, module: ParsedModule): { preset: SdkPreset; packageName: string; spec: CheckSpec; name: string } | undefined {
     if (ts.isIdentifier(callee)) {
+      // Only an imported name (possibly renamed) or a check name destructured from a client can match.
+      if (!SDK_CHECK_NAMES.has(callee.text) && !isImportBinding(declaredNamesOf(module.sourceFile, module).get(callee.text))) return undefined;
       const resolved = this.resolveName(callee.text, callee, module);
       if (resolved.kind === 'sdk') {
         const spec = resolved.preset.checks[resolved.importedName];
@@ -414,6 +420,7 @@ class Analyser {
     }
     if (ts.isPropertyAccessExpression(callee)) {
       const name = callee.name.text;
+      if (!SDK_CHECK_NAMES.has(name)) return undefined;
       const origin = this.origin(callee.expression, module);
       if (origin.kind === 'sdk') {
         const spec = origin.preset.checks[name];
@@ -443,7 +450,7 @@ class Analyser {
         }
       }
     }
-    if (!couldBeFlagsObject(base)) return;
+    if (!this.mayHaveFlagsObjects || !couldBeFlagsObject(base)) return;
     const origin = this.origin(base, module);
     if (origin.kind !== 'flags') return;
     if (ts.isPropertyAccessExpression(node)) {
@@ -458,7 +465,7 @@ class Analyser {
     let sdk: SdkId | undefined;
     let call = '';
     let keyStyle: 'camelCase' | undefined;
-    const origin = couldBeFlagsObject(initializer) ? this.origin(initializer, module) : NONE;
+    const origin = this.mayHaveFlagsObjects && couldBeFlagsObject(initializer) ? this.origin(initializer, module) : NONE;
     if (origin.kind === 'flags') {
       sdk = origin.preset.sdk;
       call = origin.hook;
@@ -841,6 +848,17 @@ class Analyser {
 
   /** A class field: its initializer or type, a constructor parameter property, or `this.name = …` anywhere in the class. */
   private originOfMember(classNode: ts.ClassLikeDeclaration, name: string, module: ParsedModule): Origin {
+    let byName = this.memberOriginMemo.get(classNode);
+    if (!byName) this.memberOriginMemo.set(classNode, (byName = new Map()));
+    const memo = byName.get(name);
+    if (memo) return memo;
+    byName.set(name, NONE); // Cycle guard.
+    const origin = this.computeOriginOfMember(classNode, name, module);
+    byName.set(name, origin);
+    return origin;
+  }
+
+  private computeOriginOfMember(classNode: ts.ClassLikeDeclaration, name: string, module: ParsedModule): Origin {
     for (const member of classNode.members) {
       if (ts.isPropertyDeclaration(member) && member.name.getText(module.sourceFile) === name) {
         const origin = this.originOfDeclaration(member, module);
@@ -961,7 +979,7 @@ class Analyser {
     let info: WrapperInfo | undefined;
     try {
       const checks: RawCheck[] = [];
-      this.collectChecks(fn.body as ts.Node, module, checks);
+      this.collectParameterKeyedChecks(fn, module, checks);
       for (const check of checks) {
         if (check.literalKey !== undefined) continue;
         const keyParameter = this.parameterIndex(check.keyNode, fn, module);
@@ -980,6 +998,39 @@ class Analyser {
     }
     this.wrapperMemo.set(fn, info ?? null);
     return info;
+  }
+
+  /**
+   * The checks in a function body that could take one of its parameters as the key: only calls,
+   * element accesses and JSX elements that mention a parameter name directly are examined, which keeps
+   * wrapper detection cheap on ordinary code.
+   */
+  private collectParameterKeyedChecks(fn: ts.SignatureDeclaration, module: ParsedModule, out: RawCheck[]): void {
+    const names = new Set<string>();
+    for (const parameter of fn.parameters) if (ts.isIdentifier(parameter.name)) names.add(parameter.name.text);
+    if (!names.size) return;
+    const mentions = (node: ts.Node | undefined): boolean => {
+      if (!node) return false;
+      const expression = unwrap(node as ts.Expression);
+      if (ts.isIdentifier(expression)) return names.has(expression.text);
+      if (ts.isObjectLiteralExpression(expression)) {
+        return expression.properties.some((p) => (ts.isPropertyAssignment(p) ? mentions(p.initializer) : ts.isShorthandPropertyAssignment(p) && names.has(p.name.text)));
+      }
+      return false;
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        if (node.arguments.some(mentions)) this.checkCall(node, module, out);
+      } else if (ts.isElementAccessExpression(node)) {
+        if (mentions(node.argumentExpression)) this.checkPropertyAccess(node, module, out);
+      } else if (ts.isJsxSelfClosingElement(node) || ts.isJsxOpeningElement(node)) {
+        if (node.attributes.properties.some((a) => ts.isJsxAttribute(a) && a.initializer && ts.isJsxExpression(a.initializer) && mentions(a.initializer.expression))) {
+          this.checkJsx(node, module, out);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    if ('body' in fn && fn.body) visit(fn.body as ts.Node);
   }
 
   private parameterIndex(node: ts.Node, fn: ts.SignatureDeclaration, module: ParsedModule): number | undefined {
@@ -1134,6 +1185,14 @@ class Analyser {
 
 // ---------------------------------------------------------------------------------------------
 // Small syntax helpers
+
+/** Every method/function name some preset treats as a check: a callee with another name is no SDK check. */
+const SDK_CHECK_NAMES = new Set(SDK_PRESETS.flatMap((preset) => Object.keys(preset.checks)));
+const FLAG_OBJECT_HOOK_NAMES = [...new Set(SDK_PRESETS.flatMap((preset) => preset.flagObjectHooks))];
+
+function isImportBinding(node: ts.Node | undefined): boolean {
+  return node !== undefined && (ts.isImportSpecifier(node) || ts.isImportClause(node) || ts.isNamespaceImport(node) || ts.isImportEqualsDeclaration(node));
+}
 
 function primitive(value: string | number | boolean | null): Evaluation {
   return { value: { kind: 'primitive', value } };

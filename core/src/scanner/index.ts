@@ -54,6 +54,8 @@ export class ScannerHost {
   private readonly staticTriggers: string[];
   private readonly store: ModuleStore;
   private parsedCount = 0;
+  /** Set once indexWorkspace has finished. */
+  private indexed = false;
   /** Cross-file analysis results (wrapper detection); cleared on every change. */
   private sharedCache = createSharedAnalysisCache();
 
@@ -113,6 +115,8 @@ export class ScannerHost {
       if (analysedInRound === 0 && !this.triggerPattern) break;
     }
     if (total === 0) onProgress?.(0, 0);
+    this.indexed = true;
+    this.takeTriggerPattern();
     return {
       references: this.references(),
       files: total,
@@ -174,6 +178,17 @@ export class ScannerHost {
       }
       const after = this.analyzePath(file, fileText);
       if (JSON.stringify(after.references) !== beforeJson) changed.push(this.relative(file));
+    }
+    // The edit may have created a wrapper or client other files already call: look for its names in
+    // the files the prefilter passed over (rare, and only after indexing; during indexing its rounds do it).
+    if (this.indexed && this.triggerPattern) {
+      const pattern = this.takeTriggerPattern()!;
+      for (const file of this.workspaceFiles) {
+        if (this.analyses.has(file)) continue;
+        const fileText = this.overlays.get(file) ?? this.readText(file, { binary: 0, tooLarge: 0, unreadable: 0 });
+        if (fileText === undefined || !pattern.test(fileText)) continue;
+        if (this.analyzePath(file, fileText).references.length) changed.push(this.relative(file));
+      }
     }
     return changed;
   }

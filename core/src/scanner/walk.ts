@@ -120,7 +120,7 @@ export function readSourceText(fs: FileSystem, path: string): ReadOutcome {
     return { skipped: 'unreadable' };
   }
   if (bytes.length > MAX_FILE_BYTES) return { skipped: 'tooLarge' };
-  const probe = Math.min(bytes.length, 8192);
-  for (let i = 0; i < probe; i++) if (bytes[i] === 0) return { skipped: 'binary' };
-  return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') };
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer.subarray(0, 8192).indexOf(0) >= 0) return { skipped: 'binary' };
+  return { text: buffer.toString('utf8') };
 }
