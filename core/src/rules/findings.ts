@@ -4,7 +4,7 @@ import type { FlaglensConfig } from '../config.js';
 import type { Clock } from '../io.js';
 import type { Finding, FindingCode, FlagHealth, FlagReference, FlagState, StateSnapshot } from '../model.js';
 import { ruleDescription } from './catalog.js';
-import { createKeySuggester, matchReferenceKey } from './keys.js';
+import { createKeySuggester, createReferenceKeyMatcher } from './keys.js';
 import { parseSuppressionComment, SourceLines } from './suppression.js';
 
 export interface FindingsInput {
@@ -28,8 +28,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Joins each reference with the real key it names: known keys are defined and removed flags. */
 export function resolveReferenceKeys(references: FlagReference[], state: StateSnapshot): ResolvedReference[] {
-  const knownKeys = new Set([...state.flags.map((flag) => flag.key), ...state.removedKeys]);
-  return references.map((reference) => ({ reference, flagKey: matchReferenceKey(reference, knownKeys) }));
+  const match = createReferenceKeyMatcher([...state.flags.map((flag) => flag.key), ...state.removedKeys]);
+  return references.map((reference) => ({ reference, flagKey: match(reference) }));
 }
 
 /** Whole days from an ISO date to now; undefined when the date is missing or unreadable. */

@@ -29,13 +29,23 @@ export function normalizedKey(key: string): string {
  * Returns the reference's own key when nothing matches (it is then unknown), null for unresolved keys.
  */
 export function matchReferenceKey(reference: Pick<FlagReference, 'key' | 'keyStyle'>, knownKeys: Iterable<string>): string | null {
-  if (reference.key === null) return null;
-  const keys = knownKeys instanceof Set ? (knownKeys as Set<string>) : new Set(knownKeys);
-  if (keys.has(reference.key)) return reference.key;
-  if (reference.keyStyle === 'camelCase') {
-    for (const key of keys) if (toCamelCaseKey(key) === reference.key) return key;
-  }
-  return reference.key;
+  return createReferenceKeyMatcher(knownKeys)(reference);
+}
+
+/** `matchReferenceKey` over a fixed set of known keys, with the camelCase forms computed once. */
+export function createReferenceKeyMatcher(knownKeys: Iterable<string>): (reference: Pick<FlagReference, 'key' | 'keyStyle'>) => string | null {
+  const keys = new Set(knownKeys);
+  let camelCaseIndex: Map<string, string> | undefined;
+  return (reference) => {
+    if (reference.key === null) return null;
+    if (keys.has(reference.key) || reference.keyStyle !== 'camelCase') return reference.key;
+    if (!camelCaseIndex) {
+      camelCaseIndex = new Map();
+      // The first key (in the state's order) wins when two keys camelCase alike (`new-checkout`, `new_checkout`).
+      for (const key of keys) if (!camelCaseIndex.has(toCamelCaseKey(key))) camelCaseIndex.set(toCamelCaseKey(key), key);
+    }
+    return camelCaseIndex.get(reference.key) ?? reference.key;
+  };
 }
 
 /** Levenshtein distance (insert, delete, substitute), small keys only. */
