@@ -88,3 +88,19 @@ test('a malformed working copy does not turn its flags into removed keys', async
   assert.equal(snapshot.errors[0]?.code, 'flagd-syntax');
   assert.deepEqual(snapshot.removedKeys, ['dropped'], 'kept is hidden by the syntax error, not removed');
 });
+
+test('JSON revisions (read without positions) give the same facts as YAML ones', () => {
+  const json = (percentage: number, extra = '') =>
+    `{"flags": {"a": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off", "targeting": {"fractional": [["on", ${percentage}], ["off", ${100 - percentage}]]}}${extra}}}`;
+  const facts = flagdHistoryFacts(
+    [
+      { commit: 'c3', date: '2026-01-03T00:00:00Z', content: json(100) },
+      { commit: 'c2', date: '2026-01-02T00:00:00Z', content: json(100, ', "old": {"state": "DISABLED", "variants": {"on": true}, "defaultVariant": "on"}') },
+      { commit: 'c1', date: '2026-01-01T00:00:00Z', content: json(50) },
+    ],
+    { file: 'f.flagd.json', steps: [1, 10, 50, 100], releasedNow: new Set(['a']) },
+  );
+  assert.deepEqual(Object.fromEntries(facts.releasedSince), { a: '2026-01-02T00:00:00.000Z' });
+  assert.deepEqual([...facts.everDefined].sort(), ['a', 'old']);
+  assert.deepEqual([...facts.lastCommittedKeys], ['a']);
+});

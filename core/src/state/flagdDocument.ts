@@ -1,6 +1,6 @@
 // Reads one OpenFeature flagd definition file (JSON or YAML: one `yaml` parser with a LineCounter gives positions
 // for both) into flag states plus the syntax nodes that bump/abort edit. Pure: text in, analysis out, never throws.
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { FlagState, FlagType, InputError, SourceLocation } from '../model.js';
 import { roundRolloutPercentage, stageFor } from './stages.js';
 
@@ -63,6 +63,11 @@ export interface FlagdAnalyzeOptions {
   /** Workspace-relative path used in positions and messages. */
   file: string;
   steps: readonly number[];
+  /**
+   * False when only the values matter (old revisions from git history): JSON text is then read with `JSON.parse`,
+   * about ten times faster, and positions are not computed. The result must not be used for writes.
+   */
+  positions?: boolean;
 }
 
 /** Parses and analyses one flagd file. Never throws: problems become `errors` with positions. */
@@ -71,7 +76,7 @@ export function analyzeFlagdText(text: string, options: FlagdAnalyzeOptions): Fl
   const analysis: FlagdFileAnalysis = { file: options.file, text, lineCounter, malformed: false, isFlagdFile: false, flags: [], errors: [], json: false };
   let document: Document;
   try {
-    document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    document = (options.positions === false ? documentFromJson(text) : undefined) ?? parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   } catch (error) {
     analysis.malformed = true;
     analysis.errors.push({ file: options.file, line: 1, column: 1, message: `cannot parse flagd file: ${(error as Error).message}`, code: 'flagd-syntax' });
@@ -117,6 +122,16 @@ export function analyzeFlagdText(text: string, options: FlagdAnalyzeOptions): Fl
     analysis.flags.push(definition);
   }
   return analysis;
+}
+
+/** A Document (without positions) built from JSON text, or undefined when the text is not plain JSON. */
+function documentFromJson(text: string): Document | undefined {
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    return new Document(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The pair with this key in a mapping (scalar keys only). */

@@ -30,7 +30,7 @@ export class FlagdRevisionCache {
     const hash = stateFileHash(content);
     const cached = this.facts.get(hash);
     if (cached) return cached;
-    const analysis = analyzeFlagdText(content, { file, steps });
+    const analysis = analyzeFlagdText(content, { file, steps, positions: false });
     const facts: RevisionFacts = { parsed: !analysis.malformed && analysis.isFlagdFile, keys: new Set(), released: new Set() };
     for (const flag of analysis.flags) {
       facts.keys.add(flag.key);
