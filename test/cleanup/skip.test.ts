@@ -113,3 +113,25 @@ test('idempotent: the rewritten text has nothing left to simplify and a second p
   assert.deepEqual(second.changes, []);
   assert.equal(second.sites[0]!.status, 'skipped');
 });
+
+test('lineColumnEdits gives 1-based positions that reproduce the planned text', async () => {
+  const { lineColumnEdits } = await import('../../core/src/cleanup/plan.js');
+  const { files, references } = parseFixture(
+    `
+    import { client } from './sdk';
+    export const label = () => (/*flag*/client.isEnabled('new-checkout') ? 'new' : 'old');
+    `,
+    'new-checkout',
+  );
+  const plan = planFlagRemoval({ key: 'new-checkout', value: true, references, readFile: () => files[0]!.text });
+  const edits = lineColumnEdits(plan.changes);
+  // The import line goes as one edit of its own; the rest stays within the changed expression of line 2.
+  assert.deepEqual(edits[0], { file: 'main.tsx', line: 1, column: 1, endLine: 2, endColumn: 1, newText: '' });
+  assert.ok(edits.slice(1).every((edit) => edit.line === 2 && edit.endLine === 2 && edit.column >= 29));
+  const before = plan.changes[0]!.before;
+  const lineStarts = [0, before.indexOf('\n') + 1];
+  const offsets = edits.map((edit) => ({ start: lineStarts[edit.line - 1]! + edit.column - 1, end: lineStarts[edit.endLine - 1]! + edit.endColumn - 1, newText: edit.newText }));
+  const { applyTextEdits } = await import('../../core/src/cleanup/textEdits.js');
+  assert.equal(applyTextEdits(before, offsets), plan.changes[0]!.after);
+  assert.equal(plan.changes[0]!.after, "export const label = () => ('new');\n");
+});

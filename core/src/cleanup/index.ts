@@ -1,8 +1,8 @@
 // Automated removal of flags: the public API of the cleanup engine (see ARCHITECTURE.md). `planFlagRemoval`
 // is the protocol-free core (texts in, minimal edits and per-site outcomes out); `planWorkspaceCleanup`
 // adds scanning, the before/after type check and the state-file definition, for the CLI.
-export { planFlagRemoval, parseFlagValue } from './plan.js';
-export type { FlagRemovalRequest, FlagRemovalPlan, FlagValue, SiteOutcome, SiteStatus, FileChange, CleanupStatus } from './plan.js';
+export { planFlagRemoval, parseFlagValue, lineColumnEdits } from './plan.js';
+export type { LineColumnEdit, FlagRemovalRequest, FlagRemovalPlan, FlagValue, SiteOutcome, SiteStatus, FileChange, CleanupStatus } from './plan.js';
 export { planWorkspaceCleanup, defaultFlagValue } from './workspace.js';
 export type { WorkspaceCleanupOptions, WorkspaceCleanupResult, FlagCleanupResult, DefinitionOutcome } from './workspace.js';
 export { checkChangeTypes } from './typecheck.js';

@@ -148,6 +148,27 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
   return { key: request.key, value: request.value, status, changes, sites: outcomes, removedDeclarations };
 }
 
+/** One edit with 1-based positions (exclusive end column), as the editor features speak. */
+export interface LineColumnEdit {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  newText: string;
+}
+
+/** The plan's edits with line/column positions in each file's `before` text (for quick fixes). */
+export function lineColumnEdits(changes: readonly FileChange[]): LineColumnEdit[] {
+  return changes.flatMap((change) =>
+    change.edits.map((edit) => {
+      const start = lineAndColumn(change.before, edit.start);
+      const end = lineAndColumn(change.before, edit.end);
+      return { file: change.file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, newText: edit.newText };
+    }),
+  );
+}
+
 /** Parses `on`, `off`, a number, a quoted string or a bare word into a flag value. */
 export function parseFlagValue(text: string): FlagValue {
   if (text === 'on' || text === 'true') return true;

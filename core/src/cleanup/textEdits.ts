@@ -1,7 +1,7 @@
 // Text edits as plain data (0-based offsets + new text): how the cleanup engine describes changes, so the
 // CLI can print a unified diff and the language server can turn them into a WorkspaceEdit, without either
 // reprinting a file.
-import { diffLines } from 'diff';
+import { diffLines, diffWordsWithSpace } from 'diff';
 
 /** Replace `text.slice(start, end)` with `newText`. Offsets are 0-based UTF-16 offsets in the original text. */
 export interface TextEdit {
@@ -41,13 +41,41 @@ export function computeTextEdits(before: string, after: string): TextEdit[] {
       offset += part.value.length;
       pending.end = offset;
     } else {
-      if (pending) edits.push(narrowEdit(before, pending));
+      if (pending) edits.push(...refineEdit(before, pending));
       pending = undefined;
       offset += part.value.length;
     }
   }
-  if (pending) edits.push(narrowEdit(before, pending));
+  if (pending) edits.push(...refineEdit(before, pending));
   return edits;
+}
+
+/**
+ * Splits a changed hunk into word-level edits (a removed line and a changed expression below it become
+ * two edits, not one covering both); a word-level split that would scatter into many tiny edits is kept whole.
+ */
+function refineEdit(before: string, edit: TextEdit): TextEdit[] {
+  const oldText = before.slice(edit.start, edit.end);
+  if (oldText.length + edit.newText.length > 20000) return [narrowEdit(before, edit)];
+  const refined: TextEdit[] = [];
+  let offset = edit.start;
+  let pending: TextEdit | undefined;
+  for (const part of diffWordsWithSpace(oldText, edit.newText)) {
+    if (part.added || part.removed) {
+      pending ??= { start: offset, end: offset, newText: '' };
+      if (part.added) pending.newText += part.value;
+      else {
+        offset += part.value.length;
+        pending.end = offset;
+      }
+    } else {
+      if (pending) refined.push(pending);
+      pending = undefined;
+      offset += part.value.length;
+    }
+  }
+  if (pending) refined.push(pending);
+  return refined.length <= 4 ? refined.map((part) => narrowEdit(before, part)) : [narrowEdit(before, edit)];
 }
 
 /** Trims the common prefix and suffix of an edit's old and new text. */
