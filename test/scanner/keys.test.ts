@@ -130,3 +130,17 @@ const template = \`client.getBooleanValue('in-a-template', false)\`;
 export { snippet, template };
 `);
 });
+
+test('a client returned by a factory function of the codebase', async () => {
+  await check(`
+//- /src/flags.ts
+import { OpenFeature } from '@openfeature/server-sdk';
+export function getFlags() { return OpenFeature.getClient('app'); }
+export const lazyClient = () => OpenFeature.getClient();
+//- /src/use.ts
+import { getFlags, lazyClient } from './flags';
+export const a = getFlags().getBooleanValue(/*<from-factory>*/'from-factory', false);
+const client = lazyClient();
+export const b = client.getStringValue(/*<from-arrow-factory>*/'from-arrow-factory', '');
+`);
+});

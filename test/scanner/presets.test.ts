@@ -96,7 +96,7 @@ export function Banner() {
   const flags = useFlags();
   const { /*<newCheckout>*/newCheckout, /*<darkMode>*/darkMode: dark } = useFlags();
   const ld = useLDClient();
-  const x = ld?.variation(/*<client-side>*/'client-side', false);
+  const x = ld?.variation(/*<client-side>*/'client-side', false) && !flags.hasOwnProperty('a-method-not-a-flag');
   return flags./*<showBanner>*/showBanner && useFlags()[/*<brandNew>*/'brandNew'] && newCheckout && dark && x;
 }
 `);

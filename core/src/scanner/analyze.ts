@@ -311,7 +311,7 @@ class Analyser {
     if (resolved.kind !== 'declaration') return false;
     const node = resolved.node;
     const fn = functionOfDeclaration(node);
-    if (fn) return this.wrapperInfo(fn, resolved.module) !== undefined;
+    if (fn) return this.wrapperInfo(fn, resolved.module) !== undefined || this.returnedOrigin(fn, resolved.module).kind !== 'none';
     if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return this.classHasWrapper(node, resolved.module);
     if (ts.isVariableDeclaration(node)) {
       const origin = this.originOfDeclaration(node, resolved.module);
@@ -451,6 +451,8 @@ class Analyser {
       }
     }
     if (!this.mayHaveFlagsObjects || !couldBeFlagsObject(base)) return;
+    // `flags.hasOwnProperty(…)`: a called member is a method of the object, not a flag.
+    if (node.parent && ts.isCallExpression(node.parent) && node.parent.expression === node) return;
     const origin = this.origin(base, module);
     if (origin.kind !== 'flags') return;
     if (ts.isPropertyAccessExpression(node)) {
@@ -756,6 +758,11 @@ class Analyser {
         if (name && base.preset.checks[name]) return NONE;
         return base;
       }
+      // A factory of the codebase: `export function getFlags() { return OpenFeature.getClient() }`.
+      if (ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) {
+        const target = this.functionForCallee(callee, module);
+        if (target) return this.returnedOrigin(target.fn, target.module);
+      }
       return NONE;
     }
     if (ts.isNewExpression(expression)) {
@@ -776,6 +783,24 @@ class Analyser {
       return whenTrue.kind !== 'none' ? whenTrue : this.origin(expression.whenFalse, module);
     }
     return NONE;
+  }
+
+  /** What a function returns, when that is an SDK client (or a flags object, or a class instance). */
+  private returnedOrigin(fn: ts.SignatureDeclaration, module: ParsedModule): Origin {
+    const body = 'body' in fn ? (fn.body as ts.Node | undefined) : undefined;
+    if (!body) return NONE;
+    if (!ts.isBlock(body)) return this.origin(body as ts.Expression, module);
+    let found: Origin = NONE;
+    const visit = (node: ts.Node): void => {
+      if (found.kind !== 'none' || isFunctionLike(node) || ts.isClassLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) {
+        found = this.origin(node.expression, module);
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+    return found;
   }
 
   private importedNameOf(identifier: ts.Identifier, module: ParsedModule): string {

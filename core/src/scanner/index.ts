@@ -64,7 +64,9 @@ export class ScannerHost {
     this.resolver = new ModuleResolver(options.fs, this.root, (path) => (this.deleted.has(path) ? false : this.overlays.has(path) ? true : undefined));
     const customNames = options.config.checks.map((check) => {
       const name = check.kind === 'call' ? check.call : check.kind === 'property' ? check.property : check.jsx;
-      return name.split('.').pop()!;
+      // The first segment: `flagResolver.isEnabled` is written with `flagResolver` even when destructured
+      // (`const { isEnabled } = flagResolver`), and it is rarer than the method name.
+      return name.split('.')[0];
     });
     this.staticTriggers = [...SDK_SPECIFIER_TRIGGERS, ...customNames];
     this.store = {
