@@ -2,6 +2,7 @@
 // flag at a fixed instant, the table of flags needing attention, and `flaglens flags` on it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runFlaglens } from './cliHarness.js';
 
@@ -67,4 +68,16 @@ test('flags on examples/shop: every stage, camelCase references counted on the r
     'free-shiping': 'unknown null refs=1 FL003',
     'legacy-search': 'removed null refs=1 FL002',
   });
+});
+
+test('the example type-checks with the project\'s TypeScript and its own unit test passes', () => {
+  const repository = join(__dirname, '../..');
+  const tsc = spawnSync(process.execPath, [join(repository, 'node_modules/typescript/bin/tsc'), '-p', shop], { encoding: 'utf8' });
+  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  // Without NODE_TEST_CONTEXT the child runner reports on its own instead of to this test runner.
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  const unit = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', 'test/pricing.test.ts'], { cwd: shop, encoding: 'utf8', env });
+  assert.equal(unit.status, 0, unit.stdout + unit.stderr);
+  assert.match(unit.stdout, /# pass 3/);
 });
