@@ -63,7 +63,7 @@ before(async () => {
   await createRolloutFlag('bad-rollout', '150');
   await createRolloutFlag('old-banner', '100');
   await admin('DELETE', '/projects/default/features/old-banner');
-}, { timeout: 120_000 });
+}, { timeout: 300_000 }); // a fresh machine installs unleash-server first (~1 min)
 
 after(async () => {
   await services.stopUnleash();
