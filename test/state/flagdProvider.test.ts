@@ -2,7 +2,7 @@
 // and guarded bump/abort writes (conflicts, locks, untrusted workspaces) through the provider API.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync, readdirSync, utimesSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, readdirSync, utimesSync, symlinkSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlagdFileProvider, isFlagdFileName } from '../../core/src/state/flagdProvider.js';
 import { createStateProviders, loadState } from '../../core/src/state/registry.js';
@@ -174,4 +174,24 @@ test('a held lock makes a write wait then refuse; a stale lock (crashed writer) 
   const change = await provider.bump({ key: 'a' });
   assert.equal(change.toPercentage, 1);
   assert.ok(!existsSync(lock));
+});
+
+test('state.flagd globs match existing files; a glob matching nothing is reported', async (t) => {
+  const ws = temporaryWorkspace({ 'config/a.yaml': `flags:\n${booleanFlag('a', 'on')}`, 'config/b.yaml': `flags:\n${booleanFlag('b', 'off')}`, 'config/skip.txt': 'x' });
+  t.after(ws.cleanup);
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit, config: { state: { flagd: ['config/*.yaml', 'nothing/**/*.json'] } } }));
+  const snapshot = await provider.load();
+  assert.deepEqual(snapshot.flags.map((flag) => flag.key), ['a', 'b']);
+  assert.equal(snapshot.errors.length, 1);
+  assert.match(snapshot.errors[0].message, /no file matches 'nothing\/\*\*\/\*.json'/);
+});
+
+test('a symlinked state file is written through the link, which stays a link', async (t) => {
+  const ws = temporaryWorkspace({ 'shared/real.flagd.yaml': `flags:\n${booleanFlag('a', 'off')}` });
+  t.after(ws.cleanup);
+  symlinkSync(join(ws.root, 'shared/real.flagd.yaml'), join(ws.root, 'linked.yaml'));
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit, config: { state: { flagd: ['linked.yaml'] } } }));
+  await provider.bump({ key: 'a', to: 50 });
+  assert.ok(lstatSync(join(ws.root, 'linked.yaml')).isSymbolicLink());
+  assert.match(readFileSync(join(ws.root, 'shared/real.flagd.yaml'), 'utf8'), /\["on", 50\]/);
 });

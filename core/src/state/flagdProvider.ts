@@ -57,11 +57,26 @@ export class FlagdFileProvider implements StateProvider {
   /** The flagd files of the workspace (absolute paths, sorted): `state.flagd` from the config, else discovered. */
   discoverFiles(): { files: string[]; errors: InputError[]; configured: boolean } {
     const { root, config } = this.context;
-    if (config.state.flagd.length) {
-      const files = [...new Set(config.state.flagd.map((path) => (isAbsolute(path) ? path : resolve(root, path))))];
-      return { files, errors: [], configured: true };
-    }
     const isExcluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
+    if (config.state.flagd.length) {
+      // Plain paths are taken as named (a missing one is an error); globs (`config/*.flagd.yaml`) match what exists.
+      const globs = config.state.flagd.filter((path) => picomatch.scan(path).isGlob);
+      const named = config.state.flagd.filter((path) => !globs.includes(path)).map((path) => (isAbsolute(path) ? path : resolve(root, path)));
+      const errors: InputError[] = [];
+      const matched: string[] = [];
+      for (const glob of globs) {
+        const files = this.walk(picomatch(glob.replace(/^\.\//, ''), { dot: true }), isExcluded);
+        if (!files.length) errors.push({ file: this.relative(config.file ?? join(root, 'flaglens.yaml')), line: 1, column: 1, message: `state.flagd: no file matches '${glob}'`, code: 'flagd-missing' });
+        matched.push(...files);
+      }
+      return { files: [...new Set([...named, ...matched])], errors, configured: true };
+    }
+    return { files: this.walk((relativePath) => isFlagdFileName(relativePath.split('/').pop()!), isExcluded), errors: [], configured: false };
+  }
+
+  /** Files under the root whose workspace-relative path `wanted` accepts (bounded depth and size), sorted. */
+  private walk(wanted: (relativePath: string) => boolean, isExcluded: (relativePath: string) => boolean): string[] {
+    const root = this.context.root;
     const files: string[] = [];
     const maxDepth = this.options.maxDepth ?? 8;
     let budget = 50_000;
@@ -81,20 +96,20 @@ export class FlagdFileProvider implements StateProvider {
           if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.') || depth >= maxDepth) continue;
           if (isExcluded(relativePath) || isExcluded(relativePath + '/')) continue;
           walk(path, depth + 1);
-        } else if (entry.isFile && isFlagdFileName(entry.name) && !isExcluded(relativePath)) {
+        } else if (entry.isFile && wanted(relativePath) && !isExcluded(relativePath)) {
           files.push(path);
         }
       }
     };
     walk(root, 0);
-    return { files: files.sort(), errors: [], configured: false };
+    return files.sort();
   }
 
   async load(): Promise<StateSnapshot> {
     const steps = this.context.config.rollout.steps;
-    const { files, configured } = this.discoverFiles();
-    const read = this.readFiles(files, configured);
-    const errors: InputError[] = [...read.errors];
+    const discovered = this.discoverFiles();
+    const read = this.readFiles(discovered.files, discovered.configured);
+    const errors: InputError[] = [...discovered.errors, ...read.errors];
     const flags: FlagState[] = [];
     const definedIn = new Map<string, string>();
     const everDefined = new Set<string>();
@@ -249,7 +264,14 @@ export class FlagdFileProvider implements StateProvider {
     if (problem || othersChanged) {
       throw new RolloutRefusedError(`refusing to write ${file.analysis.file}: ${problem ?? 'the edit would change other flags'} (please report this)`, 'unsupported');
     }
-    await writeGuarded(this.store, file.absolutePath, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
+    // Write through a symlinked state file to its target, so the link stays a link.
+    let target = file.absolutePath;
+    try {
+      target = this.context.fs.realpath(file.absolutePath);
+    } catch {
+      // Gone since it was read: writeGuarded reports the conflict.
+    }
+    await writeGuarded(this.store, target, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
   }
 }
 
