@@ -54,6 +54,17 @@ export const nodeFileStore: StateFileStore = {
       fs.rmSync(temp, { force: true });
       throw error;
     }
+    // Make the rename itself durable (best effort: not every file system lets a directory be fsynced).
+    try {
+      const directory = fs.openSync(dirname(path), 'r');
+      try {
+        fs.fsyncSync(directory);
+      } finally {
+        fs.closeSync(directory);
+      }
+    } catch {
+      // Durability of the directory entry is a bonus; the content is already on disk.
+    }
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
