@@ -207,3 +207,29 @@ test('YAML shapes: empty targeting, empty metadata, a flow-style definition, an 
   assert.equal(evaluatedShare(b, 'b', 500), 0);
   assert.equal(percentageOf(b, 'a').percentage, 0, 'the other flag still reads the same');
 });
+
+test('block-style YAML: weights in block sequences and block scalars are replaced in place; weightless block entries refuse', () => {
+  const text = `flags:
+  f:
+    state: >-
+      DISABLED
+    variants:
+      on: true
+      off: false
+    defaultVariant: off
+    targeting:
+      fractional:
+        - - on
+          - 5
+        - - off
+          - 95
+    metadata:
+      owner: me
+`;
+  const after = bump(text, 'f', 10);
+  assert.equal(after, text.replace('state: >-\n      DISABLED\n', 'state: ENABLED\n').replace('- 5\n', '- 10\n').replace('- 95\n', '- 90\n'));
+  assert.equal(percentageOf(after, 'f').percentage, 10);
+  const weightless = analyzeFlagdText('flags:\n  g:\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: off\n    targeting:\n      fractional:\n        - - on\n        - - off\n', { file: 'f.yaml', steps });
+  assert.equal(weightless.flags[0].state.percentage, 50);
+  assert.match(weightless.flags[0].writeBlocked ?? '', /block-style fractional entry without a weight/);
+});

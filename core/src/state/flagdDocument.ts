@@ -487,6 +487,9 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
     definition.writeBlocked = `flag '${state.key}' needs both an "on" (true) and an "off" (false) variant for Flaglens to move its rollout`;
   } else if (parsed.length !== 2 || new Set(parsed.map((entry) => entry.variant)).size !== 2 || !parsed.some((entry) => entry.variant === definition.onVariant) || !parsed.some((entry) => entry.variant === definition.offVariant) || parsed.some((entry) => !entry.node || isAlias(entry.node))) {
     definition.writeBlocked = `flag '${state.key}' has a fractional split other than one "${definition.onVariant}" and one "${definition.offVariant}" entry: edit it by hand`;
+  } else if (parsed.some((entry) => !entry.weightNode && !entry.node.flow)) {
+    // `- - on` without a weight: adding one inside a block sequence is not a one-token edit.
+    definition.writeBlocked = `flag '${state.key}' has a block-style fractional entry without a weight: add the weights by hand (e.g. ["on", 50])`;
   }
 }
 

@@ -180,7 +180,9 @@ class FlagWriter {
 
   private replaceNode(node: Node, text: string): void {
     const [start, end] = node.range!;
-    this.edits.push({ start, end, text });
+    // A block scalar's range ends after its line break: keep that whitespace so the next line stays a line.
+    const trailing = /\s*$/.exec(this.text.slice(start, end))![0];
+    this.edits.push({ start, end, text: text + trailing });
   }
 
   /** Renders a value that replaces the value of `pair` in `map`, in the map's style. */
