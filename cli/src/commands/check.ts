@@ -62,10 +62,18 @@ export const checkCommand: Command = {
     const findings = changes ? filterChangedFindings(analysis.findings, changes) : analysis.findings;
     const input = reportInputFrom({ ...analysis, findings });
     const color = format === 'text' && io.isInteractive && !io.env.NO_COLOR;
-    io.stdout(formatReport(format, input, { toolVersion: TOOL_VERSION, color, title: positionals[0] }));
+    io.stdout(formatReport(format, input, { toolVersion: TOOL_VERSION, color, title: positionals[0], hints: nextSteps(findings, positionals[0]) }));
     return exitCodeFor(findings, analysis.state.errors.length, failOn);
   },
 };
+
+/** What to run next, for people reading the text report: the cleanup of stale and removed flags. */
+function nextSteps(findings: Finding[], directory: string | undefined): string[] {
+  const removable = new Set(findings.filter((finding) => !finding.suppressed && (finding.code === 'FL001' || finding.code === 'FL002')).map((finding) => finding.key));
+  if (removable.size === 0) return [];
+  const target = directory ? ` ${/\s/.test(directory) ? JSON.stringify(directory) : directory}` : '';
+  return [`Next: flaglens cleanup --stale${target} --diff   (removes the ${removable.size} stale or removed flag${removable.size === 1 ? '' : 's'} from the code; --write applies it)`];
+}
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 const THRESHOLD: Record<FailOn, number> = { error: 3, warning: 2, info: 1, never: Infinity };

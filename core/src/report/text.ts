@@ -10,6 +10,8 @@ export interface TextReportOptions {
   showSuppressed?: boolean;
   /** Shown in the heading, e.g. the workspace folder as the user typed it. */
   title?: string;
+  /** Lines printed after the summary (what to run next), from the front-end that knows its commands. */
+  hints?: string[];
 }
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
@@ -54,6 +56,7 @@ export function formatTextReport(input: ReportInput, options: TextReportOptions 
   const worst: Severity | undefined = counts.error ? 'error' : counts.warning ? 'warning' : counts.info ? 'info' : undefined;
   const summary = total === 0 ? `No findings${suppressed}.` : `${plural(total, 'finding')}: ${parts.join(', ')}${suppressed}.`;
   out.push(worst ? paint(worst, summary) : summary);
+  for (const hint of options.hints ?? []) out.push(paint('dim', hint));
   return out.join('\n') + '\n';
 }
 
