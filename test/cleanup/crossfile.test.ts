@@ -140,3 +140,24 @@ test('a wrapper hook still used at a skipped site stays, and the flag is partial
     ],
   );
 });
+
+test("removing a file's first import keeps the file's header comment", () => {
+  checkCleanup(
+    `
+    // The checkout call to action.
+    import { useFlags } from './sdk';
+
+    export function Button() {
+      const { /*flag*/newCheckout } = useFlags();
+      return newCheckout ? <b>Pay</b> : <i>Checkout</i>;
+    }
+    `,
+    `
+    // The checkout call to action.
+
+    export function Button() {
+      return <b>Pay</b>;
+    }
+    `,
+  );
+});

@@ -129,8 +129,10 @@ export function dedentBlockText(inner: string, targetIndent: string): string {
 export function removalRange(sourceFile: ts.SourceFile, node: ts.Node): { start: number; end: number } {
   const text = sourceFile.text;
   let start = node.getStart(sourceFile);
-  // Comments directly above (no blank line between, each on its own line) belong to the removed code.
-  const comments = ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
+  // Comments directly above (no blank line between, each on its own line) belong to the removed code —
+  // except above a file's first statement (the file's header) and above imports (group labels).
+  const isFileHeader = ts.isSourceFile(node.parent) && node.parent.statements[0] === node;
+  const comments = isFileHeader || ts.isImportDeclaration(node) ? [] : ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
   for (let i = comments.length - 1; i >= 0; i--) {
     const comment = comments[i]!;
     const between = text.slice(comment.end, start);
