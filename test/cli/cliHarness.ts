@@ -1,5 +1,6 @@
 // Runs the flaglens CLI in-process with a recording CliIo, and builds throwaway workspaces on disk.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { after } from 'node:test';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CliIo } from '../../cli/src/command.js';
@@ -42,9 +43,16 @@ export async function runFlaglens(argv: string[], options: RunOptions = {}): Pro
   return { code, stdout, stderr, prompts };
 }
 
-/** Writes `files` (path → content) into a new temporary folder and returns its path. */
+const createdWorkspaces: string[] = [];
+// Registered from the importing test file's top level: runs after all of its tests.
+after(() => {
+  for (const root of createdWorkspaces.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+/** Writes `files` (path → content) into a new temporary folder (removed when the process exits) and returns its path. */
 export function makeWorkspace(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'flaglens-cli-'));
+  createdWorkspaces.push(root);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
