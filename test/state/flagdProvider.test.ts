@@ -195,3 +195,15 @@ test('a symlinked state file is written through the link, which stays a link', a
   assert.ok(lstatSync(join(ws.root, 'linked.yaml')).isSymbolicLink());
   assert.match(readFileSync(join(ws.root, 'shared/real.flagd.yaml'), 'utf8'), /\["on", 50\]/);
 });
+
+test('auto-discovery that hits its entry limit says so instead of silently missing files', async (t) => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 30; i++) files[`src/file${i}.ts`] = '';
+  files['z/last.flagd.yaml'] = `flags:\n${booleanFlag('a', 'on')}`;
+  const ws = temporaryWorkspace(files);
+  t.after(ws.cleanup);
+  const snapshot = await new FlagdFileProvider(providerContext(ws.root, { git: noGit }), { discoveryEntryLimit: 10 }).load();
+  assert.equal(snapshot.errors.length, 1);
+  assert.equal(snapshot.errors[0].code, 'flagd-discovery');
+  assert.match(snapshot.errors[0].message, /stopped after 10 folder entries: name the state files in flaglens.yaml/);
+});

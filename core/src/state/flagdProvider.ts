@@ -30,6 +30,8 @@ export interface FlagdProviderOptions {
   historyTtlMs?: number;
   /** How long a write waits for another writer's lock (default 3 s). */
   lockWaitMs?: number;
+  /** Folder entries auto-discovery may look at (default 50,000); beyond it discovery stops with an error. */
+  discoveryEntryLimit?: number;
 }
 
 /** One flagd file as read now. */
@@ -40,6 +42,8 @@ interface ReadFile {
 }
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist']);
+/** Auto-discovery looks at no more folder entries than this (a huge tree should name its state files). */
+const DISCOVERY_ENTRY_LIMIT = 50_000;
 
 export class FlagdFileProvider implements StateProvider {
   readonly id = FLAGD_PROVIDER_ID;
@@ -71,15 +75,19 @@ export class FlagdFileProvider implements StateProvider {
       }
       return { files: [...new Set([...named, ...matched])], errors, configured: true };
     }
-    return { files: this.walk((relativePath) => isFlagdFileName(relativePath.split('/').pop()!), isExcluded), errors: [], configured: false };
+    const errors: InputError[] = [];
+    const files = this.walk((relativePath) => isFlagdFileName(relativePath.split('/').pop()!), isExcluded, () =>
+      errors.push({ file: '.', line: 1, column: 1, message: `flagd discovery stopped after ${this.options.discoveryEntryLimit ?? DISCOVERY_ENTRY_LIMIT} folder entries: name the state files in flaglens.yaml (state: { flagd: … })`, code: 'flagd-discovery' }),
+    );
+    return { files, errors, configured: false };
   }
 
   /** Files under the root whose workspace-relative path `wanted` accepts (bounded depth and size), sorted. */
-  private walk(wanted: (relativePath: string) => boolean, isExcluded: (relativePath: string) => boolean): string[] {
+  private walk(wanted: (relativePath: string) => boolean, isExcluded: (relativePath: string) => boolean, onLimit?: () => void): string[] {
     const root = this.context.root;
     const files: string[] = [];
     const maxDepth = this.options.maxDepth ?? 8;
-    let budget = 50_000;
+    let budget = this.options.discoveryEntryLimit ?? DISCOVERY_ENTRY_LIMIT;
     const walk = (directory: string, depth: number) => {
       let entries;
       try {
@@ -88,7 +96,10 @@ export class FlagdFileProvider implements StateProvider {
         return;
       }
       for (const entry of entries) {
-        if (--budget < 0) return;
+        if (--budget < 0) {
+          if (budget === -1) onLimit?.();
+          return;
+        }
         if (entry.isSymbolicLink) continue;
         const path = join(directory, entry.name);
         const relativePath = this.relative(path);
