@@ -41,7 +41,12 @@ export interface HostChange {
   state?: boolean;
   config?: boolean;
   indexed?: boolean;
+  /** The delayed full findings pass finished (workspace-wide rules may have changed anywhere). */
+  findings?: boolean;
 }
+
+/** Quiet time after the last edit before the workspace-wide rules run again. */
+const FULL_FINDINGS_DELAY_MS = 200;
 
 export type HostChangeListener = (change: HostChange) => void;
 
@@ -65,6 +70,11 @@ export class FlaglensHost implements FeatureWorkspace {
   private stateLoading: Promise<void> | undefined;
   private stateReloadRequested = false;
   private findingsCache: { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> } | undefined;
+  /** Files edited since the last full findings pass: their per-reference findings were recomputed alone. */
+  private findingsStale = false;
+  private fullFindingsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Disk text of files with findings, for suppression comments (dropped when the file changes). */
+  private diskTexts = new Map<string, string | undefined>();
   private referencesByKeyCache: Map<string, FlagReference[]> | undefined;
   private listeners: HostChangeListener[] = [];
   private trust = { env: {} as Record<string, string | undefined>, trusted: false };
@@ -82,9 +92,14 @@ export class FlaglensHost implements FeatureWorkspace {
   // ------------------------------------------------------------------------------------------
   // Lifecycle
 
-  /** Indexes the workspace in the background (progress: done/total files) and loads the state. */
+  /** Loads the state, starts live updates and indexes the workspace in the background (progress: done/total files). */
   start(onProgress?: (done: number, total: number) => void): Promise<void> {
     void this.reloadState();
+    return this.startIndex(onProgress);
+  }
+
+  /** Starts live updates and indexes the workspace (the state is loaded separately by `reloadState`). */
+  startIndex(onProgress?: (done: number, total: number) => void): Promise<void> {
     this.live ??= startLiveUpdates(this); // issue 5
     this.indexing = this.runIndex(onProgress);
     return this.indexing;
@@ -177,6 +192,7 @@ export class FlaglensHost implements FeatureWorkspace {
   /** A file changed on disk (saved, git checkout, another tool). */
   fileChangedOnDisk(absPath: string): void {
     const file = this.toRelative(absPath);
+    this.diskTexts.delete(file);
     if (this.isConfigFile(absPath)) return this.reloadConfig();
     if (this.isStateFile(file) || looksLikeStateFile(file)) {
       void this.reloadState();
@@ -357,9 +373,10 @@ export class FlaglensHost implements FeatureWorkspace {
   private applyText(absPath: string, file: string, text: string | undefined): void {
     try {
       if (this.indexed) {
-        const changed = this.scanner.updateFile(absPath, text);
-        this.invalidateFindings();
-        this.emit({ files: [...new Set([file, ...changed])] });
+        const changed = [...new Set([file, ...this.scanner.updateFile(absPath, text).map((path) => this.toRelative(path))])];
+        for (const path of changed) this.diskTexts.delete(path);
+        this.updateFindingsOf(changed);
+        this.emit({ files: changed });
       } else if (text !== undefined && this.openDocuments.has(file)) {
         this.earlyReferences.set(file, this.scanner.analyzeFile(absPath, text));
         this.invalidateFindings();
@@ -404,40 +421,90 @@ export class FlaglensHost implements FeatureWorkspace {
 
   private findings(): { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> } {
     if (this.findingsCache) return this.findingsCache;
-    const byFile = new Map<string, Finding[]>();
-    const byKey = new Map<string, Finding[]>();
-    let findings: Finding[] = [];
+    const cache = { byFile: new Map<string, Finding[]>(), byKey: new Map<string, Finding[]>() };
+    this.findingsStale = false;
     try {
-      findings = computeHostFindings({
-        references: this.allReferences(),
-        snapshot: this.currentSnapshot,
-        config: { ...this.config, stale: { ...this.config.stale, releasedDays: this.staleReleasedDays() } },
-        health: this.healthByKey,
-        now: this.now(),
-        indexed: this.indexed,
-        readFile: (file) => this.openDocuments.get(file) ?? this.readDisk(this.toAbsolute(file)),
-      });
+      this.addFindings(cache, computeHostFindings(this.findingsInput(this.allReferences())));
     } catch (error) {
       this.log(`computing findings failed: ${messageOf(error)}`);
     }
-    for (const finding of findings) {
-      const file = this.toRelative(finding.file);
-      let list = byFile.get(file);
-      if (!list) byFile.set(file, (list = []));
-      list.push(finding);
-      if (finding.key !== null) {
-        let keyed = byKey.get(finding.key);
-        if (!keyed) byKey.set(finding.key, (keyed = []));
-        keyed.push(finding);
-      }
-    }
-    this.findingsCache = { byFile, byKey };
-    return this.findingsCache;
+    this.findingsCache = cache;
+    return cache;
   }
 
   private invalidateFindings(): void {
     this.findingsCache = undefined;
     this.referencesByKeyCache = undefined;
+  }
+
+  /**
+   * The keystroke path: recomputes only the per-reference findings of the changed files (cost follows the
+   * edited file, not the workspace), then schedules one full pass for the workspace-wide rules (FL004
+   * unused flags, FL005 inconsistent defaults), which republishes when it is done.
+   */
+  private updateFindingsOf(files: string[]): void {
+    this.referencesByKeyCache = undefined;
+    const cache = this.findingsCache;
+    if (!cache) return;
+    const changed = new Set(files);
+    const references = files.flatMap((file) => this.scanner.referencesInFile(file));
+    let fresh: Finding[] = [];
+    try {
+      fresh = computeHostFindings({ ...this.findingsInput(references), indexed: false }).filter((finding) => changed.has(this.toRelative(finding.file)));
+    } catch (error) {
+      this.log(`computing findings failed: ${messageOf(error)}`);
+    }
+    for (const file of changed) {
+      // Workspace-wide findings of other files stay until the full pass; this file's are all recomputed.
+      for (const finding of cache.byFile.get(file) ?? []) {
+        if (finding.key === null) continue;
+        const keyed = cache.byKey.get(finding.key);
+        if (keyed) cache.byKey.set(finding.key, keyed.filter((candidate) => candidate !== finding));
+      }
+      cache.byFile.delete(file);
+    }
+    this.addFindings(cache, fresh);
+    this.findingsStale = true;
+    if (this.fullFindingsTimer) clearTimeout(this.fullFindingsTimer);
+    this.fullFindingsTimer = setTimeout(() => {
+      this.fullFindingsTimer = undefined;
+      if (!this.findingsStale) return;
+      this.invalidateFindings();
+      this.emit({ files: undefined, findings: true });
+    }, FULL_FINDINGS_DELAY_MS);
+  }
+
+  private findingsInput(references: FlagReference[]) {
+    return {
+      references,
+      snapshot: this.currentSnapshot,
+      config: { ...this.config, stale: { ...this.config.stale, releasedDays: this.staleReleasedDays() } },
+      health: this.healthByKey,
+      now: this.now(),
+      indexed: this.indexed,
+      readFile: (file: string) => this.sourceText(file),
+    };
+  }
+
+  private sourceText(file: string): string | undefined {
+    const open = this.openDocuments.get(file);
+    if (open !== undefined) return open;
+    if (!this.diskTexts.has(file)) this.diskTexts.set(file, this.readDisk(this.toAbsolute(file)));
+    return this.diskTexts.get(file);
+  }
+
+  private addFindings(cache: { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> }, findings: Finding[]): void {
+    for (const finding of findings) {
+      const file = this.toRelative(finding.file);
+      let list = cache.byFile.get(file);
+      if (!list) cache.byFile.set(file, (list = []));
+      list.push(finding);
+      if (finding.key !== null) {
+        let keyed = cache.byKey.get(finding.key);
+        if (!keyed) cache.byKey.set(finding.key, (keyed = []));
+        keyed.push(finding);
+      }
+    }
   }
 
   private reloadConfig(): void {

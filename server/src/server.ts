@@ -42,6 +42,19 @@ export type { ServerOptions } from './session.js';
 /** Files whose change on disk matters: sources, flaglens.yaml, flagd files. */
 const WATCHED_GLOBS = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/flaglens.yaml', '**/*.{json,yaml,yml}'];
 
+/** The index waits for this much quiet after `initialized` (no request arriving), at most the cap. */
+const INDEX_QUIET_MS = 60;
+const INDEX_START_CAP_MS = 600;
+
+async function waitForQuiet(session: Session, options: { quietMs: number; capMs: number }): Promise<void> {
+  const start = Date.now();
+  while (Date.now() - start < options.capMs) {
+    const idleFor = Date.now() - session.lastRequestAt;
+    if (idleFor >= options.quietMs && session.requestsInFlight === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(5, options.quietMs - idleFor)));
+  }
+}
+
 /** Wires a Flaglens server onto a connection (stdio, IPC, or an in-memory stream pair in tests) and listens. */
 export function startServer(connection: Connection, options: ServerOptions = {}): Session {
   const session = new Session(connection, options);
@@ -95,7 +108,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 /** Initialisation, background indexing, and reactions to host changes, settings and trust. */
 class Lifecycle {
   private progress: WorkDoneProgressServerReporter | undefined;
-  private publishScheduled: { firstFiles: Set<string>; refreshViews: boolean } | undefined;
+  private publishScheduled: { firstFiles: Set<string>; publishAll: boolean; refreshViews: boolean } | undefined;
 
   constructor(
     private readonly session: Session,
@@ -129,8 +142,16 @@ class Lifecycle {
       // Clients other than VS Code (Neovim…) cannot send flaglens/setSecrets: they may declare trust here.
       const trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted;
       if (trusted === true) host.setTrust({ env: {}, trusted: true });
-      host.onDidChange((change) => this.scheduleRefresh({ firstFiles: change.files ?? [], refreshViews: !change.files }));
+      host.onDidChange((change) =>
+        this.scheduleRefresh({
+          firstFiles: change.files ?? [],
+          publishAll: !change.files,
+          refreshViews: Boolean(change.state || change.config || change.indexed),
+        }),
+      );
       session.host = host;
+      // The state file is read while the client finishes its handshake, so the first hover has it.
+      void host.reloadState();
     } else {
       session.log('no workspace folder: Flaglens features are off');
     }
@@ -161,8 +182,12 @@ class Lifecycle {
         .catch((error: unknown) => session.log(`registering file watchers failed: ${String(error)}`));
     }
     await this.applyWorkspaceSettings();
+    // The editor's first requests for its open documents (hover, inlay hints) are answered before the
+    // index takes the CPU: the index starts once requests pause, or after a short cap.
+    await waitForQuiet(session, { quietMs: INDEX_QUIET_MS, capMs: INDEX_START_CAP_MS });
+    if (session.shutDown) return;
     let lastReported = -1;
-    const indexing = host.start((done, total) => {
+    const indexing = host.startIndex((done, total) => {
       const percentage = total === 0 ? 100 : Math.floor((done / total) * 100);
       if (percentage === lastReported) return;
       lastReported = percentage;
@@ -190,7 +215,7 @@ class Lifecycle {
   async settingsChanged(pushed: unknown): Promise<void> {
     this.session.settings.clear(pushed);
     await this.applyWorkspaceSettings();
-    this.scheduleRefresh({ firstFiles: [], refreshViews: true });
+    this.scheduleRefresh({ firstFiles: [], publishAll: true, refreshViews: true });
   }
 
   /** Workspace-wide settings (the stale-days override feeds the rules) come from the root scope. */
@@ -202,13 +227,14 @@ class Lifecycle {
   }
 
   /** Coalesces change events within one turn of the event loop into one publish. */
-  private scheduleRefresh(request: { firstFiles: string[]; refreshViews: boolean }): void {
+  private scheduleRefresh(request: { firstFiles: string[]; publishAll: boolean; refreshViews: boolean }): void {
     if (this.publishScheduled) {
       for (const file of request.firstFiles) this.publishScheduled.firstFiles.add(file);
+      this.publishScheduled.publishAll ||= request.publishAll;
       this.publishScheduled.refreshViews ||= request.refreshViews;
       return;
     }
-    this.publishScheduled = { firstFiles: new Set(request.firstFiles), refreshViews: request.refreshViews };
+    this.publishScheduled = { firstFiles: new Set(request.firstFiles), publishAll: request.publishAll, refreshViews: request.refreshViews };
     setImmediate(() => {
       const scheduled = this.publishScheduled!;
       this.publishScheduled = undefined;
@@ -216,11 +242,12 @@ class Lifecycle {
     });
   }
 
-  private refreshNow(scheduled: { firstFiles: Set<string>; refreshViews: boolean }): void {
+  private refreshNow(scheduled: { firstFiles: Set<string>; publishAll: boolean; refreshViews: boolean }): void {
     const { session } = this;
     if (session.shutDown) return;
     try {
-      this.publisher.publish({ firstFiles: [...scheduled.firstFiles] });
+      // An edit publishes the edited (and dependent) files only; the full pass after it publishes the rest.
+      this.publisher.publish({ files: [...scheduled.firstFiles], all: scheduled.publishAll });
     } catch (error) {
       session.log(`publishing diagnostics failed: ${String(error)}`);
     }

@@ -41,6 +41,9 @@ export class Session {
     markdownHover: true,
   };
   rootUri: string | undefined;
+  /** When the last request arrived and how many are running (the index starts when requests pause). */
+  lastRequestAt = Date.now();
+  requestsInFlight = 0;
   /** Set by `shutdown`: background work stops sending. */
   shutDown = false;
 
@@ -76,6 +79,8 @@ export function guardRequest<P, R>(
   run: (params: P, token: CancellationToken) => R | Promise<R>,
 ): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
   return async (params, token) => {
+    session.lastRequestAt = Date.now();
+    session.requestsInFlight++;
     try {
       session.options.beforeRequest?.(method);
       return await run(params, token);
@@ -83,6 +88,9 @@ export function guardRequest<P, R>(
       const message = error instanceof Error ? error.message : String(error);
       session.log(`${method} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
       return new ResponseError(ErrorCodes.InternalError, `Flaglens ${method} failed: ${message}`);
+    } finally {
+      session.requestsInFlight--;
+      session.lastRequestAt = Date.now();
     }
   };
 }

@@ -11,11 +11,18 @@ export class DiagnosticsPublisher {
 
   constructor(private readonly session: Session) {}
 
-  /** Publishes the given workspace-relative files first (the edited document), then every other file that changed. */
-  publish(options: { firstFiles?: string[] } = {}): void {
+  /**
+   * Publishes the given workspace-relative files (the edited document first); with `all`, also every open
+   * document and every file with diagnostics, and clears files that no longer have any.
+   */
+  publish(options: { files?: string[]; all: boolean }): void {
     const host = this.session.host;
     if (!host) return;
-    const files = new Set<string>(options.firstFiles ?? []);
+    const files = new Set<string>(options.files ?? []);
+    if (!options.all) {
+      for (const file of files) this.send(Uri.fromPath(host.toAbsolute(file)), this.diagnosticsFor(file));
+      return;
+    }
     for (const document of this.session.documents.all()) {
       const path = Uri.toPath(document.uri);
       if (path) files.add(host.toRelative(path));

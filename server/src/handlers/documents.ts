@@ -8,6 +8,8 @@ import type { Session } from '../session.js';
 
 export function documentOpened(session: Session, event: TextDocumentChangeEvent<TextDocument>): void {
   const path = Uri.toPath(event.document.uri);
+  // Pull this document's settings now, so its first hover does not wait for a round trip.
+  void session.settings.get(event.document.uri);
   if (path && session.host) session.host.openDocument(path, event.document.getText());
 }
 
