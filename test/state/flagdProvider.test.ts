@@ -126,7 +126,7 @@ test('refusals: stale expected state, unknown flag, targeted flag, missing reaso
   const afterFirst = readFileSync(file, 'utf8');
   await refused(provider.bump({ key: 'a', expected: seen }), 'conflict', /changed since read \(off 0% → now rolling 10%\), retry/);
   await refused(provider.abort({ key: 'a', reason: 'x', expected: seen }), 'conflict', /changed since read/);
-  await refused(provider.bump({ key: 'nope' }), 'not-found', /unknown flag 'nope'/);
+  await refused(provider.bump({ key: 'nope' }), 'not-found', /unknown flag 'nope': no flagd file defines it \(broken.flagd.json cannot be parsed: fix it first\)/);
   await refused(provider.bump({ key: 'rules' }), 'unsupported', /targeted by rules \("if"\)/);
   await refused(provider.abort({ key: 'rules', reason: 'x' }), 'unsupported', /targeted by rules/);
   await refused(provider.abort({ key: 'a', reason: '  ' }), 'invalid', /needs a reason/);

@@ -117,7 +117,6 @@ export class FlagdFileProvider implements StateProvider {
   }
 
   async load(): Promise<StateSnapshot> {
-    const steps = this.context.config.rollout.steps;
     const discovered = this.discoverFiles();
     const read = this.readFiles(discovered.files, discovered.configured);
     const errors: InputError[] = [...discovered.errors, ...read.errors];
@@ -242,7 +241,12 @@ export class FlagdFileProvider implements StateProvider {
   private locateForWrite(key: string, expected: FlagState | undefined): { file: ReadFile; definition: FlagdFlagDefinition } {
     if (!this.context.allowNetwork) throw new RolloutRefusedError('this workspace is not trusted: Flaglens does not write to it', 'unavailable');
     const located = this.locate(key);
-    if (!located) throw new RolloutRefusedError(`unknown flag '${key}': no flagd file defines it`, 'not-found');
+    if (!located) {
+      const { files, configured } = this.discoverFiles();
+      const unreadable = this.readFiles(files, configured).files.filter((file) => file.analysis.malformed).map((file) => file.analysis.file);
+      const note = unreadable.length ? ` (${unreadable.join(', ')} cannot be parsed: fix ${unreadable.length > 1 ? 'them' : 'it'} first)` : '';
+      throw new RolloutRefusedError(`unknown flag '${key}': no flagd file defines it${note}`, 'not-found');
+    }
     if (located.file.analysis.malformed) throw new RolloutRefusedError(`${located.file.analysis.file} is malformed: fix it before a bump or abort`, 'invalid');
     const current = located.definition.state;
     if (expected && !sameRolloutState(expected, current)) {
