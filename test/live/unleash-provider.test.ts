@@ -18,6 +18,8 @@ let server: Server;
 let base: string;
 const requests: Array<{ url: string; auth?: string; ifNoneMatch?: string }> = [];
 let mode: 'ok' | 'reject' | 'odd' = 'ok';
+/** The project's newest event id the stand-in reports; undefined: the events endpoint is missing (404). */
+let eventId: number | undefined;
 let dir: string;
 
 const feature = {
@@ -40,6 +42,10 @@ before(async () => {
       return void res.end(JSON.stringify(feature));
     }
     if (url.startsWith('/api/admin/search/features')) return void res.end('{"features":[]}');
+    if (url.startsWith('/api/admin/search/events')) {
+      if (eventId === undefined) return void res.writeHead(404).end('{}');
+      return void res.end(JSON.stringify({ events: [{ id: eventId, type: 'feature-strategy-update' }] }));
+    }
     res.writeHead(404).end('{}');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -79,6 +85,23 @@ test('reads flags with the token, and an unchanged flag is not transferred again
   assert.deepEqual(detail.map((r) => r.ifNoneMatch), [undefined, '"v1"']);
   assert.ok(requests.every((r) => r.auth === TOKEN));
   assert.ok(!readFileSync(join(dir, 'unleash-snapshot.json'), 'utf8').includes(TOKEN), 'no token in the snapshot');
+});
+
+test('when the project\'s newest event is unchanged, a poll is one small request', async () => {
+  mode = 'ok';
+  eventId = 41;
+  const p = provider();
+  await p.load();
+  requests.length = 0;
+  await p.load();
+  assert.deepEqual(requests.map((r) => r.url.split('?')[0]), ['/api/admin/search/events']);
+  eventId = 42;
+  requests.length = 0;
+  const after = await p.load();
+  p.dispose();
+  eventId = undefined;
+  assert.ok(requests.some((r) => r.url.endsWith('/features/new-checkout')), 'a new event means a full read');
+  assert.equal(after.flags[0].percentage, 10);
 });
 
 test('an untrusted workspace makes no request, shows the snapshot, and refuses writes', async () => {

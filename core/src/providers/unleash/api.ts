@@ -81,6 +81,17 @@ export class UnleashApi {
     }));
   }
 
+  /**
+   * The id of the project's newest event: a cheap "did anything change?" check before reading every flag
+   * (every change through Unleash — strategy, toggle, archive — is an event). Undefined when there is none.
+   */
+  async latestEventId(): Promise<number | undefined> {
+    const url = `${this.baseUrl}/api/admin/search/events?project=${encodeURIComponent(`IS:${this.project}`)}&limit=1`;
+    const { value } = await this.http.json(url);
+    const events = expectShape<unknown[]>(value, 'events', 'array', url);
+    return events.length ? expectShape<number>(value, 'events[0].id', 'number', url) : undefined;
+  }
+
   /** The flag's audit log, newest first. */
   async events(name: string): Promise<UnleashEvent[]> {
     const url = `${this.baseUrl}/api/admin/events/${encodeURIComponent(name)}`;

@@ -43,6 +43,7 @@ export interface UnleashProviderOptions {
 }
 
 export const UNLEASH_UNREACHABLE = 'Unleash unreachable';
+const FULL_READ_EVERY_MS = 5 * 60_000;
 
 /** Registry entry: one provider when `state.unleash` is configured. */
 export function unleashProviderFactory(context: ProviderContext): StateProvider[] {
@@ -74,6 +75,8 @@ export class UnleashStateProvider implements StateProvider {
   private consecutiveFailures = 0;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly tokenProblem: string | undefined;
+  /** The project's newest event id at the last full read, and when that read was. */
+  private lastFullRead: { eventId: number | undefined; at: number } | undefined;
 
   constructor(private readonly options: UnleashProviderOptions) {
     this.stageOf = options.stageOf ?? unleashStageOf(options.steps);
@@ -183,6 +186,23 @@ export class UnleashStateProvider implements StateProvider {
 
   private async fetchSnapshot(): Promise<StateSnapshot> {
     const api = this.api!;
+    const now = this.options.clock.now();
+    // One small request answers "nothing changed" for a whole project; lastSeenAt (not an event) is refreshed by a full read every 5 minutes.
+    const eventId = await api.latestEventId().catch((error: unknown) => {
+      // A server that cannot be reached or rejects the token fails the load now; an older Unleash without the endpoint just gets full reads.
+      if (error instanceof HttpError && (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'auth')) throw error;
+      return undefined;
+    });
+    const previous = this.lastFullRead;
+    if (this.last && previous && eventId !== undefined && previous.eventId === eventId && now.getTime() - previous.at < FULL_READ_EVERY_MS) {
+      return { ...this.last, fetchedAt: now.toISOString(), staleness: undefined };
+    }
+    const snapshot = await this.readEveryFlag(api);
+    this.lastFullRead = { eventId, at: now.getTime() };
+    return snapshot;
+  }
+
+  private async readEveryFlag(api: UnleashApi): Promise<StateSnapshot> {
     const names = await api.listFeatureNames();
     const errors: InputError[] = [];
     const flags: FlagState[] = [];
@@ -264,6 +284,7 @@ export class UnleashStateProvider implements StateProvider {
   /** Immediate refresh after our own write, so every reader sees the new state without waiting a poll. */
   private async refreshFlag(key: string): Promise<FlagState | undefined> {
     this.lastLoadedAt = 0;
+    this.lastFullRead = undefined;
     this.features.delete(key);
     try {
       const snapshot = await this.load();
