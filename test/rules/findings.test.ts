@@ -45,6 +45,14 @@ test('FL003: an undefined key is an error with did-you-mean suggestions', () => 
   assert.deepEqual(findings[2].data.suggestions, []);
 });
 
+test('FL003 says when the flag definitions have errors (the key may be in an unreadable part)', () => {
+  const state = { ...snapshot([flag('other')]), errors: [{ file: 'b.flagd.yaml', line: 3, column: 1, message: 'invalid YAML' }] };
+  const [finding] = findingsFor([reference('in-broken-file', 'a.ts:1:1')], state);
+  assert.equal(finding.code, 'FL003');
+  assert.match(finding.message, /definitions have errors/);
+  assert.equal(finding.data.stateErrors, 1);
+});
+
 test('FL003/FL002 stay silent when there is no state at all', () => {
   assert.deepEqual(findingsFor([reference('anything', 'a.ts:1:1')], snapshot([])), []);
 });

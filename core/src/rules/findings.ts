@@ -90,7 +90,9 @@ export function computeFindings(input: FindingsInput): Finding[] {
       } else {
         const suggestions = suggestionsFor(flagKey);
         const hint = suggestions.length ? `; did you mean ${suggestions.map((key) => `'${key}'`).join(' or ')}?` : '';
-        at('FL003', `'${flagKey}' is not defined in the flag definitions and never was${hint}`, { suggestions });
+        // With unreadable state (a malformed file hides its flags), "never defined" may be wrong: say so.
+        const caveat = input.state.errors.length ? ' (the flag definitions have errors: it may be defined in an unreadable part)' : '';
+        at('FL003', `'${flagKey}' is not defined in the flag definitions and never was${hint}${caveat}`, { suggestions, stateErrors: input.state.errors.length });
       }
       continue;
     }
