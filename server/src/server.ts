@@ -264,4 +264,4 @@ class Lifecycle {
 }
 
 /** Command ids the client is expected to register (code actions and lenses refer to them). */
-export const CLIENT_COMMANDS = [BUMP_COMMAND, ABORT_COMMAND, 'flaglens.showReferences'];
+export const CLIENT_COMMANDS = [BUMP_COMMAND, ABORT_COMMAND, 'flaglens.showFlags'];

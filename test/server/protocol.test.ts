@@ -83,7 +83,7 @@ test('hover on a check shows key, stage, percentage on the ladder, owner and ref
     assert.match(markdown, /owner: team-search/);
     assert.match(markdown, /1 reference in the workspace/);
     assert.match(markdown, /\[Open definition\]\(file:.*flags\.flagd\.yaml#L\d+/);
-    assert.match(markdown, /\[Show all references\]\(command:flaglens\.showReferences/);
+    assert.match(markdown, /\[Show all references \(Flags view\)\]\(command:flaglens\.showFlags\?%5B%22fast-search%22%5D\)/);
     assert.equal(hover?.range?.start.line, positionOf(text, 'FLAGS.FAST_SEARCH').line);
   });
 });

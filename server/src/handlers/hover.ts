@@ -4,8 +4,11 @@ import { flagHover } from '../../../core/src/features/hover.js';
 import { offsetsToRange, toOffset, Uri } from '../convert.js';
 import type { Session } from '../session.js';
 
-/** Command the client registers to show every reference of a flag; argument: `[key]`. */
-export const SHOW_REFERENCES_COMMAND = 'flaglens.showReferences';
+/**
+ * Command the VS Code client registers that lists every flag with its references (the Flags view, where a
+ * flag expands to its checks). Argument `[key]`, so a client that can focus one flag may do so.
+ */
+export const SHOW_REFERENCES_COMMAND = 'flaglens.showFlags';
 
 export async function hover(session: Session, params: HoverParams): Promise<Hover | null> {
   const target = session.documentAt(params.textDocument.uri);
@@ -21,7 +24,7 @@ export async function hover(session: Session, params: HoverParams): Promise<Hove
     links.push(`[Open definition](${Uri.fromPath(host.toAbsolute(definition.file))}#L${definition.line},${definition.column})`);
   }
   if (result.links.referencesOf) {
-    links.push(`[Show all references](command:${SHOW_REFERENCES_COMMAND}?${encodeURIComponent(JSON.stringify([result.links.referencesOf]))})`);
+    links.push(`[Show all references (Flags view)](command:${SHOW_REFERENCES_COMMAND}?${encodeURIComponent(JSON.stringify([result.links.referencesOf]))})`);
   }
   const markdown = links.length ? `${result.markdown}\n\n${links.join(' · ')}` : result.markdown;
   return {
