@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScannerBench } from './scanner.js';
+import { runServerBench } from './server.js';
 
 export interface BenchContext {
   sizes: number[];
@@ -17,6 +18,7 @@ export interface BenchContext {
 /** Each section runs with the shared context and returns its figures (written to bench/.work/results.json). */
 const sections: Record<string, (context: BenchContext) => Promise<unknown>> = {
   scanner: (context) => runScannerBench(context),
+  server: (context) => runServerBench({ size: 5000, hovers: 500, edits: context.edits, workDirectory: context.workDirectory, log: context.log }),
 };
 
 async function main(): Promise<void> {
