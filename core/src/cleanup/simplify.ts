@@ -147,7 +147,14 @@ export function removalRange(sourceFile: ts.SourceFile, node: ts.Node): { start:
   if (lineEnd === -1) lineEnd = text.length;
   const rest = text.slice(end, lineEnd);
   const restIsTrivia = rest.trim() === '' || /^\s*(\/\/.*|\/\*.*?\*\/\s*)$/.test(rest);
-  if (ownLineStart && restIsTrivia) return { start: lineStart, end: Math.min(lineEnd + 1, text.length) };
+  if (ownLineStart && restIsTrivia) {
+    end = Math.min(lineEnd + 1, text.length);
+    // Between two blank lines (or at the top of the file, above a blank line), one blank line goes too.
+    const blankBefore = lineStart === 0 || /\n[ \t]*\n$/.test(text.slice(Math.max(0, lineStart - 200), lineStart));
+    const blankAfter = /^[ \t]*\n/.exec(text.slice(end));
+    if (blankBefore && blankAfter) end += blankAfter[0].length;
+    return { start: lineStart, end };
+  }
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
   return { start, end };
 }

@@ -4,6 +4,7 @@
 import { Project, ts, type FileSystemHost, type RuntimeDirEntry } from 'ts-morph';
 import { dirname, join, posix } from 'node:path';
 import type { FileSystem } from '../io.js';
+import { computeTextEdits, lineAndColumn, type TextEdit } from './textEdits.js';
 
 export interface TypeCheckOptions {
   /** Absolute workspace root. */
@@ -94,6 +95,20 @@ function diagnoseBeforeAndAfter(changes: ReadonlyMap<string, string>, files: str
   const absolute = (file: string) => join(options.root, file);
   for (const file of files) if (fileSystem.fileExistsSync(absolute(file)) && !project.getSourceFile(absolute(file))) project.addSourceFileAtPath(absolute(file));
   project.resolveSourceFileDependencies();
+  // Positions are reported in the files as they are on disk (the change is not applied when it fails).
+  const originals = new Map<string, string>();
+  const editsByFile = new Map<string, TextEdit[]>();
+  const positionInOriginal = (file: string, offset: number): { line: number; column: number } => {
+    if (!originals.has(file)) {
+      try {
+        originals.set(file, options.fs.readFile(absolute(file)));
+      } catch {
+        originals.set(file, '');
+      }
+    }
+    const edits = editsByFile.get(file);
+    return lineAndColumn(originals.get(file)!, edits ? mapOffsetBack(offset, edits) : offset);
+  };
   const collect = (): TypeDiagnostic[] => {
     const program = project.getProgram().compilerObject;
     const diagnostics: TypeDiagnostic[] = [];
@@ -102,20 +117,34 @@ function diagnoseBeforeAndAfter(changes: ReadonlyMap<string, string>, files: str
       if (!compiled) continue;
       for (const diagnostic of [...program.getSyntacticDiagnostics(compiled), ...program.getSemanticDiagnostics(compiled)]) {
         if (diagnostic.category !== ts.DiagnosticCategory.Error) continue;
-        const position = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : { line: 0, character: 0 };
-        diagnostics.push({ file, line: position.line + 1, column: position.character + 1, code: diagnostic.code, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n') });
+        const position = positionInOriginal(file, diagnostic.start ?? 0);
+        diagnostics.push({ file, line: position.line, column: position.column, code: diagnostic.code, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n') });
       }
     }
     return diagnostics;
   };
   const before = collect();
   for (const [file, text] of changes) {
+    positionInOriginal(file, 0);
+    editsByFile.set(file, computeTextEdits(originals.get(file)!, text));
     const sourceFile = project.getSourceFile(absolute(file));
     if (sourceFile) sourceFile.replaceWithText(text);
     else project.createSourceFile(absolute(file), text, { overwrite: true });
   }
   const after = collect();
   return { before, after };
+}
+
+/** An offset of the edited text mapped back to the original text (inside a replacement: its start). */
+function mapOffsetBack(offset: number, edits: TextEdit[]): number {
+  let delta = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    const newStart = edit.start + delta;
+    if (offset < newStart) break;
+    if (offset < newStart + edit.newText.length) return edit.start;
+    delta += edit.newText.length - (edit.end - edit.start);
+  }
+  return offset - delta;
 }
 
 /** ts-morph's file system over the core's read-only FileSystem, with planned texts laid over it. */

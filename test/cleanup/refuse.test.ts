@@ -1,0 +1,68 @@
+// A cleanup that would add a type error is refused end to end: nothing is written, the exit code is 1,
+// and the report names the error with file:line:column. Runs the real scanner on a small workspace on disk.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runCli } from '../../cli/src/main.js';
+import type { CliIo } from '../../cli/src/command.js';
+
+const repositoryRoot = resolve(__dirname, '../..');
+const workspace = join(repositoryRoot, '.cache', `cleanup-refuse-${process.pid}`);
+after(() => rmSync(workspace, { recursive: true, force: true }));
+
+const files: Record<string, string> = {
+  'flaglens.yaml': 'checks:\n  - jsx: IfFeatureEnabled\n    attribute: feature\nstate:\n  flagd: flags.flagd.json\n',
+  'flags.flagd.json': JSON.stringify({ flags: { 'new-promo': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off' } } }, null, 2),
+  'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, jsx: 'preserve', noEmit: true, lib: ['ES2022'], target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', types: [] }, include: ['src'] }),
+  'src/jsx.d.ts': 'declare namespace JSX {\n  interface Element { kind: string }\n  interface IntrinsicElements { [name: string]: { [attribute: string]: unknown } }\n}\n',
+  'src/IfFeatureEnabled.tsx': 'export function IfFeatureEnabled(props: { feature: string; children?: unknown }): JSX.Element {\n  return { kind: String(props.children) };\n}\n',
+  // The promo must return an element: with the flag off the element would become `null`.
+  'src/Promo.tsx': [
+    "import { IfFeatureEnabled } from './IfFeatureEnabled';",
+    '',
+    'export function Promo(): JSX.Element {',
+    '  return (',
+    '    <IfFeatureEnabled feature="new-promo">',
+    '      <aside>Promo</aside>',
+    '    </IfFeatureEnabled>',
+    '  );',
+    '}',
+    '',
+  ].join('\n'),
+};
+
+function recordingIo(): CliIo & { out: string; err: string } {
+  const io = {
+    cwd: repositoryRoot,
+    env: {},
+    out: '',
+    err: '',
+    stdout: (text: string) => void (io.out += text),
+    stderr: (text: string) => void (io.err += text),
+    isInteractive: false,
+    prompt: async () => '',
+  };
+  return io;
+}
+
+test('a change adding a type error is not written and the error is named with its position', async () => {
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(join(workspace, file, '..'), { recursive: true });
+    writeFileSync(join(workspace, file), text);
+  }
+  const io = recordingIo();
+  const code = await runCli(['cleanup', 'new-promo', workspace, '--value', 'off', '--write'], io);
+  assert.equal(code, 1, io.out + io.err);
+  assert.match(io.out, /new-promo → off: refused \(the change would add type errors\), 1 site\(s\) rewritten, 0 skipped/);
+  assert.match(io.out, /src\/Promo\.tsx:4:3: error TS2322: Type 'null' is not assignable to type 'Element'/);
+  assert.match(io.out, /Nothing to change\./);
+  assert.equal(readFileSync(join(workspace, 'src/Promo.tsx'), 'utf8'), files['src/Promo.tsx']);
+  assert.equal(readFileSync(join(workspace, 'flags.flagd.json'), 'utf8'), files['flags.flagd.json']);
+
+  // With the flag on the same check unwraps cleanly, and the definition goes from the JSON state file.
+  const on = recordingIo();
+  assert.equal(await runCli(['cleanup', 'new-promo', workspace, '--value', 'on', '--write'], on), 0, on.out + on.err);
+  assert.equal(readFileSync(join(workspace, 'src/Promo.tsx'), 'utf8'), 'export function Promo(): JSX.Element {\n  return (\n    <aside>Promo</aside>\n  );\n}\n');
+  assert.deepEqual(JSON.parse(readFileSync(join(workspace, 'flags.flagd.json'), 'utf8')), { flags: {} });
+});
