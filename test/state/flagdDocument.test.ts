@@ -182,6 +182,11 @@ test('invalid flagd names the flag and its position; the other flags are still r
     variants: { on: true, off: false }
     defaultVariant: off
     targeting: { fractional: [["on", 12.5], ["off", 87.5]] }
+  too-heavy:
+    state: ENABLED
+    variants: { on: true, off: false }
+    defaultVariant: off
+    targeting: { fractional: [["on", 2000000000], ["off", 2000000000]] }
   odd-state:
     state: PAUSED
     variants: { on: true, off: false }
@@ -203,8 +208,9 @@ test('invalid flagd names the flag and its position; the other flags are still r
   expect(/^9:21 flag 'missing-default': defaultVariant "maybe" is not one of the variants \(on, off\)/);
   expect(/^14:38 flag 'weights': fractional weight "ten" of variant "on" must be a number/);
   expect(/^19:38 flag 'fraction': fractional weight 12.5 .* must be a whole number/);
-  expect(/^21:12 flag 'odd-state': unknown state "PAUSED"/);
-  expect(/^28:23 flag 'bad-type': metadata.type "temporary" must be one of release, experiment, operational, kill-switch, permission/);
+  expect(/^24:30 flag 'too-heavy': the fractional weights add up to 4000000000, more than flagd accepts \(2147483647\)/);
+  expect(/^26:12 flag 'odd-state': unknown state "PAUSED"/);
+  expect(/^33:23 flag 'bad-type': metadata.type "temporary" must be one of release, experiment, operational, kill-switch, permission/);
   expect(/flag 'bad-type': metadata.expiresAt "soon" must be an ISO-8601 date/);
   assert.ok(analysis.errors.every((error) => error.code === 'flagd-invalid' && error.file === 'flags.flagd.yaml'));
   // Invalid flags are still listed (so code referring to them is not "unknown"), without a percentage.
@@ -213,12 +219,13 @@ test('invalid flagd names the flag and its position; the other flags are still r
     ['missing-default', true],
     ['weights', true],
     ['fraction', true],
+    ['too-heavy', true],
     ['odd-state', true],
     ['bad-type', true],
     ['good', false],
   ]);
   assert.equal(analysis.flags[0].state.percentage, null);
-  assert.equal(analysis.flags[6].state.stage, 'released');
+  assert.equal(analysis.flags[7].state.stage, 'released');
 });
 
 test('a file without a flags mapping is reported, not guessed at', () => {

@@ -462,6 +462,10 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
     return;
   }
   const totalWeight = parsed.reduce((sum, entry) => sum + entry.weight, 0);
+  if (totalWeight > FLAGD_MAX_TOTAL_WEIGHT) {
+    report(splitNode ?? targetingNode, `the fractional weights add up to ${totalWeight}, more than flagd accepts (${FLAGD_MAX_TOTAL_WEIGHT}): flagd ignores the split and serves the default variant`);
+    return;
+  }
   if (!boolean) {
     const names = [...new Set(parsed.map((entry) => entry.variant))];
     if (names.length !== 2 || !state.defaultVariant || !names.includes(state.defaultVariant)) {
@@ -492,6 +496,9 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
     definition.writeBlocked = `flag '${state.key}' has a block-style fractional entry without a weight: add the weights by hand (e.g. ["on", 50])`;
   }
 }
+
+/** flagd-core refuses a split whose weights add up to more than a signed 32-bit integer. */
+const FLAGD_MAX_TOTAL_WEIGHT = 2147483647;
 
 function isFractional(targeting: unknown): boolean {
   if (!targeting || typeof targeting !== 'object' || Array.isArray(targeting)) return false;
