@@ -3,6 +3,7 @@
 import type { FlagState, SourceLocation, Stage } from '../model.js';
 import { isStale, stageLabel } from './describe.js';
 import type { FeatureWorkspace } from './workspaceView.js';
+import { describeStaleness } from '../providers/unleash/provider.js'; // issue 5
 
 export interface FlagListEntry {
   key: string;
@@ -49,7 +50,7 @@ export function listFlags(workspace: FeatureWorkspace): FlagList {
   return {
     flags,
     attention: { stale: flags.filter((flag) => flag.stale).length, unhealthy: flags.filter((flag) => flag.health === 'failing').length },
-    stateAge: staleness ? `state from ${staleness.since}: ${staleness.reason}` : undefined,
+    stateAge: staleness ? describeStaleness(workspace.snapshot(), workspace.now()) : undefined, // issue 5: "state from 4 min ago, Unleash unreachable"
   };
 }
 
