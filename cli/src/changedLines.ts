@@ -46,6 +46,11 @@ export function filterChangedFindings(findings: Finding[], source: ChangedLinesS
   });
 }
 
+/** The workspace folder relative to its git repository's root (`packages/web`), '' at the root or outside git. */
+export function workspacePathInRepository(root: string): string {
+  return (runGit(root, ['rev-parse', '--show-prefix']) ?? '').trim().replace(/\/+$/, '');
+}
+
 function runGit(cwd: string, args: string[]): string | undefined {
   try {
     return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

@@ -133,3 +133,11 @@ test('json: the documented contract, suppressed findings included with their rea
   assert.equal(report.errors[0].code, 'flagd-invalid');
   assert.deepEqual(report.summary, { error: 2, warning: 1, info: 1, suppressed: 1 });
 });
+
+test('SARIF and GitHub annotations use repository-relative paths when the checked folder is a subfolder', () => {
+  const nested: ReportInput = { ...input, repositoryPath: 'packages/web' };
+  const log = JSON.parse(formatSarifReport(nested, { toolVersion: '0.1.0' }));
+  assert.equal(log.runs[0].results[1].locations[0].physicalLocation.artifactLocation.uri, 'packages/web/src/server/checkout.ts');
+  assert.match(formatGithubAnnotations(nested), /^::warning file=packages\/web\/src\/server\/checkout\.ts,line=14,/m);
+  assert.match(formatJsonReport(nested), /"file": "src\/server\/checkout\.ts"/, 'json stays workspace-relative');
+});

@@ -6,7 +6,7 @@ import type { Finding, Severity } from '../../../core/src/index.js';
 import { nodeGitHost } from '../../../core/src/nodeIo.js';
 import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
-import { filterChangedFindings, gitChangedLines } from '../changedLines.js';
+import { filterChangedFindings, gitChangedLines, workspacePathInRepository } from '../changedLines.js';
 import { progressReporter, reportConfigErrors, resolveWorkspaceRoot, TOOL_VERSION, workspaceOptions } from '../workspaceIo.js';
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
@@ -61,6 +61,8 @@ export const checkCommand: Command = {
 
     const findings = changes ? filterChangedFindings(analysis.findings, changes) : analysis.findings;
     const input = reportInputFrom({ ...analysis, findings });
+    // GitHub resolves SARIF locations and annotations against the repository root, not the checked folder.
+    if (format === 'sarif' || format === 'github') input.repositoryPath = workspacePathInRepository(root);
     const color = format === 'text' && io.isInteractive && !io.env.NO_COLOR;
     io.stdout(formatReport(format, input, { toolVersion: TOOL_VERSION, color, title: positionals[0], hints: nextSteps(findings, positionals[0]) }));
     return exitCodeFor(findings, analysis.state.errors.length, failOn);

@@ -1,7 +1,7 @@
 // GitHub Actions workflow commands: one `::error|warning|notice file=…,line=…,col=…,title=FL001::message`
 // per unsuppressed finding, escaped per GitHub's rules (data: % \r \n; properties also : and ,).
 import type { Severity } from '../model.js';
-import { countFindings, type ReportInput } from './input.js';
+import { countFindings, repositoryRelativePath, type ReportInput } from './input.js';
 
 const COMMANDS: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -18,13 +18,13 @@ export function escapeAnnotationProperty(text: string): string {
 export function formatGithubAnnotations(input: ReportInput): string {
   const lines: string[] = [];
   for (const error of input.stateErrors) {
-    lines.push(`::error file=${escapeAnnotationProperty(error.file)},line=${error.line},col=${error.column},title=${escapeAnnotationProperty('Flaglens state')}::${escapeAnnotationData(error.message)}`);
+    lines.push(`::error file=${escapeAnnotationProperty(repositoryRelativePath(input, error.file))},line=${error.line},col=${error.column},title=${escapeAnnotationProperty('Flaglens state')}::${escapeAnnotationData(error.message)}`);
   }
   for (const finding of input.findings) {
     if (finding.suppressed) continue;
     const command = COMMANDS[finding.severity];
     const properties = [
-      `file=${escapeAnnotationProperty(finding.file)}`,
+      `file=${escapeAnnotationProperty(repositoryRelativePath(input, finding.file))}`,
       `line=${finding.line}`,
       ...(finding.endLine !== undefined ? [`endLine=${finding.endLine}`] : []),
       `col=${finding.column}`,

@@ -16,6 +16,18 @@ export interface ReportInput {
   stateErrors: InputError[];
   /** Set when the state is a last-known snapshot (source unreachable). */
   staleness?: { since: string; reason: string };
+  /**
+   * The workspace folder relative to the repository root (`packages/web`), when it is not the root: SARIF and
+   * GitHub annotations need repository-relative paths, while the other formats stay workspace-relative.
+   */
+  repositoryPath?: string;
+}
+
+/** A workspace-relative path as seen from the repository root; absolute paths are returned unchanged. */
+export function repositoryRelativePath(input: Pick<ReportInput, 'repositoryPath'>, file: string): string {
+  if (file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) return file;
+  const prefix = (input.repositoryPath ?? '').replace(/\\/g, '/').replace(/^\.\/?|\/+$/g, '');
+  return prefix ? `${prefix}/${file}` : file;
 }
 
 export interface SeverityCounts {

@@ -2,7 +2,7 @@
 // helpUri anchors into docs/rules.md, results with relative artifact URIs under %SRCROOT%, suppressions in source.
 import type { Finding, Severity } from '../model.js';
 import { RULES, ruleHelpUri } from '../rules/index.js';
-import type { ReportInput } from './input.js';
+import { repositoryRelativePath, type ReportInput } from './input.js';
 
 export interface SarifOptions {
   toolVersion: string;
@@ -48,11 +48,11 @@ export function formatSarifReport(input: ReportInput, options: SarifOptions): st
             toolExecutionNotifications: input.stateErrors.map((error) => ({
               level: 'error',
               message: { text: error.message },
-              locations: [{ physicalLocation: { artifactLocation: artifactLocation(error.file), region: { startLine: error.line, startColumn: error.column } } }],
+              locations: [{ physicalLocation: { artifactLocation: artifactLocation(repositoryRelativePath(input, error.file)), region: { startLine: error.line, startColumn: error.column } } }],
             })),
           },
         ],
-        results: input.findings.map((finding) => sarifResult(finding, ruleIndex.get(finding.code)!)),
+        results: input.findings.map((finding) => sarifResult({ ...finding, file: repositoryRelativePath(input, finding.file) }, ruleIndex.get(finding.code)!)),
       },
     ],
   };
@@ -76,8 +76,9 @@ function sarifResult(finding: Finding, ruleIndex: number) {
   };
 }
 
-/** A workspace-relative path as a relative URI reference (segments percent-encoded) under %SRCROOT%. */
+/** A repository-relative path as a relative URI reference (segments percent-encoded) under %SRCROOT%. */
 function artifactLocation(file: string) {
+  if (file.startsWith('/')) return { uri: `file://${file.split('/').map((segment) => encodeURIComponent(segment)).join('/')}` };
   const uri = file
     .split('/')
     .map((segment) => encodeURIComponent(segment))
