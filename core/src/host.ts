@@ -105,6 +105,22 @@ export class FlaglensHost implements FeatureWorkspace {
     return this.indexing;
   }
 
+  /**
+   * Compiles the analysis code paths once on a tiny in-memory snippet, so the first opened document is
+   * not also the first thing the parser ever sees (JIT warm-up of the scanner and TypeScript).
+   */
+  warmUp(): void {
+    try {
+      const scratch = new ScannerHost({ root: this.options.root, config: this.config, fs: this.options.fs });
+      scratch.analyzeFile(
+        join(this.options.root, '.flaglens-warm-up.ts'),
+        "const client = { getBooleanValue: (key: string, fallback: boolean) => fallback };\nexport const on = client.getBooleanValue('warm-up', false);\n",
+      );
+    } catch (error) {
+      this.log(`warm-up failed: ${messageOf(error)}`);
+    }
+  }
+
   /** Resolves when the current index run is done. */
   whenIndexed(): Promise<void> {
     return this.indexing ?? Promise.resolve();
@@ -171,6 +187,8 @@ export class FlaglensHost implements FeatureWorkspace {
 
   changeDocument(absPath: string, text: string): void {
     const file = this.toRelative(absPath);
+    // Editors report the opening text as a change too: nothing to redo then.
+    if (this.openDocuments.get(file) === text) return;
     this.openDocuments.set(file, text);
     if (this.isConfigFile(absPath)) return this.reloadConfig();
     if (this.isStateFile(file)) {

@@ -150,8 +150,10 @@ class Lifecycle {
         }),
       );
       session.host = host;
-      // The state file is read while the client finishes its handshake, so the first hover has it.
+      // The state file is read and the parser warmed up while the client finishes its handshake, so the
+      // first hover on an opened document has the state and does not pay for compiling the analysis code.
       void host.reloadState();
+      host.warmUp();
     } else {
       session.log('no workspace folder: Flaglens features are off');
     }
