@@ -48,18 +48,35 @@ export interface FileAnalysis {
  * it whenever any file changes.
  */
 export interface SharedAnalysisCache {
-  wrappers: Map<ts.Node, { info: WrapperInfo | null; dependencies: string[] }>;
+  /** Weak: it must not keep the syntax trees of files the host has let go. */
+  wrappers: WeakMap<ts.Node, { info: WrapperInfo | null; dependencies: string[] }>;
   /** `path\0name` → what a module's export resolves to (through re-exports and barrels). */
   exports: Map<string, { resolved: Resolved; dependencies: string[] }>;
 }
 
 export function createSharedAnalysisCache(): SharedAnalysisCache {
-  return { wrappers: new Map(), exports: new Map() };
+  return { wrappers: new WeakMap(), exports: new Map() };
 }
 
 export function parseModule(path: string, relative: string, text: string): ParsedModule {
   const sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
   return { path, relative, text, sourceFile, scopeIndex: new WeakMap() };
+}
+
+/**
+ * Re-parses an edited file reusing the unchanged parts of its previous tree (TypeScript's incremental
+ * parser); the previous module must not be used afterwards.
+ */
+export function reparseModule(previous: ParsedModule, text: string): ParsedModule {
+  const old = previous.text;
+  let prefix = 0;
+  const limit = Math.min(old.length, text.length);
+  while (prefix < limit && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < limit - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const change = ts.createTextChangeRange(ts.createTextSpan(prefix, old.length - suffix - prefix), text.length - suffix - prefix);
+  const sourceFile = ts.updateSourceFile(previous.sourceFile, text, change);
+  return { path: previous.path, relative: previous.relative, text, sourceFile, scopeIndex: new WeakMap() };
 }
 
 export function scriptKindFor(path: string): ts.ScriptKind {
@@ -656,7 +673,8 @@ class Analyser {
         const inner = this.dependencies;
         this.dependencies = outerDependencies;
         for (const dependency of inner) outerDependencies.add(dependency);
-        this.shared.exports.set(key, { resolved: resolved!, dependencies: [...inner] });
+        // Not for the file being analysed: the entry would keep its syntax tree alive, and no other file needs it.
+        if (module !== this.module) this.shared.exports.set(key, { resolved: resolved!, dependencies: [...inner] });
       }
       return resolved;
     }

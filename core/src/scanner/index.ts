@@ -7,7 +7,7 @@ import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import type { FileSystem } from '../io.js';
 import type { FlagReference, ScanResult, SkippedFiles } from '../model.js';
-import { analyzeModule, createSharedAnalysisCache, parseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
+import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
 import { SDK_SPECIFIER_TRIGGERS } from './presets.js';
 import { ModuleResolver } from './resolve.js';
 import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
@@ -53,7 +53,8 @@ export class ScannerHost {
   private triggerPattern: RegExp | undefined;
   private readonly staticTriggers: string[];
   private readonly store: ModuleStore;
-  private parsedCount = 0;
+  /** Distinct files parsed (a module dropped and parsed again counts once). */
+  private readonly parsedPaths = new Set<string>();
   /** Set once indexWorkspace has finished. */
   private indexed = false;
   /** Cross-file analysis results (wrapper detection); cleared on every change. */
@@ -122,7 +123,7 @@ export class ScannerHost {
     return {
       references: this.references(),
       files: total,
-      parsedFiles: this.parsedCount,
+      parsedFiles: this.parsedPaths.size,
       skipped,
       durationMs: Math.round(performance.now() - started),
     };
@@ -139,6 +140,8 @@ export class ScannerHost {
   updateFile(absPath: string, text: string | undefined): string[] {
     const path = normalizePath(absPath);
     const existedBefore = this.modules.has(path) || this.workspaceFiles.has(path) || this.overlays.has(path);
+    // Kept to re-parse incrementally (only the edited region is parsed again).
+    const previousModule = this.modules.get(path);
     if (text === undefined) {
       this.overlays.delete(path);
       this.deleted.add(path);
@@ -178,7 +181,7 @@ export class ScannerHost {
         this.forget(file);
         continue;
       }
-      const after = this.analyzePath(file, fileText);
+      const after = this.analyzePath(file, fileText, file === path ? previousModule : undefined);
       if (JSON.stringify(after.references) !== beforeJson) changed.push(this.relative(file));
     }
     // The edit may have created a wrapper or client other files already call: look for its names in
@@ -251,12 +254,12 @@ export class ScannerHost {
   }
 
   /** Parses (if needed) and analyses one file, updating results and the dependency graph. */
-  private analyzePath(path: string, text: string): FileAnalysis {
+  private analyzePath(path: string, text: string, previousModule?: ParsedModule): FileAnalysis {
     let module = this.modules.get(path);
     if (!module || module.text !== text) {
-      module = parseModule(path, this.relative(path), text);
+      module = previousModule && previousModule.text !== text ? reparseModule(previousModule, text) : parseModule(path, this.relative(path), text);
       this.modules.set(path, module);
-      this.parsedCount++;
+      this.parsedPaths.add(path);
     }
     const analysis = analyzeModule(module, this.store, { customChecks: this.options.config.checks, shared: this.sharedCache });
     const previous = this.analyses.get(path);
@@ -268,6 +271,9 @@ export class ScannerHost {
     }
     this.analyses.set(path, analysis);
     this.addTriggerNames(analysis.triggerNames);
+    // Syntax trees are large: keep only those other files resolve through (or likely will: modules
+    // exporting clients or wrappers). Others are parsed again if ever needed.
+    if (!analysis.triggerNames.length && !this.dependents.get(path)?.size && !this.overlays.has(path)) this.modules.delete(path);
     return analysis;
   }
 
@@ -291,7 +297,7 @@ export class ScannerHost {
     }
     const module = parseModule(path, this.relative(path), text);
     this.modules.set(path, module);
-    this.parsedCount++;
+    this.parsedPaths.add(path);
     return module;
   }
 }
