@@ -64,7 +64,7 @@ export const watchCommand: Command = {
         if (health.status === 'failing') consecutiveFailures++;
         else if (health.status === 'healthy') consecutiveFailures = 0;
         const count = health.status === 'failing' && options.abortAfter ? ` [${consecutiveFailures}/${options.abortAfter}]` : '';
-        io.stdout(`${health.evaluatedAt} ${options.key} ${health.status}${count}: ${health.summary.replace(/^(healthy|failing|inconclusive): /, '')}\n`);
+        io.stdout(`${health.evaluatedAt} ${options.key} ${health.status}${count}: ${health.summary}\n`);
         if (options.abortAfter > 0 && consecutiveFailures >= options.abortAfter) {
           const failed = health.checks.filter((c) => c.passed === false).map((c) => c.message).join('; ');
           const reason = `flaglens watch: ${failed} in ${consecutiveFailures} consecutive evaluations`;

@@ -27,16 +27,16 @@ export async function evaluateFlagHealth(key: string, context: HealthEvaluationC
       if (samples === null || samples < metrics.minSamples.min) {
         const seen = samples === null ? 'no data' : `${formatMetricValue(samples)} samples`;
         const check: HealthCheckResult = { name: 'min-samples', value: samples, passed: null, message: `${seen} < ${metrics.minSamples.min} needed` };
-        return { key, status: 'inconclusive', checks: [check], summary: `inconclusive: too few samples (${seen}, need ${metrics.minSamples.min})`, evaluatedAt };
+        return { key, status: 'inconclusive', checks: [check], summary: `too few samples (${seen}, need ${metrics.minSamples.min})`, evaluatedAt };
       }
     }
     const checks: HealthCheckResult[] = [];
     for (const check of metrics.checks) checks.push(await evaluateCheck(check, source, render, metrics.variants));
     const failed = checks.filter((c) => c.passed === false);
     const unclear = checks.filter((c) => c.passed === null);
-    if (failed.length) return { key, status: 'failing', checks, summary: `failing: ${failed.map((c) => c.message).join('; ')}`, evaluatedAt };
-    if (unclear.length) return { key, status: 'inconclusive', checks, summary: `inconclusive: ${unclear.map((c) => c.message).join('; ')}`, evaluatedAt };
-    return { key, status: 'healthy', checks, summary: `healthy: ${checks.map((c) => c.message).join('; ')}`, evaluatedAt };
+    if (failed.length) return { key, status: 'failing', checks, summary: failed.map((c) => c.message).join('; '), evaluatedAt };
+    if (unclear.length) return { key, status: 'inconclusive', checks, summary: unclear.map((c) => c.message).join('; '), evaluatedAt };
+    return { key, status: 'healthy', checks, summary: checks.map((c) => c.message).join('; '), evaluatedAt };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const lastKnown = context.previous?.status === 'unavailable' ? context.previous.lastKnown : context.previous;

@@ -10,13 +10,13 @@ export interface BumpGuardDecision {
 
 export function checkBumpHealth(health: FlagHealth | undefined, options: { force?: boolean } = {}): BumpGuardDecision {
   if (!health || health.status === 'unknown') return { allowed: true, reason: 'no metrics configured for this flag' };
-  if (health.status === 'healthy') return { allowed: true, reason: health.summary };
+  if (health.status === 'healthy') return { allowed: true, reason: `healthy: ${health.summary}` };
   const why =
     health.status === 'failing'
-      ? `health is failing — ${health.summary.replace(/^failing: /, '')}`
+      ? `health is failing — ${health.summary}`
       : health.status === 'inconclusive'
-        ? `health is inconclusive — ${health.summary.replace(/^inconclusive: /, '')}; no data is not the same as healthy`
-        : `health cannot be checked — ${health.summary}${health.lastKnown ? ` (last known: ${health.lastKnown.summary})` : ''}`;
+        ? `health is inconclusive — ${health.summary}; no data is not the same as healthy`
+        : `health cannot be checked — ${health.summary}${health.lastKnown ? ` (last known: ${health.lastKnown.status}: ${health.lastKnown.summary})` : ''}`;
   if (options.force) return { allowed: true, reason: `forced despite: ${why}` };
   return { allowed: false, reason: `${why}. Refusing to bump (use --force to bump anyway).` };
 }
@@ -31,7 +31,7 @@ export async function guardedBump(provider: StateProvider, request: BumpRequest,
 
 /** One line per flag for the CLI: `healthy: error-rate 0.001 ≤ 0.01`, with the age when it is a last-known result. */
 export function describeHealth(health: FlagHealth, now: Date): string {
-  if (health.status !== 'unavailable' || !health.lastKnown) return health.summary;
+  if (health.status !== 'unavailable' || !health.lastKnown) return `${health.status}: ${health.summary}`;
   const minutes = Math.round((now.getTime() - Date.parse(health.lastKnown.evaluatedAt)) / 60000);
-  return `${health.summary}; last known ${minutes} min ago: ${health.lastKnown.summary}`;
+  return `${health.summary}; last known ${minutes} min ago: ${health.lastKnown.status}: ${health.lastKnown.summary}`;
 }
