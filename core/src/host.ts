@@ -45,6 +45,9 @@ export interface HostChange {
   findings?: boolean;
 }
 
+/** Files the scanner reads (TypeScript and JavaScript sources). */
+const SOURCE_FILE = /\.(?:[cm]?[tj]sx?)$/;
+
 /** Quiet time after the last edit before the workspace-wide rules run again. */
 const FULL_FINDINGS_DELAY_MS = 200;
 
@@ -217,6 +220,8 @@ export class FlaglensHost implements FeatureWorkspace {
       return;
     }
     if (this.openDocuments.has(file)) return;
+    // Other JSON/YAML files (package.json, CI config) hold no flag checks.
+    if (!SOURCE_FILE.test(file)) return;
     this.applyText(absPath, file, this.readDisk(absPath));
   }
 

@@ -168,7 +168,6 @@ class Lifecycle {
         referencesProvider: true,
         workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', ''] },
-        executeCommandProvider: undefined,
       },
       serverInfo: { name: 'flaglens-language-server', version: '0.1.0' },
     };

@@ -378,6 +378,48 @@ test('a state file changed on disk is picked up without restart', async () => {
   });
 });
 
+test('state file diagnostics: FL004 on a defined flag that no code checks', async () => {
+  await withClient(async (client) => {
+    await client.waitForIndex();
+    const stateUri = client.uri(STATE_FILE);
+    const stateText = readFileSync(client.path(STATE_FILE), 'utf8');
+    const fl004 = await client.waitFor(() => client.diagnostics.get(stateUri)?.find((d) => d.code === 'FL004'), 10_000, 'FL004 in the state file');
+    assert.match(String(fl004.message), /gift-wrapping/);
+    assert.equal(fl004.range.start.line, positionOf(stateText, '  gift-wrapping:').line);
+  });
+});
+
+test('a source file created on disk (git checkout) is analysed without being opened', async () => {
+  await withClient(async (client) => {
+    await client.waitForIndex();
+    await client.waitFor(() => client.notifications.some((n) => n.method === 'flaglens/flagsChanged'), 10_000, 'state loaded');
+    writeFileSync(
+      client.path('src/server/added.ts'),
+      "import { OpenFeature } from '@openfeature/server-sdk';\nconst flags = OpenFeature.getClient('x');\nexport const on = flags.getBooleanValue('fast-serch', false);\n",
+    );
+    const uri = client.uri('src/server/added.ts');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 1 }] });
+    const fl003 = await client.waitFor(() => client.diagnostics.get(uri)?.find((d) => d.code === 'FL003'), 10_000, 'FL003 in the new file');
+    assert.match(String(fl003.message), /did you mean 'fast-search'/);
+  });
+});
+
+test('a suppression comment with a reason removes the finding on the next keystroke', async () => {
+  await withClient(async (client) => {
+    const { uri, text } = await client.open(CHECKOUT);
+    await client.waitFor(() => client.diagnostics.get(uri)?.some((d) => d.code === 'FL001' && String(d.message).includes('new-checkout')), 20_000, 'FL001');
+    const line = text.split('\n').findIndex((candidate) => candidate.includes('FLAGS.NEW_CHECKOUT'));
+    const lines = text.split('\n');
+    lines.splice(line, 0, '  // flaglens-ignore FL001 removal planned in PR 123');
+    await client.change(uri, lines.join('\n'));
+    await client.waitFor(
+      () => !client.diagnostics.get(uri)?.some((d) => d.code === 'FL001' && String(d.message).includes('new-checkout')),
+      10_000,
+      'the suppressed FL001 to disappear',
+    );
+  });
+});
+
 test('a workspace without flags costs nothing visible', async () => {
   const empty = mkdtempSync(join(tmpdir(), 'flaglens-empty-'));
   writeFileSync(join(empty, 'index.ts'), 'export const answer = 42;\n');
