@@ -90,6 +90,7 @@ export async function startUnleash({ freshDatabase = false, database = 'unleash'
   if (await isUp(`${UNLEASH_URL}/health`)) {
     if (!freshDatabase) return;
     await stopUnleash();
+    await assertPortFree(`${UNLEASH_URL}/health`, 'unleash');
   }
   if (freshDatabase || !psql(`select 1 from pg_database where datname = '${database}'`).includes('1')) resetDatabase(database);
   startDetached('unleash', process.execPath, [join(here, 'unleash-server.mjs')], {
@@ -121,6 +122,7 @@ export function installPrometheus() {
 export async function startPrometheus({ targets = [`127.0.0.1:${TEST_APP_PORT}`], history, timeoutMs = 30_000 } = {}) {
   installPrometheus();
   await stopPrometheus();
+  await assertPortFree(`${PROMETHEUS_URL}/-/ready`, 'prometheus');
   const dir = join(servicesDir, 'prometheus');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'data'), { recursive: true });
@@ -178,6 +180,7 @@ export async function waitForPrometheusValue(query, { timeoutMs = 30_000, predic
 
 export async function startTestApp({ flags = ['new-checkout'], traffic = true } = {}) {
   await stopTestApp();
+  await assertPortFree(`${TEST_APP_URL}/metrics`, 'test app');
   startDetached('app', process.execPath, [join(here, 'test-app.mjs')], {
     PORT: String(TEST_APP_PORT),
     FLAGS: flags.join(','),
@@ -249,6 +252,11 @@ export async function isUp(url) {
   } catch {
     return false;
   }
+}
+
+/** A server we did not start (no pid file) still answering would be mistaken for ours: refuse clearly instead. */
+async function assertPortFree(url, name) {
+  if (await isUp(url)) throw new Error(`${name}: ${url} is answered by a process these scripts did not start (no pid file in ${servicesDir}); stop it first`);
 }
 
 async function waitFor(url, timeoutMs, name) {
