@@ -302,15 +302,19 @@ class Analyser {
       const reference = this.toReference(check, module);
       if (reference) references.push(reference);
     }
-    const triggerNames = this.triggerExports(module);
+    // A file with no check at all defines no wrapper; without an SDK import it rarely exports a client.
+    const importsSdk = module.sourceFile.statements.some((statement) => ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && presetForPackage(statement.moduleSpecifier.text));
+    const triggerNames = this.triggerExports(module, { deep: raw.length > 0 || importsSdk });
     this.dependencies.delete(module.path);
     return { references, dependencies: this.dependencies, triggerNames };
   }
 
   /** Exported names through which other files can reach a check (see FileAnalysis.triggerNames). */
-  private triggerExports(module: ParsedModule): string[] {
+  private triggerExports(module: ParsedModule, options: { deep: boolean }): string[] {
     const names: string[] = [];
-    for (const name of exportTable(module).named.keys()) {
+    for (const [name, entry] of exportTable(module).named) {
+      // Shallow: only re-exports of other modules' names and instances (`export const flags = new FlagService()`).
+      if (!options.deep && entry.kind === 'node' && !(ts.isVariableDeclaration(entry.node) && entry.node.initializer && ts.isNewExpression(unwrap(entry.node.initializer)))) continue;
       const resolved = this.resolveExport(module, name, 0);
       if (!this.isTriggerResolved(resolved)) continue;
       if (name !== 'default') names.push(name);
@@ -401,7 +405,7 @@ class Analyser {
       });
       return;
     }
-    const wrapper = this.wrapperForCallee(callee, module);
+    const wrapper = call.arguments.length ? this.wrapperForCallee(callee, module) : undefined;
     if (wrapper) {
       const keyNode = call.arguments[wrapper.info.keyParameter];
       if (!keyNode) return;

@@ -51,7 +51,8 @@ export class ScannerHost {
   private readonly workspaceFiles = new Set<string>();
   private triggerNames = new Set<string>();
   private triggerPattern: RegExp | undefined;
-  private readonly staticTriggers: string[];
+  /** SDK package substrings and configured check names, as one pattern (faster than one search each). */
+  private readonly staticTriggers: RegExp;
   private readonly store: ModuleStore;
   /** Distinct files parsed (a module dropped and parsed again counts once). */
   private readonly parsedPaths = new Set<string>();
@@ -69,7 +70,7 @@ export class ScannerHost {
       // (`const { isEnabled } = flagResolver`), and it is rarer than the method name.
       return name.split('.')[0];
     });
-    this.staticTriggers = [...SDK_SPECIFIER_TRIGGERS, ...customNames];
+    this.staticTriggers = new RegExp([...SDK_SPECIFIER_TRIGGERS, ...customNames].map(escapeRegExp).join('|'));
     this.store = {
       module: (path) => this.module(path),
       resolve: (from, specifier) => this.resolver.resolve(from, specifier),
@@ -233,7 +234,7 @@ export class ScannerHost {
   }
 
   private passesStaticPrefilter(text: string): boolean {
-    for (const trigger of this.staticTriggers) if (text.includes(trigger)) return true;
+    if (this.staticTriggers.test(text)) return true;
     return this.triggerPattern ? this.triggerPattern.test(text) : false;
   }
 
