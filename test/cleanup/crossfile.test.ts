@@ -161,3 +161,22 @@ test("removing a file's first import keeps the file's header comment", () => {
     `,
   );
 });
+
+test('a client or flags object left unused once its checks are gone is removed, with its import', () => {
+  checkCleanup(
+    `
+    import { useFlags } from './sdk';
+    export function Header() {
+      const flags = useFlags();
+      const title = 'Shop';
+      return <h1>{title}{/*flag*/flags.newCheckout ? <b>New</b> : null}</h1>;
+    }
+    `,
+    `
+    export function Header() {
+      const title = 'Shop';
+      return <h1>{title}<b>New</b></h1>;
+    }
+    `,
+  );
+});

@@ -104,7 +104,8 @@ function referenceAt(sourceFile: ts.SourceFile, file: string, key: string, start
   const check =
     (end !== undefined ? candidates.find((node) => ts.isExpression(node) || ts.isBindingElement(node)) : undefined) ??
     candidates.reverse().find((node) => (ts.isCallExpression(node) || ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isBindingElement(node)) && !isCallee(node)) ??
-    candidates.find((node) => (ts.isPropertyAccessExpression(node) || ts.isIdentifier(node)) && !isCallee(node));
+    candidates.find((node) => ts.isPropertyAccessExpression(node) && !isCallee(node)) ??
+    candidates.find((node) => ts.isIdentifier(node) && !isCallee(node));
   if (!check) throw new Error(`${file}: no check after /*flag*/ at offset ${start}`);
   let keyNode: ts.Node = check;
   let call = check.getText(sourceFile).split('(')[0]!;

@@ -102,7 +102,15 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
     removedDeclarations = [];
     const byFile = groupBy(sites.filter((site) => !skipped.has(site.id)), (site) => site.reference.file);
     for (const [file, fileSites] of byFile) {
-      const result = rewriteFile(file, read(file)!, fileSites, request.value);
+      let result: FileRewrite;
+      try {
+        result = rewriteFile(file, read(file)!, fileSites, request.value);
+      } catch (error) {
+        // A bug on one file's shape must not sink the whole plan: its sites are skipped and it stays as is.
+        const message = error instanceof Error ? error.message : String(error);
+        for (const site of fileSites) skipped.set(site.id, `internal error while rewriting this file: ${message}`);
+        continue;
+      }
       for (const [id, reason] of result.skipped) skipped.set(id, reason);
       texts.set(file, result.text);
     }
@@ -121,7 +129,7 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
   const changes: FileChange[] = [];
   for (const [file, text] of texts) {
     const before = read(file)!;
-    const after = removeNewlyUnusedImports(file, before, text);
+    const after = removeNewlyUnusedImports(file, before, removeNewlyUnusedAccessors(file, before, text));
     if (after !== before) changes.push({ file, before, after, edits: computeTextEdits(before, after) });
   }
   changes.sort((a, b) => a.file.localeCompare(b.file));
@@ -532,6 +540,45 @@ function constantEntryRemoval(sourceFile: ts.SourceFile, container: string, memb
     }
   }
   return undefined;
+}
+
+/**
+ * `const flags = useFlags()` / `const client = OpenFeature.getClient('x')` left unused once its checks are
+ * gone: removed (a tsconfig with noUnusedLocals would otherwise refuse the change). Only hook calls, client
+ * getters and plain reads qualify — never a call that may do something else.
+ */
+export function removeNewlyUnusedAccessors(file: string, before: string, after: string): string {
+  const usedBefore = identifierCounts(parseSource(file, before));
+  let text = after;
+  for (let round = 0; round < 3; round++) {
+    const sourceFile = parseSource(file, text);
+    const usedNow = identifierCounts(sourceFile);
+    const edits: TextEdit[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isVariableStatement(node) && isInStatementList(node) && node.declarationList.flags & ts.NodeFlags.Const && node.declarationList.declarations.length === 1) {
+        const declaration = node.declarationList.declarations[0]!;
+        const exported = node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
+        // Counts include the declaration's own name: "used" means more than once.
+        if (!exported && ts.isIdentifier(declaration.name) && declaration.initializer && isAccessor(declaration.initializer)) {
+          const name = declaration.name.text;
+          if ((usedBefore.get(name) ?? 0) > 1 && (usedNow.get(name) ?? 0) === 1) edits.push({ ...removalRange(sourceFile, node), newText: '' });
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    if (edits.length === 0) break;
+    text = applyTextEdits(text, edits);
+  }
+  return text;
+}
+
+function isAccessor(expression: ts.Expression): boolean {
+  if (ts.isAwaitExpression(expression)) return isAccessor(expression.expression);
+  if (ts.isIdentifier(expression) || ts.isPropertyAccessExpression(expression) || literalOf(expression)) return true;
+  if (!ts.isCallExpression(expression)) return false;
+  const callee = ts.isPropertyAccessExpression(expression.expression) ? expression.expression.name.text : ts.isIdentifier(expression.expression) ? expression.expression.text : '';
+  return /^use[A-Z]\w*$/.test(callee) || callee === 'getClient';
 }
 
 /** Imports whose bindings were used before the cleanup and are not any more are removed (others are left alone). */
