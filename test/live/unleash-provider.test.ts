@@ -33,6 +33,7 @@ before(async () => {
   server = createServer((req, res) => {
     requests.push({ url: req.url ?? '', auth: req.headers.authorization, ifNoneMatch: req.headers['if-none-match'] as string | undefined });
     if (mode === 'reject') return void res.writeHead(401).end('{"message":"invalid token"}');
+    if (req.method === 'PATCH') return void res.writeHead(403).end('{"message":"read-only token"}');
     const url = req.url ?? '';
     res.setHeader('content-type', 'application/json');
     if (url === '/api/admin/projects/default/features') return void res.end(JSON.stringify({ features: mode === 'odd' ? [{ name: 7 }] : [{ name: 'new-checkout' }] }));
@@ -144,5 +145,19 @@ test('polling backs off exponentially with jitter after failures, and returns to
   const jittered = p.nextPollDelayMs(() => 0);
   (p as unknown as { consecutiveFailures: number }).consecutiveFailures = 30;
   assert.deepEqual([one, four, jittered, p.nextPollDelayMs(() => 1)], [2000, 16_000, 8000, 300_000]);
+  p.dispose();
+});
+
+test('a token without write access turns a bump into a clear refusal, not a crash', async () => {
+  mode = 'ok';
+  const p = provider();
+  const expected = (await p.load()).flags[0];
+  await assert.rejects(p.bump({ key: 'new-checkout', expected }), (error: unknown) => {
+    assert.ok(error instanceof RolloutRefusedError);
+    assert.equal(error.reason, 'unavailable');
+    assert.match(error.message, new RegExp(`Unleash did not accept the change: token rejected by ${base.replace(/\./g, '\\.')}`));
+    assert.ok(!error.message.includes(TOKEN));
+    return true;
+  });
   p.dispose();
 });

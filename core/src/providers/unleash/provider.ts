@@ -123,8 +123,10 @@ export class UnleashStateProvider implements StateProvider {
     const plan = planBump(flag, this.options.steps, request.to);
     if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
     const env = feature.environments.find((e) => e.name === this.options.config.environment)!;
-    await this.api!.setRollout(request.key, env.name, strategy.id, plan.toPercentage);
-    if (!env.enabled) await this.api!.enableEnvironment(request.key, env.name);
+    await this.writing(async () => {
+      await this.api!.setRollout(request.key, env.name, strategy.id, plan.toPercentage);
+      if (!env.enabled) await this.api!.enableEnvironment(request.key, env.name);
+    });
     const after = await this.refreshFlag(request.key);
     return change(request.key, plan.fromPercentage ?? 0, plan.fromStage, plan.toPercentage, after?.stage ?? plan.toStage);
   }
@@ -135,11 +137,13 @@ export class UnleashStateProvider implements StateProvider {
     const plan = planAbort(flag, this.options.steps);
     if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
     const env = this.options.config.environment;
-    await this.api!.setRollout(request.key, env, strategy.id, 0);
     // The reason goes into the flag's description: visible in the Unleash UI and in its audit log, and read back as abortReason.
     const note = formatAbortNote(this.options.clock.now().toISOString(), request.reason);
     const description = (feature.description ?? '').replace(/\n?\[flaglens\] rollout aborted at .*$/m, '').trimEnd();
-    await this.api!.setDescription(request.key, description ? `${description}\n${note}` : note);
+    await this.writing(async () => {
+      await this.api!.setRollout(request.key, env, strategy.id, 0);
+      await this.api!.setDescription(request.key, description ? `${description}\n${note}` : note);
+    });
     const after = await this.refreshFlag(request.key);
     return change(request.key, plan.fromPercentage ?? 0, plan.fromStage, 0, after?.stage ?? 'off');
   }
@@ -279,6 +283,16 @@ export class UnleashStateProvider implements StateProvider {
       }
     }
     return { feature, strategy, current, flag };
+  }
+
+  /** Runs API writes; a server or token problem becomes a refusal the front-ends show, not a crash. */
+  private async writing(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (error instanceof HttpError) throw new RolloutRefusedError(`Unleash did not accept the change: ${this.redact(error.message)}`, 'unavailable');
+      throw error;
+    }
   }
 
   /** Immediate refresh after our own write, so every reader sees the new state without waiting a poll. */
