@@ -1,0 +1,77 @@
+// The bundled server (dist/server.js) over its two real transports: stdio (Neovim, other editors) and node
+// IPC (the VS Code client). Each answers `initialize` with its capabilities and a hover on the example.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import { EXAMPLE_SHOP, positionOf } from './testClient.js';
+
+const REPOSITORY = join(__dirname, '..', '..');
+const SERVER = join(REPOSITORY, 'dist', 'server.js');
+
+function ensureBuilt(): void {
+  if (existsSync(SERVER)) return;
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPOSITORY, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+}
+
+async function exercise(child: ChildProcess, connection: MessageConnection): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'flaglens-transport-'));
+  cpSync(EXAMPLE_SHOP, root, { recursive: true });
+  connection.onRequest((method, params) => (method === 'workspace/configuration' ? (params as { items: unknown[] }).items.map(() => null) : null));
+  connection.onNotification(() => undefined);
+  connection.listen();
+  try {
+    const rootUri = pathToFileURL(root).href;
+    const result = (await connection.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'shop' }], capabilities: {} })) as {
+      capabilities: { hoverProvider?: boolean };
+    };
+    assert.equal(result.capabilities.hoverProvider, true);
+    await connection.sendNotification('initialized', {});
+    const file = join(root, 'src', 'server', 'search.ts');
+    const text = readFileSync(file, 'utf8');
+    const uri = pathToFileURL(file).href;
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    const deadline = Date.now() + 20_000;
+    let value = '';
+    while (Date.now() < deadline && !/rolling 10%/.test(value)) {
+      const hover = (await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.FAST_SEARCH', 3) })) as {
+        contents?: { value?: string };
+      } | null;
+      value = hover?.contents?.value ?? '';
+      if (!/rolling 10%/.test(value)) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.match(value, /`fast-search` — \*\*rolling 10%\*\*/);
+    await connection.sendRequest('shutdown');
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await connection.sendNotification('exit');
+    await exited;
+  } finally {
+    connection.dispose();
+    child.kill();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+test('dist/server.js --stdio', { timeout: 60_000 }, async () => {
+  ensureBuilt();
+  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await exercise(child, createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)));
+});
+
+test('dist/server.js --node-ipc', { timeout: 60_000 }, async () => {
+  ensureBuilt();
+  const child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await exercise(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)));
+});
