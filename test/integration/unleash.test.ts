@@ -63,6 +63,15 @@ before(async () => {
   await createRolloutFlag('bad-rollout', '150');
   await createRolloutFlag('old-banner', '100');
   await admin('DELETE', '/projects/default/features/old-banner');
+  // An SDK reports usage of search-v2; Unleash records lastSeenAt ~20 s later (checked by a later test).
+  const sdk = await admin('POST', '/api-tokens', { tokenName: 'sdk', type: 'backend', environment: 'development', projects: ['*'] });
+  const now = new Date().toISOString();
+  const usage = await fetch(`${services.UNLEASH_URL}/api/client/metrics`, {
+    method: 'POST',
+    headers: { authorization: sdk.secret, 'content-type': 'application/json' },
+    body: JSON.stringify({ appName: 'shop', instanceId: 'test', bucket: { start: now, stop: now, toggles: { 'search-v2': { yes: 5, no: 0 } } } }),
+  });
+  assert.equal(usage.status, 202);
 }, { timeout: 300_000 }); // a fresh machine installs unleash-server first (~1 min)
 
 after(async () => {
@@ -144,6 +153,19 @@ test('an archived flag still referenced in code gives FL002', async () => {
   const analysis = await analyzeWorkspace({ root, fs: nodeFileSystem, git: nodeGitHost, clock: systemClock, env, allowNetwork: true, snapshotDir: join(root, '.flaglens') });
   const fl002 = analysis.findings.filter((f) => f.code === 'FL002');
   assert.deepEqual(fl002.map((f) => [f.key, f.file, f.line]), [['old-banner', 'src/app.ts', 5]]);
+});
+
+test('lastSeenAt reported by an SDK is read per environment', async () => {
+  const deadline = Date.now() + 60_000;
+  let lastSeenAt: unknown = null;
+  while (lastSeenAt === null && Date.now() < deadline) {
+    const p = provider();
+    lastSeenAt = (await p.load()).flags.find((f) => f.key === 'search-v2')?.fields.lastSeenAt ?? null;
+    p.dispose();
+    if (lastSeenAt === null) await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.equal(typeof lastSeenAt, 'string');
+  assert.ok(Math.abs(Date.parse(lastSeenAt as string) - Date.now()) < 120_000);
 });
 
 test('with Unleash stopped, the snapshot state is shown with its age and nothing fails', async () => {
