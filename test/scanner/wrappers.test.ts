@@ -123,3 +123,29 @@ settings.getBooleanValue('lookalike', true);
 export const ok = useFlag(/*<real>*/'real');
 `);
 });
+
+test('wrapper components and object parameters: <FeatureGate flag="x">, ({ flag }) and props.flag', async () => {
+  const refs = await check(`
+//- /src/FeatureGate.tsx
+import { useFlag } from '@unleash/proxy-client-react';
+export function FeatureGate({ flag, children }: { flag: string; children: any }) {
+  return useFlag(flag) ? children : null;
+}
+export const Gate2 = (props: { name: string }) => (useFlag(props.name) ? <b /> : null);
+export const check = (options: { key: string }) => useFlag(options.key);
+//- /src/App.tsx
+import { FeatureGate, Gate2, check } from './FeatureGate';
+const KEYS = { BETA: 'beta-page' } as const;
+export const App = () => (
+  <>
+    <FeatureGate flag=/*<new-nav>*/"new-nav"><nav /></FeatureGate>
+    <FeatureGate flag={/*<beta-page>*/KEYS.BETA}><main /></FeatureGate>
+    <Gate2 name=/*<gate-two>*/"gate-two" />
+    {check({ key: /*<object-arg>*/'object-arg' })}
+  </>
+);
+`);
+  const nav = refs.find((r) => r.key === 'new-nav')!;
+  assert.equal(nav.sdk, 'wrapper');
+  assert.deepEqual(nav.via, ['FeatureGate']);
+});

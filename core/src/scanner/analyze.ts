@@ -244,6 +244,8 @@ type Evaluation = { value: Value } | { reason: string; parameter?: ts.ParameterD
 
 export interface WrapperInfo {
   keyParameter: number;
+  /** Set when the key is a property of that (object) parameter: `({ flag }) => …`, `(props) => useFlag(props.flag)`. */
+  keyProperty?: string;
   defaultParameter?: number;
   /** Wrapper names below this one, outermost first (for `via`). */
   innerVia: string[];
@@ -407,7 +409,9 @@ class Analyser {
     }
     const wrapper = call.arguments.length ? this.wrapperForCallee(callee, module) : undefined;
     if (wrapper) {
-      const keyNode = call.arguments[wrapper.info.keyParameter];
+      const keyNode = wrapper.info.keyProperty !== undefined
+        ? argumentAtPath(call, `${wrapper.info.keyParameter}.${wrapper.info.keyProperty}`)
+        : call.arguments[wrapper.info.keyParameter];
       if (!keyNode) return;
       out.push({
         sdk: 'wrapper',
@@ -532,6 +536,16 @@ class Analyser {
     }
     if (!ts.isIdentifier(tag)) return;
     const resolved = this.resolveName(tag.text, tag, module);
+    if (resolved.kind === 'declaration' && /^[A-Z]/.test(tag.text)) {
+      // A component of the codebase that passes one of its props as a key: <FeatureGate flag="x">.
+      const fn = functionOfDeclaration(resolved.node);
+      const info = fn && this.wrapperInfo(fn, resolved.module);
+      if (info && info.keyParameter === 0 && info.keyProperty !== undefined) {
+        const keyNode = attributeValue(info.keyProperty);
+        if (keyNode) out.push({ sdk: 'wrapper', call: tag.text, checkNode, keyNode, via: [tag.text, ...info.innerVia] });
+      }
+      return;
+    }
     if (resolved.kind !== 'sdk') return;
     const spec = resolved.preset.jsx[resolved.importedName];
     if (!spec) return;
@@ -1029,10 +1043,10 @@ class Analyser {
       this.collectParameterKeyedChecks(fn, module, checks);
       for (const check of checks) {
         if (check.literalKey !== undefined) continue;
-        const keyParameter = this.parameterIndex(check.keyNode, fn, module);
-        if (keyParameter === undefined) continue;
+        const parameterKey = this.parameterKey(check.keyNode, fn, module);
+        if (parameterKey === undefined) continue;
         const defaultParameter = check.defaultNode ? this.parameterIndex(check.defaultNode, fn, module) : undefined;
-        info = { keyParameter, defaultParameter, innerVia: check.via ?? [] };
+        info = { keyParameter: parameterKey.index, keyProperty: parameterKey.property, defaultParameter, innerVia: check.via ?? [] };
         break;
       }
     } finally {
@@ -1054,12 +1068,16 @@ class Analyser {
    */
   private collectParameterKeyedChecks(fn: ts.SignatureDeclaration, module: ParsedModule, out: RawCheck[]): void {
     const names = new Set<string>();
-    for (const parameter of fn.parameters) if (ts.isIdentifier(parameter.name)) names.add(parameter.name.text);
+    for (const parameter of fn.parameters) {
+      if (ts.isIdentifier(parameter.name)) names.add(parameter.name.text);
+      else if (ts.isObjectBindingPattern(parameter.name)) for (const element of parameter.name.elements) if (ts.isIdentifier(element.name)) names.add(element.name.text);
+    }
     if (!names.size) return;
     const mentions = (node: ts.Node | undefined): boolean => {
       if (!node) return false;
       const expression = unwrap(node as ts.Expression);
       if (ts.isIdentifier(expression)) return names.has(expression.text);
+      if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.expression)) return names.has(expression.expression.text);
       if (ts.isObjectLiteralExpression(expression)) {
         return expression.properties.some((p) => (ts.isPropertyAssignment(p) ? mentions(p.initializer) : ts.isShorthandPropertyAssignment(p) && names.has(p.name.text)));
       }
@@ -1078,6 +1096,26 @@ class Analyser {
       ts.forEachChild(node, visit);
     };
     if ('body' in fn && fn.body) visit(fn.body as ts.Node);
+  }
+
+  /** Which parameter (and property of it) an expression is: `k`, `flag` from `({ flag })`, `props.flag`. */
+  private parameterKey(node: ts.Node, fn: ts.SignatureDeclaration, module: ParsedModule): { index: number; property?: string } | undefined {
+    const expression = unwrap(node as ts.Expression);
+    const index = this.parameterIndex(expression, fn, module);
+    if (index !== undefined) return { index };
+    if (ts.isIdentifier(expression)) {
+      const declaration = lookupName(expression.text, expression, module);
+      if (declaration && ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent) && declaration.parent.parent.parent === fn) {
+        const parameter = declaration.parent.parent;
+        const property = bindingPropertyName(declaration);
+        if (ts.isParameter(parameter) && property) return { index: fn.parameters.indexOf(parameter), property };
+      }
+    }
+    if (ts.isPropertyAccessExpression(expression)) {
+      const base = this.parameterIndex(expression.expression, fn, module);
+      if (base !== undefined) return { index: base, property: expression.name.text };
+    }
+    return undefined;
   }
 
   private parameterIndex(node: ts.Node, fn: ts.SignatureDeclaration, module: ParsedModule): number | undefined {
@@ -1181,7 +1219,7 @@ class Analyser {
         if (!('value' in base)) return base;
         return this.member(base.value, propertyName);
       }
-      if (ts.isParameter(root ?? node)) return { reason: 'parameter' };
+      if (root && ts.isParameter(root)) return { reason: 'parameter', parameter: root };
       return { reason: 'dynamic expression' };
     }
     if (ts.isEnumDeclaration(node)) return { value: { kind: 'enum', node, module } };
