@@ -194,7 +194,10 @@ class Lifecycle {
       lastReported = percentage;
       this.progress?.report(percentage, `${done}/${total} files`);
     });
-    if (session.abilities.workDoneProgress) {
+    // A workspace without flags (no flaglens.yaml, no flag definitions) shows nothing, not even progress.
+    await host.whenStateLoaded();
+    const hasFlags = host.config.file !== undefined || host.flags().length > 0;
+    if (session.abilities.workDoneProgress && hasFlags && !host.isIndexed) {
       try {
         this.progress = await session.connection.window.createWorkDoneProgress();
         this.progress.begin('Flaglens: indexing flags', 0, undefined, false);

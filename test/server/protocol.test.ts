@@ -88,6 +88,19 @@ test('hover on a check shows key, stage, percentage on the ladder, owner and ref
   });
 });
 
+test('hover through a destructured camelCase hook, a wrapper with an enum key, and a custom JSX check', async () => {
+  await withClient(async (client) => {
+    const { uri, text } = await client.open('src/web/App.tsx', 'typescriptreact');
+    await client.waitForIndex();
+    await client.waitFor(() => client.notifications.some((n) => n.method === 'flaglens/flagsChanged'), 10_000, 'state loaded');
+    const at = async (needle: string, delta: number) =>
+      hoverText(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, needle, delta) }));
+    assert.match(await at('{ betaDashboard }', 4), /`beta-dashboard` — \*\*targeted/);
+    assert.match(await at('UiFlag.DarkMode', 9), /`dark-mode` — \*\*off/);
+    assert.match(await at('flag="recommendations-v2"', 8), /`recommendations-v2` — \*\*canary 1%\*\*/);
+  });
+});
+
 test('hover in the state file on a flag definition', async () => {
   await withClient(async (client) => {
     await client.waitForIndex();
@@ -426,7 +439,7 @@ test('a workspace without flags costs nothing visible', async () => {
   await withClient(
     async (client) => {
       const { uri } = await client.open('index.ts');
-      await client.waitForIndex();
+      await client.waitFor(() => client.notifications.some((n) => n.method === 'flaglens/flagsChanged'), 10_000, 'the index to finish');
       assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 14 } }), null);
       const list = await client.request<{ flags: unknown[] }>('flaglens/listFlags', {});
       assert.deepEqual(list.flags, []);
@@ -435,6 +448,7 @@ test('a workspace without flags costs nothing visible', async () => {
         [],
       );
       assert.ok(!client.notifications.some((n) => n.method === 'window/showMessage'));
+      assert.ok(!client.serverRequests.some((request) => request.method === 'window/workDoneProgress/create'), 'no progress');
     },
     { workspace: empty },
   );
