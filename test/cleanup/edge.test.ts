@@ -23,7 +23,7 @@ test('x && false, x || true in conditions; ?? and nested ternaries in values', (
     import { track } from './sdk';
     export function run(user: { admin: boolean }, limit?: number): string {
       track('everyone', 2);
-      const max = limit ?? (10);
+      const max = limit ?? 10;
       return user.admin ? 'admin' : \`new \${max}\`;
     }
     `,

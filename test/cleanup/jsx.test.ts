@@ -68,7 +68,7 @@ test('ternaries inside JSX props and a hook variable that only held the flag', (
     `,
     `
     export function Button() {
-      return <button className={'primary'}>Pay</button>;
+      return <button className="primary">Pay</button>;
     }
     `,
   );

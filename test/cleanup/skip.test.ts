@@ -135,3 +135,34 @@ test('lineColumnEdits gives 1-based positions that reproduce the planned text', 
   assert.equal(applyTextEdits(before, offsets), plan.changes[0]!.after);
   assert.equal(plan.changes[0]!.after, "export const label = () => ('new');\n");
 });
+
+test('onlySites (the "remove here" quick fix) rewrites one site and leaves the others and the constant', () => {
+  const { files, references } = parseFixture(
+    `
+    //- /flags.ts
+    export const FLAGS = { NEW_CHECKOUT: 'new-checkout' } as const;
+    //- /main.ts
+    import { client } from './sdk';
+    import { FLAGS } from './flags';
+    export const a = () => (/*flag*/client.isEnabled(FLAGS.NEW_CHECKOUT) ? 'new' : 'old');
+    export const b = () => (/*flag*/client.isEnabled(FLAGS.NEW_CHECKOUT) ? 'new' : 'old');
+    `,
+    'new-checkout',
+  );
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const second = references[1]!;
+  const plan = planFlagRemoval({
+    key: 'new-checkout',
+    value: true,
+    references,
+    readFile: (file) => texts.get(file),
+    workspaceFiles: [...texts.keys()],
+    onlySites: [{ file: second.file, checkStart: second.checkStart }],
+  });
+  assert.deepEqual(plan.changes.map((change) => change.file), ['main.ts']);
+  assert.equal(
+    plan.changes[0]!.after,
+    "import { client } from './sdk';\nimport { FLAGS } from './flags';\nexport const a = () => (client.isEnabled(FLAGS.NEW_CHECKOUT) ? 'new' : 'old');\nexport const b = () => ('new');\n",
+  );
+  assert.deepEqual(plan.sites.map((site) => site.status), ['rewritten']);
+});

@@ -340,7 +340,7 @@ class PassSimplifier {
     if (ts.isConditionalExpression(node)) {
       const condition = this.markedLiteral(node.condition);
       if (!condition) return undefined;
-      return this.replace(node, this.keptText(condition.value ? node.whenTrue : node.whenFalse, node), condition.value ? node.whenTrue : node.whenFalse);
+      return this.conditional(node, condition.value ? node.whenTrue : node.whenFalse);
     }
     if (ts.isIfStatement(node)) return this.ifStatement(node);
     if (ts.isSwitchStatement(node)) return this.switchStatement(node);
@@ -389,6 +389,20 @@ class PassSimplifier {
       default:
         return undefined;
     }
+  }
+
+  /** `flag ? a : b` → the kept branch; in a JSX prop a plain string becomes `prop="a"`; needless parentheses go. */
+  private conditional(node: ts.ConditionalExpression, kept: ts.Expression): TextEdit[] {
+    const parent = node.parent;
+    const keptText = this.keptText(kept, node);
+    if (ts.isJsxExpression(parent) && ts.isJsxAttribute(parent.parent) && ts.isStringLiteral(kept) && /^[^"\\\n{}<>&]*$/.test(kept.text) && keptText === kept.getText(this.sourceFile)) {
+      return this.replace(parent, `"${kept.text}"`);
+    }
+    const isSimple = ts.isIdentifier(kept) || ts.isPropertyAccessExpression(kept) || ts.isCallExpression(kept) || ts.isTemplateExpression(kept) || (literalOf(kept) !== undefined && !ts.isPrefixUnaryExpression(kept));
+    if (ts.isParenthesizedExpression(parent) && isSimple && keptText === kept.getText(this.sourceFile) && !ts.isArrowFunction(parent.parent) && !ts.isNewExpression(parent.parent)) {
+      return this.replace(parent, keptText);
+    }
+    return this.replace(node, keptText, kept);
   }
 
   private ifStatement(node: ts.IfStatement): TextEdit[] | undefined {
