@@ -3,7 +3,7 @@
 // through `setHealth`), and the findings per file. It applies document and on-disk changes, and answers
 // every IDE feature from memory (it implements `FeatureWorkspace`). It never talks to an editor protocol.
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { CONFIG_FILE_NAME, loadConfig, type FlaglensConfig } from './config.js';
+import { CONFIG_FILE_NAME, loadConfig, parseConfig, type FlaglensConfig } from './config.js';
 import type { Clock, FileSystem, GitHost } from './io.js';
 import type {
   AbortRequest,
@@ -184,7 +184,7 @@ export class FlaglensHost implements FeatureWorkspace {
   openDocument(absPath: string, text: string): void {
     const file = this.toRelative(absPath);
     this.openDocuments.set(file, text);
-    if (this.isConfigFile(absPath)) return this.reloadConfig();
+    if (this.isConfigFile(absPath)) return this.validateConfigBuffer(file, text);
     this.applyText(absPath, file, text);
   }
 
@@ -193,7 +193,7 @@ export class FlaglensHost implements FeatureWorkspace {
     // Editors report the opening text as a change too: nothing to redo then.
     if (this.openDocuments.get(file) === text) return;
     this.openDocuments.set(file, text);
-    if (this.isConfigFile(absPath)) return this.reloadConfig();
+    if (this.isConfigFile(absPath)) return this.validateConfigBuffer(file, text);
     if (this.isStateFile(file)) {
       // Unsaved state-file edits are not the rollout state; the state reloads when the file is saved.
       return;
@@ -201,12 +201,27 @@ export class FlaglensHost implements FeatureWorkspace {
     this.applyText(absPath, file, text);
   }
 
+  /**
+   * flaglens.yaml being edited: its errors are shown as the user types, but the config (and the re-index it
+   * implies) only changes when the file is saved.
+   */
+  private validateConfigBuffer(file: string, text: string): void {
+    this.configErrors = parseConfig(text, this.toAbsolute(file)).errors;
+    this.emit({ files: [file] });
+  }
+
   /** The editor closed a document: the disk version applies again. */
   closeDocument(absPath: string): void {
     const file = this.toRelative(absPath);
     if (!this.openDocuments.delete(file)) return;
     this.earlyReferences.delete(file);
-    if (this.isConfigFile(absPath) || this.isStateFile(file)) return;
+    if (this.isConfigFile(absPath)) {
+      // Unsaved edits are gone: the errors of the file on disk apply again.
+      this.configErrors = loadConfig(this.options.fs, this.options.root).errors;
+      this.emit({ files: [file] });
+      return;
+    }
+    if (this.isStateFile(file)) return;
     this.applyText(absPath, file, this.readDisk(absPath));
   }
 

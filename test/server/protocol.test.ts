@@ -371,6 +371,18 @@ test('a malformed flaglens.yaml gives a diagnostic in flaglens.yaml', async () =
   });
 });
 
+test('flaglens.yaml errors show while typing, before the file is saved', async () => {
+  await withClient(async (client) => {
+    await client.waitForIndex();
+    const { uri, text } = await client.open('flaglens.yaml', 'yaml');
+    await client.change(uri, text.replace('releasedDays: 14', 'releasedDays: soon'));
+    const diagnostic = await client.waitFor(() => client.diagnostics.get(uri)?.[0], 10_000, 'a diagnostic in the flaglens.yaml buffer');
+    assert.equal(diagnostic.range.start.line, positionOf(text, 'releasedDays').line);
+    await client.change(uri, text);
+    await client.waitFor(() => client.diagnostics.get(uri)?.length === 0, 10_000, 'the diagnostic to clear');
+  });
+});
+
 test('a state file changed on disk is picked up without restart', async () => {
   await withClient(async (client) => {
     const { uri, text } = await client.open(SEARCH);
