@@ -140,6 +140,16 @@ test('code actions: suppress inserts the ignore comment with the line indentatio
   );
 });
 
+test('code actions: in JSX children the suppression is a JSX comment', () => {
+  const text = `export const A = () => (\n  <div>\n    <FeatureGate flag="nope">x</FeatureGate>\n  </div>\n);\n`;
+  const finding: Finding = { code: 'FL003', severity: 'warning', key: 'nope', file: 'src/app.tsx', line: 3, column: 23, message: 'unknown', data: {} };
+  const view = workspace({ references: [], flags: FLAGS, findings: [finding] });
+  const offset = text.indexOf('nope');
+  const suppress = flagCodeActions(view, 'src/app.tsx', text, { start: offset, end: offset }).find((action) => action.kind === 'suppress');
+  assert.ok(suppress && suppress.kind === 'suppress');
+  assert.equal(suppress.insert.text, '    {/* flaglens-ignore FL003 reason */}\n');
+});
+
 test('state file lenses, flag list attention counts, and rollout previews', () => {
   const { references } = fixture(`a(client.getBooleanValue('new-checkout', false));\n`);
   const view = workspace({ references, flags: FLAGS });

@@ -34,13 +34,17 @@ export function flagCodeActions(workspace: FeatureWorkspace, file: string, text:
     actions.push({ kind: 'quickfix', title: fix.title, fix, findings: findings.filter((finding) => fix.fixes?.includes(finding.code)) });
   }
   for (const finding of findings) {
-    const indentation = lineIndentation(text, finding.line);
-    const comment = `${indentation}// flaglens-ignore ${finding.code}`;
+    const lineText = lineAt(text, finding.line);
+    const indentation = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+    // Inside JSX children a `//` line would render as text: use a JSX comment there.
+    const inJsx = /\.[jt]sx$/.test(file) && /^\s*<[A-Za-z]/.test(lineText);
+    const [open, close] = inJsx ? ['{/* ', ' */}'] : ['// ', ''];
+    const comment = `${indentation}${open}flaglens-ignore ${finding.code}`;
     actions.push({
       kind: 'suppress',
       title: `Suppress ${finding.code} with a reason`,
       finding,
-      insert: { file, line: finding.line, snippet: `${comment} \${1:reason}\n`, text: `${comment} reason\n` },
+      insert: { file, line: finding.line, snippet: `${comment} \${1:reason}${close}\n`, text: `${comment} reason${close}\n` },
     });
   }
   const key = reference ? (workspace.flagKeyOf(reference) ?? reference.key) : null;
@@ -51,12 +55,14 @@ export function flagCodeActions(workspace: FeatureWorkspace, file: string, text:
   return actions;
 }
 
-function lineIndentation(text: string, line: number): string {
+/** The text of a 1-based line (without its line break). */
+function lineAt(text: string, line: number): string {
   let offset = 0;
   for (let current = 1; current < line; current++) {
     const next = text.indexOf('\n', offset);
-    if (next === -1) break;
+    if (next === -1) return '';
     offset = next + 1;
   }
-  return /^[ \t]*/.exec(text.slice(offset, offset + 200))?.[0] ?? '';
+  const end = text.indexOf('\n', offset);
+  return text.slice(offset, end === -1 ? text.length : end);
 }
