@@ -200,6 +200,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
     log(
       `keystroke → diagnostics: p50 ${result.keystrokeToDiagnostics.p50Ms} ms, p95 ${result.keystrokeToDiagnostics.p95Ms} ms (${result.keystrokeToDiagnostics.ratioP95ToBaselineP99}× baseline p99; target ≤ 50 ms)`,
     );
+    log(`keystroke latencies over 100 ms: ${keystrokes.filter((ms) => ms > 100).length} of ${keystrokes.length} (max ${round(Math.max(...keystrokes))} ms)`);
     log(`server RSS: ${result.rssMb} MB now, ${result.peakRssMb} MB peak (target ≤ 400 MB)`);
     return result;
   } finally {

@@ -101,6 +101,17 @@ test('hover through a destructured camelCase hook, a wrapper with an enum key, a
   });
 });
 
+test('an opened document is analysed and hovered before the workspace index starts', async () => {
+  await withClient(async (client) => {
+    const { uri, text } = await client.open(SEARCH);
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.FAST_SEARCH', 8) });
+    const progressBegun = client.notifications.some((n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'begin');
+    assert.equal(progressBegun, false, 'the index had not started yet');
+    assert.match(hoverText(hover), /`fast-search` — \*\*rolling 10%\*\*/);
+    await client.waitForIndex();
+  });
+});
+
 test('hover in the state file on a flag definition', async () => {
   await withClient(async (client) => {
     await client.waitForIndex();
