@@ -4,6 +4,9 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { defaultSettings, type FlaglensSettings } from '../../protocol/src/index.js';
 
+const PULL_TIMEOUT_MS = 3000;
+const TIMED_OUT = Symbol('timed out');
+
 export class SettingsCache {
   private byUri = new Map<string, Promise<FlaglensSettings>>();
   /** Settings pushed with didChangeConfiguration, for clients without `workspace/configuration`. */
@@ -37,7 +40,16 @@ export class SettingsCache {
   private async pull(scopeUri: string): Promise<FlaglensSettings> {
     if (!this.options.pullSupported) return mergeSettings(this.pushed);
     try {
-      const value: unknown = await this.connection.workspace.getConfiguration({ scopeUri, section: 'flaglens' });
+      // A client that never answers must not hold up features: defaults after a few seconds (not cached).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), PULL_TIMEOUT_MS)));
+      const value: unknown = await Promise.race([this.connection.workspace.getConfiguration({ scopeUri, section: 'flaglens' }), timeout]);
+      clearTimeout(timer);
+      if (value === TIMED_OUT) {
+        this.options.log(`workspace/configuration for ${scopeUri} got no answer in ${PULL_TIMEOUT_MS} ms: using defaults`);
+        this.byUri.delete(scopeUri);
+        return mergeSettings(this.pushed);
+      }
       return mergeSettings(value);
     } catch (error) {
       this.options.log(`reading settings for ${scopeUri} failed: ${error instanceof Error ? error.message : String(error)}`);
