@@ -2,6 +2,7 @@
 // final else, switch fallthrough and default, checks in embedded statements, JSX checks nested in a
 // removed element, several conditional children of one fragment.
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { checkCleanup } from './fixture.js';
 
 test('x && false, x || true in conditions; ?? and nested ternaries in values', () => {
@@ -172,4 +173,44 @@ test('a hook variable that is off: early return and the rest of the component ke
     `,
     { value: false },
   );
+});
+
+test('a value returned by a function that does more than return it is a finished rewrite', () => {
+  const before = `
+    import { client, useFlag } from './sdk';
+    export function canPay(user?: { verified: boolean }): boolean {
+      if (!user?.verified) return false;
+      return /*flag*/client.isEnabled('new-checkout');
+    }
+    export function Badge() {
+      return /*flag*/useFlag('new-checkout', false) && <b>New</b>;
+    }
+    `;
+  const on = checkCleanup(
+    before,
+    `
+    export function canPay(user?: { verified: boolean }): boolean {
+      if (!user?.verified) return false;
+      return true;
+    }
+    export function Badge() {
+      return <b>New</b>;
+    }
+    `,
+  );
+  assert.equal(on.status, 'cleaned');
+  const off = checkCleanup(
+    before,
+    `
+    export function canPay(user?: { verified: boolean }): boolean {
+      if (!user?.verified) return false;
+      return false;
+    }
+    export function Badge() {
+      return false;
+    }
+    `,
+    { value: false },
+  );
+  assert.equal(off.status, 'cleaned');
 });

@@ -93,6 +93,7 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
   for (const site of sites) if (read(site.reference.file) === undefined) skipped.set(site.id, 'file cannot be read');
   const workspaceFiles = [...new Set([...(request.workspaceFiles ?? []), ...sites.map((site) => site.reference.file)])];
 
+  const wrapperSiteIds = findWrapperSites(sites, read);
   let texts = new Map<string, string>();
   let removedDeclarations: string[] = [];
   // Each round rewrites every site not yet skipped; a site whose value could not be absorbed is skipped
@@ -115,7 +116,8 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
       texts.set(file, result.text);
     }
     const current = (file: string) => texts.get(file) ?? read(file);
-    removedDeclarations.push(...removeUnusedWrappers(texts, workspaceFiles, current));
+    removedDeclarations.push(...removeUnusedWrappers(texts, workspaceFiles, current, read, wrapperSiteIds));
+    for (const [file, text] of texts) texts.set(file, acceptReturnedValues(file, text, wrapperSiteIds));
     const newlySkipped = new Map<number, string>();
     for (const [file, text] of texts) {
       for (const id of remainingSiteIds(text)) if (!skipped.has(id)) newlySkipped.set(id, describeRemainingMarker(file, text, id));
@@ -360,6 +362,35 @@ function preferredQuote(text: string): "'" | '"' {
   return double > single ? '"' : "'";
 }
 
+/**
+ * A value returned by a function that does more than return it (`if (!user) return false; return true;`,
+ * a component's `return false`) is a finished rewrite: its marker goes. A pure wrapper's `return true` is
+ * not — the wrapper goes when unused, or the site is skipped.
+ */
+function acceptReturnedValues(file: string, text: string, wrapperSiteIds: ReadonlySet<number>): string {
+  if (!remainingSiteIds(text).length) return text;
+  const sourceFile = parseSource(file, text);
+  const edits: TextEdit[] = [];
+  const visit = (node: ts.Node): void => {
+    const literal = literalOf(node) ? node : undefined;
+    if (literal) {
+      let outer: ts.Node = literal;
+      while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+      const parent = outer.parent;
+      const isReturned = ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === outer);
+      if (isReturned) {
+        for (const comment of ts.getTrailingCommentRanges(text, literal.end) ?? []) {
+          const id = /^\/\*flaglens:site:(\d+)\*\/$/.exec(text.slice(comment.pos, comment.end));
+          if (id && !wrapperSiteIds.has(Number(id[1]))) edits.push({ start: comment.pos, end: comment.end, newText: '' });
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return edits.length ? applyTextEdits(text, edits) : text;
+}
+
 /** Says why a site's value is still in the code, from where its marker ended up. */
 function describeRemainingMarker(file: string, text: string, id: number): string {
   const offset = text.indexOf(siteMarker(id));
@@ -415,15 +446,25 @@ function describeUninlinedVariable(sourceFile: ts.SourceFile, declaration: ts.Va
  * A function whose whole body now returns the flag's value (`function isNewCheckout() { return true; }`)
  * was a wrapper; it goes when nothing in the workspace calls it any more.
  */
-function removeUnusedWrappers(texts: Map<string, string>, workspaceFiles: string[], current: (file: string) => string | undefined): string[] {
+function removeUnusedWrappers(
+  texts: Map<string, string>,
+  workspaceFiles: string[],
+  current: (file: string) => string | undefined,
+  original: (file: string) => string | undefined,
+  wrapperSiteIds: ReadonlySet<number>,
+): string[] {
   const removed: string[] = [];
   for (const [file, text] of [...texts]) {
     const sourceFile = parseSource(file, text);
     const edits: TextEdit[] = [];
     for (const statement of sourceFile.statements) {
-      const wrapper = wrapperName(statement);
+      const wrapper = wrapperName(statement, wrapperSiteIds);
       if (!wrapper) continue;
       if (isUsedAnywhere(wrapper, statement, file, workspaceFiles, current, texts)) continue;
+      // Only a wrapper whose uses the cleanup removed goes; one never used in the workspace is public API.
+      const originalFile = parseSource(file, original(file) ?? '');
+      const originalDeclaration = originalFile.statements.find((candidate) => declaredName(candidate) === wrapper);
+      if (!originalDeclaration || !isUsedAnywhere(wrapper, originalDeclaration, file, workspaceFiles, original, new Map())) continue;
       edits.push({ ...removalRange(sourceFile, statement), newText: '' });
       removed.push(`${file}: ${wrapper}`);
     }
@@ -432,13 +473,49 @@ function removeUnusedWrappers(texts: Map<string, string>, workspaceFiles: string
   return removed;
 }
 
-function wrapperName(statement: ts.Statement): string | undefined {
+/** The name a top-level function or const declares. */
+function declaredName(statement: ts.Statement): string | undefined {
+  if (ts.isFunctionDeclaration(statement)) return statement.name?.text;
+  if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1) {
+    const name = statement.declarationList.declarations[0]!.name;
+    return ts.isIdentifier(name) ? name.text : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Sites that are the whole body of a top-level function (`function isNewCheckout() { return check; }`,
+ * `const useX = () => check`): that function is a wrapper, its callers are sites of their own.
+ */
+function findWrapperSites(sites: Site[], read: (file: string) => string | undefined): Set<number> {
+  const ids = new Set<number>();
+  const parsed = new Map<string, ts.SourceFile>();
+  for (const site of sites) {
+    const text = read(site.reference.file);
+    if (text === undefined) continue;
+    if (!parsed.has(site.reference.file)) parsed.set(site.reference.file, parseSource(site.reference.file, text));
+    const node = findCheckNode(parsed.get(site.reference.file)!, site.reference.checkStart, site.reference.checkEnd);
+    if (!node) continue;
+    let outer: ts.Node = node;
+    while (ts.isParenthesizedExpression(outer.parent) || ts.isAwaitExpression(outer.parent)) outer = outer.parent;
+    const parent = outer.parent;
+    const body = ts.isReturnStatement(parent) && ts.isBlock(parent.parent) && parent.parent.statements.length === 1 ? parent.parent : ts.isArrowFunction(parent) && parent.body === outer ? outer : undefined;
+    const fn = body?.parent;
+    if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) continue;
+    const statement = ts.isFunctionDeclaration(fn) ? fn : fn.parent?.parent?.parent;
+    if (statement && ts.isSourceFile(statement.parent) && declaredName(statement as ts.Statement)) ids.add(site.id);
+  }
+  return ids;
+}
+
+function wrapperName(statement: ts.Statement, wrapperSiteIds: ReadonlySet<number>): string | undefined {
   const returnsMarkedLiteral = (body: ts.ConciseBody | undefined): boolean => {
     if (!body) return false;
     const text = body.getSourceFile().text;
     const marked = (expression: ts.Expression) => {
       const inner = ts.isAwaitExpression(expression) ? expression.expression : expression;
-      return literalOf(inner) !== undefined && /^\/\*flaglens:site:\d+\*\//.test(text.slice(inner.end));
+      const id = /^\/\*flaglens:site:(\d+)\*\//.exec(text.slice(inner.end));
+      return literalOf(inner) !== undefined && id !== null && wrapperSiteIds.has(Number(id[1]));
     };
     if (!ts.isBlock(body)) return marked(ts.isParenthesizedExpression(body) ? body.expression : body);
     const only = body.statements[0];
