@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 import { useFeature } from './useFeature';
 
 export function FeatureGate(props: { flag: string; children: ReactNode }) {
-  // flaglens-ignore FL007 the key is FeatureGate's prop: each <FeatureGate flag="…"> is checked through flaglens.yaml
   const enabled = useFeature(props.flag);
   return enabled ? <>{props.children}</> : null;
 }
