@@ -24,6 +24,15 @@ export const defaultSettings: FlaglensSettings = {
   trace: { server: 'off' },
 };
 
+/**
+ * `initializationOptions` the server accepts. For clients that cannot send flaglens/setSecrets (Neovim,
+ * other editors): `trusted: true` allows writes (bump/abort) and network requests from the start.
+ * The VS Code client leaves it out and uses SetSecretsNotification.
+ */
+export interface FlaglensInitializationOptions {
+  trusted?: boolean;
+}
+
 /** One flag as the client shows it (quick picks, tree view, status bar). */
 export interface FlagSummary {
   key: string;

@@ -18,6 +18,7 @@ import {
   FlagAtPositionRequest,
   FlagsChangedNotification,
   ListFlagsRequest,
+  type FlaglensInitializationOptions,
   PreviewRolloutRequest,
   RefreshRequest,
   SetSecretsNotification,
@@ -140,7 +141,7 @@ class Lifecycle {
         log: (message) => session.log(message),
       });
       // Clients other than VS Code (Neovim…) cannot send flaglens/setSecrets: they may declare trust here.
-      const trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted;
+      const trusted = (params.initializationOptions as FlaglensInitializationOptions | undefined)?.trusted;
       if (trusted === true) host.setTrust({ env: {}, trusted: true });
       host.onDidChange((change) =>
         this.scheduleRefresh({

@@ -299,6 +299,21 @@ test('custom requests: listFlags, flagAtPosition, previewRollout; bump refused u
   });
 });
 
+test('initializationOptions.trusted lets clients without flaglens/setSecrets (Neovim) write', async () => {
+  await withClient(
+    async (client) => {
+      await client.waitForIndex();
+      await client.waitFor(() => client.notifications.some((n) => n.method === 'flaglens/flagsChanged'), 10_000, 'state loaded');
+      const section = () => /recommendations-v2:[\s\S]*?metadata:/.exec(readFileSync(client.path(STATE_FILE), 'utf8'))?.[0] ?? '';
+      assert.match(section(), /\["on", 1\]/);
+      const bumped = await client.request<{ ok: boolean }>('flaglens/bump', { key: 'recommendations-v2' });
+      assert.equal(bumped.ok, true, JSON.stringify(bumped));
+      assert.match(section(), /\["on", 10\]/);
+    },
+    { initializationOptions: { trusted: true } },
+  );
+});
+
 test('settings flow: pulled per document URI, cached, re-pulled after didChangeConfiguration', async () => {
   await withClient(
     async (client) => {
