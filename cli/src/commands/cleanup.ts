@@ -166,7 +166,8 @@ function unifiedDiff(change: FileChange): string {
  * file; if a rename fails, the files already replaced get their previous text back. A file that changed
  * on disk since it was read is refused before anything is written.
  */
-export function writeFilesAtomically(root: string, changes: FileChange[]): void {
+export function writeFilesAtomically(root: string, changes: FileChange[], operations: { rename?: (from: string, to: string) => void } = {}): void {
+  const rename = operations.rename ?? renameSync;
   for (const change of changes) {
     if (readFileSync(join(root, change.file), 'utf8') !== change.before) throw new Error(`${change.file} changed on disk since it was read`);
   }
@@ -184,7 +185,7 @@ export function writeFilesAtomically(root: string, changes: FileChange[]): void 
   const replaced: FileChange[] = [];
   try {
     changes.forEach((change, index) => {
-      renameSync(temporary[index]!, join(root, change.file));
+      rename(temporary[index]!, join(root, change.file));
       replaced.push(change);
     });
   } catch (error) {
