@@ -60,6 +60,13 @@ test('a change adding a type error is not written and the error is named with it
   assert.equal(readFileSync(join(workspace, 'src/Promo.tsx'), 'utf8'), files['src/Promo.tsx']);
   assert.equal(readFileSync(join(workspace, 'flags.flagd.json'), 'utf8'), files['flags.flagd.json']);
 
+  // --keep-definition: the code change alone.
+  const kept = recordingIo();
+  assert.equal(await runCli(['cleanup', 'new-promo', workspace, '--value', 'on', '--keep-definition'], kept), 0, kept.err);
+  assert.match(kept.out, /^--- a\/src\/Promo\.tsx$/m);
+  assert.doesNotMatch(kept.out, /flags\.flagd\.json/);
+  assert.match(kept.err, /definition kept in flags\.flagd\.json: --keep-definition/);
+
   // With the flag on the same check unwraps cleanly, and the definition goes from the JSON state file.
   const on = recordingIo();
   assert.equal(await runCli(['cleanup', 'new-promo', workspace, '--value', 'on', '--write'], on), 0, on.out + on.err);
