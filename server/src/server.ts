@@ -46,6 +46,8 @@ const WATCHED_GLOBS = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/flaglens.yaml
 /** The index waits for this much quiet after `initialized` (no request arriving), at most the cap. */
 const INDEX_QUIET_MS = 60;
 const INDEX_START_CAP_MS = 600;
+/** How long the index start waits for the state (to know whether the workspace has flags at all). */
+const STATE_WAIT_CAP_MS = 1000;
 
 async function waitForQuiet(session: Session, options: { quietMs: number; capMs: number }): Promise<void> {
   const start = Date.now();
@@ -188,17 +190,11 @@ class Lifecycle {
     // index takes the CPU: the index starts once requests pause, or after a short cap.
     await waitForQuiet(session, { quietMs: INDEX_QUIET_MS, capMs: INDEX_START_CAP_MS });
     if (session.shutDown) return;
-    let lastReported = -1;
-    const indexing = host.startIndex((done, total) => {
-      const percentage = total === 0 ? 100 : Math.floor((done / total) * 100);
-      if (percentage === lastReported) return;
-      lastReported = percentage;
-      this.progress?.report(percentage, `${done}/${total} files`);
-    });
     // A workspace without flags (no flaglens.yaml, no flag definitions) shows nothing, not even progress.
-    await host.whenStateLoaded();
+    // The local state is read by now; a remote source that is slow to answer does not hold up the index.
+    await Promise.race([host.whenStateLoaded(), new Promise((resolve) => setTimeout(resolve, STATE_WAIT_CAP_MS))]);
     const hasFlags = host.config.file !== undefined || host.flags().length > 0;
-    if (session.abilities.workDoneProgress && hasFlags && !host.isIndexed) {
+    if (session.abilities.workDoneProgress && hasFlags) {
       try {
         this.progress = await session.connection.window.createWorkDoneProgress();
         this.progress.begin('Flaglens: indexing flags', 0, undefined, false);
@@ -206,6 +202,14 @@ class Lifecycle {
         session.log(`progress unavailable: ${String(error)}`);
       }
     }
+    if (session.shutDown) return;
+    let lastReported = -1;
+    const indexing = host.startIndex((done, total) => {
+      const percentage = total === 0 ? 100 : Math.floor((done / total) * 100);
+      if (percentage === lastReported) return;
+      lastReported = percentage;
+      this.progress?.report(percentage, `${done}/${total} files`);
+    });
     await indexing;
     if (session.shutDown) return;
     this.progress?.done();
