@@ -11,3 +11,5 @@ export { removeFlagDefinition } from './definition.js';
 export type { DefinitionRemoval } from './definition.js';
 export { applyTextEdits, computeTextEdits, lineAndColumn } from './textEdits.js';
 export type { TextEdit } from './textEdits.js';
+export { planRemoveFlagFixes } from './quickFixes.js';
+export type { RemoveFlagFix, RemoveFlagFixRequest } from './quickFixes.js';
