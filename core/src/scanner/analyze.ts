@@ -275,6 +275,8 @@ class Analyser {
   private depth = 0;
   /** Counts wrapper-recursion guard hits: a result computed while one happened may be incomplete. */
   private guardHits = 0;
+  /** Set when a check in this file is keyed by a function parameter (the file may define wrappers). */
+  private sawParameterKey = false;
   private readonly shared: SharedAnalysisCache;
   /** Flags objects come only from hooks like `useFlags`; a file that never names one has none. */
   private readonly mayHaveFlagsObjects: boolean;
@@ -304,11 +306,18 @@ class Analyser {
       const reference = this.toReference(check, module);
       if (reference) references.push(reference);
     }
-    // A file with no check at all defines no wrapper; without an SDK import it rarely exports a client.
+    // Only a check keyed by a parameter makes a wrapper, and only an SDK import makes a client or factory;
+    // other files get the cheap pass (re-exports and instances of classes from elsewhere).
     const importsSdk = module.sourceFile.statements.some((statement) => ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && presetForPackage(statement.moduleSpecifier.text));
-    const triggerNames = this.triggerExports(module, { deep: raw.length > 0 || importsSdk });
+    const triggerNames = this.triggerExports(module, { deep: this.sawParameterKey || importsSdk || this.requiresSdk(module) });
     this.dependencies.delete(module.path);
     return { references, dependencies: this.dependencies, triggerNames };
+  }
+
+  private requiresSdk(module: ParsedModule): boolean {
+    if (!module.text.includes('require(')) return false;
+    for (const match of module.text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) if (presetForPackage(match[1])) return true;
+    return false;
   }
 
   /** Exported names through which other files can reach a check (see FileAnalysis.triggerNames). */
@@ -574,6 +583,7 @@ class Analyser {
           unresolvedReason = 'not a string';
         }
       } else {
+        if (evaluation.parameter) this.sawParameterKey = true;
         // A wrapper's own inner check (key = its parameter) is reported at the wrapper's call sites instead.
         if (evaluation.parameter && this.isNamedWrapperParameter(evaluation.parameter, module)) return undefined;
         unresolvedReason = evaluation.reason;
