@@ -138,6 +138,10 @@ export class FlaglensHost implements FeatureWorkspace {
     return this.indexed;
   }
 
+  indexComplete(): boolean {
+    return this.indexed;
+  }
+
   onDidChange(listener: HostChangeListener): void {
     this.listeners.push(listener);
   }

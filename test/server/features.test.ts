@@ -58,6 +58,7 @@ function workspace(options: { references: FlagReference[]; flags: FlagState[]; f
     health: (key) => options.health?.get(key),
     inputErrorsInFile: () => [],
     isStateFile: (file) => file === 'flags.flagd.yaml',
+    indexComplete: () => true,
   };
 }
 

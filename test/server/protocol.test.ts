@@ -108,6 +108,7 @@ test('an opened document is analysed and hovered before the workspace index star
     const progressBegun = client.notifications.some((n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'begin');
     assert.equal(progressBegun, false, 'the index had not started yet');
     assert.match(hoverText(hover), /`fast-search` — \*\*rolling 10%\*\*/);
+    assert.match(hoverText(hover), /1 reference in open files \(the workspace is still being indexed\)/);
     await client.waitForIndex();
   });
 });

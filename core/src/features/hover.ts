@@ -38,7 +38,9 @@ export function flagHover(workspace: FeatureWorkspace, file: string, text: strin
 export function describeFlag(workspace: FeatureWorkspace, key: string): FlagHover {
   const flag = workspace.flag(key);
   const referenceCount = workspace.referencesForKey(key).length;
-  const referencesLine = `${referenceCount} reference${referenceCount === 1 ? '' : 's'} in the workspace`;
+  const referencesLine = workspace.indexComplete()
+    ? `${referenceCount} reference${referenceCount === 1 ? '' : 's'} in the workspace`
+    : `${referenceCount} reference${referenceCount === 1 ? '' : 's'} in open files (the workspace is still being indexed)`;
   const findings = workspace.findingsForKey(key).filter((finding) => !finding.suppressed);
   const findingLines = uniqueBy(findings, (finding) => `${finding.code} ${finding.message}`).map((finding) => `- ${finding.code}: ${finding.message}`);
   if (!flag) {

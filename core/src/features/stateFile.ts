@@ -16,7 +16,8 @@ export function stateFileLenses(workspace: FeatureWorkspace, file: string): Stat
   for (const flag of workspace.flags()) {
     if (flag.definition?.file !== file) continue;
     const count = workspace.referencesForKey(flag.key).length;
-    lenses.push({ key: flag.key, location: flag.definition, title: `${count} reference${count === 1 ? '' : 's'} · ${stageLabel(flag)}` });
+    const counted = workspace.indexComplete() ? `${count} reference${count === 1 ? '' : 's'}` : 'indexing…';
+    lenses.push({ key: flag.key, location: flag.definition, title: `${counted} · ${stageLabel(flag)}` });
   }
   return lenses.sort((a, b) => a.location.line - b.location.line);
 }

@@ -25,6 +25,8 @@ export interface FeatureWorkspace {
   inputErrorsInFile(file: string): InputError[];
   /** True for flagd definition files the state comes from. */
   isStateFile(file: string): boolean;
+  /** False while the workspace index runs: workspace-wide counts cover the open documents only. */
+  indexComplete(): boolean;
 }
 
 /** 0-based offset → 1-based line and column (UTF-16), as the model counts. */
