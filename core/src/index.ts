@@ -19,3 +19,4 @@ export * from './http.js';
 export * from './health/index.js';
 export * from './providers/unleash/index.js';
 export * from './cleanup/index.js';
+export * from './host.js';
