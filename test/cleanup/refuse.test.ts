@@ -12,7 +12,10 @@ const workspace = join(repositoryRoot, '.cache', `cleanup-refuse-${process.pid}`
 after(() => rmSync(workspace, { recursive: true, force: true }));
 
 const files: Record<string, string> = {
-  'flaglens.yaml': 'checks:\n  - jsx: IfFeatureEnabled\n    attribute: feature\nstate:\n  flagd: flags.flagd.json\n',
+  'flaglens.yaml': 'checks:\n  - jsx: IfFeatureEnabled\n    attribute: feature\nstate:\n  flagd: flags.flagd.json\nexclude: ["test/**"]\n',
+  // Excluded from the scan, but still a user of the constant: the entry must stay.
+  'test/flags.test.ts': "import { FLAGS } from '../src/flags';\nexport const promoKey: string = FLAGS.PROMO;\n",
+  'src/flags.ts': "export const FLAGS = {\n  PROMO: 'new-promo',\n  OTHER: 'other',\n} as const;\n",
   'flags.flagd.json': JSON.stringify({ flags: { 'new-promo': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off' } } }, null, 2),
   'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, jsx: 'preserve', noEmit: true, lib: ['ES2022'], target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', types: [] }, include: ['src'] }),
   'src/jsx.d.ts': 'declare namespace JSX {\n  interface Element { kind: string }\n  interface IntrinsicElements { [name: string]: { [attribute: string]: unknown } }\n}\n',
@@ -20,10 +23,11 @@ const files: Record<string, string> = {
   // The promo must return an element: with the flag off the element would become `null`.
   'src/Promo.tsx': [
     "import { IfFeatureEnabled } from './IfFeatureEnabled';",
+    "import { FLAGS } from './flags';",
     '',
     'export function Promo(): JSX.Element {',
     '  return (',
-    '    <IfFeatureEnabled feature="new-promo">',
+    '    <IfFeatureEnabled feature={FLAGS.PROMO}>',
     '      <aside>Promo</aside>',
     '    </IfFeatureEnabled>',
     '  );',
@@ -55,7 +59,7 @@ test('a change adding a type error is not written and the error is named with it
   const code = await runCli(['cleanup', 'new-promo', workspace, '--value', 'off', '--write'], io);
   assert.equal(code, 1, io.out + io.err);
   assert.match(io.out, /new-promo → off: refused \(the change would add type errors\), 1 site\(s\) rewritten, 0 skipped/);
-  assert.match(io.out, /src\/Promo\.tsx:4:3: error TS2322: Type 'null' is not assignable to type 'Element'/);
+  assert.match(io.out, /src\/Promo\.tsx:5:3: error TS2322: Type 'null' is not assignable to type 'Element'/);
   assert.match(io.out, /Nothing to change\./);
   assert.equal(readFileSync(join(workspace, 'src/Promo.tsx'), 'utf8'), files['src/Promo.tsx']);
   assert.equal(readFileSync(join(workspace, 'flags.flagd.json'), 'utf8'), files['flags.flagd.json']);
@@ -72,4 +76,5 @@ test('a change adding a type error is not written and the error is named with it
   assert.equal(await runCli(['cleanup', 'new-promo', workspace, '--value', 'on', '--write'], on), 0, on.out + on.err);
   assert.equal(readFileSync(join(workspace, 'src/Promo.tsx'), 'utf8'), 'export function Promo(): JSX.Element {\n  return (\n    <aside>Promo</aside>\n  );\n}\n');
   assert.deepEqual(JSON.parse(readFileSync(join(workspace, 'flags.flagd.json'), 'utf8')), { flags: {} });
+  assert.equal(readFileSync(join(workspace, 'src/flags.ts'), 'utf8'), files['src/flags.ts'], 'FLAGS.PROMO is still used by an excluded test');
 });

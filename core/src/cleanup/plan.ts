@@ -131,7 +131,7 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
   const changes: FileChange[] = [];
   for (const [file, text] of texts) {
     const before = read(file)!;
-    const after = removeNewlyUnusedImports(file, before, removeNewlyUnusedAccessors(file, before, text));
+    const after = tidyBlankLines(before, removeNewlyUnusedImports(file, before, removeNewlyUnusedAccessors(file, before, text)));
     if (after !== before) changes.push({ file, before, after, edits: computeTextEdits(before, after) });
   }
   changes.sort((a, b) => a.file.localeCompare(b.file));
@@ -177,6 +177,17 @@ export function lineColumnEdits(changes: readonly FileChange[]): LineColumnEdit[
       return { file: change.file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, newText: edit.newText };
     }),
   );
+}
+
+/**
+ * Removals next to each other can leave blank lines at the top of a file or two in a row; when the file
+ * had none of those before, they are collapsed (a file's own style is left alone).
+ */
+function tidyBlankLines(before: string, after: string): string {
+  let text = after;
+  if (!/^[ \t]*\n/.test(before)) text = text.replace(/^([ \t]*\n)+/, '');
+  if (!/\n[ \t]*\n[ \t]*\n/.test(before)) text = text.replace(/\n([ \t]*\n){2,}/g, '\n\n');
+  return text;
 }
 
 /** Parses `on`, `off`, a number, a quoted string or a bare word into a flag value. */

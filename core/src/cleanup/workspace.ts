@@ -60,7 +60,9 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
       return undefined;
     }
   };
-  const workspaceFiles = listWorkspaceFiles(options.fs, options.root, options.config.exclude)
+  // Every source file, flaglens.yaml's excludes included (tests excluded from the scan still import the
+  // cleaned modules): they are searched for uses of wrappers and constants, and type-checked as importers.
+  const workspaceFiles = listWorkspaceFiles(options.fs, options.root, [])
     .files.filter((file) => isSourceFile(file))
     .map((file) => relative(options.root, file).split('\\').join('/'));
   const results: FlagCleanupResult[] = [];
