@@ -27,8 +27,12 @@ export async function hover(session: Session, params: HoverParams): Promise<Hove
     links.push(`[Show all references (Flags view)](command:${SHOW_REFERENCES_COMMAND}?${encodeURIComponent(JSON.stringify([result.links.referencesOf]))})`);
   }
   const markdown = links.length ? `${result.markdown}\n\n${links.join(' · ')}` : result.markdown;
+  // Clients that render plain text only get the same content without Markdown marks and links.
+  const contents = session.abilities.markdownHover
+    ? { kind: MarkupKind.Markdown, value: markdown }
+    : { kind: MarkupKind.PlainText, value: result.markdown.replace(/\*\*|`|^_|_$/gm, '') };
   return {
-    contents: { kind: MarkupKind.Markdown, value: markdown },
+    contents,
     range: result.range ? offsetsToRange(document, result.range) : undefined,
   };
 }

@@ -1,6 +1,6 @@
 // textDocument/inlayHint: a label after each flag check (`canary 10% · healthy`), off with
 // `flaglens.inlayHints.enabled: false`.
-import { InlayHintKind, type InlayHint, type InlayHintParams } from 'vscode-languageserver/node';
+import type { InlayHint, InlayHintParams } from 'vscode-languageserver/node';
 import { inlineLabels } from '../../../core/src/features/inlayHints.js';
 import { toOffset } from '../convert.js';
 import type { Session } from '../session.js';
@@ -14,8 +14,8 @@ export async function inlayHints(session: Session, params: InlayHintParams): Pro
   const range = { start: toOffset(document, params.range.start), end: toOffset(document, params.range.end) };
   return inlineLabels(host, file, range).map((label) => ({
     position: document.positionAt(label.offset),
+    // No kind: the label is neither a type nor a parameter name, it is the flag's state.
     label: label.label,
-    kind: InlayHintKind.Parameter,
     paddingLeft: true,
     tooltip: label.key ? `Flaglens: ${label.key}` : undefined,
   }));
