@@ -149,3 +149,14 @@ export const App = () => (
   assert.equal(nav.sdk, 'wrapper');
   assert.deepEqual(nav.via, ['FeatureGate']);
 });
+
+test('a default-exported wrapper imported under another name is found (the prefilter follows the module name)', async () => {
+  await check(`
+//- /src/hooks/flagHook.ts
+import { useFlags } from 'launchdarkly-react-client-sdk';
+export default (key: string) => useFlags()[key];
+//- /src/pages/Page.tsx
+import useIt from '../hooks/flagHook';
+export const Page = () => useIt(/*<renamed-default>*/'renamed-default');
+`);
+});

@@ -329,10 +329,13 @@ class Analyser {
       const resolved = this.resolveExport(module, name, 0);
       if (!this.isTriggerResolved(resolved)) continue;
       if (name !== 'default') names.push(name);
-      else if (resolved.kind === 'declaration') {
-        // A default export is imported under a name of the importer's choosing; usually its own name.
-        const own = (resolved.node as ts.Node & { name?: ts.Node }).name;
+      else {
+        // A default export is imported under a name of the importer's choosing; the import specifier
+        // names the module, though (`import useFeat from './useFeature'`), and often its own name is used.
+        const own = resolved.kind === 'declaration' ? (resolved.node as ts.Node & { name?: ts.Node }).name : undefined;
         if (own && ts.isIdentifier(own)) names.push(own.text);
+        const stem = module.path.replace(/\.[^./]+$/, '').split('/');
+        names.push(stem[stem.length - 1] === 'index' ? stem[stem.length - 2] : stem[stem.length - 1]);
       }
     }
     return names;
