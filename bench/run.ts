@@ -2,7 +2,7 @@
 // measured in the same run). Sections are functions in their own files; add one to `sections` below.
 // Flags: --only NAME[,NAME] (e.g. --only scanner), --sizes 1000,5000, --runs N, --edits N.
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScannerBench } from './scanner.js';
 import { runServerBench } from './server.js';
@@ -42,7 +42,12 @@ async function main(): Promise<void> {
     console.log(`== ${name}`);
     results[name] = await sections[name](context);
   }
-  writeFileSync(join(workDirectory, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // Sections run separately (--only) keep each other's last figures.
+  const resultsFile = join(workDirectory, 'results.json');
+  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
+  const temporary = `${resultsFile}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
+  renameSync(temporary, resultsFile);
 }
 
 main().catch((error) => {
