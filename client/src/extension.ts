@@ -3,7 +3,7 @@
 // commands, the Flags tree view and the status-bar item. All analysis happens in the server; this file
 // only wires VS Code to it.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { FlagsChangedNotification, SetSecretsNotification } from '../../protocol/src/index.js';
 import { registerCommands } from './commands.js';
 import { FlagsModel } from './flagsModel.js';
@@ -11,6 +11,7 @@ import { FLAGS_VIEW_ID, FlagsTreeProvider } from './flagsTree.js';
 import { SETTINGS_SECTION, readFlaglensSettings } from './settings.js';
 import { createStatusBarItem } from './statusBar.js';
 import { TokenStore } from './secrets.js';
+import { createTraceChannel } from './traceChannel.js';
 
 /** Source languages whose flag checks the server analyses. */
 export const SOURCE_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
@@ -22,7 +23,8 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Flaglens', { log: true });
-  context.subscriptions.push(output);
+  const traceOutput = createTraceChannel(SETTINGS_SECTION);
+  context.subscriptions.push(output, traceOutput);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -41,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       fileEvents: [vscode.workspace.createFileSystemWatcher(CONFIG_GLOB), vscode.workspace.createFileSystemWatcher(FLAGD_GLOB)],
     },
     outputChannel: output,
+    traceOutputChannel: traceOutput,
     middleware: {
       workspace: {
         // The server pulls settings per scope (STYLE.md): answer section `flaglens` with complete
@@ -87,14 +90,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
 
   client.onNotification(FlagsChangedNotification.method, () => void model.reload());
+  // Each (re)start of the server: a restarted server (after a crash) knows neither the tokens nor the trust
+  // state, and its flag list is new.
+  context.subscriptions.push(
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Running) void sendSecrets().then(() => model.reload());
+    }),
+  );
   try {
     await client.start();
   } catch (error) {
     output.appendLine(`Flaglens language server failed to start: ${error instanceof Error ? error.message : String(error)}`);
-    return;
   }
-  await sendSecrets();
-  await model.reload();
 }
 
 export async function deactivate(): Promise<void> {

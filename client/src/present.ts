@@ -77,3 +77,13 @@ export function statusBarContent(flagCount: number, attention: { stale: number; 
 export function isHealthRefusal(reason: string): boolean {
   return /unhealthy|failing|inconclusive/i.test(reason);
 }
+
+/**
+ * Protocol traces (`flaglens.trace.server: verbose`) print each message's params; the setSecrets
+ * notification carries provider tokens, so its params are replaced before the line is written.
+ */
+export function redactSecretsInTrace(text: string): string {
+  if (!text.includes('flaglens/setSecrets')) return text;
+  const firstLineEnd = text.indexOf('\n');
+  return `${firstLineEnd === -1 ? text : text.slice(0, firstLineEnd)}${firstLineEnd === -1 ? '' : '\nParams: (redacted: tokens and trust state)'}`;
+}

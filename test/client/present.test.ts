@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlagSummary } from '../../protocol/src/index.js';
-import { describeFlag, groupFlagsByStage, healthIconId, isHealthRefusal, statusBarContent } from '../../client/src/present.js';
+import { describeFlag, groupFlagsByStage, healthIconId, isHealthRefusal, redactSecretsInTrace, statusBarContent } from '../../client/src/present.js';
 
 function flag(key: string, fields: Partial<FlagSummary> = {}): FlagSummary {
   return { key, stage: 'rolling', percentage: 50, enabled: true, health: 'unknown', references: [], findings: [], stale: false, ...fields };
@@ -56,4 +56,13 @@ test('the status bar is hidden without flags and counts what needs attention', (
 test('only the health guard may be overridden with "Bump anyway"', () => {
   assert.equal(isHealthRefusal('unhealthy'), true);
   for (const reason of ['conflict', 'invalid', 'unsupported', 'not-found', 'unavailable', 'untrusted']) assert.equal(isHealthRefusal(reason), false, reason);
+});
+
+test('protocol traces never contain the tokens sent with setSecrets', () => {
+  const traced = "Sending notification 'flaglens/setSecrets'.\nParams: {\n    \"env\": {\n        \"UNLEASH_TOKEN\": \"*:*.secret-admin-token\"\n    },\n    \"trusted\": true\n}\n";
+  const written = redactSecretsInTrace(traced);
+  assert.doesNotMatch(written, /secret-admin-token/);
+  assert.match(written, /^Sending notification 'flaglens\/setSecrets'\./);
+  const other = "Sending request 'textDocument/hover - (3)'.\nParams: {}";
+  assert.equal(redactSecretsInTrace(other), other);
 });

@@ -6,7 +6,7 @@
 // when UPDATE_SCREENSHOTS=1). code-server and chromium are always stopped in after(), even on failure.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, copyFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Locator } from 'playwright-core';
@@ -111,8 +111,34 @@ async function runCommand(title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Changes user settings the way a user does (the settings JSON editor, then save): code-server does not
+ * notice settings.json being rewritten behind its back. insertText types without auto-closing brackets.
+ */
+async function editUserSettings(changes: Record<string, unknown>): Promise<void> {
+  const file = join(runDir, 'user-data', 'User', 'settings.json');
+  const settings = { ...JSON.parse(readFileSync(file, 'utf8')), ...changes };
+  await runCommand('Preferences: Open User Settings (JSON)');
+  await page.locator('.tab.active[aria-label^="settings.json"]').first().waitFor();
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(JSON.stringify(settings));
+  await page.keyboard.press('Control+S');
+  await retry('settings saved', 10_000, async () => {
+    const saved = readFileSync(file, 'utf8');
+    try {
+      return JSON.stringify(JSON.parse(saved)) === JSON.stringify(settings) ? true : undefined;
+    } catch {
+      throw new Error(`settings.json is not the JSON typed: ${saved}`);
+    }
+  });
+  await page.keyboard.press('Control+W');
+}
+
 describe('Real VS Code (code-server + chromium) with the packaged extension', { timeout: 600_000 }, () => {
   before(async () => {
+    rmSync(artefacts, { recursive: true, force: true });
     mkdirSync(artefacts, { recursive: true });
     harness.ensureCodeServer();
     harness.buildAndPackage();
@@ -140,6 +166,8 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     } finally {
       if (codeServer) writeFileSync(join(artefacts, 'code-server.log'), codeServer.output());
       codeServer?.stop();
+      // The editor's logs (extension host, the Flaglens output channel) are kept with the screenshots.
+      if (runDir) cpSync(join(runDir, 'user-data', 'logs'), join(artefacts, 'logs'), { recursive: true, force: true });
       if (runDir) rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
     }
   });
@@ -185,6 +213,31 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     assert.doesNotMatch(line, /canary 1%/);
   });
 
+  test('"Flaglens: Abort Rollout…" requires a reason, confirms, and turns the flag off on disk', async () => {
+    const flagdFile = join(workspace, 'flags.flagd.yaml');
+    assert.equal(flagdPercentage(flagdFile, 'fast-search'), 10);
+    await openFile('search.ts');
+    const box = await token('FAST_SEARCH').boundingBox();
+    assert.ok(box, 'fast-search check visible');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await runCommand('Flaglens: Abort Rollout…');
+    const input = page.locator('.quick-input-widget input.input');
+    await page.locator('.quick-input-widget').filter({ hasText: 'Abort fast-search' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter'); // empty: refused
+    await page.locator('.quick-input-widget').filter({ hasText: 'A reason is required' }).waitFor();
+    await input.fill('error rate up in eu-west');
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'Abort fast-search' });
+    await dialog.waitFor({ timeout: 30_000 });
+    assert.match(await dialog.innerText(), /10%.*→/s);
+    assert.match(await dialog.innerText(), /Reason: error rate up in eu-west/);
+    await dialog.getByRole('button', { name: 'Abort Rollout', exact: true }).click();
+    await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Aborted fast-search' }).waitFor({ timeout: 30_000 });
+    const definition = parse(readFileSync(flagdFile, 'utf8')).flags['fast-search'];
+    assert.equal(flagdPercentage(flagdFile, 'fast-search'), 0);
+    assert.equal(definition.metadata.abortReason, 'error rate up in eu-west');
+  });
+
   test('the Problems panel lists FL001 for the stale flag', async () => {
     await page.keyboard.press('Escape');
     await openFile('checkout.ts');
@@ -219,9 +272,51 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     const reference = view.locator('.monaco-list-row').filter({ hasText: /search\.ts:16/ }).first();
     await reference.waitFor({ timeout: 10_000 });
     const file = await screenshot('tree');
+    // The status-bar item counts the stale flags and opens this view.
+    const status = page.locator('.statusbar-item').filter({ hasText: /\d+ stale/ });
+    assert.match(await status.innerText(), /2 stale/);
+    assert.ok(await page.locator('.activitybar .action-item [aria-label^="Flaglens"]').count(), 'Flaglens activity-bar entry');
     await reference.click();
     await page.locator('.tab.active[aria-label^="search.ts"]').first().waitFor();
     assert.match(await page.locator('.editor-status-selection, [id="status.editor.selection"]').first().innerText(), /Ln 16\b/);
     if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(file, join(root, 'docs', 'images', 'tree.png'));
+  });
+
+  test('settings flow to the server: turning inlay hints off removes them', async () => {
+    await openFile('search.ts');
+    await retry('inlay hint present', 30_000, async () => (/\d+%/.test(await renderedLine(CANARY_TOKEN)) ? true : undefined));
+    await editUserSettings({ 'flaglens.inlayHints.enabled': false, 'flaglens.trace.server': 'messages' });
+    await openFile('search.ts');
+    await retry('inlay hint gone after the setting changed', 30_000, async () => (/\d+%/.test(await renderedLine(CANARY_TOKEN)) ? undefined : true));
+    // flaglens.trace.server traces the protocol into its output channel.
+    await runCommand('Output: Show Output Channels');
+    await page.locator('.quick-input-widget input.input').fill('Flaglens (protocol)');
+    await page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: 'Flaglens (protocol)' }).waitFor();
+    await page.keyboard.press('Enter');
+    const trace = await retry('protocol trace in the output channel', 30_000, async () => {
+      const text = (await page.locator('.part.panel .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+      return /(Sending|Received) (request|notification|response)/.test(text) ? text : undefined;
+    });
+    assert.doesNotMatch(trace, /UNLEASH_TOKEN"\s*:\s*"[^"]/, 'no token in the trace');
+    await closePanel();
+    await editUserSettings({ 'flaglens.inlayHints.enabled': true, 'flaglens.trace.server': 'off' });
+    await openFile('search.ts');
+    await retry('inlay hint back', 30_000, async () => (/\d+%/.test(await renderedLine(CANARY_TOKEN)) ? true : undefined));
+  });
+
+  test('a workspace without flags shows nothing from Flaglens and no errors', async () => {
+    const plain = join(runDir, 'workspace', 'plain');
+    mkdirSync(join(plain, 'src'), { recursive: true });
+    writeFileSync(join(plain, 'src', 'index.ts'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+    await page.goto(harness.workbenchUrl(codeServer!.url, plain));
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await openFile('index.ts');
+    // Refresh answers once the server is up: proof the extension is active here.
+    await runCommand('Flaglens: Refresh');
+    await page.locator('.statusbar-item').filter({ hasText: 'Flaglens: 0 flags refreshed' }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('.statusbar-item').filter({ hasText: /stale|\$\(flag\)/ }).count(), 0);
+    assert.equal(await page.locator('.activitybar .action-item [aria-label^="Flaglens"]').count(), 0, 'no Flaglens activity-bar entry');
+    assert.equal(await page.locator('.notifications-toasts .notification-toast').filter({ hasText: /Flaglens|flaglens/ }).count(), 0);
+    await screenshot('no-flags');
   });
 });
