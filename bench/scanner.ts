@@ -97,7 +97,7 @@ export async function runScannerBench(options: ScannerBenchOptions): Promise<Sca
     const workspace = generateWorkspace(join(options.workDirectory, `repo-${size}`), size);
     const incremental = runChild('incremental', workspace.root, [workspace.incrementalFile, String(options.edits)]) as unknown as IncrementalMeasurement;
     result.incremental = { ...incremental, size };
-    log(`\nincremental (${size} files, ${incremental.edits} edits of a 300-line file): wall p50 ${incremental.p50Ms.toFixed(2)} ms, p95 ${incremental.p95Ms.toFixed(2)} ms; cpu p50 ${incremental.cpuP50Ms.toFixed(2)} ms, p95 ${incremental.cpuP95Ms.toFixed(2)} ms (target ≤ 10 ms p95)`);
+    log(`\nincremental (${size} files, ${incremental.edits} edits of a 300-line file after 20 warm-up edits): wall p50 ${incremental.p50Ms.toFixed(2)} ms, p95 ${incremental.p95Ms.toFixed(2)} ms; cpu p50 ${incremental.cpuP50Ms.toFixed(2)} ms, p95 ${incremental.cpuP95Ms.toFixed(2)} ms (target ≤ 10 ms p95)`);
   }
   return result;
 }
@@ -162,15 +162,18 @@ async function childMain(mode: string, root: string, extra: string[]): Promise<v
     const lines = original.split('\n');
     const timings: number[] = [];
     const cpuTimings: number[] = [];
-    for (let edit = 0; edit < edits; edit++) {
+    // The first edits compile the update path (JIT); a language server is past that after a few keystrokes.
+    const warmUpEdits = 20;
+    for (let edit = -warmUpEdits; edit < edits; edit++) {
       // Typing-like edits: change one line's key or return value somewhere in the file.
       const copy = [...lines];
-      const line = 2 + ((edit * 37) % (lines.length - 4));
-      copy[line] = copy[line].replace(/FLAG_(\d+)/, `FLAG_${edit % 40}`).replace(/return enabled \? \d+/, `return enabled ? ${edit}`);
+      const line = 2 + (((edit + warmUpEdits) * 37) % (lines.length - 4));
+      copy[line] = copy[line].replace(/FLAG_(\d+)/, `FLAG_${(edit + 40) % 40}`).replace(/return enabled \? \d+/, `return enabled ? ${edit + 100}`);
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
       host.updateFile(file, copy.join('\n'));
       const cpu = process.cpuUsage(cpuBefore);
+      if (edit < 0) continue;
       timings.push(performance.now() - started);
       cpuTimings.push((cpu.user + cpu.system) / 1000);
     }
