@@ -19,6 +19,7 @@ import type {
 } from './model.js';
 import { RolloutRefusedError } from './model.js';
 import { ScannerHost } from './scanner/index.js';
+import { listWorkspaceFiles } from './scanner/walk.js';
 import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
@@ -66,6 +67,7 @@ export class FlaglensHost implements FeatureWorkspace {
   private flagsByKey = new Map<string, FlagState>();
   /** Editor buffers, keyed by workspace-relative path: they win over the disk. */
   private openDocuments = new Map<string, string>();
+  private sourceFileList: string[] | undefined;
   /** References of files analysed before the index finished (opened documents). */
   private earlyReferences = new Map<string, FlagReference[]>();
   private indexed = false;
@@ -140,6 +142,15 @@ export class FlaglensHost implements FeatureWorkspace {
 
   indexComplete(): boolean {
     return this.indexed;
+  }
+
+  /** Workspace-relative source files; listed on first use and again after a file is created or deleted on disk. */
+  sourceFiles(): readonly string[] {
+    if (!this.sourceFileList) {
+      const listing = listWorkspaceFiles(this.options.fs, this.options.root, this.config.exclude);
+      this.sourceFileList = listing.files.map((absPath) => this.toRelative(absPath)).filter((file) => SOURCE_FILE.test(file));
+    }
+    return this.sourceFileList;
   }
 
   onDidChange(listener: HostChangeListener): void {
@@ -233,6 +244,8 @@ export class FlaglensHost implements FeatureWorkspace {
   fileChangedOnDisk(absPath: string): void {
     const file = this.toRelative(absPath);
     this.diskTexts.delete(file);
+    // Created or deleted files change the listing; edits do not, but telling them apart costs a stat.
+    if (this.sourceFileList && this.sourceFileList.includes(file) !== this.options.fs.exists(absPath)) this.sourceFileList = undefined;
     if (this.isConfigFile(absPath)) return this.reloadConfig();
     if (this.isStateFile(file) || looksLikeStateFile(file)) {
       void this.reloadState();
@@ -528,7 +541,7 @@ export class FlaglensHost implements FeatureWorkspace {
     };
   }
 
-  private sourceText(file: string): string | undefined {
+  sourceText(file: string): string | undefined {
     const open = this.openDocuments.get(file);
     if (open !== undefined) return open;
     if (!this.diskTexts.has(file)) this.diskTexts.set(file, this.readDisk(this.toAbsolute(file)));

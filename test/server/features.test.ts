@@ -59,6 +59,8 @@ function workspace(options: { references: FlagReference[]; flags: FlagState[]; f
     inputErrorsInFile: () => [],
     isStateFile: (file) => file === 'flags.flagd.yaml',
     indexComplete: () => true,
+    sourceText: () => undefined,
+    sourceFiles: () => [],
   };
 }
 

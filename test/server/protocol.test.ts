@@ -241,6 +241,41 @@ test('code actions: suppress with reason inserts the ignore comment; bump and ab
   });
 });
 
+test('code actions: "Remove flag" quick fixes on a stale flag rewrite the check (here) and drop the definition (everywhere)', async () => {
+  await withClient(async (client) => {
+    const { uri, text } = await client.open(CHECKOUT);
+    await client.waitForIndex();
+    const at = positionOf(text, 'FLAGS.NEW_CHECKOUT');
+    const diagnostic = await client.waitFor(() => client.diagnostics.get(uri)?.find((d) => d.code === 'FL001' && d.range.start.line === at.line), 20_000, 'FL001');
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: at, end: at },
+      context: { diagnostics: [diagnostic] },
+    });
+    const here = actions.find((action) => action.title === 'Remove flag `new-checkout` here (keep enabled branch)');
+    assert.ok(here, actions.map((action) => action.title).join(' | '));
+    assert.equal(here.kind, 'quickfix');
+    assert.deepEqual(here.diagnostics, [diagnostic]);
+    const rewritten = applyEdits(text, here.edit?.changes?.[uri] ?? []);
+    assert.doesNotMatch(rewritten, /NEW_CHECKOUT/);
+    assert.match(rewritten, /flow: 'one-page'/);
+    assert.doesNotMatch(rewritten, /newCheckout \? 'one-page' : 'multi-step'/);
+    const everywhere = actions.find((action) => action.title === 'Remove flag `new-checkout` everywhere (keep enabled branch)');
+    assert.ok(everywhere, actions.map((action) => action.title).join(' | '));
+    const files = Object.keys(everywhere.edit?.changes ?? {});
+    assert.ok(files.some((file) => file.endsWith('/flags.flagd.yaml')), files.join(', '));
+  });
+});
+
+/** Applies LSP text edits (non-overlapping) to a text. */
+function applyEdits(text: string, edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((sum, line) => sum + line.length + 1, 0) + p.character;
+  return [...edits]
+    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
+    .reduce((current, edit) => current.slice(0, offset(edit.range.start)) + edit.newText + current.slice(offset(edit.range.end)), text);
+}
+
 test('code lens per flag in the state file: references and stage', async () => {
   await withClient(async (client) => {
     await client.waitForIndex();
