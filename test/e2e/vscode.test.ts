@@ -24,6 +24,8 @@ let workspace = '';
 let codeServer: { url: string; stop: () => void; output: () => string } | undefined;
 let browser: BrowserContext | undefined;
 let page: Page;
+/** Wall-clock figures of this run (ms), written to test-results/vscode/timings.json; workbench load is the baseline. */
+const timings: Record<string, number> = {};
 
 /** The rollout percentage of a flag in a flagd definition file (the `fractional` weight of "on"). */
 function flagdPercentage(file: string, key: string): number {
@@ -32,6 +34,24 @@ function flagdPercentage(file: string, key: string): number {
   const total = split.reduce((sum, [, weight]) => sum + weight, 0);
   const on = split.find(([variant]) => variant === 'on');
   return on && total ? Math.round((on[1] / total) * 10000) / 100 : flag.defaultVariant === 'on' ? 100 : 0;
+}
+
+/** File names in a zip (the vsix), read from its central directory. */
+function zipEntries(zip: Buffer): Array<{ name: string; size: number }> {
+  const endOfDirectory = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(endOfDirectory >= 0, 'a zip file');
+  const count = zip.readUInt16LE(endOfDirectory + 10);
+  let offset = zip.readUInt32LE(endOfDirectory + 16);
+  const entries: Array<{ name: string; size: number }> = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(zip.readUInt32LE(offset), 0x02014b50, 'central directory entry');
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    entries.push({ name: zip.toString('utf8', offset + 46, offset + 46 + nameLength), size: zip.readUInt32LE(offset + 24) });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
 }
 
 async function screenshot(name: string): Promise<string> {
@@ -155,13 +175,17 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
       viewport: { width: 1400, height: 900 },
     });
     page = browser.pages()[0] ?? (await browser.newPage());
+    const loadStart = Date.now();
     await page.goto(harness.workbenchUrl(codeServer!.url, workspace));
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    timings.workbenchLoadMs = Date.now() - loadStart;
   });
 
   after(async () => {
     try {
       if (page) await screenshot('final').catch(() => undefined);
+    writeFileSync(join(artefacts, 'timings.json'), JSON.stringify(timings, null, 2));
+    console.log(`timings (ms): ${JSON.stringify(timings)}`);
       await browser?.close().catch(() => undefined);
     } finally {
       if (codeServer) writeFileSync(join(artefacts, 'code-server.log'), codeServer.output());
@@ -172,9 +196,32 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     }
   });
 
+  test('flaglens.vsix holds only the bundles, syntaxes, icon, manifest and readme', () => {
+    const entries = zipEntries(readFileSync(harness.vsixPath));
+    const files = entries.map((entry) => entry.name).filter((name) => name.startsWith('extension/')).sort();
+    const required = [
+      'extension/client/media/flaglens.svg',
+      'extension/dist/extension.js',
+      'extension/dist/server.js',
+      'extension/package.json',
+      'extension/readme.md',
+      'extension/syntaxes/flagd.schema.json',
+      'extension/syntaxes/flaglens-ignore.injection.tmLanguage.json',
+      'extension/syntaxes/flaglens.schema.json',
+    ];
+    // A LICENSE or CHANGELOG is welcome; nothing else (sources, tests, maps, node_modules, .cache) may ship.
+    assert.deepEqual(files.filter((name) => !/^extension\/(license|changelog)/i.test(name)), required);
+    const size = readFileSync(harness.vsixPath).length;
+    timings.vsixBytes = size;
+    assert.ok(size < 8 * 1024 * 1024, `vsix is ${size} bytes`);
+  });
+
   test('hovering a canary flag check shows its stage and percentage', async () => {
+    const openStart = Date.now();
     await openFile('search.ts');
     const hover = await hoverToken(CANARY_TOKEN, /canary/);
+    // Includes the language server's start and first analysis (and up to 3 s per retry).
+    timings.fileOpenToFirstFlagHoverMs = Date.now() - openStart;
     assert.match(hover, /\b1%/);
     const file = await screenshot('hover');
     if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(file, join(root, 'docs', 'images', 'hover.png'));
@@ -199,9 +246,11 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     assert.match(question, /1%.*→.*10%/s, 'the confirmation shows from → to');
     assert.match(question, /Health:/);
     await screenshot('bump-confirmation');
+    const bumpStart = Date.now();
     await dialog.getByRole('button', { name: 'Bump', exact: true }).click();
     const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: `Bumped ${CANARY_FLAG}` });
     await toast.waitFor({ timeout: 30_000 });
+    timings.bumpConfirmToNotificationMs = Date.now() - bumpStart;
     await screenshot('bump-done');
     assert.equal(flagdPercentage(flagdFile, CANARY_FLAG), 10);
     const hover = await hoverToken(CANARY_TOKEN, /10%/, 30_000);
