@@ -143,10 +143,11 @@ export function installExtension(runDir, vsix = vsixPath) {
 }
 
 /**
- * Starts code-server on 127.0.0.1:port for `workspace` and resolves once /healthz answers.
+ * Starts code-server on 127.0.0.1:port for `workspace` and resolves once /healthz answers. With
+ * `workspaceTrust: true`, Workspace Trust is active (for restricted-mode tests).
  * Returns { url, process, stop } where stop() kills the whole process group.
  */
-export async function startCodeServer({ runDir, workspace, port, stdio = ['ignore', 'pipe', 'pipe'], timeoutMs = 60_000 }) {
+export async function startCodeServer({ runDir, workspace, port, stdio = ['ignore', 'pipe', 'pipe'], timeoutMs = 60_000, workspaceTrust = false }) {
   writeFileSync(join(runDir, 'cs-config.yaml'), 'auth: none\ncert: false\n');
   const child = spawn(
     codeServerBin,
@@ -156,7 +157,8 @@ export async function startCodeServer({ runDir, workspace, port, stdio = ['ignor
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      // Workspace Trust is off unless a test checks restricted mode (settings then decide the prompt).
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       '--user-data-dir', join(runDir, 'user-data'),

@@ -368,4 +368,56 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     assert.equal(await page.locator('.notifications-toasts .notification-toast').filter({ hasText: /Flaglens|flaglens/ }).count(), 0);
     await screenshot('no-flags');
   });
+
+  test('in an untrusted workspace Flaglens shows state but offers no writes, until trust is granted', async () => {
+    await browser?.close();
+    codeServer?.stop();
+    harness.writeUserSettings(runDir, {
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.emptyWindow': false,
+    });
+    const untrusted = harness.copyWorkspace(join(root, 'examples', 'shop'), runDir, 'untrusted-shop');
+    codeServer = await harness.startCodeServer({ runDir, workspace: untrusted, port: await harness.freePort(), workspaceTrust: true });
+    browser = await chromium.launchPersistentContext(join(runDir, 'chromium-untrusted'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      viewport: { width: 1400, height: 900 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(harness.workbenchUrl(codeServer!.url, untrusted));
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar-item').filter({ hasText: /Restricted Mode/ }).first().waitFor({ timeout: 30_000 });
+    // Read and show: the hover works in restricted mode.
+    await openFile('search.ts');
+    assert.match(await hoverToken(CANARY_TOKEN, /canary/), /\b1%/);
+    // No writes: the bump command is not offered (enablement: isWorkspaceTrusted).
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input.input').fill('>Flaglens:');
+    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Flaglens: Refresh' }).first().waitFor();
+    const offered = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
+    assert.equal(offered.some((row) => row.includes('Bump Rollout')), false, `offered: ${offered.join(' | ')}`);
+    assert.equal(offered.some((row) => row.includes('Abort Rollout')), false);
+    await page.keyboard.press('Escape');
+    await screenshot('untrusted');
+    assert.equal(flagdPercentage(join(untrusted, 'flags.flagd.yaml'), CANARY_FLAG), 1);
+
+    // Granting trust (no reload) re-sends the trust state: bump is offered and writes.
+    await runCommand('Workspaces: Manage Workspace Trust');
+    await page.locator('.workspace-trust-editor').getByRole('button', { name: 'Trust', exact: true }).first().click();
+    await page.locator('.statusbar-item').filter({ hasText: /Restricted Mode/ }).first().waitFor({ state: 'hidden', timeout: 30_000 });
+    await openFile('search.ts');
+    const box = await token(CANARY_TOKEN).boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await runCommand('Flaglens: Bump Rollout…');
+    const dialog = page.locator('.monaco-dialog-box').filter({ hasText: CANARY_FLAG });
+    await dialog.waitFor({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Bump', exact: true }).click();
+    await page.locator('.notifications-toasts .notification-toast').filter({ hasText: `Bumped ${CANARY_FLAG}` }).waitFor({ timeout: 30_000 });
+    assert.equal(flagdPercentage(join(untrusted, 'flags.flagd.yaml'), CANARY_FLAG), 10);
+  });
 });
