@@ -15,6 +15,7 @@ export * from './state/flagdHistory.js';
 export * from './state/fileStore.js';
 export * from './state/nodeFileStore.js';
 export * from './state/flagdProvider.js';
+export * from './state/staleness.js';
 export * from './http.js';
 export * from './health/index.js';
 export * from './providers/unleash/index.js';

@@ -9,20 +9,10 @@ import { scanWorkspace } from './scanner/index.js';
 import { createStateProviders, loadState, type ProviderContext } from './state/registry.js';
 import { evaluateRolloutHealth } from './health/workspaceHealth.js'; // issue 5: live health for FL006
 
-export interface AnalyzeWorkspaceOptions {
-  /** Absolute workspace root. */
-  root: string;
+/** The provider context (root, IO, env, trust, snapshot folder), with the config path instead of the config. */
+export interface AnalyzeWorkspaceOptions extends Omit<ProviderContext, 'config'> {
   /** flaglens.yaml to use instead of `<root>/flaglens.yaml` (absolute, or relative to root). */
   configPath?: string;
-  fs: FileSystem;
-  git: GitHost;
-  clock: Clock;
-  /** Where secrets come from (CLI: process.env). */
-  env: Record<string, string | undefined>;
-  /** False in an untrusted workspace: no network requests. */
-  allowNetwork: boolean;
-  /** Folder for persisted snapshots of remote state; undefined: none. */
-  snapshotDir?: string;
   /** Health per flag (live metrics), for FL006. */
   health?: Map<string, FlagHealth>;
   /** Scan progress (files done, total). */

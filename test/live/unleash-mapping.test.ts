@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UnleashFeature } from '../../core/src/providers/unleash/api.js';
 import { parseRollout, unleashFeatureToFlagState, formatAbortNote } from '../../core/src/providers/unleash/mapping.js';
-import { unleashStageOf, describeStaleness } from '../../core/src/providers/unleash/provider.js';
+import { unleashStageOf } from '../../core/src/providers/unleash/provider.js';
+import { describeStaleness } from '../../core/src/state/staleness.js';
 
 const steps = [1, 10, 50, 100];
 const options = { environment: 'development', project: 'default', stageOf: unleashStageOf(steps) };

@@ -4,7 +4,7 @@ import { formatFlagsTable } from '../../../core/src/report/index.js';
 import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { cliClock, formatInputError, progressReporter, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
-import { describeStaleness } from '../../../core/src/providers/unleash/provider.js'; // issue 5
+import { describeStaleness } from '../../../core/src/state/staleness.js';
 
 const help = `Usage: flaglens flags [DIR] [options]
 

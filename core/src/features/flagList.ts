@@ -3,7 +3,7 @@
 import type { FlagState, SourceLocation, Stage } from '../model.js';
 import { isStale, stageLabel } from './describe.js';
 import type { FeatureWorkspace } from './workspaceView.js';
-import { describeStaleness } from '../providers/unleash/provider.js'; // issue 5
+import { describeStaleness } from '../state/staleness.js';
 
 export interface FlagListEntry {
   key: string;

@@ -3,18 +3,12 @@
 // every check of the flag plus its state-file definition. The rewriting itself is core/src/cleanup; this
 // file only decides which flag, which value, and turns the plan into plain edits for the server.
 import { planRemoveFlagFixes } from '../cleanup/quickFixes.js';
+import type { LineColumnEdit } from '../cleanup/plan.js';
 import type { Finding, FlagReference, FlagState } from '../model.js';
 import type { FeatureWorkspace } from './workspaceView.js';
 
-/** One text replacement, 1-based positions, exclusive end, in a workspace-relative file. */
-export interface TextEditData {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  newText: string;
-}
+/** One text replacement, 1-based positions, exclusive end, in a workspace-relative file (the cleanup planner's edit). */
+export type TextEditData = LineColumnEdit;
 
 export interface QuickFixData {
   title: string;

@@ -331,22 +331,6 @@ export class UnleashStateProvider implements StateProvider {
   }
 }
 
-/** "state from 4 min ago, Unleash unreachable" — for the CLI, hovers and the status bar. */
-export function describeStaleness(snapshot: Pick<StateSnapshot, 'fetchedAt' | 'staleness'>, now: Date): string | undefined {
-  if (!snapshot.staleness) return undefined;
-  return `state from ${formatStateAge(now.getTime() - Date.parse(snapshot.fetchedAt))} ago, ${snapshot.staleness.reason}`;
-}
-
-export function formatStateAge(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h`;
-  return `${Math.round(hours / 24)} days`;
-}
-
 /** Stage from the facts: archived and targeted are Unleash's to say; the rest is the shared ladder rule. */
 export function unleashStageOf(steps: readonly number[]) {
   return (facts: { enabled: boolean; percentage: number | null; targeted: boolean; archived: boolean }): Stage => {
