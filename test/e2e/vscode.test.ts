@@ -287,6 +287,19 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     assert.equal(definition.metadata.abortReason, 'error rate up in eu-west');
   });
 
+  test('"Flaglens: Open Flag Definition" jumps from a check to the flag in flags.flagd.yaml', async () => {
+    await openFile('search.ts');
+    const box = await token(CANARY_TOKEN).boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await runCommand('Flaglens: Open Flag Definition');
+    await page.locator('.tab.active[aria-label^="flags.flagd.yaml"]').first().waitFor({ timeout: 30_000 });
+    const definitionLine = readFileSync(join(workspace, 'flags.flagd.yaml'), 'utf8').split('\n').findIndex((line) => line.trim() === `${CANARY_FLAG}:`) + 1;
+    assert.ok(definitionLine > 0);
+    const selection = page.locator('[id="status.editor.selection"]').first();
+    await retry('cursor on the definition line', 10_000, async () => (new RegExp(`Ln ${definitionLine}\\b`).test(await selection.innerText()) ? true : undefined));
+  });
+
   test('the Problems panel lists FL001 for the stale flag', async () => {
     await page.keyboard.press('Escape');
     await openFile('checkout.ts');
