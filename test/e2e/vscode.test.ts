@@ -93,6 +93,12 @@ function token(text: string): Locator {
   return page.locator('.monaco-editor .view-lines .view-line span span').filter({ hasText: new RegExp(`^${text}$`) }).first();
 }
 
+/** Puts the cursor on a token with a real mouse click, once the editor has rendered it. */
+async function clickToken(text: string): Promise<void> {
+  const box = await retry(`token ${text} rendered`, 15_000, async () => (await token(text).boundingBox()) ?? undefined);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
 /** Places the cursor on the token with a real mouse click (locator.click() scrolls the editor) and hovers it by keyboard. */
 async function hoverToken(text: string, expected: RegExp, timeoutMs = 90_000): Promise<string> {
   return retry(`hover on ${text} showing ${expected}`, timeoutMs, async () => {
@@ -236,9 +242,7 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     assert.equal(flagdPercentage(flagdFile, CANARY_FLAG), 1);
     await openFile('search.ts');
     // The cursor on the flag's check: the command bumps the flag under the cursor (FlagAtPosition).
-    const box = await token(CANARY_TOKEN).boundingBox();
-    assert.ok(box, 'canary check visible');
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await clickToken(CANARY_TOKEN);
     await runCommand('Flaglens: Bump Rollout…');
     const dialog = page.locator('.monaco-dialog-box').filter({ hasText: CANARY_FLAG });
     await dialog.waitFor({ timeout: 30_000 });
@@ -266,9 +270,7 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     const flagdFile = join(workspace, 'flags.flagd.yaml');
     assert.equal(flagdPercentage(flagdFile, 'fast-search'), 10);
     await openFile('search.ts');
-    const box = await token('FAST_SEARCH').boundingBox();
-    assert.ok(box, 'fast-search check visible');
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await clickToken('FAST_SEARCH');
     await runCommand('Flaglens: Abort Rollout…');
     const input = page.locator('.quick-input-widget input.input');
     await page.locator('.quick-input-widget').filter({ hasText: 'Abort fast-search' }).waitFor({ timeout: 30_000 });
@@ -289,9 +291,7 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
 
   test('"Flaglens: Open Flag Definition" jumps from a check to the flag in flags.flagd.yaml', async () => {
     await openFile('search.ts');
-    const box = await token(CANARY_TOKEN).boundingBox();
-    assert.ok(box);
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await clickToken(CANARY_TOKEN);
     await runCommand('Flaglens: Open Flag Definition');
     await page.locator('.tab.active[aria-label^="flags.flagd.yaml"]').first().waitFor({ timeout: 30_000 });
     const definitionLine = readFileSync(join(workspace, 'flags.flagd.yaml'), 'utf8').split('\n').findIndex((line) => line.trim() === `${CANARY_FLAG}:`) + 1;
@@ -366,6 +366,38 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     await retry('inlay hint back', 30_000, async () => (/\d+%/.test(await renderedLine(CANARY_TOKEN)) ? true : undefined));
   });
 
+  test('"Flaglens: Set Token" keeps the token in secret storage, out of settings and traces', async () => {
+    const token = 'flaglens-e2e-secret-4711';
+    await editUserSettings({ 'flaglens.trace.server': 'verbose' });
+    await runCommand('Flaglens: Set Token');
+    await page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: 'UNLEASH_TOKEN' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor();
+    await input.fill(token);
+    await page.keyboard.press('Enter');
+    await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'UNLEASH_TOKEN stored in secret storage' }).waitFor({ timeout: 30_000 });
+    // The server received it (setSecrets is traced), with the params redacted.
+    await runCommand('Output: Show Output Channels');
+    await page.locator('.quick-input-widget input.input').fill('Flaglens (protocol)');
+    await page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: 'Flaglens (protocol)' }).waitFor();
+    await page.keyboard.press('Enter');
+    // The output view's filter shows only matching lines.
+    const filter = page.locator('.part.panel .viewpane-filter input, .part.panel input[placeholder^="Filter"], .part.panel textarea[placeholder^="Filter"]').first();
+    const outputText = async () => (await page.locator('.part.panel .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+    for (const expected of ['flaglens/setSecrets', 'Params: (redacted']) {
+      await filter.fill(expected);
+      await retry(`"${expected}" in the protocol trace`, 30_000, async () => ((await outputText()).includes(expected) ? true : undefined));
+    }
+    await filter.fill(token);
+    await page.waitForTimeout(1000);
+    assert.doesNotMatch(await outputText(), new RegExp(token));
+    await filter.fill('');
+    await closePanel();
+    await editUserSettings({ 'flaglens.trace.server': 'off' });
+    assert.doesNotMatch(readFileSync(join(runDir, 'user-data', 'User', 'settings.json'), 'utf8'), new RegExp(token));
+  });
+
   test('a workspace without flags shows nothing from Flaglens and no errors', async () => {
     const plain = join(runDir, 'workspace', 'plain');
     mkdirSync(join(plain, 'src'), { recursive: true });
@@ -423,9 +455,7 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     await page.locator('.workspace-trust-editor').getByRole('button', { name: 'Trust', exact: true }).first().click();
     await page.locator('.statusbar-item').filter({ hasText: /Restricted Mode/ }).first().waitFor({ state: 'hidden', timeout: 30_000 });
     await openFile('search.ts');
-    const box = await token(CANARY_TOKEN).boundingBox();
-    assert.ok(box);
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await clickToken(CANARY_TOKEN);
     await runCommand('Flaglens: Bump Rollout…');
     const dialog = page.locator('.monaco-dialog-box').filter({ hasText: CANARY_FLAG });
     await dialog.waitFor({ timeout: 30_000 });
