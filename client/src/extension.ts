@@ -44,6 +44,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     outputChannel: output,
     traceOutputChannel: traceOutput,
+    // Hovers link to "Show all references (Flags view)": command links run only for our own read-only
+    // commands, never for arbitrary ones (a hover's Markdown comes from workspace content).
+    markdown: { isTrusted: { enabledCommands: ['flaglens.showFlags', 'flaglens.openDefinition'] } },
     middleware: {
       workspace: {
         // The server pulls settings per scope (STYLE.md): answer section `flaglens` with complete
