@@ -1374,8 +1374,9 @@ function objectMemberFunction(object: ts.ObjectLiteralExpression, name: string):
   return undefined;
 }
 
-function assignedMemberFunctions(module: ParsedModule, objectName: string): ts.SignatureDeclaration[] {
-  const out: ts.SignatureDeclaration[] = [];
+/** Functions assigned to members of `objectName` at the top level (`Utils.isOn = (k) => …`), in source order. */
+function memberFunctionAssignments(module: ParsedModule, objectName: string): Array<{ member: string; fn: ts.SignatureDeclaration }> {
+  const out: Array<{ member: string; fn: ts.SignatureDeclaration }> = [];
   for (const statement of module.sourceFile.statements) {
     if (!ts.isExpressionStatement(statement)) continue;
     const expression = statement.expression;
@@ -1387,29 +1388,18 @@ function assignedMemberFunctions(module: ParsedModule, objectName: string): ts.S
       expression.left.expression.text === objectName
     ) {
       const init = unwrap(expression.right);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) out.push(init);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) out.push({ member: expression.left.name.text, fn: init });
     }
   }
   return out;
 }
 
+function assignedMemberFunctions(module: ParsedModule, objectName: string): ts.SignatureDeclaration[] {
+  return memberFunctionAssignments(module, objectName).map((assignment) => assignment.fn);
+}
+
 function assignedMemberFunction(module: ParsedModule, objectName: string, member: string): ts.SignatureDeclaration | undefined {
-  for (const statement of module.sourceFile.statements) {
-    if (!ts.isExpressionStatement(statement)) continue;
-    const expression = statement.expression;
-    if (
-      ts.isBinaryExpression(expression) &&
-      expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isPropertyAccessExpression(expression.left) &&
-      ts.isIdentifier(expression.left.expression) &&
-      expression.left.expression.text === objectName &&
-      expression.left.name.text === member
-    ) {
-      const init = unwrap(expression.right);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
-    }
-  }
-  return undefined;
+  return memberFunctionAssignments(module, objectName).find((assignment) => assignment.member === member)?.fn;
 }
 
 /** The name callers use for a function that may be a wrapper; undefined for anonymous callbacks. */
