@@ -8,26 +8,15 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCli } from '../../cli/src/main.js';
-import type { CliIo } from '../../cli/src/command.js';
+import { recordingIo as recordingIoIn } from '../cli/recordingIo.js';
 
 const repositoryRoot = resolve(__dirname, '../..');
 // Inside the repository (gitignored .cache), so the copy resolves @types/node and tsx like the original.
 const runDir = join(repositoryRoot, '.cache', `cleanup-test-${process.pid}`);
 let shop = '';
 
-function recordingIo(): CliIo & { out: string; err: string } {
-  const io = {
-    cwd: repositoryRoot,
-    env: { FLAGLENS_NOW: '2026-11-27T12:00:00Z' },
-    out: '',
-    err: '',
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-    isInteractive: false,
-    prompt: async () => '',
-  };
-  return io;
-}
+const recordingIo = () => recordingIoIn(repositoryRoot, { FLAGLENS_NOW: '2026-11-27T12:00:00Z' });
+
 
 before(async () => {
   mkdirSync(runDir, { recursive: true });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../cli/src/main.js';
-import type { CliIo } from '../../cli/src/command.js';
+import { recordingIo } from '../cli/recordingIo.js';
 
 const repositoryRoot = resolve(__dirname, '../..');
 const workspace = join(repositoryRoot, '.cache', `cleanup-refuse-${process.pid}`);
@@ -36,26 +36,13 @@ const files: Record<string, string> = {
   ].join('\n'),
 };
 
-function recordingIo(): CliIo & { out: string; err: string } {
-  const io = {
-    cwd: repositoryRoot,
-    env: {},
-    out: '',
-    err: '',
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-    isInteractive: false,
-    prompt: async () => '',
-  };
-  return io;
-}
 
 test('a change adding a type error is not written and the error is named with its position', async () => {
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(join(workspace, file, '..'), { recursive: true });
     writeFileSync(join(workspace, file), text);
   }
-  const io = recordingIo();
+  const io = recordingIo(repositoryRoot);
   const code = await runCli(['cleanup', 'new-promo', workspace, '--value', 'off', '--write'], io);
   assert.equal(code, 1, io.out + io.err);
   assert.match(io.out, /new-promo → off: refused \(the change would add type errors\), 1 site\(s\) rewritten, 0 skipped/);
@@ -65,14 +52,14 @@ test('a change adding a type error is not written and the error is named with it
   assert.equal(readFileSync(join(workspace, 'flags.flagd.json'), 'utf8'), files['flags.flagd.json']);
 
   // --keep-definition: the code change alone.
-  const kept = recordingIo();
+  const kept = recordingIo(repositoryRoot);
   assert.equal(await runCli(['cleanup', 'new-promo', workspace, '--value', 'on', '--keep-definition'], kept), 0, kept.err);
   assert.match(kept.out, /^--- a\/src\/Promo\.tsx$/m);
   assert.doesNotMatch(kept.out, /flags\.flagd\.json/);
   assert.match(kept.err, /definition kept in flags\.flagd\.json: --keep-definition/);
 
   // With the flag on the same check unwraps cleanly, and the definition goes from the JSON state file.
-  const on = recordingIo();
+  const on = recordingIo(repositoryRoot);
   assert.equal(await runCli(['cleanup', 'new-promo', workspace, '--value', 'on', '--write'], on), 0, on.out + on.err);
   assert.equal(readFileSync(join(workspace, 'src/Promo.tsx'), 'utf8'), 'export function Promo(): JSX.Element {\n  return (\n    <aside>Promo</aside>\n  );\n}\n');
   assert.deepEqual(JSON.parse(readFileSync(join(workspace, 'flags.flagd.json'), 'utf8')), { flags: {} });

@@ -3,7 +3,6 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CliIo } from '../../cli/src/command.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const services: ServicesModule = require('../../scripts/services/services.mjs');
@@ -71,21 +70,4 @@ export async function readRollout(name: string): Promise<{ rollout: string; enab
   return { rollout: env.strategies[0]?.parameters?.rollout, enabled: env.enabled, description: feature.description };
 }
 
-/** A CliIo that records output, for running commands in-process. */
-export function recordingIo(cwd: string, env: Record<string, string | undefined>): CliIo & { out: string; err: string } {
-  const io = {
-    cwd,
-    env,
-    out: '',
-    err: '',
-    stdout(text: string) {
-      io.out += text;
-    },
-    stderr(text: string) {
-      io.err += text;
-    },
-    isInteractive: false,
-    prompt: async () => '',
-  };
-  return io;
-}
+export { recordingIo } from '../cli/recordingIo.js';

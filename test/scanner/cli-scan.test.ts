@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runCli } from '../../cli/src/main.js';
-import type { CliIo } from '../../cli/src/command.js';
+import { recordingIo } from '../cli/recordingIo.js';
 
 let root: string;
 
@@ -36,23 +36,6 @@ before(() => {
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
-function recordingIo(cwd: string): CliIo & { out: string; err: string } {
-  const io = {
-    cwd,
-    env: {},
-    out: '',
-    err: '',
-    stdout(text: string) {
-      io.out += text;
-    },
-    stderr(text: string) {
-      io.err += text;
-    },
-    isInteractive: false,
-    prompt: async () => '',
-  };
-  return io;
-}
 
 const expectedReferences = [
   { key: 'showBanner', file: 'src/Banner.tsx', line: 2, column: 40, sdk: 'launchdarkly', call: 'useFlags', keyExpression: 'showBanner', resolved: true, keyStyle: 'camelCase' },
