@@ -383,11 +383,15 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     await page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: 'Flaglens (protocol)' }).waitFor();
     await page.keyboard.press('Enter');
     // The output view's filter shows only matching lines.
-    const filter = page.locator('.part.panel .viewpane-filter input, .part.panel input[placeholder^="Filter"], .part.panel textarea[placeholder^="Filter"]').first();
+    // The Problems view (opened by an earlier test) has a filter input of its own, hidden behind the Output
+    // tab: take the visible one, and set it again on each try in case the view re-renders.
+    const filter = page.locator('.part.panel .viewpane-filter input, .part.panel input[placeholder^="Filter"], .part.panel textarea[placeholder^="Filter"]').filter({ visible: true }).first();
     const outputText = async () => (await page.locator('.part.panel .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
     for (const expected of ['flaglens/setSecrets', 'Params: (redacted']) {
-      await filter.fill(expected);
-      await retry(`"${expected}" in the protocol trace`, 30_000, async () => ((await outputText()).includes(expected) ? true : undefined));
+      await retry(`"${expected}" in the protocol trace`, 30_000, async () => {
+        if ((await filter.inputValue()) !== expected) await filter.fill(expected);
+        return (await outputText()).includes(expected) ? true : undefined;
+      });
     }
     await filter.fill(token);
     await page.waitForTimeout(1000);
