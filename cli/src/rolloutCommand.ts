@@ -17,7 +17,7 @@ export interface RolloutCommandRequest {
   configPath?: string;
   yes: boolean;
   /** The plan for the flag as read now (from → to, or a refusal). */
-  plan(flag: FlagState, config: FlaglensConfig): RolloutPlan | Promise<RolloutPlan>; // async: bump's health guard (issue 5)
+  plan(flag: FlagState, config: FlaglensConfig): RolloutPlan | Promise<RolloutPlan>; // async: bump's health guard
   /** The write, given the provider and the state the person confirmed. */
   write(provider: StateProvider, flag: FlagState, plan: RolloutChange): Promise<RolloutChange>;
 }

@@ -23,7 +23,7 @@ import { listWorkspaceFiles } from './scanner/walk.js';
 import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
-import { decideBumpByHealth, startLiveUpdates, type LiveUpdates } from './health/index.js'; // issue 5: live health and polling
+import { decideBumpByHealth, startLiveUpdates, type LiveUpdates } from './health/index.js';
 
 export interface FlaglensHostOptions {
   /** Absolute workspace root. */
@@ -84,7 +84,7 @@ export class FlaglensHost implements FeatureWorkspace {
   private listeners: HostChangeListener[] = [];
   private trust = { env: {} as Record<string, string | undefined>, trusted: false };
   private staleDaysOverride: number | null = null;
-  /** Background health evaluation and Unleash polling (issue 5); started with `start`. */
+  /** Background health evaluation and Unleash polling; started with `start`. */
   private live: LiveUpdates | undefined;
 
   constructor(readonly options: FlaglensHostOptions) {
@@ -105,7 +105,7 @@ export class FlaglensHost implements FeatureWorkspace {
 
   /** Starts live updates and indexes the workspace (the state is loaded separately by `reloadState`). */
   startIndex(onProgress?: (done: number, total: number) => void): Promise<void> {
-    this.live ??= startLiveUpdates(this); // issue 5
+    this.live ??= startLiveUpdates(this);
     this.indexing = this.runIndex(onProgress);
     return this.indexing;
   }
@@ -187,7 +187,7 @@ export class FlaglensHost implements FeatureWorkspace {
   }
 
   dispose(): void {
-    this.live?.dispose(); // issue 5
+    this.live?.dispose();
     this.disposeProviders();
     this.listeners = [];
   }
@@ -286,7 +286,7 @@ export class FlaglensHost implements FeatureWorkspace {
   async bump(request: BumpRequest): Promise<RolloutWriteResult> {
     return this.write(request.key, async (provider) => {
       if (!provider.bump) throw new RolloutRefusedError(`the ${provider.id} provider cannot change rollouts`, 'unsupported');
-      // Health guard (issue 5): a failing or inconclusive rollout is not widened unless forced (the editor asks twice).
+      // Health guard: a failing or inconclusive rollout is not widened unless forced (the editor asks twice).
       const guard = await decideBumpByHealth(request.key, { metrics: this.config.metrics, clock: this.options.clock, allowNetwork: this.trust.trusted, force: request.force });
       if (!guard.allowed) throw new RolloutRefusedError(`${request.key}: ${guard.reason}`, 'unhealthy');
       return provider.bump({ ...request, expected: request.expected ?? this.flag(request.key) });

@@ -7,7 +7,7 @@ import type { Finding, FlagHealth, InputError, ScanResult, StateProvider, StateS
 import { computeFindings, resolveReferenceKeys, summarizeFlags, type FlagOverview } from './rules/index.js';
 import { scanWorkspace } from './scanner/index.js';
 import { createStateProviders, loadState, type ProviderContext } from './state/registry.js';
-import { evaluateRolloutHealth } from './health/workspaceHealth.js'; // issue 5: live health for FL006
+import { evaluateRolloutHealth } from './health/workspaceHealth.js';
 
 /** The provider context (root, IO, env, trust, snapshot folder), with the config path instead of the config. */
 export interface AnalyzeWorkspaceOptions extends Omit<ProviderContext, 'config'> {
@@ -50,7 +50,7 @@ export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promis
     state,
     config,
     clock: options.clock,
-    // Live health for FL006 (issue 5): evaluated here when the caller passes none (the CLI); the language server passes its scheduler's map.
+    // Live health for FL006: evaluated here when the caller passes none (the CLI); the language server passes its scheduler's map.
     health: options.health ?? (await evaluateRolloutHealth(state, { metrics: config.metrics, clock: options.clock, allowNetwork: options.allowNetwork })),
     readSource: workspaceSourceReader(options.root, options.fs),
   });

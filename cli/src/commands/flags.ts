@@ -35,7 +35,7 @@ export const flagsCommand: Command = {
     progress.finish();
     if (analysis.configErrors.length) return reportConfigErrors(io, 'flags', analysis.configErrors);
     for (const error of analysis.state.errors) io.stderr(`${formatInputError(io, error, root)}\n`);
-    if (analysis.state.staleness) io.stderr(`${describeStaleness(analysis.state, cliClock(io).now())}\n`); // issue 5: age of a last-known remote state
+    if (analysis.state.staleness) io.stderr(`${describeStaleness(analysis.state, cliClock(io).now())}\n`); // the age of a last-known remote state
     if (options.format === 'json') {
       const flags = analysis.flags.map(({ locations, ...flag }) => ({ ...flag, locations }));
       io.stdout(JSON.stringify({ flags }, null, 2) + '\n');

@@ -50,7 +50,7 @@ export function listFlags(workspace: FeatureWorkspace): FlagList {
   return {
     flags,
     attention: { stale: flags.filter((flag) => flag.stale).length, unhealthy: flags.filter((flag) => flag.health === 'failing').length },
-    stateAge: staleness ? describeStaleness(workspace.snapshot(), workspace.now()) : undefined, // issue 5: "state from 4 min ago, Unleash unreachable"
+    stateAge: staleness ? describeStaleness(workspace.snapshot(), workspace.now()) : undefined, // "state from 4 min ago, Unleash unreachable"
   };
 }
 
