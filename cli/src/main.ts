@@ -10,11 +10,10 @@ import { abortCommand } from './commands/abort.js';
 import { watchCommand } from './commands/watch.js';
 import { scanCommand } from './commands/scan.js';
 import { cleanupCommand } from './commands/cleanup.js';
+import { FLAGLENS_VERSION } from '../../core/src/version.js';
 
 /** The command table. Adding a command: one file in commands/ and one line here. */
 const commands: Command[] = [scanCommand, checkCommand, flagsCommand, bumpCommand, abortCommand, watchCommand, cleanupCommand];
-
-const version = '0.1.0';
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -38,7 +37,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout(`${version}\n`);
+    io.stdout(`${FLAGLENS_VERSION}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);

@@ -8,8 +8,6 @@ import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
 import type { CliIo } from './command.js';
 import { UsageError } from './command.js';
 
-export const TOOL_VERSION = '0.1.0';
-
 /** The absolute workspace folder for DIR (default: the current directory); a usage error when it is not a folder. */
 export function resolveWorkspaceRoot(io: CliIo, directory: string | undefined): string {
   const root = resolve(io.cwd, directory ?? '.');

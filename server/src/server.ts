@@ -12,6 +12,7 @@ import {
 import { FlaglensHost } from '../../core/src/host.js';
 import { systemClock } from '../../core/src/io.js';
 import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
+import { FLAGLENS_VERSION } from '../../core/src/version.js';
 import {
   AbortRolloutRequest,
   BumpRolloutRequest,
@@ -172,7 +173,7 @@ class Lifecycle {
         workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', ''] },
       },
-      serverInfo: { name: 'flaglens-language-server', version: '0.1.0' },
+      serverInfo: { name: 'flaglens-language-server', version: FLAGLENS_VERSION },
     };
   }
 

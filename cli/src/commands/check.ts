@@ -4,10 +4,11 @@ import { analyzeWorkspace } from '../../../core/src/workspace.js';
 import { formatReport, REPORT_FORMATS, reportInputFrom, type ReportFormat } from '../../../core/src/report/index.js';
 import type { Finding, Severity } from '../../../core/src/index.js';
 import { nodeGitHost } from '../../../core/src/nodeIo.js';
+import { FLAGLENS_VERSION } from '../../../core/src/version.js';
 import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { filterChangedFindings, gitChangedLines, workspacePathInRepository } from '../changedLines.js';
-import { progressReporter, reportConfigErrors, resolveWorkspaceRoot, TOOL_VERSION, workspaceOptions } from '../workspaceIo.js';
+import { progressReporter, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 type FailOn = (typeof FAIL_ON)[number];
@@ -64,7 +65,7 @@ export const checkCommand: Command = {
     // GitHub resolves SARIF locations and annotations against the repository root, not the checked folder.
     if (format === 'sarif' || format === 'github') input.repositoryPath = workspacePathInRepository(root);
     const color = format === 'text' && io.isInteractive && !io.env.NO_COLOR;
-    io.stdout(formatReport(format, input, { toolVersion: TOOL_VERSION, color, title: positionals[0], hints: nextSteps(findings, positionals[0]) }));
+    io.stdout(formatReport(format, input, { toolVersion: FLAGLENS_VERSION, color, title: positionals[0], hints: nextSteps(findings, positionals[0]) }));
     return exitCodeFor(findings, analysis.state.errors.length, failOn);
   },
 };
