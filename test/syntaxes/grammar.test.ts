@@ -1,14 +1,13 @@
 // Snapshot test of the flaglens-ignore injection grammar, tokenized the way VS Code does it: vscode-textmate
-// with vscode-oniguruma, the grammar injected into the real TypeScript/TSX/JavaScript/JSX grammars exactly
-// as package.json's `injectTo` declares. The snapshot (test/syntaxes/flaglens-ignore.snapshot.txt) changes
+// with vscode-oniguruma, the grammar injected into the real TypeScript/TSX/JavaScript/JSX grammars (tm-grammars)
+// exactly as package.json's `injectTo` declares. The three tools are pinned devDependencies. The snapshot (test/syntaxes/flaglens-ignore.snapshot.txt) changes
 // only with UPDATE_SNAPSHOTS=1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-// @ts-expect-error plain ESM helper without type declarations
-import { ensureTextmateTools } from './setup-textmate.mjs';
+import * as textmate from 'vscode-textmate';
+import * as oniguruma from 'vscode-oniguruma';
 
 const root = join(__dirname, '..', '..');
 const snapshotFile = join(__dirname, 'flaglens-ignore.snapshot.txt');
@@ -41,11 +40,7 @@ const grammarFiles: Record<string, string> = {
 };
 
 async function tokenizeAll(): Promise<string> {
-  const prefix: string = ensureTextmateTools();
-  const requireTool = createRequire(join(prefix, 'package.json'));
-  const textmate = requireTool('vscode-textmate');
-  const oniguruma = requireTool('vscode-oniguruma');
-  const wasm = readFileSync(requireTool.resolve('vscode-oniguruma/release/onig.wasm'));
+  const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const registry = new textmate.Registry({
     onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
@@ -54,7 +49,7 @@ async function tokenizeAll(): Promise<string> {
         scopeName === injection.scopeName
           ? join(root, injection.path)
           : grammarFiles[scopeName]
-            ? requireTool.resolve(`tm-grammars/grammars/${grammarFiles[scopeName]}`)
+            ? require.resolve(`tm-grammars/grammars/${grammarFiles[scopeName]}`)
             : undefined;
       return file ? textmate.parseRawGrammar(readFileSync(file, 'utf8'), file) : null;
     },

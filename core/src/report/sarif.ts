@@ -1,5 +1,7 @@
 // SARIF 2.1.0 for GitHub code scanning (and other SARIF viewers): one run, the rule table with help text and
 // helpUri anchors into docs/rules.md, results with relative artifact URIs under %SRCROOT%, suppressions in source.
+// Typed with the SARIF object model (@types/sarif), so a misspelt or misplaced property is a compile error.
+import type { ArtifactLocation, Log, Region, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Severity } from '../model.js';
 import { RULES, ruleHelpUri } from '../rules/index.js';
 import { repositoryRelativePath, type ReportInput } from './input.js';
@@ -14,11 +16,21 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The base id GitHub code scanning resolves against the repository root. */
 export const SARIF_SRCROOT = '%SRCROOT%';
 
-const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+const LEVELS: Record<Severity, Result.level> = { error: 'error', warning: 'warning', info: 'note' };
 
 export function formatSarifReport(input: ReportInput, options: SarifOptions): string {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.code, index]));
-  const log = {
+  const rules: ReportingDescriptor[] = RULES.map((rule) => ({
+    id: rule.code,
+    name: rule.name,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: `${rule.title}. ${rule.help}` },
+    help: { text: rule.help, markdown: `**${rule.code} ${rule.name}**: ${rule.help}\n\n[Documentation](${ruleHelpUri(rule.code)})` },
+    helpUri: ruleHelpUri(rule.code),
+    defaultConfiguration: { level: LEVELS[rule.severity] },
+    properties: { tags: ['feature-flags', 'maintainability'], precision: rule.code === 'FL007' ? 'medium' : 'high' },
+  }));
+  const log: Log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
@@ -29,16 +41,7 @@ export function formatSarifReport(input: ReportInput, options: SarifOptions): st
             semanticVersion: options.toolVersion,
             version: options.toolVersion,
             informationUri: options.informationUri ?? ruleHelpUri('FL001').split('#')[0],
-            rules: RULES.map((rule) => ({
-              id: rule.code,
-              name: rule.name,
-              shortDescription: { text: rule.title },
-              fullDescription: { text: `${rule.title}. ${rule.help}` },
-              help: { text: rule.help, markdown: `**${rule.code} ${rule.name}**: ${rule.help}\n\n[Documentation](${ruleHelpUri(rule.code)})` },
-              helpUri: ruleHelpUri(rule.code),
-              defaultConfiguration: { level: LEVELS[rule.severity] },
-              properties: { tags: ['feature-flags', 'maintainability'], precision: rule.code === 'FL007' ? 'medium' : 'high' },
-            })),
+            rules,
           },
         },
         columnKind: 'utf16CodeUnits',
@@ -59,8 +62,8 @@ export function formatSarifReport(input: ReportInput, options: SarifOptions): st
   return JSON.stringify(log, null, 2) + '\n';
 }
 
-function sarifResult(finding: Finding, ruleIndex: number) {
-  const region: Record<string, number> = { startLine: finding.line, startColumn: finding.column };
+function sarifResult(finding: Finding, ruleIndex: number): Result {
+  const region: Region = { startLine: finding.line, startColumn: finding.column };
   if (finding.endLine !== undefined && finding.endColumn !== undefined) {
     region.endLine = finding.endLine;
     region.endColumn = finding.endColumn;
@@ -77,7 +80,7 @@ function sarifResult(finding: Finding, ruleIndex: number) {
 }
 
 /** A repository-relative path as a relative URI reference (segments percent-encoded) under %SRCROOT%. */
-function artifactLocation(file: string) {
+function artifactLocation(file: string): ArtifactLocation {
   if (file.startsWith('/')) return { uri: `file://${file.split('/').map((segment) => encodeURIComponent(segment)).join('/')}` };
   const uri = file
     .split('/')
