@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Clock, InputError } from '../../core/src/index.js';
 import type { AnalyzeWorkspaceOptions } from '../../core/src/workspace.js';
 import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
+import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
 import type { CliIo } from './command.js';
 import { UsageError } from './command.js';
 
@@ -24,12 +25,13 @@ export function cliClock(io: CliIo): Clock {
   return { now: () => new Date(time) };
 }
 
-/** Analysis options for a workspace folder, with Node's file system and git. */
+/** Analysis options for a workspace folder, with Node's file system, state-file store and git. */
 export function workspaceOptions(io: CliIo, root: string, configPath: string | undefined): AnalyzeWorkspaceOptions {
   return {
     root,
     configPath: configPath === undefined ? undefined : resolve(io.cwd, configPath),
     fs: nodeFileSystem,
+    fileStore: nodeFileStore,
     git: nodeGitHost,
     clock: cliClock(io),
     env: io.env,

@@ -21,6 +21,7 @@ import { RolloutRefusedError } from './model.js';
 import { ScannerHost } from './scanner/index.js';
 import { listWorkspaceFiles } from './scanner/walk.js';
 import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
+import type { StateFileStore } from './state/fileStore.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
 import { decideBumpByHealth, startLiveUpdates, type LiveUpdates } from './health/index.js';
@@ -29,6 +30,8 @@ export interface FlaglensHostOptions {
   /** Absolute workspace root. */
   root: string;
   fs: FileSystem;
+  /** Guarded state-file writes for bump and abort (the server passes `nodeFileStore`). */
+  fileStore: StateFileStore;
   git: GitHost;
   clock: Clock;
   /** Diagnostic log (never given secrets). */
@@ -607,6 +610,7 @@ export class FlaglensHost implements FeatureWorkspace {
         root: this.options.root,
         config: this.config,
         fs: this.options.fs,
+        fileStore: this.options.fileStore,
         git: this.options.git,
         clock: this.options.clock,
         env: this.trust.env,

@@ -2,6 +2,10 @@
 // provider returns, what the rules report. Nothing here knows about editors, protocols or IO.
 // Positions are 1-based lines and columns (columns in UTF-16 code units, as TypeScript and LSP count)
 // plus 0-based offsets; paths are workspace-relative with `/` separators unless a field says otherwise.
+// The IO a provider receives (`ProviderContext`) is named here by its interfaces only; the front-ends pass it in.
+import type { FlaglensConfig } from './config.js';
+import type { Clock, FileSystem, GitHost } from './io.js';
+import type { StateFileStore } from './state/fileStore.js';
 
 /** A place in a file of the workspace. */
 export interface SourceLocation {
@@ -191,6 +195,27 @@ export class RolloutRefusedError extends Error {
     super(message);
     this.name = 'RolloutRefusedError';
   }
+}
+
+/**
+ * What a state provider may use: the workspace, its config, and the IO interfaces the front-end passed in
+ * (never globals, never a Node implementation chosen inside the core).
+ */
+export interface ProviderContext {
+  /** Absolute workspace root. */
+  root: string;
+  config: FlaglensConfig;
+  fs: FileSystem;
+  /** Guarded state-file writes (lock, hash compare, atomic replace); the CLI and server pass `nodeFileStore`. */
+  fileStore: StateFileStore;
+  git: GitHost;
+  clock: Clock;
+  /** Where secrets come from (CLI: process.env; extension: SecretStorage values passed by the client). */
+  env: Record<string, string | undefined>;
+  /** False in an untrusted workspace: no network requests and no writes. */
+  allowNetwork: boolean;
+  /** Folder for persisted snapshots (last known remote state), e.g. `<root>/.flaglens`; undefined: none. */
+  snapshotDir?: string;
 }
 
 /** Every rollout-state source (flagd files, Unleash, …) implements this. */

@@ -3,10 +3,10 @@
 import { join } from 'node:path';
 import { loadConfig, type FlaglensConfig } from './config.js';
 import type { Clock, FileSystem, GitHost } from './io.js';
-import type { Finding, FlagHealth, InputError, ScanResult, StateProvider, StateSnapshot } from './model.js';
+import type { Finding, FlagHealth, InputError, ProviderContext, ScanResult, StateProvider, StateSnapshot } from './model.js';
 import { computeFindings, resolveReferenceKeys, summarizeFlags, type FlagOverview } from './rules/index.js';
 import { scanWorkspace } from './scanner/index.js';
-import { createStateProviders, loadState, type ProviderContext } from './state/registry.js';
+import { createStateProviders, loadState } from './state/registry.js';
 import { evaluateRolloutHealth } from './health/workspaceHealth.js';
 
 /** The provider context (root, IO, env, trust, snapshot folder), with the config path instead of the config. */
@@ -64,6 +64,7 @@ export function providerContext(options: Omit<AnalyzeWorkspaceOptions, 'configPa
     root: options.root,
     config,
     fs: options.fs,
+    fileStore: options.fileStore,
     git: options.git,
     clock: options.clock,
     env: options.env,

@@ -13,6 +13,7 @@ import { FlaglensHost } from '../../core/src/host.js';
 import { systemClock } from '../../core/src/io.js';
 import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
 import { FLAGLENS_VERSION } from '../../core/src/version.js';
+import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
 import {
   AbortRolloutRequest,
   BumpRolloutRequest,
@@ -139,6 +140,7 @@ class Lifecycle {
       const host = new FlaglensHost({
         root,
         fs: session.options.fs ?? nodeFileSystem,
+        fileStore: session.options.fileStore ?? nodeFileStore,
         git: session.options.git ?? nodeGitHost,
         clock: session.options.clock ?? systemClock,
         log: (message) => session.log(message),

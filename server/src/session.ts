@@ -5,12 +5,14 @@ import { ResponseError, ErrorCodes, TextDocuments, type CancellationToken, type 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlaglensHost } from '../../core/src/host.js';
 import type { Clock, FileSystem, GitHost } from '../../core/src/io.js';
+import type { StateFileStore } from '../../core/src/state/fileStore.js';
 import { SettingsCache } from './settings.js';
 import { Uri } from './convert.js';
 
 /** What the server is built from: real IO by default, test doubles in tests. */
 export interface ServerOptions {
   fs?: FileSystem;
+  fileStore?: StateFileStore;
   git?: GitHost;
   clock?: Clock;
   /** Test seam: called before every request handler runs, with the LSP method; may throw to simulate a bug. */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
+import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
 import { systemClock } from '../../core/src/io.js';
 import { loadConfig } from '../../core/src/config.js';
 import { RolloutRefusedError, type StateSnapshot } from '../../core/src/model.js';
@@ -151,7 +152,7 @@ test('flaglens abort sets the rollout to 0 and records the reason in Unleash', a
 });
 
 test('an archived flag still referenced in code gives FL002', async () => {
-  const analysis = await analyzeWorkspace({ root, fs: nodeFileSystem, git: nodeGitHost, clock: systemClock, env, allowNetwork: true, snapshotDir: join(root, '.flaglens') });
+  const analysis = await analyzeWorkspace({ root, fs: nodeFileSystem, fileStore: nodeFileStore, git: nodeGitHost, clock: systemClock, env, allowNetwork: true, snapshotDir: join(root, '.flaglens') });
   const fl002 = analysis.findings.filter((f) => f.code === 'FL002');
   assert.deepEqual(fl002.map((f) => [f.key, f.file, f.line]), [['old-banner', 'src/app.ts', 5]]);
 });

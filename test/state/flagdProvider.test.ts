@@ -154,7 +154,7 @@ test('a change between read and write loses the race with "changed since read, r
       return nodeFileStore.createExclusive(path, content);
     },
   };
-  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit }), { store: racing });
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit, fileStore: racing }));
   await assert.rejects(provider.bump({ key: 'a' }), (error: unknown) => error instanceof RolloutRefusedError && error.reason === 'conflict' && /^flags.flagd.yaml changed since read, retry$/.test(error.message));
   assert.equal(readFileSync(file, 'utf8'), concurrentText, 'no lost update');
   assert.ok(!existsSync(file + '.flaglens.lock'), 'the lock is released after a refusal');

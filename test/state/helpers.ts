@@ -8,7 +8,9 @@ import { FlagdCore } from '@openfeature/flagd-core';
 import { defaultConfig, type FlaglensConfig } from '../../core/src/config.js';
 import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
 import type { Clock, GitHost } from '../../core/src/io.js';
-import type { ProviderContext } from '../../core/src/state/registry.js';
+import type { ProviderContext } from '../../core/src/model.js';
+import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
+import type { StateFileStore } from '../../core/src/state/fileStore.js';
 
 const silentLogger = { error() {}, warn() {}, info() {}, debug() {} };
 
@@ -49,11 +51,12 @@ export function fixedClock(iso: string): Clock {
 
 export const noGit: GitHost = { fileHistory: () => [] };
 
-export function providerContext(root: string, overrides: { config?: Partial<FlaglensConfig>; clock?: Clock; git?: GitHost; allowNetwork?: boolean } = {}): ProviderContext {
+export function providerContext(root: string, overrides: { config?: Partial<FlaglensConfig>; clock?: Clock; git?: GitHost; allowNetwork?: boolean; fileStore?: StateFileStore } = {}): ProviderContext {
   return {
     root,
     config: { ...defaultConfig(), ...overrides.config },
     fs: nodeFileSystem,
+    fileStore: overrides.fileStore ?? nodeFileStore,
     git: overrides.git ?? nodeGitHost,
     clock: overrides.clock ?? fixedClock('2026-03-01T12:00:00.000Z'),
     env: {},

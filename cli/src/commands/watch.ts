@@ -8,6 +8,7 @@ import { createPrometheusSource } from '../../../core/src/health/prometheus.js';
 import { systemClock } from '../../../core/src/io.js';
 import { RolloutRefusedError, type FlagHealth } from '../../../core/src/model.js';
 import { nodeFileSystem, nodeGitHost } from '../../../core/src/nodeIo.js';
+import { nodeFileStore } from '../../../core/src/state/nodeFileStore.js';
 import { createStateProviders, providerForFlag } from '../../../core/src/state/registry.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
 
@@ -48,6 +49,7 @@ export const watchCommand: Command = {
       root,
       config,
       fs: nodeFileSystem,
+      fileStore: nodeFileStore,
       git: nodeGitHost,
       clock: systemClock,
       env: io.env,

@@ -3,14 +3,12 @@
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { FileRevision } from '../io.js';
-import type { AbortRequest, BumpRequest, FlagState, InputError, RolloutChange, StateProvider, StateSnapshot } from '../model.js';
+import type { AbortRequest, BumpRequest, FlagState, InputError, ProviderContext, RolloutChange, StateProvider, StateSnapshot } from '../model.js';
 import { RolloutRefusedError } from '../model.js';
-import type { ProviderContext, ProviderFactory } from './registry.js';
 import { analyzeFlagdText, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
 import { flagdAbortEdits, applyFlagdEdits, flagdBumpEdits, type FlagdTextEdit } from './flagdEdit.js';
-import { stateFileHash, writeGuarded, type StateFileStore } from './fileStore.js';
+import { stateFileHash, writeGuarded } from './fileStore.js';
 import { flagdHistoryFacts, FlagdRevisionCache } from './flagdHistory.js';
-import { nodeFileStore } from './nodeFileStore.js';
 import { planAbort, planBump, sameRolloutState, type RolloutPlan } from './rollout.js';
 import { formatRolloutPercentage } from './stages.js';
 
@@ -22,8 +20,6 @@ export function isFlagdFileName(name: string): boolean {
 }
 
 export interface FlagdProviderOptions {
-  /** File operations for writes (default: node:fs). */
-  store?: StateFileStore;
   /** Maximum directory depth of auto-discovery below the root (default 8). */
   maxDepth?: number;
   /** Git history is re-read at most this often per unchanged file (default 30 s). */
@@ -47,16 +43,13 @@ const DISCOVERY_ENTRY_LIMIT = 50_000;
 
 export class FlagdFileProvider implements StateProvider {
   readonly id = FLAGD_PROVIDER_ID;
-  private readonly store: StateFileStore;
   private readonly revisionCache = new FlagdRevisionCache();
   private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof flagdHistoryFacts> }>();
 
   constructor(
     private readonly context: ProviderContext,
     private readonly options: FlagdProviderOptions = {},
-  ) {
-    this.store = options.store ?? nodeFileStore;
-  }
+  ) {}
 
   /** The flagd files of the workspace (absolute paths, sorted): `state.flagd` from the config, else discovered. */
   discoverFiles(): { files: string[]; errors: InputError[]; configured: boolean } {
@@ -286,7 +279,7 @@ export class FlagdFileProvider implements StateProvider {
     } catch {
       // Gone since it was read: writeGuarded reports the conflict.
     }
-    await writeGuarded(this.store, target, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
+    await writeGuarded(this.context.fileStore, target, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
   }
 }
 
@@ -296,4 +289,6 @@ function stripOk(plan: RolloutPlan & { ok: true }): RolloutChange {
 }
 
 /** Registered in `providerFactories`: every workspace gets the flagd provider (it finds no files → no flags). */
-export const flagdProviderFactory: ProviderFactory = (context) => [new FlagdFileProvider(context)];
+export function flagdProviderFactory(context: ProviderContext): StateProvider[] {
+  return [new FlagdFileProvider(context)];
+}

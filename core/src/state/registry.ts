@@ -1,26 +1,9 @@
 // The registry of rollout-state providers: every source of rollout state implements `StateProvider`
-// (model.ts); adding one touches its own folder and one line in `providerFactories` below.
-import type { FlaglensConfig } from '../config.js';
-import type { Clock, FileSystem, GitHost } from '../io.js';
-import type { StateProvider, StateSnapshot } from '../model.js';
+// (model.ts); adding one touches its own folder and one line in `providerFactories` below. Providers receive a
+// `ProviderContext` (model.ts), so they import nothing from here and the registry is the only one importing them.
+import type { ProviderContext, StateProvider, StateSnapshot } from '../model.js';
 import { flagdProviderFactory } from './flagdProvider.js';
 import { unleashProviderFactory } from '../providers/unleash/provider.js';
-
-/** What a provider may use: the workspace, its config, and the IO interfaces (never globals). */
-export interface ProviderContext {
-  /** Absolute workspace root. */
-  root: string;
-  config: FlaglensConfig;
-  fs: FileSystem;
-  git: GitHost;
-  clock: Clock;
-  /** Where secrets come from (CLI: process.env; extension: SecretStorage values passed by the client). */
-  env: Record<string, string | undefined>;
-  /** False in an untrusted workspace: no network requests and no writes. */
-  allowNetwork: boolean;
-  /** Folder for persisted snapshots (last known remote state), e.g. `<root>/.flaglens`; undefined: none. */
-  snapshotDir?: string;
-}
 
 /** Returns the providers configured for this workspace (or none). */
 export type ProviderFactory = (context: ProviderContext) => StateProvider[];

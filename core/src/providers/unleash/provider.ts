@@ -10,12 +10,12 @@ import {
   type BumpRequest,
   type FlagState,
   type InputError,
+  type ProviderContext,
   type RolloutChange,
   type Stage,
   type StateProvider,
   type StateSnapshot,
 } from '../../model.js';
-import type { ProviderContext } from '../../state/registry.js';
 import { UnleashApi, type UnleashEvent, type UnleashFeature } from './api.js';
 import { formatAbortNote, parseRollout, rolloutStrategy, unleashFeatureToFlagState } from './mapping.js';
 import { createFileSnapshotStore, type SnapshotStore } from './snapshotStore.js';
