@@ -7,6 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   AbortRolloutRequest,
   BumpRolloutRequest,
+  ClientCommands,
   FlagAtPositionRequest,
   PreviewRolloutRequest,
   RefreshRequest,
@@ -39,12 +40,12 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
       }
     });
   return [
-    run('flaglens.bump', (key) => bumpRollout(context, key)),
-    run('flaglens.abort', (key) => abortRollout(context, key)),
-    run('flaglens.refresh', () => refresh(context)),
-    run('flaglens.showFlags', async () => vscode.commands.executeCommand(`${FLAGS_VIEW_ID}.focus`)),
-    run('flaglens.openDefinition', (key) => openDefinition(context, key)),
-    run('flaglens.setToken', async () => {
+    run(ClientCommands.bump, (key) => bumpRollout(context, key)),
+    run(ClientCommands.abort, (key) => abortRollout(context, key)),
+    run(ClientCommands.refresh, () => refresh(context)),
+    run(ClientCommands.showFlags, async () => vscode.commands.executeCommand(`${FLAGS_VIEW_ID}.focus`)),
+    run(ClientCommands.openDefinition, (key) => openDefinition(context, key)),
+    run(ClientCommands.setToken, async () => {
       if (await promptAndStoreToken(context.tokens)) await context.sendSecrets();
     }),
   ];

@@ -4,7 +4,7 @@
 // only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { FlagsChangedNotification, SetSecretsNotification } from '../../protocol/src/index.js';
+import { ClientCommands, FlagsChangedNotification, SetSecretsNotification } from '../../protocol/src/index.js';
 import { registerCommands } from './commands.js';
 import { FlagsModel } from './flagsModel.js';
 import { FLAGS_VIEW_ID, FlagsTreeProvider } from './flagsTree.js';
@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     traceOutputChannel: traceOutput,
     // Hovers link to "Show all references (Flags view)": command links run only for our own read-only
     // commands, never for arbitrary ones (a hover's Markdown comes from workspace content).
-    markdown: { isTrusted: { enabledCommands: ['flaglens.showFlags', 'flaglens.openDefinition'] } },
+    markdown: { isTrusted: { enabledCommands: [ClientCommands.showFlags, ClientCommands.openDefinition] } },
     middleware: {
       workspace: {
         // The server pulls settings per scope (STYLE.md): answer section `flaglens` with complete

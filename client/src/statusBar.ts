@@ -2,12 +2,13 @@
 // Hidden when the workspace has no flags, so projects without flags see nothing from Flaglens.
 import * as vscode from 'vscode';
 import type { FlagsModel, FlagsSnapshot } from './flagsModel.js';
+import { ClientCommands } from '../../protocol/src/index.js';
 import { statusBarContent } from './present.js';
 
 export function createStatusBarItem(model: FlagsModel): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('flaglens.attention', vscode.StatusBarAlignment.Left, 20);
   item.name = 'Flaglens';
-  item.command = 'flaglens.showFlags';
+  item.command = ClientCommands.showFlags;
   const update = (snapshot: FlagsSnapshot) => {
     const content = statusBarContent(snapshot.flags.length, snapshot.attention);
     if (!content.visible) return item.hide();

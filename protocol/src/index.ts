@@ -33,6 +33,23 @@ export interface FlaglensInitializationOptions {
   trusted?: boolean;
 }
 
+/**
+ * Commands the VS Code client registers and contributes (package.json `contributes.commands`). The server's code
+ * actions, code lenses and hover links name them; those taking a flag get its key as the first argument.
+ */
+export const ClientCommands = {
+  /** `[key]`: move the rollout one step forward, after a confirmation showing from → to and health. */
+  bump: 'flaglens.bump',
+  /** `[key]`: send every user the off variant, asking for a reason. */
+  abort: 'flaglens.abort',
+  refresh: 'flaglens.refresh',
+  /** `[key]` (optional): the Flags view, where a flag expands to its references. */
+  showFlags: 'flaglens.showFlags',
+  /** `[key]`: the flag's definition in the state file. */
+  openDefinition: 'flaglens.openDefinition',
+  setToken: 'flaglens.setToken',
+} as const;
+
 /** One flag as the client shows it (quick picks, tree view, status bar). */
 export interface FlagSummary {
   key: string;

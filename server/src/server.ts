@@ -38,7 +38,6 @@ import { definition, references, workspaceSymbols } from './handlers/navigation.
 import { abort, bump, previewRollout, refresh } from './handlers/rollout.js';
 import { guardNotification, guardRequest, Session, type ServerOptions } from './session.js';
 import { SettingsCache } from './settings.js';
-import { BUMP_COMMAND, ABORT_COMMAND } from '../../core/src/features/codeActions.js';
 
 export type { ServerOptions } from './session.js';
 
@@ -275,5 +274,3 @@ class Lifecycle {
   }
 }
 
-/** Command ids the client is expected to register (code actions and lenses refer to them). */
-export const CLIENT_COMMANDS = [BUMP_COMMAND, ABORT_COMMAND, 'flaglens.showFlags'];

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSettings } from '../../protocol/src/index.js';
+import { ClientCommands, defaultSettings } from '../../protocol/src/index.js';
 
 const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -33,9 +33,12 @@ test('contributes.configuration has exactly the FlaglensSettings keys with the s
 
 test('every command the client registers is contributed with a Flaglens title, and none is left over', () => {
   const source = readdirSync(join(root, 'client/src')).map((file) => readFileSync(join(root, 'client/src', file), 'utf8')).join('\n');
-  const registered = [...source.matchAll(/run\('(flaglens\.[\w.]+)'/g)].map((match) => match[1]).sort();
+  // The client registers each command through the shared ids (`run(ClientCommands.bump, …)`), never a literal.
+  assert.doesNotMatch(source, /run\('flaglens\./);
+  const registered = [...source.matchAll(/run\(ClientCommands\.(\w+)/g)].map((match) => ClientCommands[match[1] as keyof typeof ClientCommands]).sort();
   const contributed = manifest.contributes.commands.map((command: { command: string }) => command.command).sort();
   assert.deepEqual(registered, contributed);
+  assert.deepEqual(Object.values(ClientCommands).sort(), contributed, 'the protocol names exactly the contributed commands');
   // The server's code actions invoke these two with the flag key as the first argument.
   for (const id of ['flaglens.bump', 'flaglens.abort']) assert.ok(contributed.includes(id));
   const titles = Object.fromEntries(manifest.contributes.commands.map((c: { command: string; category: string; title: string }) => [c.command, `${c.category}: ${c.title}`]));

@@ -138,8 +138,8 @@ test('code actions: suppress inserts the ignore comment with the line indentatio
   assert.equal(suppress.insert.line, 2);
   assert.equal(suppress.insert.snippet, '    // flaglens-ignore FL001 ${1:reason}\n');
   assert.deepEqual(
-    actions.filter((action) => action.kind === 'command').map((action) => action.kind === 'command' && [action.command, action.arguments]),
-    [['flaglens.bump', ['new-checkout']], ['flaglens.abort', ['new-checkout']]],
+    actions.filter((action) => action.kind === 'rollout').map((action) => action.kind === 'rollout' && [action.action, action.key]),
+    [['bump', 'new-checkout'], ['abort', 'new-checkout']],
   );
 });
 

@@ -1,13 +1,10 @@
 // Code actions on a range: "suppress with reason" for each finding there (inserts
 // `// flaglens-ignore CODE reason` above the line, with a snippet placeholder for the reason), "Bump
-// rollout…" / "Abort rollout…" commands for the flag under the cursor, and the cleanup quick fixes.
+// rollout…" / "Abort rollout…" for the flag under the cursor (the server names the client's command), and the
+// cleanup quick fixes.
 import type { Finding } from '../model.js';
 import { removeFlagQuickFixes, type QuickFixData } from './removeFlag.js';
 import { lineColumnAt, referenceAt, type FeatureWorkspace } from './workspaceView.js';
-
-/** Command ids the client registers. Arguments: `[key]`. */
-export const BUMP_COMMAND = 'flaglens.bump';
-export const ABORT_COMMAND = 'flaglens.abort';
 
 export type FlagCodeAction =
   | { kind: 'quickfix'; title: string; fix: QuickFixData; findings: Finding[] }
@@ -18,7 +15,8 @@ export type FlagCodeAction =
       /** Insert at the start of this 1-based line; `snippet` has a `${1:reason}` placeholder, `text` a plain reason. */
       insert: { file: string; line: number; snippet: string; text: string };
     }
-  | { kind: 'command'; title: string; command: string; arguments: unknown[] };
+  /** A rollout change the person starts (with a confirmation) for flag `key`. */
+  | { kind: 'rollout'; title: string; action: 'bump' | 'abort'; key: string };
 
 /** Code actions for the 0-based offset range [start, end] of a file with the given text. */
 export function flagCodeActions(workspace: FeatureWorkspace, file: string, text: string, range: { start: number; end: number }): FlagCodeAction[] {
@@ -49,8 +47,8 @@ export function flagCodeActions(workspace: FeatureWorkspace, file: string, text:
   }
   const key = reference ? (workspace.flagKeyOf(reference) ?? reference.key) : null;
   if (key && workspace.flag(key)) {
-    actions.push({ kind: 'command', title: `Bump rollout of ${key}…`, command: BUMP_COMMAND, arguments: [key] });
-    actions.push({ kind: 'command', title: `Abort rollout of ${key}…`, command: ABORT_COMMAND, arguments: [key] });
+    actions.push({ kind: 'rollout', title: `Bump rollout of ${key}…`, action: 'bump', key });
+    actions.push({ kind: 'rollout', title: `Abort rollout of ${key}…`, action: 'abort', key });
   }
   return actions;
 }

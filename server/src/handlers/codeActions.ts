@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import { flagCodeActions } from '../../../core/src/features/codeActions.js';
 import type { Finding } from '../../../core/src/model.js';
+import { ClientCommands } from '../../../protocol/src/index.js';
 import { toLspPosition, toLspRange, toOffset, Uri } from '../convert.js';
 import type { Session } from '../session.js';
 
@@ -24,8 +25,8 @@ export function codeActions(session: Session, params: CodeActionParams): CodeAct
     );
   return flagCodeActions(host, file, document.getText(), range).map((action): CodeAction => {
     switch (action.kind) {
-      case 'command':
-        return { title: action.title, kind: CodeActionKind.Empty, command: { title: action.title, command: action.command, arguments: action.arguments } };
+      case 'rollout':
+        return { title: action.title, kind: CodeActionKind.Empty, command: { title: action.title, command: ClientCommands[action.action], arguments: [action.key] } };
       case 'suppress': {
         const position = toLspPosition(action.insert.line, 1);
         const edit: TextEdit | SnippetTextEdit = session.abilities.snippetEdits

@@ -3,8 +3,8 @@
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
 import { stateFileLenses } from '../../../core/src/features/stateFile.js';
 import { toLspRange } from '../convert.js';
+import { ClientCommands } from '../../../protocol/src/index.js';
 import type { Session } from '../session.js';
-import { SHOW_REFERENCES_COMMAND } from './hover.js';
 
 export async function codeLens(session: Session, params: CodeLensParams): Promise<CodeLens[] | null> {
   const target = session.documentAt(params.textDocument.uri);
@@ -15,6 +15,6 @@ export async function codeLens(session: Session, params: CodeLensParams): Promis
   if (!host.isStateFile(file)) return [];
   return stateFileLenses(host, file).map((lens) => {
     const start = toLspRange(lens.location).start;
-    return { range: { start, end: start }, command: { title: lens.title, command: SHOW_REFERENCES_COMMAND, arguments: [lens.key] } };
+    return { range: { start, end: start }, command: { title: lens.title, command: ClientCommands.showFlags, arguments: [lens.key] } };
   });
 }

@@ -2,13 +2,8 @@
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
 import { flagHover } from '../../../core/src/features/hover.js';
 import { offsetsToRange, toOffset, Uri } from '../convert.js';
+import { ClientCommands } from '../../../protocol/src/index.js';
 import type { Session } from '../session.js';
-
-/**
- * Command the VS Code client registers that lists every flag with its references (the Flags view, where a
- * flag expands to its checks). Argument `[key]`, so a client that can focus one flag may do so.
- */
-export const SHOW_REFERENCES_COMMAND = 'flaglens.showFlags';
 
 export async function hover(session: Session, params: HoverParams): Promise<Hover | null> {
   const target = session.documentAt(params.textDocument.uri);
@@ -24,7 +19,7 @@ export async function hover(session: Session, params: HoverParams): Promise<Hove
     links.push(`[Open definition](${Uri.fromPath(host.toAbsolute(definition.file))}#L${definition.line},${definition.column})`);
   }
   if (result.links.referencesOf) {
-    links.push(`[Show all references (Flags view)](command:${SHOW_REFERENCES_COMMAND}?${encodeURIComponent(JSON.stringify([result.links.referencesOf]))})`);
+    links.push(`[Show all references (Flags view)](command:${ClientCommands.showFlags}?${encodeURIComponent(JSON.stringify([result.links.referencesOf]))})`);
   }
   const markdown = links.length ? `${result.markdown}\n\n${links.join(' · ')}` : result.markdown;
   // Clients that render plain text only get the same content without Markdown marks and links.
