@@ -1,9 +1,12 @@
 // The only place that converts between LSP and the core: URIs ↔ absolute paths, LSP positions (0-based
-// line/character) ↔ core positions (1-based line/column, 0-based offsets), ranges, locations, severities.
+// line/character) ↔ core positions (1-based line/column, 0-based offsets), ranges, locations, severities,
+// link targets, hover markup, and the core's flag list ↔ the protocol's `FlagSummary`.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type Location, type Position, type Range } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, MarkupKind, type Location, type MarkupContent, type Position, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FlagListEntry } from '../../core/src/features/flagList.js';
 import type { Severity, SourceLocation } from '../../core/src/model.js';
+import type { FlagSummary } from '../../protocol/src/index.js';
 
 /** URI ↔ absolute path: the one conversion, both ways. Non-file URIs have no path (undefined). */
 export const Uri = {
@@ -20,9 +23,14 @@ export const Uri = {
   },
 };
 
+/** Core 1-based line → LSP 0-based line. */
+export function toLspLine(line: number): number {
+  return Math.max(0, line - 1);
+}
+
 /** Core 1-based line/column → LSP position. */
 export function toLspPosition(line: number, column: number): Position {
-  return { line: Math.max(0, line - 1), character: Math.max(0, column - 1) };
+  return { line: toLspLine(line), character: Math.max(0, column - 1) };
 }
 
 /** LSP position → core 1-based line/column. */
@@ -47,10 +55,73 @@ export function toOffset(document: TextDocument, position: Position): number {
   return document.offsetAt(position);
 }
 
+/** 0-based offset in an open document → LSP position. */
+export function offsetToPosition(document: TextDocument, offset: number): Position {
+  return document.positionAt(offset);
+}
+
+/** LSP range in an open document → 0-based offsets. */
+export function rangeToOffsets(document: TextDocument, range: Range): { start: number; end: number } {
+  return { start: toOffset(document, range.start), end: toOffset(document, range.end) };
+}
+
 /** A core location (workspace-relative file) → LSP location, given the host's path resolution. */
 export function toLspLocation(location: SourceLocation, toAbsolute: (file: string) => string): Location {
   return { uri: Uri.fromPath(toAbsolute(location.file)), range: toLspRange(location) };
 }
+
+/** A place in the workspace as the protocol's flag list sends it: a file URI and an LSP position. */
+export function toLspPlace(location: SourceLocation, toAbsolute: (file: string) => string): { uri: string; line: number; character: number } {
+  const position = toLspPosition(location.line, location.column);
+  return { uri: Uri.fromPath(toAbsolute(location.file)), line: position.line, character: position.character };
+}
+
+/**
+ * A link target that opens a file at a line and column: the file URI with the `#L<line>,<column>` fragment
+ * VS Code's Markdown links understand (1-based, as people count).
+ */
+export function toFileLink(location: SourceLocation, toAbsolute: (file: string) => string): string {
+  return `${Uri.fromPath(toAbsolute(location.file))}#L${location.line},${location.column}`;
+}
+
+/** A link target that runs a client command with JSON arguments (`command:` URIs, as in VS Code's Markdown). */
+export function toCommandLink(command: string, args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}
+
+/**
+ * Hover markup for what the client can render: the Markdown with its links line (` · `-separated), or for
+ * clients that render plain text only the same text without Markdown marks (bold, code, a line in italics) and links.
+ */
+export function toHoverContents(content: { markdown: string; links: string[] }, clientRendersMarkdown: boolean): MarkupContent {
+  if (!clientRendersMarkdown) return { kind: MarkupKind.PlainText, value: markdownToPlainText(content.markdown) };
+  return { kind: MarkupKind.Markdown, value: content.links.length ? `${content.markdown}\n\n${content.links.join(' · ')}` : content.markdown };
+}
+
+/** Removes the Markdown marks the core's hovers use: `**bold**`, `` `code` `` and `_a line in italics_`. */
+export function markdownToPlainText(markdown: string): string {
+  return markdown.replace(/\*\*|`|^_|_$/gm, '');
+}
+
+/** The core's flag-list entry → the protocol's `FlagSummary`: locations become URI places, the state age is added. */
+export function toFlagSummary(entry: FlagListEntry, stateAge: string | undefined, toAbsolute: (file: string) => string): FlagSummary {
+  const { locations, definition, ...fields } = entry;
+  return {
+    ...fields,
+    references: locations.map((location) => toLspPlace(location, toAbsolute)),
+    definition: definition ? toLspPlace(definition, toAbsolute) : undefined,
+    stateAge,
+  };
+}
+
+/**
+ * `FlagSummary` (protocol/, which cannot import the core) and `FlagListEntry` (core) name the same fields, with
+ * `locations` sent as `references` and `stateAge` added: a field added to one and not the other names a
+ * property of type `never` here, and this fails to compile.
+ */
+type SummaryFieldsOfEntry = Exclude<keyof FlagListEntry, 'locations'> | 'references' | 'stateAge';
+const flagSummaryMatchesEntry: Record<Exclude<keyof FlagSummary, SummaryFieldsOfEntry> | Exclude<SummaryFieldsOfEntry, keyof FlagSummary>, never> = {};
+void flagSummaryMatchesEntry;
 
 export function toLspSeverity(severity: Severity): DiagnosticSeverity {
   switch (severity) {

@@ -295,13 +295,20 @@ test('custom requests: listFlags, flagAtPosition, previewRollout; bump refused u
     const { uri, text } = await client.open(SEARCH);
     await client.waitForIndex();
     await client.waitFor(() => client.notifications.some((n) => n.method === 'flaglens/flagsChanged'), 10_000, 'state loaded');
-    const list = await client.request<{ flags: Array<{ key: string; stage: string; percentage: number | null; references: unknown[]; stale: boolean }>; attention: { stale: number } }>(
-      'flaglens/listFlags',
-      {},
-    );
+    type Place = { uri: string; line: number; character: number };
+    const list = await client.request<{
+      flags: Array<{ key: string; stage: string; percentage: number | null; references: Place[]; definition?: Place; stale: boolean }>;
+      attention: { stale: number };
+    }>('flaglens/listFlags', {});
     const fastSearch = list.flags.find((flag) => flag.key === 'fast-search');
     assert.equal(fastSearch?.percentage, 10);
     assert.equal(fastSearch?.references.length, 1);
+    // Places are file URIs with LSP (0-based) positions: the check's key expression and the definition's key.
+    const keyAt = positionOf(text, 'FLAGS.FAST_SEARCH');
+    assert.deepEqual(fastSearch?.references[0], { uri, line: keyAt.line, character: keyAt.character });
+    const stateText = readFileSync(client.path(STATE_FILE), 'utf8');
+    assert.equal(fastSearch?.definition?.uri, client.uri(STATE_FILE));
+    assert.equal(fastSearch?.definition?.line, positionOf(stateText, '  fast-search:').line);
     assert.equal(list.flags.find((flag) => flag.key === 'new-checkout')?.stale, true);
     assert.ok(list.attention.stale >= 2);
 

@@ -1,23 +1,20 @@
 // The list of every flag the client shows (tree view, status bar, quick picks), and the preview of a
 // bump or abort (from → to, health) shown before the user confirms. Locations stay workspace-relative.
-import type { FlagState, SourceLocation, Stage } from '../model.js';
+import type { FlagState, HealthStatus, Stage } from '../model.js';
+import type { FlagOverview } from '../rules/summary.js';
 import { isStale, stageLabel } from './describe.js';
 import type { FeatureWorkspace } from './workspaceView.js';
 import { describeStaleness } from '../state/staleness.js';
 
-export interface FlagListEntry {
-  key: string;
-  stage: string;
-  percentage: number | null;
-  enabled: boolean;
-  owner?: string;
-  type?: string;
-  health: string;
+/**
+ * One flag as the editor lists it: the fields of the report row (`FlagOverview`, the one flag-row type) that the
+ * editor shows, plus live health and staleness. The protocol's `FlagSummary` is this with URIs for locations
+ * (server/src/convert.ts `toFlagSummary`, which fails to compile when the two drift apart).
+ */
+export interface FlagListEntry extends Pick<FlagOverview, 'key' | 'stage' | 'percentage' | 'enabled' | 'owner' | 'type' | 'locations' | 'findings' | 'definition'> {
+  health: HealthStatus;
   healthSummary?: string;
-  references: SourceLocation[];
-  findings: string[];
   stale: boolean;
-  definition?: SourceLocation;
 }
 
 export interface FlagList {
@@ -39,7 +36,7 @@ export function listFlags(workspace: FeatureWorkspace): FlagList {
       type: flag.type,
       health: health?.status ?? 'unknown',
       healthSummary: health?.summary || undefined,
-      references: workspace.referencesForKey(flag.key).map((reference) => ({ file: reference.file, line: reference.line, column: reference.column })),
+      locations: workspace.referencesForKey(flag.key).map((reference) => ({ file: reference.file, line: reference.line, column: reference.column })),
       findings: [...new Set(workspace.findingsForKey(flag.key).filter((finding) => !finding.suppressed).map((finding) => finding.code))].sort(),
       stale: isStale(workspace, flag),
       definition: flag.definition,

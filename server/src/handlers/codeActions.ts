@@ -11,17 +11,17 @@ import {
 import { flagCodeActions } from '../../../core/src/features/codeActions.js';
 import type { Finding } from '../../../core/src/model.js';
 import { ClientCommands } from '../../../protocol/src/index.js';
-import { toLspPosition, toLspRange, toOffset, Uri } from '../convert.js';
+import { rangeToOffsets, toLspLine, toLspPosition, toLspRange, Uri } from '../convert.js';
 import type { Session } from '../session.js';
 
 export function codeActions(session: Session, params: CodeActionParams): CodeAction[] | null {
   const target = session.documentAt(params.textDocument.uri);
   if (!target) return null;
   const { host, document, file } = target;
-  const range = { start: toOffset(document, params.range.start), end: toOffset(document, params.range.end) };
+  const range = rangeToOffsets(document, params.range);
   const matchingDiagnostics = (findings: Finding[]): Diagnostic[] =>
     params.context.diagnostics.filter((diagnostic) =>
-      findings.some((finding) => diagnostic.code === finding.code && diagnostic.range.start.line === finding.line - 1),
+      findings.some((finding) => diagnostic.code === finding.code && diagnostic.range.start.line === toLspLine(finding.line)),
     );
   return flagCodeActions(host, file, document.getText(), range).map((action): CodeAction => {
     switch (action.kind) {

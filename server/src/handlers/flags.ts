@@ -2,26 +2,16 @@
 // flaglens/flagAtPosition (commands run with the cursor on a check).
 import { flagKeyAtPosition } from '../../../core/src/features/workspaceView.js';
 import { listFlags as listFlagEntries } from '../../../core/src/features/flagList.js';
-import type { SourceLocation } from '../../../core/src/model.js';
 import type { FlagAtPositionRequest, ListFlagsRequest } from '../../../protocol/src/index.js';
-import { toLspPosition, toOffset, Uri } from '../convert.js';
+import { toFlagSummary, toOffset } from '../convert.js';
 import type { Session } from '../session.js';
 
 export function listFlags(session: Session): ListFlagsRequest.Result {
   const host = session.host;
   if (!host) return { flags: [], attention: { stale: 0, unhealthy: 0 } };
-  const toPlace = (location: SourceLocation) => {
-    const position = toLspPosition(location.line, location.column);
-    return { uri: Uri.fromPath(host.toAbsolute(location.file)), line: position.line, character: position.character };
-  };
   const list = listFlagEntries(host);
   return {
-    flags: list.flags.map((flag) => ({
-      ...flag,
-      references: flag.references.map(toPlace),
-      definition: flag.definition ? toPlace(flag.definition) : undefined,
-      stateAge: list.stateAge,
-    })),
+    flags: list.flags.map((flag) => toFlagSummary(flag, list.stateAge, (file) => host.toAbsolute(file))),
     attention: list.attention,
   };
 }

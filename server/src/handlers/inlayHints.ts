@@ -2,7 +2,7 @@
 // `flaglens.inlayHints.enabled: false`.
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver/node';
 import { inlineLabels } from '../../../core/src/features/inlayHints.js';
-import { toOffset } from '../convert.js';
+import { offsetToPosition, rangeToOffsets } from '../convert.js';
 import type { Session } from '../session.js';
 
 export async function inlayHints(session: Session, params: InlayHintParams): Promise<InlayHint[] | null> {
@@ -11,9 +11,8 @@ export async function inlayHints(session: Session, params: InlayHintParams): Pro
   const settings = await session.settings.get(params.textDocument.uri);
   if (!settings.inlayHints.enabled) return [];
   const { host, document, file } = target;
-  const range = { start: toOffset(document, params.range.start), end: toOffset(document, params.range.end) };
-  return inlineLabels(host, file, range).map((label) => ({
-    position: document.positionAt(label.offset),
+  return inlineLabels(host, file, rangeToOffsets(document, params.range)).map((label) => ({
+    position: offsetToPosition(document, label.offset),
     // No kind: the label is neither a type nor a parameter name, it is the flag's state.
     label: label.label,
     paddingLeft: true,
