@@ -4,7 +4,7 @@
 // every IDE feature from memory (it implements `FeatureWorkspace`). It never talks to an editor protocol.
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfig, parseConfig, type FlaglensConfig } from './config.js';
-import type { Clock, FileSystem, GitHost } from './io.js';
+import type { Clock, FileSystem, GitHost, ScheduledTimer, Timers } from './io.js';
 import type {
   AbortRequest,
   BumpRequest,
@@ -34,6 +34,8 @@ export interface FlaglensHostOptions {
   fileStore: StateFileStore;
   git: GitHost;
   clock: Clock;
+  /** Schedules the delayed workspace-wide findings pass (the server passes `systemTimers`). */
+  timers: Timers;
   /** Diagnostic log (never given secrets). */
   log?: (message: string) => void;
 }
@@ -80,7 +82,7 @@ export class FlaglensHost implements FeatureWorkspace {
   private findingsCache: { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> } | undefined;
   /** Files edited since the last full findings pass: their per-reference findings were recomputed alone. */
   private findingsStale = false;
-  private fullFindingsTimer: ReturnType<typeof setTimeout> | undefined;
+  private fullFindingsTimer: ScheduledTimer | undefined;
   /** Disk text of files with findings, for suppression comments (dropped when the file changes). */
   private diskTexts = new Map<string, string | undefined>();
   private referencesByKeyCache: Map<string, FlagReference[]> | undefined;
@@ -191,6 +193,7 @@ export class FlaglensHost implements FeatureWorkspace {
 
   dispose(): void {
     this.live?.dispose();
+    this.fullFindingsTimer?.cancel();
     this.disposeProviders();
     this.listeners = [];
   }
@@ -523,8 +526,8 @@ export class FlaglensHost implements FeatureWorkspace {
     }
     this.addFindings(cache, fresh);
     this.findingsStale = true;
-    if (this.fullFindingsTimer) clearTimeout(this.fullFindingsTimer);
-    this.fullFindingsTimer = setTimeout(() => {
+    this.fullFindingsTimer?.cancel();
+    this.fullFindingsTimer = this.options.timers.schedule(() => {
       this.fullFindingsTimer = undefined;
       if (!this.findingsStale) return;
       this.invalidateFindings();

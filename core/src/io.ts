@@ -1,4 +1,4 @@
-// The small interfaces through which the core touches the outside world (files, clock, git),
+// The small interfaces through which the core touches the outside world (files, clock, timers, git),
 // so analyses stay deterministic and testable from strings. Node implementations are in `nodeIo.ts`;
 // the CLI and the server pass them in, tests pass in-memory ones.
 
@@ -30,6 +30,16 @@ export interface Clock {
   now(): Date;
 }
 
+/** A callback scheduled through `Timers`; `cancel` is safe to call after it ran. */
+export interface ScheduledTimer {
+  cancel(): void;
+}
+
+/** Deferred work (a debounce, a delayed pass): the core schedules through this, so tests can run time by hand. */
+export interface Timers {
+  schedule(run: () => void, delayMs: number): ScheduledTimer;
+}
+
 /** One commit's view of a file, newest first in `fileHistory`. */
 export interface FileRevision {
   commit: string;
@@ -48,3 +58,11 @@ export interface GitHost {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The JavaScript runtime's timers. */
+export const systemTimers: Timers = {
+  schedule(run, delayMs) {
+    const handle = setTimeout(run, delayMs);
+    return { cancel: () => clearTimeout(handle) };
+  },
+};

@@ -10,7 +10,7 @@ import {
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { FlaglensHost } from '../../core/src/host.js';
-import { systemClock } from '../../core/src/io.js';
+import { systemClock, systemTimers } from '../../core/src/io.js';
 import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
 import { FLAGLENS_VERSION } from '../../core/src/version.js';
 import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
@@ -142,6 +142,7 @@ class Lifecycle {
         fileStore: session.options.fileStore ?? nodeFileStore,
         git: session.options.git ?? nodeGitHost,
         clock: session.options.clock ?? systemClock,
+        timers: session.options.timers ?? systemTimers,
         log: (message) => session.log(message),
       });
       // Clients other than VS Code (Neovim…) cannot send flaglens/setSecrets: they may declare trust here.

@@ -1,0 +1,91 @@
+// The editor's analysis host schedules its delayed workspace-wide findings pass through the Timers it is given
+// (no global timers): an edit recomputes the edited file's findings at once, and the workspace-wide rules
+// (FL004 unused flags) run once, after the quiet time, when the scheduled pass fires.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FlaglensHost, type HostChange } from '../../core/src/host.js';
+import type { ScheduledTimer, Timers } from '../../core/src/io.js';
+import type { StateFileStore } from '../../core/src/state/fileStore.js';
+import { memoryFileSystem } from '../scanner/fixture.js';
+
+/** Timers that run only when the test says so. */
+function manualTimers(): Timers & { pending: Array<{ run: () => void; delayMs: number; cancelled: boolean }>; runPending(): void } {
+  const pending: Array<{ run: () => void; delayMs: number; cancelled: boolean }> = [];
+  return {
+    pending,
+    schedule(run, delayMs): ScheduledTimer {
+      const entry = { run, delayMs, cancelled: false };
+      pending.push(entry);
+      return { cancel: () => void (entry.cancelled = true) };
+    },
+    runPending() {
+      for (const entry of pending.splice(0)) if (!entry.cancelled) entry.run();
+    },
+  };
+}
+
+const refusingStore: StateFileStore = {
+  readFile: () => assert.fail('no state-file reads in this test'),
+  createExclusive: () => assert.fail('no writes in this test'),
+  ageMs: () => undefined,
+  remove: () => assert.fail('no writes in this test'),
+  replaceAtomically: () => assert.fail('no writes in this test'),
+  sleep: async () => undefined,
+};
+
+const STATE = `flags:
+  gift-wrapping:
+    state: ENABLED
+    variants: { "on": true, "off": false }
+    defaultVariant: "off"
+    targeting:
+      fractional:
+        - ["on", 50]
+        - ["off", 50]
+`;
+const USES_GIFT = `import { OpenFeature } from '@openfeature/server-sdk';\nconst client = OpenFeature.getClient();\nexport const on = client.getBooleanValue('gift-wrapping', false);\n`;
+const USES_NOTHING = `export const on = false;\n`;
+
+test('an edit updates its own file at once; the workspace-wide pass runs once, when the scheduled timer fires', async () => {
+  const timers = manualTimers();
+  const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
+  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers });
+  try {
+    await host.reloadState();
+    await host.startIndex();
+    const changes: HostChange[] = [];
+    host.onDidChange((change) => changes.push(change));
+    host.openDocument('/w/src/app.ts', USES_GIFT);
+    assert.deepEqual(host.findingsForKey('gift-wrapping').map((finding) => finding.code), [], 'checked in code: no FL004');
+    assert.equal(host.referencesForKey('gift-wrapping').length, 1);
+
+    // Two quick edits: the first pass is cancelled, one remains, with the host's quiet time.
+    host.changeDocument('/w/src/app.ts', USES_NOTHING.replace('false', 'true'));
+    host.changeDocument('/w/src/app.ts', USES_NOTHING);
+    assert.deepEqual(timers.pending.map((entry) => entry.cancelled), [true, false]);
+    assert.equal(timers.pending[1].delayMs, 200);
+    assert.equal(host.referencesForKey('gift-wrapping').length, 0, 'the edited file is re-analysed at once');
+    assert.ok(!changes.some((change) => change.findings), 'no full pass before the timer fires');
+    assert.deepEqual(host.findingsForKey('gift-wrapping').map((finding) => finding.code), [], 'FL004 waits for the full pass');
+
+    timers.runPending();
+    assert.deepEqual(changes.filter((change) => change.findings), [{ files: undefined, findings: true }]);
+    assert.deepEqual(host.findingsForKey('gift-wrapping').map((finding) => finding.code), ['FL004']);
+  } finally {
+    host.dispose();
+  }
+});
+
+test('dispose cancels a pending full pass', async () => {
+  const timers = manualTimers();
+  const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
+  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers });
+  await host.reloadState();
+  await host.startIndex();
+  host.openDocument('/w/src/app.ts', USES_GIFT);
+  host.findingsInFile('src/app.ts');
+  host.changeDocument('/w/src/app.ts', USES_NOTHING);
+  assert.equal(timers.pending.length, 1);
+  host.dispose();
+  assert.equal(timers.pending[0].cancelled, true);
+});
