@@ -20,6 +20,7 @@ import type {
 import { RolloutRefusedError } from './model.js';
 import { ScannerHost } from './scanner/index.js';
 import { listWorkspaceFiles } from './scanner/walk.js';
+import { WorkspaceRules } from './workspaceFiles.js';
 import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
 import type { StateFileStore } from './state/fileStore.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
@@ -73,6 +74,8 @@ export class FlaglensHost implements FeatureWorkspace {
   /** Editor buffers, keyed by workspace-relative path: they win over the disk. */
   private openDocuments = new Map<string, string>();
   private sourceFileList: string[] | undefined;
+  /** The walk's ignore rules (.gitignore, exclude, node_modules), for files that change on disk. */
+  private rules: WorkspaceRules | undefined;
   /** References of files analysed before the index finished (opened documents). */
   private earlyReferences = new Map<string, FlagReference[]>();
   private indexed = false;
@@ -153,6 +156,7 @@ export class FlaglensHost implements FeatureWorkspace {
   sourceFiles(): readonly string[] {
     if (!this.sourceFileList) {
       const listing = listWorkspaceFiles(this.options.fs, this.options.root, this.config.exclude);
+      this.rules = listing.rules;
       this.sourceFileList = listing.files.map((absPath) => this.toRelative(absPath)).filter((file) => SOURCE_FILE.test(file));
     }
     return this.sourceFileList;
@@ -250,13 +254,23 @@ export class FlaglensHost implements FeatureWorkspace {
   fileChangedOnDisk(absPath: string): void {
     const file = this.toRelative(absPath);
     this.diskTexts.delete(file);
-    // Created or deleted files change the listing; edits do not, but telling them apart costs a stat.
-    if (this.sourceFileList && this.sourceFileList.includes(file) !== this.options.fs.exists(absPath)) this.sourceFileList = undefined;
     if (this.isConfigFile(absPath)) return this.reloadConfig();
-    if (this.isStateFile(file) || looksLikeStateFile(file)) {
+    if (file === '.gitignore' || file.endsWith('/.gitignore')) {
+      // The rules changed: the next listing reads them again.
+      this.rules = undefined;
+      this.sourceFileList = undefined;
+      return;
+    }
+    // What the walk leaves out (dist/ written by a build, node_modules by npm) is not part of the workspace,
+    // unless it is a state file flaglens.yaml names or the state was read from.
+    const ignored = !isAbsolute(file) && this.workspaceRules().isIgnored(file, false);
+    if (this.isKnownStateFile(file) || (!ignored && (this.isStateFile(file) || looksLikeStateFile(file)))) {
       void this.reloadState();
       return;
     }
+    if (ignored) return;
+    // Created or deleted files change the listing; edits do not, but telling them apart costs a stat.
+    if (this.sourceFileList && this.sourceFileList.includes(file) !== this.options.fs.exists(absPath)) this.sourceFileList = undefined;
     if (this.openDocuments.has(file)) return;
     // Other JSON/YAML files (package.json, CI config) hold no flag checks.
     if (!SOURCE_FILE.test(file)) return;
@@ -387,10 +401,18 @@ export class FlaglensHost implements FeatureWorkspace {
   }
 
   isStateFile(file: string): boolean {
+    return this.isKnownStateFile(file) || (this.config.state.flagd.length === 0 && looksLikeStateFile(file));
+  }
+
+  /** Named in flaglens.yaml, or the state was read from it (it defines flags or has errors). */
+  private isKnownStateFile(file: string): boolean {
     if (this.config.state.flagd.some((configured) => normalize(configured) === file)) return true;
     if (this.currentSnapshot.flags.some((flag) => flag.definition?.file === file)) return true;
-    if (this.currentSnapshot.errors.some((error) => this.toRelative(error.file) === file)) return true;
-    return this.config.state.flagd.length === 0 && looksLikeStateFile(file);
+    return this.currentSnapshot.errors.some((error) => this.toRelative(error.file) === file);
+  }
+
+  private workspaceRules(): WorkspaceRules {
+    return (this.rules ??= new WorkspaceRules(this.options.fs, this.options.root, this.config.exclude));
   }
 
   /** Workspace-relative path with `/` separators (absolute paths outside the root stay absolute). */
@@ -571,6 +593,9 @@ export class FlaglensHost implements FeatureWorkspace {
   private reloadConfig(): void {
     const previous = this.scanner;
     this.config = this.readConfig();
+    // `exclude` may have changed: the listing and its rules are read again.
+    this.rules = undefined;
+    this.sourceFileList = undefined;
     this.scanner = this.createScanner();
     void previous;
     this.indexed = false;

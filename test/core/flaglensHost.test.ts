@@ -1,6 +1,7 @@
-// The editor's analysis host schedules its delayed workspace-wide findings pass through the Timers it is given
-// (no global timers): an edit recomputes the edited file's findings at once, and the workspace-wide rules
-// (FL004 unused flags) run once, after the quiet time, when the scheduled pass fires.
+// The editor's analysis host: it schedules its delayed workspace-wide findings pass through the Timers it is given
+// (no global timers): an edit recomputes the edited file's findings at once, and the workspace-wide rules (FL004
+// unused flags) run once, after the quiet time, when the scheduled pass fires. Files changing on disk go through
+// the workspace walk's rules: what a build writes into an ignored dist/ or npm into node_modules changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlaglensHost, type HostChange } from '../../core/src/host.js';
@@ -88,4 +89,32 @@ test('dispose cancels a pending full pass', async () => {
   assert.equal(timers.pending.length, 1);
   host.dispose();
   assert.equal(timers.pending[0].cancelled, true);
+});
+
+test('files written on disk where the walk does not look (gitignored dist/, node_modules, excludes) change nothing', async () => {
+  const timers = manualTimers();
+  const fs = memoryFileSystem({ '.gitignore': 'dist/\n', 'flaglens.yaml': 'exclude: ["**/fixtures/**"]\n', 'flags.flagd.yaml': STATE, 'src/app.ts': USES_NOTHING });
+  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers });
+  try {
+    await host.reloadState();
+    await host.startIndex();
+    assert.deepEqual(host.sourceFiles(), ['src/app.ts']);
+    const changes: HostChange[] = [];
+    host.onDidChange((change) => changes.push(change));
+    for (const path of ['dist/app.js', 'node_modules/sdk/index.js', 'src/fixtures/sample.ts', 'dist/copy.flagd.yaml']) {
+      fs.files.set(`/w/${path}`, USES_GIFT);
+      host.fileChangedOnDisk(`/w/${path}`);
+    }
+    assert.deepEqual([...changes], [], 'no re-analysis, no state reload');
+    assert.equal(host.referencesForKey('gift-wrapping').length, 0);
+    assert.deepEqual(host.sourceFiles(), ['src/app.ts']);
+
+    fs.files.set('/w/src/added.ts', USES_GIFT);
+    host.fileChangedOnDisk('/w/src/added.ts');
+    assert.deepEqual(changes.map((change) => change.files), [['src/added.ts']]);
+    assert.equal(host.referencesForKey('gift-wrapping').length, 1);
+    assert.deepEqual(host.sourceFiles(), ['src/added.ts', 'src/app.ts']);
+  } finally {
+    host.dispose();
+  }
 });

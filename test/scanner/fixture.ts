@@ -5,6 +5,7 @@
 // `check(fixture)` scans the fixture from an in-memory file system and compares every reference found
 // with the markers (nothing more, nothing less).
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { parseConfig, defaultConfig, type FlaglensConfig } from '../../core/src/config.js';
 import type { DirectoryEntry, FileSystem } from '../../core/src/io.js';
 import type { FlagReference, ScanResult } from '../../core/src/model.js';
@@ -93,6 +94,31 @@ export function memoryFileSystem(files: Record<string, string | Uint8Array>, roo
       return fail(path);
     },
     exists: (path) => map.has(path) || isDirectory(path),
+  };
+}
+
+/**
+ * A FileSystem that refuses to read what permission bits refuse (no read bit for anyone), as the kernel does for
+ * every user but root: so an unreadable file or folder is unreadable in tests run as root too (CI runs as root).
+ */
+export function permissionCheckingFileSystem(base: FileSystem): FileSystem {
+  const refuseUnreadable = (path: string, operation: string) => {
+    if ((statSync(path).mode & 0o444) === 0) throw Object.assign(new Error(`EACCES: permission denied, ${operation} '${path}'`), { code: 'EACCES' });
+  };
+  return {
+    ...base,
+    readFile(path) {
+      refuseUnreadable(path, 'open');
+      return base.readFile(path);
+    },
+    readFileBytes(path) {
+      refuseUnreadable(path, 'open');
+      return base.readFileBytes(path);
+    },
+    readDirectory(path) {
+      refuseUnreadable(path, 'scandir');
+      return base.readDirectory(path);
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check, configFrom, memoryFileSystem } from './fixture.js';
+import { check, configFrom, memoryFileSystem, permissionCheckingFileSystem } from './fixture.js';
 import { scanWorkspace } from '../../core/src/scanner/index.js';
 import { nodeFileSystem } from '../../core/src/nodeIo.js';
 
@@ -59,7 +59,7 @@ test('binary, too large and unreadable files are skipped and counted', async () 
   assert.equal(result.files, 4);
 });
 
-test('symlink loops do not hang; linked directories are walked once', async () => {
+test('symlink loops do not hang; linked directories are walked once; a file without read permission is counted unreadable', async () => {
   const root = mkdtempSync(join(tmpdir(), 'flaglens-scan-'));
   try {
     mkdirSync(join(root, 'src/inner'), { recursive: true });
@@ -68,10 +68,11 @@ test('symlink loops do not hang; linked directories are walked once', async () =
     symlinkSync(join(root, 'missing'), join(root, 'src/dangling.ts'));
     writeFileSync(join(root, 'src/locked.ts'), uses('locked'));
     chmodSync(join(root, 'src/locked.ts'), 0o000);
-    const result = await scanWorkspace({ root, fs: nodeFileSystem, config: configFrom() });
+    const result = await scanWorkspace({ root, fs: permissionCheckingFileSystem(nodeFileSystem), config: configFrom() });
     const keys = result.references.map((r) => r.key);
     assert.equal(keys.filter((k) => k === 'looped').length, 1);
-    if (process.getuid?.() !== 0) assert.equal(result.skipped.unreadable, 1);
+    assert.ok(!keys.includes('locked'));
+    assert.equal(result.skipped.unreadable, 1);
   } finally {
     chmodSync(join(root, 'src/locked.ts'), 0o644);
     rmSync(root, { recursive: true, force: true });

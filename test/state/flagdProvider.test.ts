@@ -14,8 +14,9 @@ import { evaluatedShare, noGit, providerContext, temporaryWorkspace } from './he
 const booleanFlag = (key: string, defaultVariant: 'on' | 'off', extra = '') =>
   `  ${key}:\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: ${defaultVariant}\n${extra}`;
 
-test('auto-discovery finds *.flagd.{json,yaml,yml} and flags.{json,yaml}, skipping node_modules, dist, dot folders and excludes', async (t) => {
+test('auto-discovery finds *.flagd.{json,yaml,yml} and flags.{json,yaml} with the workspace rules: node_modules, .gitignore (dist, .cache) and excludes are skipped', async (t) => {
   const ws = temporaryWorkspace({
+    '.gitignore': 'dist/\n.cache/\n',
     'config/app.flagd.yaml': `flags:\n${booleanFlag('a', 'on')}`,
     'flags.json': '{"flags": {"b": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"}}}',
     'deep/x/y/z.flagd.yml': `flags:\n${booleanFlag('c', 'off')}`,
@@ -25,11 +26,16 @@ test('auto-discovery finds *.flagd.{json,yaml,yml} and flags.{json,yaml}, skippi
     'fixtures/test.flagd.yaml': `flags:\n${booleanFlag('excluded', 'on')}`,
     'other/flags.yaml': 'colors: [red]\n',
     'readme.md': '# not flags',
+    // A dot folder nobody ignores is part of the workspace, and a linked folder is walked (once).
+    '.config/team.flagd.json': '{"flags": {}}',
+    'shared/linked.flagd.yaml': 'flags: {}\n',
   });
   t.after(ws.cleanup);
+  symlinkSync(join(ws.root, 'shared'), join(ws.root, 'config', 'shared-link'));
+  symlinkSync(join(ws.root, 'config'), join(ws.root, 'shared', 'back-to-config'));
   const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit, config: { exclude: ['fixtures/**'] } }));
   const discovered = provider.discoverFiles().files.map((file) => file.slice(ws.root.length + 1));
-  assert.deepEqual(discovered, ['config/app.flagd.yaml', 'deep/x/y/z.flagd.yml', 'flags.json', 'other/flags.yaml']);
+  assert.deepEqual(discovered, ['.config/team.flagd.json', 'config/app.flagd.yaml', 'config/shared-link/linked.flagd.yaml', 'deep/x/y/z.flagd.yml', 'flags.json', 'other/flags.yaml']);
   const snapshot = await provider.load();
   assert.deepEqual(snapshot.errors, [], 'a flags.yaml that is not flagd is silently someone else’s file');
   assert.deepEqual(snapshot.flags.map((flag) => [flag.key, flag.stage, flag.definition?.file, flag.definition?.line]), [

@@ -1,5 +1,6 @@
 // The default rollout-state provider: OpenFeature flagd definition files in the workspace (named in
-// flaglens.yaml or auto-discovered), read with positions and git history, and rewritten by guarded bump/abort.
+// flaglens.yaml, or found by the workspace walker with the scanner's ignore rules), read with positions and git
+// history, and rewritten by guarded bump/abort.
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { FileRevision } from '../io.js';
@@ -11,6 +12,7 @@ import { stateFileHash, writeGuarded } from './fileStore.js';
 import { flagdHistoryFacts, FlagdRevisionCache } from './flagdHistory.js';
 import { planAbort, planBump, sameRolloutState, type RolloutPlan } from './rollout.js';
 import { formatRolloutPercentage } from './stages.js';
+import { WorkspaceRules } from '../workspaceFiles.js';
 
 export const FLAGD_PROVIDER_ID = 'flagd';
 
@@ -37,7 +39,6 @@ interface ReadFile {
   hash: string;
 }
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist']);
 /** Auto-discovery looks at no more folder entries than this (a huge tree should name its state files). */
 const DISCOVERY_ENTRY_LIMIT = 50_000;
 
@@ -54,7 +55,7 @@ export class FlagdFileProvider implements StateProvider {
   /** The flagd files of the workspace (absolute paths, sorted): `state.flagd` from the config, else discovered. */
   discoverFiles(): { files: string[]; errors: InputError[]; configured: boolean } {
     const { root, config } = this.context;
-    const isExcluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
+    const rules = new WorkspaceRules(this.context.fs, root, config.exclude);
     if (config.state.flagd.length) {
       // Plain paths are taken as named (a missing one is an error); globs (`config/*.flagd.yaml`) match what exists.
       const globs = config.state.flagd.filter((path) => picomatch.scan(path).isGlob);
@@ -62,51 +63,28 @@ export class FlagdFileProvider implements StateProvider {
       const errors: InputError[] = [];
       const matched: string[] = [];
       for (const glob of globs) {
-        const files = this.walk(picomatch(glob.replace(/^\.\//, ''), { dot: true }), isExcluded);
+        const files = this.walk(rules, picomatch(glob.replace(/^\.\//, ''), { dot: true })).files;
         if (!files.length) errors.push({ file: this.relative(config.file ?? join(root, 'flaglens.yaml')), line: 1, column: 1, message: `state.flagd: no file matches '${glob}'`, code: 'flagd-missing' });
         matched.push(...files);
       }
       return { files: [...new Set([...named, ...matched])], errors, configured: true };
     }
     const errors: InputError[] = [];
-    const files = this.walk((relativePath) => isFlagdFileName(relativePath.split('/').pop()!), isExcluded, () =>
-      errors.push({ file: '.', line: 1, column: 1, message: `flagd discovery stopped after ${this.options.discoveryEntryLimit ?? DISCOVERY_ENTRY_LIMIT} folder entries: name the state files in flaglens.yaml (state: { flagd: … })`, code: 'flagd-discovery' }),
-    );
-    return { files, errors, configured: false };
+    const walked = this.walk(rules, (relativePath) => isFlagdFileName(relativePath.split('/').pop()!));
+    if (walked.limitReached) {
+      errors.push({ file: '.', line: 1, column: 1, message: `flagd discovery stopped after ${this.options.discoveryEntryLimit ?? DISCOVERY_ENTRY_LIMIT} folder entries: name the state files in flaglens.yaml (state: { flagd: … })`, code: 'flagd-discovery' });
+    }
+    return { files: walked.files, errors, configured: false };
   }
 
-  /** Files under the root whose workspace-relative path `wanted` accepts (bounded depth and size), sorted. */
-  private walk(wanted: (relativePath: string) => boolean, isExcluded: (relativePath: string) => boolean, onLimit?: () => void): string[] {
-    const root = this.context.root;
-    const files: string[] = [];
-    const maxDepth = this.options.maxDepth ?? 8;
-    let budget = this.options.discoveryEntryLimit ?? DISCOVERY_ENTRY_LIMIT;
-    const walk = (directory: string, depth: number) => {
-      let entries;
-      try {
-        entries = this.context.fs.readDirectory(directory);
-      } catch {
-        return;
-      }
-      for (const entry of entries) {
-        if (--budget < 0) {
-          if (budget === -1) onLimit?.();
-          return;
-        }
-        if (entry.isSymbolicLink) continue;
-        const path = join(directory, entry.name);
-        const relativePath = this.relative(path);
-        if (entry.isDirectory) {
-          if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.') || depth >= maxDepth) continue;
-          if (isExcluded(relativePath) || isExcluded(relativePath + '/')) continue;
-          walk(path, depth + 1);
-        } else if (entry.isFile && wanted(relativePath) && !isExcluded(relativePath)) {
-          files.push(path);
-        }
-      }
-    };
-    walk(root, 0);
-    return files.sort();
+  /** Files under the root whose workspace-relative path `wanted` accepts (bounded depth and entries), sorted. */
+  private walk(rules: WorkspaceRules, wanted: (relativePath: string) => boolean): { files: string[]; limitReached: boolean } {
+    const walked = rules.walk({
+      accept: (relativePath) => wanted(relativePath),
+      maxDepth: this.options.maxDepth ?? 8,
+      entryLimit: this.options.discoveryEntryLimit ?? DISCOVERY_ENTRY_LIMIT,
+    });
+    return { files: walked.files.sort(), limitReached: walked.limitReached };
   }
 
   async load(): Promise<StateSnapshot> {

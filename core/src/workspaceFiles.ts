@@ -1,0 +1,258 @@
+// The one workspace walker and its one set of ignore rules, shared by the scanner (source files), the flagd state
+// discovery (definition files) and the language server's watched-file filter (`isIgnored`). The rules, as git and
+// ripgrep apply them: `.gitignore` files at every level, including those above the workspace up to the git top level,
+// and `.git/info/exclude`; flaglens.yaml `exclude` globs; node_modules and .git always skipped. The walk follows
+// symlinks but walks each real folder once (no loops), and counts what it cannot read instead of failing.
+import { posix } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { FileSystem } from './io.js';
+import { compileGlobList, type GlobMatcher } from './globList.js';
+
+/** Folders never walked, whatever the rules say. */
+export const ALWAYS_SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git']);
+
+/** One ignore file's rules, and how a workspace path is written relative to the folder that holds it. */
+interface IgnoreLevel {
+  /** Inside the workspace: the folder's root-relative path with a trailing `/` ('' for the root). */
+  base?: string;
+  /** Above the workspace: the root's path relative to the folder, with a trailing `/` ('' when it is the root). */
+  above?: string;
+  matcher: Ignore;
+}
+
+export interface WalkOptions {
+  /** Which files to return, by root-relative path and name (folders are walked unless the rules skip them). */
+  accept(relativePath: string, name: string): boolean;
+  /** Folder depth below the root that is still walked (default: unlimited). */
+  maxDepth?: number;
+  /** Folder entries the walk may look at; beyond it the walk stops and `limitReached` is set (default: unlimited). */
+  entryLimit?: number;
+}
+
+export interface WalkResult {
+  /** Absolute `/`-separated paths, in a stable order (sorted per folder, depth first). */
+  files: string[];
+  /** Folders that could not be listed or resolved. */
+  unreadable: number;
+  /** True when `entryLimit` stopped the walk. */
+  limitReached: boolean;
+}
+
+/**
+ * The ignore rules of one workspace. The rules above the root are read when they are created; each folder's
+ * `.gitignore` is read once, when the walk or `isIgnored` first needs it.
+ */
+export class WorkspaceRules {
+  readonly root: string;
+  private readonly isExcluded: GlobMatcher;
+  /** `.git/info/exclude` and the `.gitignore` files above the root, shallowest first. */
+  private readonly levelsAbove: IgnoreLevel[];
+  /** Root-relative folder → the levels that apply inside it, shallowest first. */
+  private readonly levelsByFolder = new Map<string, IgnoreLevel[]>();
+
+  constructor(
+    private readonly fs: FileSystem,
+    root: string,
+    exclude: readonly string[],
+  ) {
+    this.root = root.length > 1 ? root.replace(/\/+$/, '') : root;
+    this.isExcluded = compileGlobList(exclude);
+    this.levelsAbove = readLevelsAbove(fs, this.root);
+  }
+
+  /**
+   * True when the walk leaves this root-relative path out, by itself or through a folder above it (`isDirectory`:
+   * the path is a folder). The language server's watched-file filter: the same answer the walk gives.
+   */
+  isIgnored(relativePath: string, isDirectory: boolean): boolean {
+    const segments = relativePath.split('/').filter((segment) => segment !== '' && segment !== '.');
+    let folder = '';
+    for (let index = 0; index < segments.length; index++) {
+      const path = folder ? `${folder}/${segments[index]}` : segments[index];
+      const isFolder = index < segments.length - 1 || isDirectory;
+      if (this.isIgnoredEntry(folder, path, segments[index], isFolder)) return true;
+      folder = path;
+    }
+    return false;
+  }
+
+  /** Whether the entry `name` (root-relative `path`) of `folder` is left out; the walk and `isIgnored` both ask this. */
+  isIgnoredEntry(folder: string, path: string, name: string, isDirectory: boolean, folderHasGitignore?: boolean): boolean {
+    if (isDirectory && ALWAYS_SKIPPED_DIRECTORIES.has(name)) return true;
+    if (this.ignoredByGit(this.levelsFor(folder, folderHasGitignore), path, isDirectory)) return true;
+    if (this.isExcluded(path)) return true;
+    // A folder is excluded when a glob names it or everything in it (`fixtures/**`, `packages/*/fixtures/**`).
+    return isDirectory && (this.isExcluded(`${path}/`) || this.isExcluded(`${path}/x`));
+  }
+
+  /** Walks the workspace below the root and returns the files `accept` takes. */
+  walk(options: WalkOptions): WalkResult {
+    const files: string[] = [];
+    let unreadable = 0;
+    let budget = options.entryLimit ?? Infinity;
+    let limitReached = false;
+    const maxDepth = options.maxDepth ?? Infinity;
+    const visitedFolders = new Set<string>();
+    const visit = (absolute: string, folder: string, depth: number) => {
+      let real: string;
+      try {
+        real = this.fs.realpath(absolute);
+      } catch {
+        unreadable++;
+        return;
+      }
+      // Symlinked folders can form loops; each real folder is walked once.
+      if (visitedFolders.has(real)) return;
+      visitedFolders.add(real);
+      let entries;
+      try {
+        entries = this.fs.readDirectory(absolute);
+      } catch {
+        unreadable++;
+        return;
+      }
+      const hasGitignore = entries.some((entry) => entry.name === '.gitignore' && !entry.isDirectory);
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        if (--budget < 0) {
+          limitReached = true;
+          return;
+        }
+        const childAbsolute = `${absolute}/${entry.name}`;
+        const childPath = folder ? `${folder}/${entry.name}` : entry.name;
+        let isDirectory = entry.isDirectory;
+        let isFile = entry.isFile;
+        if (entry.isSymbolicLink) {
+          try {
+            const stat = this.fs.stat(childAbsolute);
+            isDirectory = stat.isDirectory;
+            isFile = stat.isFile;
+          } catch {
+            continue; // A dangling link is not a file of the workspace.
+          }
+        }
+        if (isDirectory) {
+          if (depth >= maxDepth || this.isIgnoredEntry(folder, childPath, entry.name, true, hasGitignore)) continue;
+          visit(childAbsolute, childPath, depth + 1);
+        } else if (isFile && options.accept(childPath, entry.name) && !this.isIgnoredEntry(folder, childPath, entry.name, false, hasGitignore)) {
+          files.push(childAbsolute);
+        }
+      }
+    };
+    visit(this.root, '', 0);
+    return { files, unreadable, limitReached };
+  }
+
+  /** The levels that apply to entries of `folder`: the parent folder's, plus the folder's own `.gitignore`. */
+  private levelsFor(folder: string, hasGitignore?: boolean): IgnoreLevel[] {
+    const known = this.levelsByFolder.get(folder);
+    if (known) return known;
+    const inherited = folder === '' ? this.levelsAbove : this.levelsFor(parentFolder(folder));
+    let levels = inherited;
+    if (hasGitignore !== false) {
+      const matcher = readIgnoreFile(this.fs, folder ? `${this.root}/${folder}/.gitignore` : `${this.root}/.gitignore`);
+      if (matcher) levels = [...inherited, { base: folder ? `${folder}/` : '', matcher }];
+    }
+    this.levelsByFolder.set(folder, levels);
+    return levels;
+  }
+
+  private ignoredByGit(levels: IgnoreLevel[], path: string, isDirectory: boolean): boolean {
+    // The deepest ignore file with an opinion wins, as in git (a nested `!pattern` re-includes).
+    for (let index = levels.length - 1; index >= 0; index--) {
+      const level = levels[index];
+      let inner: string;
+      if (level.above !== undefined) inner = level.above + path;
+      else if (path.startsWith(level.base!)) inner = path.slice(level.base!.length);
+      else continue;
+      if (!inner) continue;
+      const verdict = level.matcher.test(isDirectory ? `${inner}/` : inner);
+      if (verdict.ignored) return true;
+      if (verdict.unignored) return false;
+    }
+    return false;
+  }
+}
+
+/** Walks the workspace below `root` (absolute, `/`-separated) with its ignore rules and `exclude` globs. */
+export function walkWorkspace(fs: FileSystem, root: string, exclude: readonly string[], options: WalkOptions): WalkResult & { rules: WorkspaceRules } {
+  const rules = new WorkspaceRules(fs, root, exclude);
+  return { ...rules.walk(options), rules };
+}
+
+/**
+ * `.git/info/exclude` (lowest precedence) and every `.gitignore` from the git top level down to the root's parent,
+ * each with the root's path relative to its folder. Outside a git repository there are none. A level that ignores
+ * the workspace itself (a copy unpacked under an ignored `.cache/`) is left out: the person chose to look inside it.
+ */
+function readLevelsAbove(fs: FileSystem, root: string): IgnoreLevel[] {
+  const folders: string[] = [];
+  let topLevel: string | undefined;
+  for (let folder = root; ; ) {
+    if (safeExists(fs, `${folder}/.git`)) {
+      topLevel = folder;
+      break;
+    }
+    const parent = posix.dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+    folders.push(folder);
+  }
+  if (topLevel === undefined) return [];
+  const levels: IgnoreLevel[] = [];
+  const infoExclude = gitCommonDirectory(fs, topLevel);
+  const candidates: Array<{ folder: string; file: string }> = [];
+  if (infoExclude) candidates.push({ folder: topLevel, file: `${infoExclude}/info/exclude` });
+  for (const folder of folders.reverse()) candidates.push({ folder, file: `${folder}/.gitignore` });
+  for (const { folder, file } of candidates) {
+    const matcher = readIgnoreFile(fs, file);
+    if (!matcher) continue;
+    const rootFromFolder = posix.relative(folder, root);
+    const above = rootFromFolder ? `${rootFromFolder}/` : '';
+    if (above && matcher.test(above).ignored) continue;
+    levels.push({ above, matcher });
+  }
+  return levels;
+}
+
+/** The repository's git folder shared by its worktrees (`.git`, or the main one a `gitdir:` file points to). */
+function gitCommonDirectory(fs: FileSystem, topLevel: string): string | undefined {
+  const dotGit = `${topLevel}/.git`;
+  try {
+    if (fs.stat(dotGit).isDirectory) return dotGit;
+    const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(fs.readFile(dotGit))?.[1];
+    if (!pointer) return undefined;
+    const gitDirectory = posix.resolve(topLevel, pointer);
+    let common = gitDirectory;
+    try {
+      common = posix.resolve(gitDirectory, fs.readFile(`${gitDirectory}/commondir`).trim());
+    } catch {
+      // Not a linked worktree (a submodule): its git folder holds info/exclude itself.
+    }
+    return common;
+  } catch {
+    return undefined;
+  }
+}
+
+function readIgnoreFile(fs: FileSystem, path: string): Ignore | undefined {
+  try {
+    return ignore().add(fs.readFile(path));
+  } catch {
+    // Missing or unreadable: it ignores nothing.
+    return undefined;
+  }
+}
+
+function safeExists(fs: FileSystem, path: string): boolean {
+  try {
+    return fs.exists(path);
+  } catch {
+    return false;
+  }
+}
+
+function parentFolder(folder: string): string {
+  const slash = folder.lastIndexOf('/');
+  return slash === -1 ? '' : folder.slice(0, slash);
+}
