@@ -4,12 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freshBundle, REPOSITORY } from '../freshBundle.js';
 
-const REPOSITORY = join(__dirname, '..', '..');
-const SERVER = join(REPOSITORY, 'dist', 'server.js');
 const CHECKOUT = 'src/server/checkout.ts';
 
 function lineAndCharacter(text: string, needle: string, delta = 0): { line: number; character: number } {
@@ -36,10 +35,7 @@ function ensureNeovim(): void {
 
 test('Neovim: diagnostics, hover, definition and completion from the real server', { timeout: 300_000 }, () => {
   ensureNeovim();
-  if (!existsSync(SERVER)) {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPOSITORY, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
-  }
+  const server = freshBundle('server.js');
   const run = mkdtempSync(join(tmpdir(), 'flaglens-nvim-'));
   try {
     const root = join(run, 'shop');
@@ -50,7 +46,7 @@ test('Neovim: diagnostics, hover, definition and completion from the real server
     const freeShipping = text.split('\n')[lineAndCharacter(text, 'FLAGS.FREE_SHIPPING').line];
     const typed = freeShipping.replace('FLAGS.FREE_SHIPPING', "'fr'");
     const plan = {
-      server: SERVER,
+      server,
       root,
       hover: lineAndCharacter(text, 'FLAGS.NEW_CHECKOUT', 8),
       completion: {

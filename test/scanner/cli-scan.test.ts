@@ -2,12 +2,13 @@
 // the text format, and exit code 2 with file:line:column for bad usage and invalid config.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runCli } from '../../cli/src/main.js';
 import { recordingIo } from '../cli/recordingIo.js';
+import { freshBundle } from '../freshBundle.js';
 
 let root: string;
 
@@ -95,8 +96,7 @@ test('bad usage and invalid config exit 2 with file:line:column, and nothing is 
 });
 
 test('the built CLI (dist/cli.js) prints the same JSON', () => {
-  const cli = join(process.cwd(), 'dist/cli.js');
-  assert.ok(existsSync(cli), 'dist/cli.js is missing: run `npm run build` first (npm test does)');
+  const cli = freshBundle('cli.js');
   const run = spawnSync(process.execPath, [cli, 'scan', root, '--format', 'json'], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout).references, expectedReferences);

@@ -16,6 +16,7 @@ import type {
   SymbolInformation,
 } from 'vscode-languageserver-protocol';
 import { positionOf, TestClient } from './testClient.js';
+import { runFlaglens } from '../cli/cliHarness.js';
 
 const CHECKOUT = 'src/server/checkout.ts';
 const SEARCH = 'src/server/search.ts';
@@ -499,19 +500,51 @@ test('a source file created on disk (git checkout) is analysed without being ope
   });
 });
 
-test('a suppression comment with a reason removes the finding on the next keystroke', async () => {
+test('a suppression comment with a reason suppresses the finding on the next keystroke (kept with its reason); one without a reason does not', async () => {
   await withClient(async (client) => {
     const { uri, text } = await client.open(CHECKOUT);
     await client.waitFor(() => client.diagnostics.get(uri)?.some((d) => d.code === 'FL001' && String(d.message).includes('new-checkout')), 20_000, 'FL001');
+    const listed = async () =>
+      (await client.request<{ flags: Array<{ key: string; references: unknown[]; findings: string[]; stale: boolean }> }>('flaglens/listFlags', {})).flags.find((flag) => flag.key === 'new-checkout');
+    const before = await listed();
+    assert.ok(before?.findings.includes('FL001'));
     const line = text.split('\n').findIndex((candidate) => candidate.includes('FLAGS.NEW_CHECKOUT'));
-    const lines = text.split('\n');
-    lines.splice(line, 0, '  // flaglens-ignore FL001 removal planned in PR 123');
-    await client.change(uri, lines.join('\n'));
+    const withComment = (comment: string) => {
+      const lines = text.split('\n');
+      lines.splice(line, 0, comment);
+      return lines.join('\n');
+    };
+    // Without a reason the finding stays, and says why the comment did not suppress it.
+    await client.change(uri, withComment('  // flaglens-ignore FL001'));
+    await client.waitFor(
+      () => client.diagnostics.get(uri)?.some((d) => d.code === 'FL001' && /does not suppress this: it needs a reason/.test(String(d.message))),
+      10_000,
+      'FL001 saying the comment needs a reason',
+    );
+    const suppressed = withComment('  // flaglens-ignore FL001 removal planned in PR 123');
+    await client.change(uri, suppressed);
     await client.waitFor(
       () => !client.diagnostics.get(uri)?.some((d) => d.code === 'FL001' && String(d.message).includes('new-checkout')),
       10_000,
       'the suppressed FL001 to disappear',
     );
+    // The check is still found and the flag still stale: the finding is suppressed, not gone with its reference.
+    const after = await listed();
+    assert.deepEqual(after?.references.length, before?.references.length);
+    assert.equal(after?.stale, true);
+    assert.ok(!after?.findings.includes('FL001'));
+    // Saved, the same text gives the finding with its reason in the JSON report.
+    writeFileSync(client.path(CHECKOUT), suppressed);
+    const report = await runFlaglens(['check', client.root, '--format', 'json', '--fail-on', 'never']);
+    assert.equal(report.code, 0, report.stderr);
+    const finding = (JSON.parse(report.stdout).findings as Array<{ code: string; key: string; file: string; line: number; suppressed?: { reason: string } }>).find(
+      (candidate) => candidate.code === 'FL001' && candidate.key === 'new-checkout',
+    );
+    assert.deepEqual(finding && { file: finding.file, line: finding.line, suppressed: finding.suppressed }, {
+      file: CHECKOUT,
+      line: line + 2,
+      suppressed: { reason: 'removal planned in PR 123' },
+    });
   });
 });
 

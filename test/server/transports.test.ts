@@ -2,8 +2,8 @@
 // IPC (the VS Code client). Each answers `initialize` with its capabilities and a hover on the example.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,15 +16,8 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import { EXAMPLE_SHOP, positionOf } from './testClient.js';
+import { freshBundle } from '../freshBundle.js';
 
-const REPOSITORY = join(__dirname, '..', '..');
-const SERVER = join(REPOSITORY, 'dist', 'server.js');
-
-function ensureBuilt(): void {
-  if (existsSync(SERVER)) return;
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPOSITORY, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
-}
 
 async function exercise(child: ChildProcess, connection: MessageConnection): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'flaglens-transport-'));
@@ -65,13 +58,11 @@ async function exercise(child: ChildProcess, connection: MessageConnection): Pro
 }
 
 test('dist/server.js --stdio', { timeout: 60_000 }, async () => {
-  ensureBuilt();
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [freshBundle('server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   await exercise(child, createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)));
 });
 
 test('dist/server.js --node-ipc', { timeout: 60_000 }, async () => {
-  ensureBuilt();
-  const child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(freshBundle('server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await exercise(child, createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)));
 });
