@@ -4,21 +4,17 @@
 // as the walk does for every path of the tree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { chmodSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { nodeFileSystem } from '../../core/src/nodeIo.js';
 import type { FileSystem } from '../../core/src/io.js';
 import { walkWorkspace, WorkspaceRules } from '../../core/src/workspaceFiles.js';
 import { permissionCheckingFileSystem } from '../scanner/fixture.js';
+import { temporaryWorkspace } from '../state/helpers.js';
 
 function tree(files: Record<string, string>): { top: string; cleanup(): void } {
-  const top = mkdtempSync(join(tmpdir(), 'flaglens-walk-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(top, path)), { recursive: true });
-    writeFileSync(join(top, path), content);
-  }
-  return { top, cleanup: () => rmSync(top, { recursive: true, force: true }) };
+  const workspace = temporaryWorkspace(files);
+  return { top: workspace.root, cleanup: workspace.cleanup };
 }
 
 /** Every file below `root` as a root-relative path, whatever the rules say (node_modules and .git included). */

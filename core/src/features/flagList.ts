@@ -1,7 +1,7 @@
 // The list of every flag the client shows (tree view, status bar, quick picks), and the preview of a
 // bump or abort (from → to, health) shown before the user confirms. Locations stay workspace-relative.
 import type { FlagState, HealthStatus, Stage } from '../model.js';
-import type { FlagOverview } from '../rules/summary.js';
+import { flagRowIdentity, type FlagOverview } from './rulesBridge.js';
 import { isStale, stageLabel } from './describe.js';
 import type { FeatureWorkspace } from './workspaceView.js';
 import { describeStaleness } from '../state/staleness.js';
@@ -28,12 +28,7 @@ export function listFlags(workspace: FeatureWorkspace): FlagList {
   const flags = workspace.flags().map((flag): FlagListEntry => {
     const health = workspace.health(flag.key);
     return {
-      key: flag.key,
-      stage: flag.stage,
-      percentage: flag.percentage,
-      enabled: flag.enabled,
-      owner: flag.owner,
-      type: flag.type,
+      ...flagRowIdentity(flag),
       health: health?.status ?? 'unknown',
       healthSummary: health?.summary || undefined,
       locations: workspace.referencesForKey(flag.key).map((reference) => ({ file: reference.file, line: reference.line, column: reference.column })),

@@ -1,9 +1,11 @@
-// The one place the host calls the rules (core/src/rules): findings for the whole workspace and the
-// mapping of a reference's key (camelCase `useFlags()` keys) to the flag's real key.
+// The one place the host and the features reach into the rules (core/src/rules): findings for the whole workspace,
+// the mapping of a reference's key (camelCase `useFlags()` keys) to the flag's real key, and the flag row type.
 import type { FlaglensConfig } from '../config.js';
 import type { Finding, FlagHealth, FlagReference, FlagState, StateSnapshot } from '../model.js';
 import { computeFindings } from '../rules/findings.js';
 import { matchReferenceKey } from '../rules/keys.js';
+
+export { flagRowIdentity, type FlagOverview } from '../rules/summary.js';
 
 export interface HostFindingsInput {
   references: FlagReference[];

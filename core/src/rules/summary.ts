@@ -1,7 +1,7 @@
 // One row per flag (defined, removed or unknown-but-referenced): stage, percentage, owner, age, release
 // date, check sites and finding codes. Used by `flaglens flags`, the text/markdown reports and the editor's tree view.
 import type { Clock } from '../io.js';
-import type { Finding, FindingCode, FlagReference, FlagType, SourceLocation, Stage, StateSnapshot } from '../model.js';
+import type { Finding, FindingCode, FlagReference, FlagState, FlagType, SourceLocation, Stage, StateSnapshot } from '../model.js';
 import { daysSince, resolveReferenceKeys, type ResolvedReference } from './findings.js';
 
 export interface FlagOverview {
@@ -56,12 +56,7 @@ export function summarizeFlags(input: SummarizeFlagsInput): FlagOverview[] {
   const codesOf = (key: string) => [...(codesByKey.get(key) ?? [])].sort();
 
   const rows: FlagOverview[] = input.state.flags.map((flag) => ({
-    key: flag.key,
-    stage: flag.stage,
-    percentage: flag.percentage,
-    enabled: flag.enabled,
-    owner: flag.owner,
-    type: flag.type,
+    ...flagRowIdentity(flag),
     createdAt: flag.createdAt,
     ageDays: daysSince(flag.createdAt, now),
     releasedAt: flag.releasedAt,
@@ -89,6 +84,11 @@ export function summarizeFlags(input: SummarizeFlagsInput): FlagOverview[] {
     });
   }
   return rows;
+}
+
+/** The fields every flag row starts with, as the state has them (the report rows and the editor's flag list). */
+export function flagRowIdentity(flag: FlagState): Pick<FlagOverview, 'key' | 'stage' | 'percentage' | 'enabled' | 'owner' | 'type'> {
+  return { key: flag.key, stage: flag.stage, percentage: flag.percentage, enabled: flag.enabled, owner: flag.owner, type: flag.type };
 }
 
 function isResolved(references: FlagReference[] | ResolvedReference[]): references is ResolvedReference[] {
