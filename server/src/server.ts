@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { FlaglensHost } from '../../core/src/host.js';
 import { systemClock } from '../../core/src/io.js';
-import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
+import { nodeFileSystem, nodeGitHost, nodeWorkspaceFileWriter } from '../../core/src/nodeIo.js';
 import {
   AbortRolloutRequest,
   BumpRolloutRequest,
@@ -68,7 +68,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialized(() => void lifecycle.initialized());
   connection.onShutdown(() => {
     session.shutDown = true;
-    session.host?.dispose();
+    session.dispose();
   });
 
   // The registration table: method → handler.
@@ -140,6 +140,8 @@ class Lifecycle {
         fs: session.options.fs ?? nodeFileSystem,
         git: session.options.git ?? nodeGitHost,
         clock: session.options.clock ?? systemClock,
+        http: session.http,
+        writer: nodeWorkspaceFileWriter,
         log: (message) => session.log(message),
       });
       // Clients other than VS Code (Neovim…) cannot send flaglens/setSecrets: they may declare trust here.
