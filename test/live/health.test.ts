@@ -185,7 +185,7 @@ test('a compare: control check queries both variants over the step window and ca
   const prometheus = countsSource({ 'errors/on': 88, 'requests/on': 4210, 'errors/off': 117, 'requests/off': 38900 });
   const health = await evaluateFlagHealth('new-checkout', { metrics: compareConfig, source: prometheus, now, window: () => stepWindow });
   assert.equal(health.status, 'failing');
-  assert.equal(health.summary, 'error-rate 2.1% vs 0.3% control (n = 4,210 / 38,900), regression at 95%: at least +340% (tolerance +20%)');
+  assert.equal(health.summary, 'error-rate 2.1% vs 0.3% control (n = 4,210 / 38,900), regression at 95%: at least +370% (tolerance +20%)');
   assert.deepEqual(health.checks[0].comparison?.window, stepWindow);
   assert.equal(prometheus.queries.length, 4);
   assert.ok(prometheus.queries.every((q) => q.includes('[1834s]') && q.includes('flag="new-checkout"')));

@@ -96,7 +96,7 @@ test('hover: stage, ladder, owner, age, health with its checks, findings; nothin
 
 test('hover: a compare: control verdict with its evidence and window, and the watch that holds the flag', () => {
   const { text, cursor, references } = fixture(`const a = await client.getBooleanValue('fast-$0search', false);\n`);
-  const evidence = 'error-rate 2.1% vs 0.3% control (n = 4,210 / 38,900), regression at 95%: at least +340% (tolerance +20%)';
+  const evidence = 'error-rate 2.1% vs 0.3% control (n = 4,210 / 38,900), regression at 95%: at least +370% (tolerance +20%)';
   const window = { range: '1834s', seconds: 1834, source: 'step' as const, since: '2026-11-27T11:29:26.000Z' };
   const comparison = { kind: 'ratio' as const, samples: { on: 4210, control: 38900 }, on: 0.021, control: 0.003, relativeIncrease: 6, maxRelativeIncrease: 0.2, confidence: 0.95, regression: true, window };
   const health = new Map<string, FlagHealth>([

@@ -11,10 +11,10 @@ export interface ProportionCounts {
 }
 
 /**
- * The spread of the mixing distribution over the effect, relative to the control's rate: the test is
- * sharpest for regressions of about half the control's own rate. Chosen with the seeded simulation
- * (test/live/sequentialSimulation.test.ts): larger spreads lose false-alarm control on small counts in
- * unbalanced splits, smaller ones lose power.
+ * The spread of the mixing distribution over the effect, relative to the rate the on-variant has under the
+ * tested null (R × the pooled rate): the test is sharpest for regressions of about half that rate. Chosen
+ * with the seeded simulation (test/live/sequentialSimulation.test.ts): larger spreads lose false-alarm
+ * control on small counts in unbalanced splits, smaller ones lose power.
  */
 export const RATIO_MIXTURE_RELATIVE_SPREAD = 0.5;
 
@@ -168,7 +168,7 @@ export function constrainedRates(on: ProportionCounts, control: ProportionCounts
 
 interface RatioStatistic {
   z: number;
-  /** τ² / s²: the mixing variance (τ = spread × pooled rate) over the difference's variance. */
+  /** τ² / s²: the mixing variance (τ = spread × R × pooled rate) over the difference's variance. */
   r: number;
 }
 
@@ -178,10 +178,11 @@ function ratioStatistic(on: ProportionCounts, control: ProportionCounts, ratio: 
   const variance = (rates.on * (1 - rates.on)) / on.trials + (ratio * ratio * rates.control * (1 - rates.control)) / control.trials;
   if (!(variance > 0)) return undefined;
   const difference = on.events / on.trials - (ratio * control.events) / control.trials;
-  // The mixing spread must not depend on the tolerance tested (or inverting the test for bounds breaks):
-  // it scales with the pooled rate, which is the control's rate when nothing differs.
+  // The spread is fixed by the hypothesis (R) and the pooled rate, never by the variance of the data: a spread
+  // that shrank with the samples would turn the mixture into a fixed z threshold, which repeated looks defeat.
+  // Scaling with R keeps the test sharp for the large ratios the bounds are searched over.
   const pooled = (on.events + control.events) / (on.trials + control.trials);
-  const spread = RATIO_MIXTURE_RELATIVE_SPREAD * pooled;
+  const spread = RATIO_MIXTURE_RELATIVE_SPREAD * ratio * pooled;
   return { z: difference / Math.sqrt(variance), r: (spread * spread) / variance };
 }
 
