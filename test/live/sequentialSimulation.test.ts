@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideRatioComparison, judgeLatencyComparison } from '../../core/src/health/compare.js';
+import { testRatioRegression } from '../../core/src/health/sequential.js';
 
 /** mulberry32: a small, fast, seedable generator (the same seed gives the same figures on every machine). */
 function seededRandom(seed: number): () => number {
@@ -47,7 +48,7 @@ interface Scenario {
 }
 
 /** The fraction of runs in which any of the looks (on cumulative counts) says failing. */
-function failingRate(scenario: Scenario): number {
+function failingRate(scenario: Scenario, decide?: (on: { events: number; trials: number }, control: { events: number; trials: number }) => boolean): number {
   const random = seededRandom(scenario.seed);
   const looks = scenario.looks ?? 20;
   const runs = scenario.runs ?? 2000;
@@ -63,7 +64,7 @@ function failingRate(scenario: Scenario): number {
       control.events += binomial(random, controlTrials - control.trials, scenario.controlRate);
       on.trials = onTrials;
       control.trials = controlTrials;
-      if (decideRatioComparison(on, control, settings).status === 'failing') {
+      if (decide ? decide(on, control) : decideRatioComparison(on, control, settings).status === 'failing') {
         failed++;
         break;
       }
@@ -95,6 +96,13 @@ test('A/A: over 20 looks in 2,000 seeded runs the false-alarm rate stays at or b
     t.diagnostic(`A/A false alarms, ${name}: ${(rate * 100).toFixed(2)}%`);
     assert.ok(rate <= 0.05, `${name}: ${rate}`);
   }
+});
+
+test('the problem it solves: a fixed-sample one-sided test at 95% (z ≥ 1.645) looked at 20 times raises far more than 5% false alarms', (t) => {
+  const naive = (on: { events: number; trials: number }, control: { events: number; trials: number }) => testRatioRegression(on, control, { maxRelativeIncrease: 0, confidence: 0.95 }).z >= 1.645;
+  const rate = failingRate({ onRate: 0.01, controlRate: 0.01, onRequests: 5000, controlRequests: 5000, seed: 1 }, naive);
+  t.diagnostic(`A/A false alarms of the fixed-sample test over 20 looks (1% base, 50/50): ${(rate * 100).toFixed(2)}%`);
+  assert.ok(rate > 0.15, String(rate));
 });
 
 test('A/A stays valid however often it looks: 200 looks instead of 20', (t) => {
