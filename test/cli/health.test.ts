@@ -187,3 +187,18 @@ test('watch --advance without any bake time is a usage error', async () => {
   assert.equal(watch.code, 2);
   assert.match(watch.err, /--advance needs a bake time: set rollout\.bake/);
 });
+
+test('a state that cannot be read pauses the watch instead of ending it', async () => {
+  const { root } = workspace(10);
+  const { rmSync } = await import('node:fs');
+  let removed = false;
+  const http = prometheus(healthy(), () => {
+    // The state file disappears (a checkout in progress) after the first evaluation's queries.
+    if (!removed) rmSync(join(root, 'flags.flagd.yaml'));
+    removed = true;
+  });
+  const watch = await run(root, ['watch', 'new-checkout', '--interval', '0.1', '--max-evaluations', '2'], http);
+  assert.equal(watch.code, 0, watch.out + watch.err);
+  assert.match(watch.out, /Z new-checkout: paused: the rollout state could not be read \(.*flags\.flagd\.yaml.*\)\n$/);
+  assert.doesNotMatch(watch.out, /stopped watching/);
+});

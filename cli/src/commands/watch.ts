@@ -94,9 +94,18 @@ export const watchCommand: Command = {
         const now = clock.now();
         const state = await loadWorkspaceState(providers, now, config);
         const flag = state.flags.find((candidate) => candidate.key === options.key);
-        const step = knownStep(flag, stateDirectory, now, io);
         const refreshed = clock.now();
         writeLease(lease, refreshed, intervalSeconds);
+        if (!flag && state.errors.length) {
+          // A state that could not be read (Unleash down without a snapshot, a file mid-checkout) is not a
+          // flag that is gone: wait for it rather than stop.
+          io.stdout(`${refreshed.toISOString()} ${options.key}: paused: the rollout state could not be read (${state.errors[0].message})\n`);
+          if (options.maxEvaluations !== undefined && evaluation >= options.maxEvaluations) break;
+          await stop.sleep(intervalSeconds * 1000);
+          if (stop.stopped) break;
+          continue;
+        }
+        const step = knownStep(flag, stateDirectory, now, io);
         const health = await evaluateFlagHealth(options.key, {
           metrics: config.metrics,
           source,
@@ -113,8 +122,14 @@ export const watchCommand: Command = {
           io.stdout(`${clock.now().toISOString()} stopped watching ${options.key}: ${decision.reason}\n`);
           return 0;
         }
-        if (decision.action === 'abort') return await abortRollout(options.key, decision.reason, providers, config, stateDirectory, clock.now, io);
-        if (decision.action === 'advance') await advanceRollout(flag!, decision.to, providers, stateDirectory, clock.now, io);
+        if (decision.action === 'abort') {
+          const aborted = await abortRollout(options.key, decision.reason, providers, config, stateDirectory, clock.now, io);
+          if (aborted !== undefined) return aborted;
+        }
+        if (decision.action === 'advance') {
+          if (state.staleness) io.stdout(`${clock.now().toISOString()} ${options.key}: paused: the rollout state is a last-known copy (${state.staleness.reason}); not advancing on it\n`);
+          else await advanceRollout(flag!, decision.to, providers, stateDirectory, clock.now, io);
+        }
         if (options.maxEvaluations !== undefined && evaluation >= options.maxEvaluations) break;
         await stop.sleep(intervalSeconds * 1000);
         if (stop.stopped) {
@@ -166,27 +181,32 @@ async function advanceRollout(flag: FlagState, to: number, providers: StateProvi
     recordRolloutStep(nodeWorkspaceFileWriter, stateDirectory, { key: flag.key, percentage: change.toPercentage, since: now().toISOString(), by: 'bump' });
     io.stdout(`${now().toISOString()} advanced ${flag.key}: ${change.summary}\n`);
   } catch (error) {
-    if (!(error instanceof RolloutRefusedError)) throw error;
-    io.stderr(`${now().toISOString()} flaglens watch: advance of ${flag.key} refused (${error.reason}): ${error.message}; watching the state as it is now\n`);
+    if (error instanceof RolloutRefusedError) io.stderr(`${now().toISOString()} flaglens watch: advance of ${flag.key} refused (${error.reason}): ${error.message}; watching the state as it is now\n`);
+    else io.stderr(`${now().toISOString()} flaglens watch: advance of ${flag.key} failed: ${error instanceof Error ? error.message : String(error)}; trying again after the next healthy evaluation\n`);
   }
 }
 
-async function abortRollout(key: string, reason: string, providers: StateProvider[], config: FlaglensConfig, stateDirectory: string, now: () => Date, io: CliIo): Promise<number> {
-  const provider = await providerForFlag(providers, key);
-  if (!provider?.abort) {
-    io.stderr(`flaglens watch: cannot abort ${key}: no configured state provider defines it (${reason})\n`);
-    return 1;
-  }
-  const expected = (await loadWorkspaceState([provider], now(), config)).flags.find((flag) => flag.key === key);
+/** 1 when the abort was done or refused (the watch ends); undefined when it failed to reach the source (retried next round). */
+async function abortRollout(key: string, reason: string, providers: StateProvider[], config: FlaglensConfig, stateDirectory: string, now: () => Date, io: CliIo): Promise<number | undefined> {
   try {
+    const provider = await providerForFlag(providers, key);
+    if (!provider?.abort) {
+      io.stderr(`flaglens watch: cannot abort ${key}: no configured state provider defines it (${reason})\n`);
+      return 1;
+    }
+    const expected = (await loadWorkspaceState([provider], now(), config)).flags.find((flag) => flag.key === key);
     const change = await provider.abort({ key, reason, expected });
     recordRolloutStep(nodeWorkspaceFileWriter, stateDirectory, { key, percentage: 0, since: now().toISOString(), by: 'abort' });
     io.stdout(`${now().toISOString()} aborted ${key}: ${change.summary} — ${reason}\n`);
+    return 1;
   } catch (error) {
-    if (!(error instanceof RolloutRefusedError)) throw error;
-    io.stderr(`flaglens watch: abort of ${key} refused (${error.reason}): ${error.message}\n`);
+    if (error instanceof RolloutRefusedError) {
+      io.stderr(`flaglens watch: abort of ${key} refused (${error.reason}): ${error.message}\n`);
+      return 1;
+    }
+    io.stderr(`${now().toISOString()} flaglens watch: abort of ${key} failed: ${error instanceof Error ? error.message : String(error)}; trying again next round\n`);
+    return undefined;
   }
-  return 1;
 }
 
 function describeFlag(flag: FlagState | undefined): string {
