@@ -76,7 +76,8 @@ test('hover, FL006 and the flag list carry the evidence; a live watch lease show
 
     const diagnostics = await client.waitFor(() => client.diagnostics.get(uri)?.filter((d: Diagnostic) => d.code === 'FL006'), 10_000, 'FL006');
     assert.equal(diagnostics.length, 1);
-    assert.ok(diagnostics[0].message.includes(evidence), diagnostics[0].message);
+    const message = diagnostics[0].message;
+    assert.ok(typeof message === 'string' && message.includes(evidence), JSON.stringify(message));
     const list = await client.request<{ flags: Array<{ key: string; health: string; healthSummary?: string }> }>('flaglens/listFlags', {});
     const row = list.flags.find((flag) => flag.key === 'fast-search')!;
     assert.equal(row.health, 'failing');
