@@ -149,6 +149,13 @@ test('when Prometheus is down, one round waits on it once, not once per flag', a
   const result = await evaluateHealthRound(['a', 'b', 'c'], { metrics, source: counting, now, previous: new Map() });
   assert.equal(calls, 1);
   assert.deepEqual([...result.values()].map((h) => [h.key, h.status]), [['a', 'unavailable'], ['b', 'unavailable'], ['c', 'unavailable']]);
+  // Under the limit each flag keeps its own last verdict, still with a single wait on Prometheus.
+  calls = 0;
+  const limited = { ...metrics, consecutiveErrorLimit: 3 };
+  const previous = new Map(['a', 'b'].map((key) => [key, { key, status: key === 'a' ? ('healthy' as const) : ('failing' as const), checks: [], summary: `${key} verdict`, evaluatedAt: '2025-12-31T23:59:00.000Z' }]));
+  const kept = await evaluateHealthRound(['a', 'b', 'c'], { metrics: limited, source: counting, now, previous });
+  assert.equal(calls, 1);
+  assert.deepEqual([...kept.values()].map((h) => [h.key, h.status, h.providerErrors?.count]), [['a', 'healthy', 1], ['b', 'failing', 1], ['c', 'unavailable', undefined]]);
 });
 
 /** Answers count queries from `errors{…}` / `requests{…}` tables per variant, recording every rendered query. */

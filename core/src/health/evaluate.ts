@@ -20,10 +20,15 @@ export interface HealthEvaluationContext {
 
 /** Evaluates one flag. Never throws: an unreachable Prometheus gives the kept verdict or `unavailable`. */
 export async function evaluateFlagHealth(key: string, context: HealthEvaluationContext): Promise<FlagHealth> {
+  return (await evaluateOrReportError(key, context)).health;
+}
+
+/** The evaluation, and the Prometheus error when there was one (so a round stops asking after the first). */
+async function evaluateOrReportError(key: string, context: HealthEvaluationContext): Promise<{ health: FlagHealth; error?: string }> {
   const evaluatedAt = context.now().toISOString();
   const { metrics, source } = context;
   if (!metrics || !source || (metrics.checks.length === 0 && !metrics.minSamples)) {
-    return { key, status: 'unknown', checks: [], summary: 'no metrics configured', evaluatedAt };
+    return { health: { key, status: 'unknown', checks: [], summary: 'no metrics configured', evaluatedAt } };
   }
   const window = context.window?.(key) ?? intervalWindow(metrics);
   try {
@@ -33,7 +38,7 @@ export async function evaluateFlagHealth(key: string, context: HealthEvaluationC
       if (samples === null || samples < metrics.minSamples.min) {
         const seen = samples === null ? 'no data' : `${formatMetricValue(samples)} samples`;
         const check: HealthCheckResult = { name: 'min-samples', value: samples, passed: null, message: `${seen} < ${metrics.minSamples.min} needed` };
-        return { key, status: 'inconclusive', checks: [check], summary: `too few samples (${seen}, need ${metrics.minSamples.min})`, evaluatedAt };
+        return { health: { key, status: 'inconclusive', checks: [check], summary: `too few samples (${seen}, need ${metrics.minSamples.min})`, evaluatedAt } };
       }
     }
     const checks: HealthCheckResult[] = [];
@@ -42,11 +47,12 @@ export async function evaluateFlagHealth(key: string, context: HealthEvaluationC
     }
     const failed = checks.filter((c) => c.passed === false);
     const unclear = checks.filter((c) => c.passed === null);
-    if (failed.length) return { key, status: 'failing', checks, summary: failed.map((c) => c.message).join('; '), evaluatedAt };
-    if (unclear.length) return { key, status: 'inconclusive', checks, summary: unclear.map((c) => c.message).join('; '), evaluatedAt };
-    return { key, status: 'healthy', checks, summary: checks.map((c) => c.message).join('; '), evaluatedAt };
+    if (failed.length) return { health: { key, status: 'failing', checks, summary: failed.map((c) => c.message).join('; '), evaluatedAt } };
+    if (unclear.length) return { health: { key, status: 'inconclusive', checks, summary: unclear.map((c) => c.message).join('; '), evaluatedAt } };
+    return { health: { key, status: 'healthy', checks, summary: checks.map((c) => c.message).join('; '), evaluatedAt } };
   } catch (error) {
-    return healthAfterProviderError(key, context.previous, error instanceof Error ? error.message : String(error), metrics.consecutiveErrorLimit, evaluatedAt);
+    const reason = error instanceof Error ? error.message : String(error);
+    return { health: healthAfterProviderError(key, context.previous, reason, metrics.consecutiveErrorLimit, evaluatedAt), error: reason };
   }
 }
 
@@ -80,9 +86,9 @@ export async function evaluateHealthRound(
     if (outage && context.metrics) {
       health = healthAfterProviderError(key, previous, outage.reason, context.metrics.consecutiveErrorLimit, outage.at);
     } else {
-      health = await evaluateFlagHealth(key, { ...context, previous });
-      const error = health.status === 'unavailable' ? health.summary : health.providerErrors && health.providerErrors.at !== previous?.providerErrors?.at ? health.providerErrors.message : undefined;
-      if (error) outage = { reason: error.replace(/^Prometheus unavailable: /, ''), at: health.providerErrors?.at ?? health.evaluatedAt };
+      const evaluation = await evaluateOrReportError(key, { ...context, previous });
+      health = evaluation.health;
+      if (evaluation.error !== undefined) outage = { reason: evaluation.error, at: health.providerErrors?.at ?? health.evaluatedAt };
     }
     results.set(key, health);
   }
