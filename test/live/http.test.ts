@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpClient, HttpError, expectShape } from '../../core/src/http.js';
+import { systemTimers } from '../../core/src/io.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const routes = new Map<string, Handler>();
@@ -66,7 +67,7 @@ after(async () => {
 function client(options: ConstructorParameters<typeof HttpClient>[0] = {}, waits: number[] = []) {
   return new HttpClient({
     credentials: [{ origin: base, header: 'Authorization', value: TOKEN }],
-    sleep: async (ms) => void waits.push(ms),
+    timers: { ...systemTimers, sleep: async (ms: number) => void waits.push(ms) },
     random: () => 0.5,
     ...options,
   });
