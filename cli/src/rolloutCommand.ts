@@ -7,8 +7,9 @@ import type { RolloutPlan } from '../../core/src/state/rollout.js';
 import { createStateProviders } from '../../core/src/state/registry.js';
 import { loadWorkspaceState, providerContext } from '../../core/src/workspace.js';
 import type { FlaglensConfig } from '../../core/src/config.js';
+import { tokenTrustErrors } from '../../core/src/trust.js';
 import type { CliIo } from './command.js';
-import { formatInputError, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from './workspaceIo.js';
+import { formatInputError, recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from './workspaceIo.js';
 
 export interface RolloutCommandRequest {
   command: 'bump' | 'abort';
@@ -16,6 +17,8 @@ export interface RolloutCommandRequest {
   directory?: string;
   configPath?: string;
   yes: boolean;
+  /** `--allow-outside-workspace`: the state file may resolve outside DIR. */
+  allowOutsideWorkspace?: boolean;
   /** The plan for the flag as read now (from → to, or a refusal). */
   plan(flag: FlagState, config: FlaglensConfig): RolloutPlan | Promise<RolloutPlan>; // async: bump's health guard (issue 5)
   /** The write, given the provider and the state the person confirmed. */
@@ -24,9 +27,12 @@ export interface RolloutCommandRequest {
 
 export async function runRolloutCommand(io: CliIo, request: RolloutCommandRequest): Promise<number> {
   const root = resolveWorkspaceRoot(io, request.directory);
-  const options = workspaceOptions(io, root, request.configPath);
+  const options = workspaceOptions(io, root, request.configPath, { allowOutsideWorkspace: request.allowOutsideWorkspace });
+  recoverInterruptedWork(io, root, { allowOutsideWorkspace: request.allowOutsideWorkspace });
   const { config, errors } = loadConfig(options.fs, root, options.configPath);
   if (errors.length) return reportConfigErrors(io, request.command, errors);
+  const untrusted = tokenTrustErrors(config, options.tokens);
+  if (untrusted.length) return reportConfigErrors(io, request.command, untrusted);
   const providers = createStateProviders(providerContext(options, config));
   try {
     const state = await loadWorkspaceState(providers, options.clock.now(), config);

@@ -4,7 +4,8 @@
 // every IDE feature from memory (it implements `FeatureWorkspace`). It never talks to an editor protocol.
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfig, parseConfig, type FlaglensConfig } from './config.js';
-import type { Clock, FileSystem, GitHost } from './io.js';
+import type { Clock, FileSystem, FileWriter, GitHost, Timers } from './io.js';
+import { storedTokenVault, tokenRequirements, type StoredToken } from './trust.js';
 import type {
   AbortRequest,
   BumpRequest,
@@ -31,8 +32,20 @@ export interface FlaglensHostOptions {
   fs: FileSystem;
   git: GitHost;
   clock: Clock;
+  timers: Timers;
+  /** Bump and abort write state files through it, inside the workspace only. */
+  writer: FileWriter;
   /** Diagnostic log (never given secrets). */
   log?: (message: string) => void;
+}
+
+/** A token the configuration would send that the editor has not stored for its origin. */
+export interface MissingToken {
+  provider: string;
+  variable: string;
+  origin: string;
+  /** Why nothing is sent, for people. */
+  message: string;
 }
 
 /** What changed, so the server knows what to republish. */
@@ -82,7 +95,7 @@ export class FlaglensHost implements FeatureWorkspace {
   private diskTexts = new Map<string, string | undefined>();
   private referencesByKeyCache: Map<string, FlagReference[]> | undefined;
   private listeners: HostChangeListener[] = [];
-  private trust = { env: {} as Record<string, string | undefined>, trusted: false };
+  private trust = { tokens: [] as StoredToken[], trusted: false };
   private staleDaysOverride: number | null = null;
   /** Background health evaluation and Unleash polling (issue 5); started with `start`. */
   private live: LiveUpdates | undefined;
@@ -157,10 +170,10 @@ export class FlaglensHost implements FeatureWorkspace {
     this.listeners.push(listener);
   }
 
-  /** Tokens (env) and workspace trust from the client; untrusted: no network, no writes. */
-  setTrust(trust: { env: Record<string, string | undefined>; trusted: boolean }): void {
-    const changed = trust.trusted !== this.trust.trusted || JSON.stringify(trust.env) !== JSON.stringify(this.trust.env);
-    this.trust = { env: { ...trust.env }, trusted: trust.trusted };
+  /** Tokens (each stored for one origin) and workspace trust from the client; untrusted: no network, no writes. */
+  setTrust(trust: { tokens: StoredToken[]; trusted: boolean }): void {
+    const changed = trust.trusted !== this.trust.trusted || JSON.stringify(trust.tokens) !== JSON.stringify(this.trust.tokens);
+    this.trust = { tokens: trust.tokens.map((token) => ({ ...token })), trusted: trust.trusted };
     if (!changed) return;
     this.disposeProviders();
     this.providers = this.createProviders();
@@ -169,6 +182,18 @@ export class FlaglensHost implements FeatureWorkspace {
 
   get writesAllowed(): boolean {
     return this.trust.trusted;
+  }
+
+  /** Tokens flaglens.yaml asks to send that have none stored for their origin (the client offers to set them). */
+  missingTokens(): MissingToken[] {
+    if (!this.trust.trusted) return [];
+    const vault = storedTokenVault(this.trust.tokens);
+    const missing: MissingToken[] = [];
+    for (const requirement of tokenRequirements(this.config)) {
+      const grant = vault.tokenFor(requirement.variable, requirement.url);
+      if (!grant.ok) missing.push({ provider: requirement.provider, variable: requirement.variable, origin: requirement.origin, message: grant.message });
+    }
+    return missing;
   }
 
   /** Seam for live metrics: the health of each flag (replaces the previous map). */
@@ -462,6 +487,11 @@ export class FlaglensHost implements FeatureWorkspace {
     if (!this.trust.trusted) {
       return { ok: false, reason: 'untrusted', message: 'This workspace is not trusted: Flaglens makes no writes or network requests here.' };
     }
+    // With a config that cannot be read or has errors the defaults apply for display, never for a write.
+    if (this.configErrors.length) {
+      const first = this.configErrors[0]!;
+      return { ok: false, reason: 'invalid', message: `${this.toRelative(first.file)}:${first.line}:${first.column}: ${first.message} (fix flaglens.yaml before a bump or abort)` };
+    }
     try {
       const provider = await providerForFlag(this.providers, key);
       if (!provider) return { ok: false, reason: 'not-found', message: `flag '${key}' is not defined by any configured state source` };
@@ -609,8 +639,11 @@ export class FlaglensHost implements FeatureWorkspace {
         fs: this.options.fs,
         git: this.options.git,
         clock: this.options.clock,
-        env: this.trust.env,
+        timers: this.options.timers,
+        writer: this.options.writer,
+        tokens: storedTokenVault(this.trust.tokens),
         allowNetwork: this.trust.trusted,
+        outsideWorkspaceHint: 'the editor writes only inside the workspace (the CLI can, with --allow-outside-workspace)',
         snapshotDir: join(this.options.root, '.flaglens'),
       });
     } catch (error) {

@@ -186,7 +186,7 @@ export interface RolloutChange {
 export class RolloutRefusedError extends Error {
   constructor(
     message: string,
-    readonly reason: 'conflict' | 'invalid' | 'unsupported' | 'unhealthy' | 'not-found' | 'unavailable',
+    readonly reason: 'conflict' | 'invalid' | 'unsupported' | 'unhealthy' | 'not-found' | 'unavailable' | 'outside-workspace',
   ) {
     super(message);
     this.name = 'RolloutRefusedError';

@@ -10,8 +10,9 @@ import {
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { FlaglensHost } from '../../core/src/host.js';
-import { systemClock } from '../../core/src/io.js';
-import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
+import { systemClock, systemTimers } from '../../core/src/io.js';
+import { nodeFileSystem, nodeFileWriter, nodeGitHost } from '../../core/src/nodeIo.js';
+import { httpOrigin } from '../../core/src/trust.js';
 import {
   AbortRolloutRequest,
   BumpRolloutRequest,
@@ -22,6 +23,7 @@ import {
   PreviewRolloutRequest,
   RefreshRequest,
   SetSecretsNotification,
+  TokenRequiredNotification,
 } from '../../protocol/src/index.js';
 import { Uri } from './convert.js';
 import { codeActions } from './handlers/codeActions.js';
@@ -111,6 +113,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 /** Initialisation, background indexing, and reactions to host changes, settings and trust. */
 class Lifecycle {
   private progress: WorkDoneProgressServerReporter | undefined;
+  /** The missing tokens last told to the client, so it is told again only when they change. */
+  private lastMissingTokens = '[]';
   private publishScheduled: { firstFiles: Set<string>; publishAll: boolean; refreshViews: boolean } | undefined;
 
   constructor(
@@ -140,11 +144,13 @@ class Lifecycle {
         fs: session.options.fs ?? nodeFileSystem,
         git: session.options.git ?? nodeGitHost,
         clock: session.options.clock ?? systemClock,
+        timers: session.options.timers ?? systemTimers,
+        writer: session.options.writer ?? nodeFileWriter,
         log: (message) => session.log(message),
       });
       // Clients other than VS Code (Neovim…) cannot send flaglens/setSecrets: they may declare trust here.
       const trusted = (params.initializationOptions as FlaglensInitializationOptions | undefined)?.trusted;
-      if (trusted === true) host.setTrust({ env: {}, trusted: true });
+      if (trusted === true) host.setTrust({ tokens: [], trusted: true });
       host.onDidChange((change) =>
         this.scheduleRefresh({
           firstFiles: change.files ?? [],
@@ -217,8 +223,15 @@ class Lifecycle {
   }
 
   setSecrets(params: SetSecretsNotification.Params): void {
-    const env = params && typeof params.env === 'object' && params.env !== null ? params.env : {};
-    this.session.host?.setTrust({ env, trusted: params?.trusted === true });
+    const raw: unknown[] = params && Array.isArray(params.tokens) ? params.tokens : [];
+    // Only well-formed entries: a token without a valid http(s) origin could never be matched safely.
+    const tokens = raw.flatMap((entry) => {
+      const token = entry as { variable?: unknown; origin?: unknown; value?: unknown } | null;
+      if (!token || typeof token.variable !== 'string' || typeof token.origin !== 'string' || typeof token.value !== 'string' || !token.value) return [];
+      const origin = httpOrigin(token.origin);
+      return origin ? [{ variable: token.variable, origin, value: token.value }] : [];
+    });
+    this.session.host?.setTrust({ tokens, trusted: params?.trusted === true });
   }
 
   async settingsChanged(pushed: unknown): Promise<void> {
@@ -269,6 +282,18 @@ class Lifecycle {
     } catch (error) {
       session.log(`flagsChanged failed: ${String(error)}`);
     }
+    this.sendMissingTokens();
+  }
+
+  /** Tells the client which tokens flaglens.yaml needs that have none stored for their origin (it offers Set Token). */
+  private sendMissingTokens(): void {
+    const { session } = this;
+    const missing = session.host?.missingTokens() ?? [];
+    const serialized = JSON.stringify(missing);
+    if (serialized === this.lastMissingTokens) return;
+    this.lastMissingTokens = serialized;
+    const params: TokenRequiredNotification.Params = { missing };
+    session.connection.sendNotification(TokenRequiredNotification.method, params).catch(() => undefined);
   }
 }
 

@@ -4,7 +4,7 @@
 import { ResponseError, ErrorCodes, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlaglensHost } from '../../core/src/host.js';
-import type { Clock, FileSystem, GitHost } from '../../core/src/io.js';
+import type { Clock, FileSystem, FileWriter, GitHost, Timers } from '../../core/src/io.js';
 import { SettingsCache } from './settings.js';
 import { Uri } from './convert.js';
 
@@ -13,6 +13,8 @@ export interface ServerOptions {
   fs?: FileSystem;
   git?: GitHost;
   clock?: Clock;
+  timers?: Timers;
+  writer?: FileWriter;
   /** Test seam: called before every request handler runs, with the LSP method; may throw to simulate a bug. */
   beforeRequest?: (method: string) => void;
 }

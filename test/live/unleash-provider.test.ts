@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeFileSystem } from '../../core/src/nodeIo.js';
+import { nodeFileSystem, nodeFileWriter } from '../../core/src/nodeIo.js';
+import { environmentTokenVault } from '../../core/src/trust.js';
 import { RolloutRefusedError } from '../../core/src/model.js';
 import { HttpClient } from '../../core/src/http.js';
 import { UnleashStateProvider } from '../../core/src/providers/unleash/provider.js';
@@ -64,9 +65,9 @@ function provider(options: { allowNetwork?: boolean; token?: string } = {}) {
     config: { url: base, project: 'default', environment: 'development', token: { env: 'UNLEASH_TOKEN' }, pollIntervalSeconds: 30, insecureSkipTlsVerify: false },
     steps: [1, 10, 50, 100],
     clock: { now: () => new Date() },
-    fs: nodeFileSystem,
-    env: { UNLEASH_TOKEN: options.token ?? TOKEN },
+    tokens: environmentTokenVault({ UNLEASH_TOKEN: options.token ?? TOKEN }, [{ variable: 'UNLEASH_TOKEN', origin: base }]),
     allowNetwork: options.allowNetwork ?? true,
+    workspace: { root: dir, fs: nodeFileSystem, writer: nodeFileWriter },
     snapshotDir: dir,
     reuseWithinMs: 0,
     http: new HttpClient({ credentials: [{ origin: base, header: 'authorization', value: options.token ?? TOKEN }], maxRetries: 0 }),

@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync, existsSync, readdirSync, utimesSync, symli
 import { join } from 'node:path';
 import { FlagdFileProvider, isFlagdFileName } from '../../core/src/state/flagdProvider.js';
 import { createStateProviders, loadState } from '../../core/src/state/registry.js';
-import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
-import type { StateFileStore } from '../../core/src/state/fileStore.js';
+import { nodeFileWriter } from '../../core/src/nodeIo.js';
+import type { FileWriter } from '../../core/src/io.js';
 import { RolloutRefusedError } from '../../core/src/model.js';
 import { evaluatedShare, noGit, providerContext, temporaryWorkspace } from './helpers.js';
 
@@ -143,18 +143,18 @@ test('a change between read and write loses the race with "changed since read, r
   t.after(ws.cleanup);
   const file = join(ws.root, 'flags.flagd.yaml');
   const concurrentText = `# someone else's edit\nflags:\n${booleanFlag('a', 'on')}`;
-  // A store that lets another writer change the file just before this one takes the lock.
-  const racing: StateFileStore = {
-    ...nodeFileStore,
+  // A writer that lets another writer change the file just before this one takes the lock.
+  const racing: FileWriter = {
+    ...nodeFileWriter,
     createExclusive(path, content) {
       if (!existsSync(file + '.changed')) {
         writeFileSync(file, concurrentText);
         writeFileSync(file + '.changed', '');
       }
-      return nodeFileStore.createExclusive(path, content);
+      return nodeFileWriter.createExclusive(path, content);
     },
   };
-  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit }), { store: racing });
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit, writer: racing }));
   await assert.rejects(provider.bump({ key: 'a' }), (error: unknown) => error instanceof RolloutRefusedError && error.reason === 'conflict' && /^flags.flagd.yaml changed since read, retry$/.test(error.message));
   assert.equal(readFileSync(file, 'utf8'), concurrentText, 'no lost update');
   assert.ok(!existsSync(file + '.flaglens.lock'), 'the lock is released after a refusal');

@@ -7,7 +7,7 @@ import { nodeGitHost } from '../../../core/src/nodeIo.js';
 import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { filterChangedFindings, gitChangedLines, workspacePathInRepository } from '../changedLines.js';
-import { progressReporter, reportConfigErrors, resolveWorkspaceRoot, TOOL_VERSION, workspaceOptions } from '../workspaceIo.js';
+import { progressReporter, recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, TOOL_VERSION, workspaceOptions } from '../workspaceIo.js';
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 type FailOn = (typeof FAIL_ON)[number];
@@ -49,6 +49,7 @@ export const checkCommand: Command = {
       { max: 1, names: '[DIR]' },
     );
     const root = resolveWorkspaceRoot(io, positionals[0]);
+    recoverInterruptedWork(io, root);
     const format = (options.format as ReportFormat | undefined) ?? 'text';
     const failOn = (options['fail-on'] as FailOn | undefined) ?? 'warning';
     const changedSince = options['changed-since'] as string | undefined;

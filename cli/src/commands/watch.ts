@@ -7,9 +7,12 @@ import { evaluateFlagHealth } from '../../../core/src/health/evaluate.js';
 import { createPrometheusSource } from '../../../core/src/health/prometheus.js';
 import { systemClock } from '../../../core/src/io.js';
 import { RolloutRefusedError, type FlagHealth } from '../../../core/src/model.js';
-import { nodeFileSystem, nodeGitHost } from '../../../core/src/nodeIo.js';
+import { nodeFileSystem } from '../../../core/src/nodeIo.js';
 import { createStateProviders, providerForFlag } from '../../../core/src/state/registry.js';
+import { tokenTrustErrors } from '../../../core/src/trust.js';
+import { providerContext } from '../../../core/src/workspace.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
+import { recoverInterruptedWork, reportConfigErrors, workspaceOptions } from '../workspaceIo.js';
 
 const help = `Usage: flaglens watch KEY [DIR] [options]
 
@@ -33,6 +36,7 @@ export const watchCommand: Command = {
   async run(argv, io) {
     const options = parseArguments(argv);
     const root = resolve(io.cwd, options.dir ?? '.');
+    recoverInterruptedWork(io, root);
     const { config, errors } = loadConfig(nodeFileSystem, root, options.config);
     if (errors.length) {
       for (const error of errors) io.stderr(`${error.file}:${error.line}:${error.column}: ${error.message}\n`);
@@ -44,16 +48,10 @@ export const watchCommand: Command = {
     }
     const intervalSeconds = options.interval ?? config.metrics.evaluateEverySeconds;
     const source = createPrometheusSource(config.metrics.prometheus.url, createHttpClient());
-    const providers = createStateProviders({
-      root,
-      config,
-      fs: nodeFileSystem,
-      git: nodeGitHost,
-      clock: systemClock,
-      env: io.env,
-      allowNetwork: true,
-      snapshotDir: resolve(root, '.flaglens'),
-    });
+    const context = providerContext({ ...workspaceOptions(io, root, options.config), clock: systemClock }, config);
+    const untrusted = tokenTrustErrors(config, context.tokens);
+    if (untrusted.length) return reportConfigErrors(io, 'watch', untrusted);
+    const providers = createStateProviders(context);
     let previous: FlagHealth | undefined;
     let consecutiveFailures = 0;
     try {

@@ -1,7 +1,8 @@
 // The registry of rollout-state providers: every source of rollout state implements `StateProvider`
 // (model.ts); adding one touches its own folder and one line in `providerFactories` below.
 import type { FlaglensConfig } from '../config.js';
-import type { Clock, FileSystem, GitHost } from '../io.js';
+import type { Clock, FileSystem, FileWriter, GitHost, Timers } from '../io.js';
+import type { TokenVault } from '../trust.js';
 import type { StateProvider, StateSnapshot } from '../model.js';
 import { flagdProviderFactory } from './flagdProvider.js';
 import { unleashProviderFactory } from '../providers/unleash/provider.js';
@@ -14,10 +15,18 @@ export interface ProviderContext {
   fs: FileSystem;
   git: GitHost;
   clock: Clock;
-  /** Where secrets come from (CLI: process.env; extension: SecretStorage values passed by the client). */
-  env: Record<string, string | undefined>;
+  /** Waits and monotonic time (lock waits, request deadlines). */
+  timers: Timers;
+  /** Every write of a state file or the snapshot goes through it, confined to the workspace (workspaceWrites.ts). */
+  writer: FileWriter;
+  /** Provider tokens, each only for the origin it is trusted for (CLI: environment + FLAGLENS_TRUST; editor: stored per origin). */
+  tokens: TokenVault;
   /** False in an untrusted workspace: no network requests and no writes. */
   allowNetwork: boolean;
+  /** State-file writes may resolve outside the workspace root (the CLI's `--allow-outside-workspace`). */
+  allowOutsideWorkspace?: boolean;
+  /** How a refused outside-workspace write tells people to allow it (default: the CLI option). */
+  outsideWorkspaceHint?: string;
   /** Folder for persisted snapshots (last known remote state), e.g. `<root>/.flaglens`; undefined: none. */
   snapshotDir?: string;
 }
