@@ -95,6 +95,11 @@ export function recoverInterruptedWork(io: CliIo, root: string, flags: Workspace
   if (report) io.stderr(`flaglens: ${report.message}\n`);
 }
 
+/** Files the scanner skipped because their analysis failed: one line each on stderr, so reports stay parseable. */
+export function reportScanFailures(io: CliIo, failures: ReadonlyArray<{ file: string; reason: string }>, root: string): void {
+  for (const failure of failures) io.stderr(`${formatInputError(io, { file: failure.file, line: 1, column: 1, message: `skipped: ${failure.reason}` }, root)}\n`);
+}
+
 /** `file:line:column: message`, the path relative to the current directory when it is below it. */
 export function formatInputError(io: CliIo, error: InputError, root?: string): string {
   const absolute = isAbsolute(error.file) ? error.file : resolve(root ?? io.cwd, error.file);

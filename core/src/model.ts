@@ -77,6 +77,15 @@ export interface SkippedFiles {
   binary: number;
   tooLarge: number;
   unreadable: number;
+  /** Files whose parse or analysis failed (nested too deeply, a parser failure): skipped, the scan goes on. */
+  failed: number;
+}
+
+/** A file the scanner skipped because analysing it failed, and why. */
+export interface ScanFailure {
+  /** Workspace-relative path. */
+  file: string;
+  reason: string;
 }
 
 /** A problem with input the scanner or a provider read (config, state file), with its position. */
@@ -96,6 +105,8 @@ export interface ScanResult {
   /** Files actually parsed (the text prefilter lets most files be skipped). */
   parsedFiles: number;
   skipped: SkippedFiles;
+  /** The files counted in `skipped.failed`, with the reason (sorted by file). */
+  failures: ScanFailure[];
   durationMs: number;
 }
 

@@ -119,7 +119,7 @@ export function workspaceSourceReader(root: string, fs: FileSystem): (file: stri
 }
 
 export function emptyScanResult(): ScanResult {
-  return { references: [], files: 0, parsedFiles: 0, skipped: { binary: 0, tooLarge: 0, unreadable: 0 }, durationMs: 0 };
+  return { references: [], files: 0, parsedFiles: 0, skipped: { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 }, failures: [], durationMs: 0 };
 }
 
 export function emptySnapshot(now: Date): StateSnapshot {

@@ -63,7 +63,7 @@ test('scan --format json follows the contract exactly (in process)', async () =>
   assert.deepEqual(Object.keys(json).sort(), ['durationMs', 'files', 'parsedFiles', 'references', 'skipped']);
   assert.deepEqual(json.references, expectedReferences);
   assert.equal(json.files, 4);
-  assert.deepEqual(json.skipped, { binary: 0, tooLarge: 0, unreadable: 0 });
+  assert.deepEqual(json.skipped, { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 });
   assert.equal(typeof json.durationMs, 'number');
 });
 

@@ -7,7 +7,7 @@ import { nodeGitHost } from '../../../core/src/nodeIo.js';
 import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { filterChangedFindings, gitChangedLines, workspacePathInRepository } from '../changedLines.js';
-import { progressReporter, recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, TOOL_VERSION, workspaceOptions } from '../workspaceIo.js';
+import { progressReporter, recoverInterruptedWork, reportConfigErrors, reportScanFailures, resolveWorkspaceRoot, TOOL_VERSION, workspaceOptions } from '../workspaceIo.js';
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 type FailOn = (typeof FAIL_ON)[number];
@@ -59,6 +59,7 @@ export const checkCommand: Command = {
     const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), onProgress: progress.onProgress });
     progress.finish();
     if (analysis.configErrors.length) return reportConfigErrors(io, 'check', analysis.configErrors);
+    reportScanFailures(io, analysis.scan.failures, root);
 
     const findings = changes ? filterChangedFindings(analysis.findings, changes) : analysis.findings;
     const input = reportInputFrom({ ...analysis, findings });

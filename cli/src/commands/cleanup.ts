@@ -7,6 +7,7 @@ import { createTwoFilesPatch } from 'diff';
 import { analyzeWorkspace } from '../../../core/src/workspace.js';
 import { defaultFlagValue, parseFlagValue, planWorkspaceCleanup, type FileChange, type FlagCleanupResult, type FlagValue, type WorkspaceCleanupResult } from '../../../core/src/cleanup/index.js';
 import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
+import { systemTimers } from '../../../core/src/io.js';
 import { writeFilesAllOrNothing, WriteRefusedError } from '../../../core/src/workspaceWrites.js';
 import { parseCommandArguments } from '../args.js';
 import { describeUnexpectedError, UsageError, type CliIo, type Command } from '../command.js';
@@ -101,6 +102,7 @@ export const cleanupCommand: Command = {
       state: analysis.state,
       flags,
       keepDefinition: options['keep-definition'] === true,
+      timers: systemTimers,
     });
     let writeError: string | undefined;
     if (write && result.changes.length) {
@@ -136,6 +138,7 @@ export function toCleanupJson(result: WorkspaceCleanupResult, write: { written: 
       definition: flag.definition ?? null,
     })),
     files: result.changes.map((change) => ({ file: change.file, diff: unifiedDiff(change) })),
+    skippedFiles: result.skippedFiles,
     written: write.written,
     ...(write.writeError ? { writeError: write.writeError } : {}),
   };
@@ -145,6 +148,7 @@ function printText(io: CliIo, result: WorkspaceCleanupResult, options: { write: 
   // With --diff the patch alone goes to stdout (so it can be piped to `git apply`); the summary to stderr.
   const summary = options.write ? io.stdout : io.stderr;
   for (const flag of result.flags) summary(describeFlag(flag));
+  for (const skipped of result.skippedFiles) summary(`${skipped.file}:1:1: skipped: ${skipped.reason} (left as it is)\n`);
   if (result.flags.length === 0) summary('No stale flag to clean.\n');
   if (!options.write) {
     for (const change of result.changes) io.stdout(unifiedDiff(change));
@@ -160,7 +164,7 @@ function describeFlag(flag: FlagCleanupResult): string {
   const rewritten = plan.sites.filter((site) => site.status === 'rewritten').length;
   const skipped = plan.sites.length - rewritten;
   const value = typeof flag.value === 'boolean' ? (flag.value ? 'on' : 'off') : JSON.stringify(flag.value);
-  const status = flag.accepted ? plan.status : 'refused (the change would add type errors)';
+  const status = flag.accepted ? plan.status : 'refused (the type check reports the problems below)';
   const lines = [`${flag.key} → ${value}: ${status}, ${rewritten} site(s) rewritten, ${skipped} skipped`];
   for (const site of plan.sites) if (site.status === 'skipped') lines.push(`  ${site.file}:${site.line}:${site.column}: skipped: ${site.reason}`);
   for (const error of flag.typeErrors) lines.push(`  ${error.file}:${error.line}:${error.column}: error TS${error.code}: ${error.message}`);
