@@ -38,6 +38,7 @@ import { definition, references, workspaceSymbols } from './handlers/navigation.
 import { abort, bump, previewRollout, refresh } from './handlers/rollout.js';
 import { guardNotification, guardRequest, Session, type ServerOptions } from './session.js';
 import { SettingsCache } from './settings.js';
+import { validateParams } from './params.js';
 import { BUMP_COMMAND, ABORT_COMMAND } from '../../core/src/features/codeActions.js';
 
 export type { ServerOptions } from './session.js';
@@ -74,26 +75,26 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   // The registration table: method → handler.
-  connection.onHover(guardRequest(session, 'textDocument/hover', (params) => hover(session, params)));
-  connection.languages.inlayHint.on(guardRequest(session, 'textDocument/inlayHint', (params) => inlayHints(session, params)));
-  connection.onCodeLens(guardRequest(session, 'textDocument/codeLens', (params) => codeLens(session, params)));
-  connection.onCompletion(guardRequest(session, 'textDocument/completion', (params) => completion(session, params)));
-  connection.onDefinition(guardRequest(session, 'textDocument/definition', (params) => definition(session, params)));
-  connection.onReferences(guardRequest(session, 'textDocument/references', (params) => references(session, params)));
-  connection.onWorkspaceSymbol(guardRequest(session, 'workspace/symbol', (params) => workspaceSymbols(session, params)));
-  connection.onCodeAction(guardRequest(session, 'textDocument/codeAction', (params) => codeActions(session, params)));
-  connection.onRequest(ListFlagsRequest.method, guardRequest(session, ListFlagsRequest.method, () => listFlags(session)));
+  connection.onHover(guardRequest(session, 'textDocument/hover', (params) => hover(session, params), validateParams.textDocumentPosition));
+  connection.languages.inlayHint.on(guardRequest(session, 'textDocument/inlayHint', (params) => inlayHints(session, params), validateParams.textDocumentRange));
+  connection.onCodeLens(guardRequest(session, 'textDocument/codeLens', (params) => codeLens(session, params), validateParams.textDocument));
+  connection.onCompletion(guardRequest(session, 'textDocument/completion', (params) => completion(session, params), validateParams.textDocumentPosition));
+  connection.onDefinition(guardRequest(session, 'textDocument/definition', (params) => definition(session, params), validateParams.textDocumentPosition));
+  connection.onReferences(guardRequest(session, 'textDocument/references', (params) => references(session, params), validateParams.references));
+  connection.onWorkspaceSymbol(guardRequest(session, 'workspace/symbol', (params) => workspaceSymbols(session, params), validateParams.workspaceSymbol));
+  connection.onCodeAction(guardRequest(session, 'textDocument/codeAction', (params) => codeActions(session, params), validateParams.codeAction));
+  connection.onRequest(ListFlagsRequest.method, guardRequest(session, ListFlagsRequest.method, () => listFlags(session), validateParams.none));
   connection.onRequest(
     FlagAtPositionRequest.method,
-    guardRequest(session, FlagAtPositionRequest.method, (params: FlagAtPositionRequest.Params) => flagAtPosition(session, params)),
+    guardRequest(session, FlagAtPositionRequest.method, (params: FlagAtPositionRequest.Params) => flagAtPosition(session, params), validateParams.textDocumentPosition),
   );
   connection.onRequest(
     PreviewRolloutRequest.method,
-    guardRequest(session, PreviewRolloutRequest.method, (params: PreviewRolloutRequest.Params) => previewRollout(session, params)),
+    guardRequest(session, PreviewRolloutRequest.method, (params: PreviewRolloutRequest.Params) => previewRollout(session, params), validateParams.previewRollout),
   );
-  connection.onRequest(BumpRolloutRequest.method, guardRequest(session, BumpRolloutRequest.method, (params: BumpRolloutRequest.Params) => bump(session, params)));
-  connection.onRequest(AbortRolloutRequest.method, guardRequest(session, AbortRolloutRequest.method, (params: AbortRolloutRequest.Params) => abort(session, params)));
-  connection.onRequest(RefreshRequest.method, guardRequest(session, RefreshRequest.method, () => refresh(session)));
+  connection.onRequest(BumpRolloutRequest.method, guardRequest(session, BumpRolloutRequest.method, (params: BumpRolloutRequest.Params) => bump(session, params), validateParams.bump));
+  connection.onRequest(AbortRolloutRequest.method, guardRequest(session, AbortRolloutRequest.method, (params: AbortRolloutRequest.Params) => abort(session, params), validateParams.abort));
+  connection.onRequest(RefreshRequest.method, guardRequest(session, RefreshRequest.method, () => refresh(session), validateParams.none));
   connection.onNotification(
     SetSecretsNotification.method,
     guardNotification(session, SetSecretsNotification.method, (params: SetSecretsNotification.Params) => lifecycle.setSecrets(params)),

@@ -7,6 +7,7 @@ import type { FlaglensHost } from '../../core/src/host.js';
 import type { Clock, FileSystem, FileWriter, GitHost, Timers } from '../../core/src/io.js';
 import { SettingsCache } from './settings.js';
 import { Uri } from './convert.js';
+import type { ParamsValidator } from './params.js';
 
 /** What the server is built from: real IO by default, test doubles in tests. */
 export interface ServerOptions {
@@ -72,24 +73,32 @@ export class Session {
 }
 
 /**
- * Wraps a request handler so that an exception is logged and answered with an error for that request
- * only: the server keeps serving everything else.
+ * Wraps a request handler so that params that do not have the expected shape are answered with InvalidParams
+ * (naming the field) before the handler runs, and an exception is logged in one line and answered with an
+ * error for that request only: the server keeps serving everything else.
  */
 export function guardRequest<P, R>(
   session: Session,
   method: string,
   run: (params: P, token: CancellationToken) => R | Promise<R>,
+  validate?: ParamsValidator,
 ): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
   return async (params, token) => {
     session.lastRequestAt = Date.now();
     session.requestsInFlight++;
     try {
+      const problem = validate?.(params);
+      if (problem) {
+        session.log(`${method}: invalid params: ${problem}`);
+        return new ResponseError(ErrorCodes.InvalidParams, `Flaglens ${method}: invalid params: ${problem}`);
+      }
       session.options.beforeRequest?.(method);
       return await run(params, token);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      session.log(`${method} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
-      return new ResponseError(ErrorCodes.InternalError, `Flaglens ${method} failed: ${message}`);
+      // One line for people reading the log; the stack only when debugging (FLAGLENS_DEBUG=1).
+      session.log(`${method} failed: ${message.split('\n')[0]}${process.env.FLAGLENS_DEBUG && error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
+      return new ResponseError(ErrorCodes.InternalError, `Flaglens ${method} failed: ${message.split('\n')[0]}`);
     } finally {
       session.requestsInFlight--;
       session.lastRequestAt = Date.now();
@@ -97,13 +106,14 @@ export function guardRequest<P, R>(
   };
 }
 
-/** Same for notifications: log and carry on. */
+/** Same for notifications: log in one line and carry on. */
 export function guardNotification<P>(session: Session, method: string, run: (params: P) => void | Promise<void>): (params: P) => Promise<void> {
   return async (params) => {
     try {
       await run(params);
     } catch (error) {
-      session.log(`${method} failed: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      session.log(`${method} failed: ${message.split('\n')[0]}${process.env.FLAGLENS_DEBUG && error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
     }
   };
 }
