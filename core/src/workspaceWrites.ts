@@ -278,6 +278,8 @@ export function recoverInterruptedWrites(context: WorkspaceWriteContext): Recove
     if (error instanceof WriteRefusedError) return undefined;
     return undefined;
   }
+  // Temp files of the journal itself (a writer killed while recording or updating it) go in any case.
+  context.writer.removeDeadTemps(path);
   if (!context.fs.exists(path)) return undefined;
   const journal = readJournal(context, path);
   const shownJournal = `${FLAGLENS_DIRECTORY}/${WRITE_JOURNAL_FILE}`;
