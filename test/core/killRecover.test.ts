@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { freshCliBundle } from '../helpers/freshCli.js';
+import { seededRandom as seeded } from '../helpers/seeded.js';
 
 const FLAGS = `flags:
   old-banner:
@@ -80,18 +81,6 @@ function run(cli: string, argv: string[], options: { strace?: number; syscalls?:
   // strace reports the child's SIGKILL as its own exit status 137.
   const killed = result.signal === 'SIGKILL' || result.status === 137;
   return { code: killed ? null : result.status, signal: killed ? 'SIGKILL' : result.signal, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A small seeded PRNG (mulberry32), so a failing random kill can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The calls of `syscalls` an uninterrupted run makes, in order (strace's own log of them, one line per call). */
