@@ -22,7 +22,6 @@ const object =
   };
 
 const string: Check = (value, path) => (typeof value === 'string' ? undefined : `${path} must be a string`);
-const nonEmptyString: Check = (value, path) => (typeof value === 'string' && value.trim() !== '' ? undefined : `${path} must be a non-empty string`);
 const boolean: Check = (value, path) => (typeof value === 'boolean' ? undefined : `${path} must be true or false`);
 const finiteNumber: Check = (value, path) => (typeof value === 'number' && Number.isFinite(value) ? undefined : `${path} must be a number`);
 const unsignedInteger: Check = (value, path) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2 ** 31 - 1 ? undefined : `${path} must be a non-negative integer`);
@@ -59,9 +58,10 @@ export const validateParams = {
   codeAction: root(object({ textDocument, range, context: object({ diagnostics: array(diagnostic) }) })),
   references: root(object({ textDocument, position, context: object({ includeDeclaration: boolean }) })),
   workspaceSymbol: root(object({ query: string })),
-  previewRollout: root(object({ key: nonEmptyString, action: oneOf('bump', 'abort'), to: finiteNumber }, ['to'])),
-  bump: root(object({ key: nonEmptyString, to: finiteNumber, force: boolean }, ['to', 'force'])),
-  abort: root(object({ key: nonEmptyString, reason: nonEmptyString })),
+  // An empty key or reason is well-formed: the handler refuses it as `{ ok: false, reason: 'invalid' }`.
+  previewRollout: root(object({ key: string, action: oneOf('bump', 'abort'), to: finiteNumber }, ['to'])),
+  bump: root(object({ key: string, to: finiteNumber, force: boolean }, ['to', 'force'])),
+  abort: root(object({ key: string, reason: string })),
   /** Requests without params (listFlags, refresh) accept none or an empty object. */
   none: ((params: unknown) => (params === undefined || params === null || isObject(params) ? undefined : 'params must be an object or absent')) as ParamsValidator,
 } satisfies Record<string, ParamsValidator>;
