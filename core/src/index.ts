@@ -22,3 +22,4 @@ export * from './cleanup/index.js';
 export * from './host.js';
 export * from './trust.js';
 export * from './workspaceWrites.js';
+export * from './backoff.js';
