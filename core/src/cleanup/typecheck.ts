@@ -4,6 +4,8 @@
 import { Project, ts, type FileSystemHost, type RuntimeDirEntry } from 'ts-morph';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import type { FileSystem, Timers } from '../io.js';
+import { MAX_INPUT_FILE_BYTES } from '../io.js';
+import { MAX_FILE_BYTES } from '../scanner/walk.js';
 import { computeTextEdits, lineAndColumn, type TextEdit } from './textEdits.js';
 
 export interface TypeCheckOptions {
@@ -72,7 +74,7 @@ function tsconfigProblems(options: TypeCheckOptions): TypeDiagnostic[] {
   const path = options.tsconfigPath ?? join(options.root, 'tsconfig.json');
   const read = (file: string): string | undefined => {
     try {
-      return options.fs.readFile(file);
+      return options.fs.readFile(file, { maxBytes: MAX_INPUT_FILE_BYTES });
     } catch {
       return undefined;
     }
@@ -111,7 +113,8 @@ function findImporters(changed: string[], options: TypeCheckOptions): string[] {
     if (changed.includes(file)) continue;
     let text: string;
     try {
-      text = options.fs.readFile(join(options.root, file));
+      // Files the scanner skips as too large (generated bundles) are not read whole here either.
+      text = options.fs.readFile(join(options.root, file), { maxBytes: MAX_FILE_BYTES });
     } catch {
       continue;
     }
@@ -212,7 +215,8 @@ class OverlayFileSystemHost implements FileSystemHost {
     const text = this.overlay.get(filePath);
     if (text !== undefined) return text;
     try {
-      return this.fs.readFile(filePath);
+      // A source or declaration file is never larger than this in practice; a huge (or endless) one is treated as absent.
+      return this.fs.readFile(filePath, { maxBytes: MAX_INPUT_FILE_BYTES });
     } catch {
       const error = new Error(`File not found: ${filePath}`) as Error & { code: string };
       error.code = 'ENOENT';
