@@ -4,8 +4,8 @@
 // plus 0-based offsets; paths are workspace-relative with `/` separators unless a field says otherwise.
 // The IO a provider receives (`ProviderContext`) is named here by its interfaces only; the front-ends pass it in.
 import type { FlaglensConfig } from './config.js';
-import type { Clock, FileSystem, GitHost } from './io.js';
-import type { StateFileStore } from './state/fileStore.js';
+import type { Clock, FileSystem, FileWriter, GitHost, Timers } from './io.js';
+import type { TokenVault } from './trust.js';
 
 /** A place in a file of the workspace. */
 export interface SourceLocation {
@@ -81,6 +81,15 @@ export interface SkippedFiles {
   binary: number;
   tooLarge: number;
   unreadable: number;
+  /** Files whose parse or analysis failed (nested too deeply, a parser failure): skipped, the scan goes on. */
+  failed: number;
+}
+
+/** A file the scanner skipped because analysing it failed, and why. */
+export interface ScanFailure {
+  /** Workspace-relative path. */
+  file: string;
+  reason: string;
 }
 
 /** A problem with input the scanner or a provider read (config, state file), with its position. */
@@ -100,6 +109,8 @@ export interface ScanResult {
   /** Files actually parsed (the text prefilter lets most files be skipped). */
   parsedFiles: number;
   skipped: SkippedFiles;
+  /** The files counted in `skipped.failed`, with the reason (sorted by file). */
+  failures: ScanFailure[];
   durationMs: number;
 }
 
@@ -190,7 +201,7 @@ export interface RolloutChange {
 export class RolloutRefusedError extends Error {
   constructor(
     message: string,
-    readonly reason: 'conflict' | 'invalid' | 'unsupported' | 'unhealthy' | 'not-found' | 'unavailable',
+    readonly reason: 'conflict' | 'invalid' | 'unsupported' | 'unhealthy' | 'not-found' | 'unavailable' | 'outside-workspace',
   ) {
     super(message);
     this.name = 'RolloutRefusedError';
@@ -206,14 +217,20 @@ export interface ProviderContext {
   root: string;
   config: FlaglensConfig;
   fs: FileSystem;
-  /** Guarded state-file writes (lock, hash compare, atomic replace); the CLI and server pass `nodeFileStore`. */
-  fileStore: StateFileStore;
   git: GitHost;
   clock: Clock;
-  /** Where secrets come from (CLI: process.env; extension: SecretStorage values passed by the client). */
-  env: Record<string, string | undefined>;
+  /** Waits and monotonic time (lock waits, request deadlines). */
+  timers: Timers;
+  /** Every write of a state file or the snapshot goes through it, confined to the workspace (workspaceWrites.ts). */
+  writer: FileWriter;
+  /** Provider tokens, each only for the origin it is trusted for (CLI: environment + FLAGLENS_TRUST; editor: stored per origin). */
+  tokens: TokenVault;
   /** False in an untrusted workspace: no network requests and no writes. */
   allowNetwork: boolean;
+  /** State-file writes may resolve outside the workspace root (the CLI's `--allow-outside-workspace`). */
+  allowOutsideWorkspace?: boolean;
+  /** How a refused outside-workspace write tells people to allow it (default: the CLI option). */
+  outsideWorkspaceHint?: string;
   /** Folder for persisted snapshots (last known remote state), e.g. `<root>/.flaglens`; undefined: none. */
   snapshotDir?: string;
 }

@@ -45,7 +45,7 @@ test('a change adding a type error is not written and the error is named with it
   const io = recordingIo(repositoryRoot);
   const code = await runCli(['cleanup', 'new-promo', workspace, '--value', 'off', '--write'], io);
   assert.equal(code, 1, io.out + io.err);
-  assert.match(io.out, /new-promo → off: refused \(the change would add type errors\), 1 site\(s\) rewritten, 0 skipped/);
+  assert.match(io.out, /new-promo → off: refused \(the type check reports the problems below\), 1 site\(s\) rewritten, 0 skipped/);
   assert.match(io.out, /src\/Promo\.tsx:5:3: error TS2322: Type 'null' is not assignable to type 'Element'/);
   assert.match(io.out, /Nothing to change\./);
   assert.equal(readFileSync(join(workspace, 'src/Promo.tsx'), 'utf8'), files['src/Promo.tsx']);

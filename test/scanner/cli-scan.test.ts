@@ -61,10 +61,11 @@ test('scan --format json follows the contract exactly (in process)', async () =>
   const code = await runCli(['scan', '.', '--format', 'json'], io);
   assert.equal(code, 0, io.err);
   const json = JSON.parse(io.out);
-  assert.deepEqual(Object.keys(json).sort(), ['durationMs', 'files', 'parsedFiles', 'references', 'skipped']);
+  assert.deepEqual(Object.keys(json).sort(), ['durationMs', 'failures', 'files', 'parsedFiles', 'references', 'skipped']);
+  assert.deepEqual(json.failures, []);
   assert.deepEqual(json.references, expectedReferences);
   assert.equal(json.files, 4);
-  assert.deepEqual(json.skipped, { binary: 0, tooLarge: 0, unreadable: 0 });
+  assert.deepEqual(json.skipped, { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 });
   assert.equal(typeof json.durationMs, 'number');
 });
 

@@ -2,8 +2,10 @@
 // a planned change (a ts-morph Project over the core's FileSystem, with the new texts laid over it) and
 // reports every diagnostic the change introduces. The workspace tsconfig is used when there is one.
 import { Project, ts, type FileSystemHost, type RuntimeDirEntry } from 'ts-morph';
-import { dirname, join, posix } from 'node:path';
-import type { FileSystem } from '../io.js';
+import { dirname, join, posix, relative, sep } from 'node:path';
+import type { FileSystem, Timers } from '../io.js';
+import { MAX_INPUT_FILE_BYTES } from '../io.js';
+import { MAX_FILE_BYTES } from '../scanner/walk.js';
 import { computeTextEdits, lineAndColumn, type TextEdit } from './textEdits.js';
 
 export interface TypeCheckOptions {
@@ -14,6 +16,8 @@ export interface TypeCheckOptions {
   workspaceFiles: readonly string[];
   /** Absolute tsconfig path; default `<root>/tsconfig.json` when it exists. */
   tsconfigPath?: string;
+  /** For the duration figure. */
+  timers: Pick<Timers, 'monotonicMs'>;
 }
 
 export interface TypeDiagnostic {
@@ -34,11 +38,26 @@ export interface TypeCheckResult {
   durationMs: number;
 }
 
-/** Type-checks `changes` (workspace-relative file → new text) against the current workspace. */
+/**
+ * Type-checks `changes` (workspace-relative file → new text) against the current workspace. A tsconfig that
+ * does not parse (or extends a file that does not exist), or a check that cannot run (code nested too deeply),
+ * is reported as an introduced problem with its place: the change is then refused, never applied unchecked.
+ */
 export function checkChangeTypes(changes: ReadonlyMap<string, string>, options: TypeCheckOptions): TypeCheckResult {
-  const started = Date.now();
+  const started = options.timers.monotonicMs();
   const checkedFiles = [...new Set([...changes.keys(), ...findImporters([...changes.keys()], options)])].sort();
-  const { before, after } = diagnoseBeforeAndAfter(changes, checkedFiles, options);
+  const durationMs = () => Math.round(options.timers.monotonicMs() - started);
+  const problems = tsconfigProblems(options);
+  if (problems.length) return { introduced: problems, beforeCount: 0, afterCount: problems.length, checkedFiles, durationMs: durationMs() };
+  let diagnosed: { before: TypeDiagnostic[]; after: TypeDiagnostic[] };
+  try {
+    diagnosed = diagnoseBeforeAndAfter(changes, checkedFiles, options);
+  } catch (error) {
+    const reason = error instanceof RangeError ? 'the code is nested too deeply to type-check' : (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    const failure = { file: checkedFiles[0] ?? '.', line: 1, column: 1, code: 0, message: `the type check could not run (${reason}), so the change is not applied` };
+    return { introduced: [failure], beforeCount: 0, afterCount: 1, checkedFiles, durationMs: durationMs() };
+  }
+  const { before, after } = diagnosed;
   const remaining = new Map<string, number>();
   for (const diagnostic of before) remaining.set(signature(diagnostic), (remaining.get(signature(diagnostic)) ?? 0) + 1);
   const introduced: TypeDiagnostic[] = [];
@@ -47,7 +66,40 @@ export function checkChangeTypes(changes: ReadonlyMap<string, string>, options: 
     if (count > 0) remaining.set(signature(diagnostic), count - 1);
     else introduced.push(diagnostic);
   }
-  return { introduced, beforeCount: before.length, afterCount: after.length, checkedFiles, durationMs: Date.now() - started };
+  return { introduced, beforeCount: before.length, afterCount: after.length, checkedFiles, durationMs: durationMs() };
+}
+
+/** Problems of the workspace tsconfig itself (syntax, a missing `extends`), each at its place in that file. */
+function tsconfigProblems(options: TypeCheckOptions): TypeDiagnostic[] {
+  const path = options.tsconfigPath ?? join(options.root, 'tsconfig.json');
+  const read = (file: string): string | undefined => {
+    try {
+      return options.fs.readFile(file, { maxBytes: MAX_INPUT_FILE_BYTES });
+    } catch {
+      return undefined;
+    }
+  };
+  if (read(path) === undefined) return [];
+  const shown = (file: string) => {
+    const rel = relative(options.root, file);
+    return (rel.startsWith('..') ? file : rel).split(sep).join('/');
+  };
+  const toProblem = (diagnostic: ts.Diagnostic): TypeDiagnostic => {
+    const file = diagnostic.file;
+    const position = file && diagnostic.start !== undefined ? file.getLineAndCharacterOfPosition(diagnostic.start) : { line: 0, character: 0 };
+    return { file: shown(file?.fileName ?? path), line: position.line + 1, column: position.character + 1, code: diagnostic.code, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n') };
+  };
+  const parsed = ts.readConfigFile(path, read);
+  if (parsed.error) return [toProblem(parsed.error)];
+  const host: ts.ParseConfigHost = {
+    useCaseSensitiveFileNames: true,
+    readDirectory: () => [],
+    fileExists: (file) => read(file) !== undefined,
+    readFile: read,
+  };
+  const content = ts.parseJsonConfigFileContent(parsed.config, host, dirname(path), undefined, path);
+  // "No inputs were found" only reflects the empty directory listing above: the checked files are added by name.
+  return content.errors.filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error && diagnostic.code !== 18003).map(toProblem);
 }
 
 function signature(diagnostic: TypeDiagnostic): string {
@@ -61,7 +113,8 @@ function findImporters(changed: string[], options: TypeCheckOptions): string[] {
     if (changed.includes(file)) continue;
     let text: string;
     try {
-      text = options.fs.readFile(join(options.root, file));
+      // Files the scanner skips as too large (generated bundles) are not read whole here either.
+      text = options.fs.readFile(join(options.root, file), { maxBytes: MAX_FILE_BYTES });
     } catch {
       continue;
     }
@@ -162,7 +215,8 @@ class OverlayFileSystemHost implements FileSystemHost {
     const text = this.overlay.get(filePath);
     if (text !== undefined) return text;
     try {
-      return this.fs.readFile(filePath);
+      // A source or declaration file is never larger than this in practice; a huge (or endless) one is treated as absent.
+      return this.fs.readFile(filePath, { maxBytes: MAX_INPUT_FILE_BYTES });
     } catch {
       const error = new Error(`File not found: ${filePath}`) as Error & { code: string };
       error.code = 'ENOENT';

@@ -4,7 +4,7 @@
 // The result is the combined change per file, to print as a diff or write atomically.
 import { join, relative } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
-import type { FileSystem } from '../io.js';
+import type { FileSystem, Timers } from '../io.js';
 import type { FlagState, StateSnapshot } from '../model.js';
 import { resolveReferenceKeys } from '../rules/findings.js';
 import { scanWorkspace } from '../scanner/index.js';
@@ -26,6 +26,7 @@ export interface WorkspaceCleanupOptions {
   keepDefinition?: boolean;
   /** Absolute tsconfig path for the type check; default `<root>/tsconfig.json` when present. */
   tsconfigPath?: string;
+  timers: Pick<Timers, 'monotonicMs'>;
 }
 
 export type DefinitionOutcome = { file: string; status: 'removed' } | { file?: string; status: 'kept'; reason: string };
@@ -43,17 +44,28 @@ export interface FlagCleanupResult {
   error?: string;
 }
 
+/** A file the cleanup could not analyse (nested too deeply): left as it is, with the reason. */
+export interface SkippedCleanupFile {
+  file: string;
+  reason: string;
+}
+
 export interface WorkspaceCleanupResult {
   flags: FlagCleanupResult[];
   /** The combined accepted change per file (source and state files), against the files on disk. */
   changes: FileChange[];
+  /** Files not analysed (the scanner skipped them): they stay as they are and may still check a flag. */
+  skippedFiles: SkippedCleanupFile[];
 }
 
 /** Plans (never writes) the removal of each flag, one after the other. */
 export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Promise<WorkspaceCleanupResult> {
   const overlay = new Map<string, string>();
   const fs = overlayFileSystem(options.fs, options.root, overlay);
+  /** Files the scanner could not analyse: the planner must not parse them either (their stack would overflow again). */
+  const unanalysable = new Map<string, string>();
   const readRelative = (file: string): string | undefined => {
+    if (unanalysable.has(file)) return undefined;
     try {
       return fs.readFile(join(options.root, file));
     } catch {
@@ -62,9 +74,10 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
   };
   // Every source file, flaglens.yaml's excludes included (tests excluded from the scan still import the
   // cleaned modules): they are searched for uses of wrappers and constants, and type-checked as importers.
-  const workspaceFiles = listWorkspaceFiles(options.fs, options.root, [])
+  const allWorkspaceFiles = listWorkspaceFiles(options.fs, options.root, [])
     .files.filter((file) => isSourceFile(file))
     .map((file) => relative(options.root, file).split('\\').join('/'));
+  let workspaceFiles = allWorkspaceFiles;
   const results: FlagCleanupResult[] = [];
   for (const request of options.flags) {
     const flag = options.state.flags.find((candidate) => candidate.key === request.key);
@@ -74,17 +87,31 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
       continue;
     }
     const scan = await scanWorkspace({ root: options.root, config: options.config, fs });
+    for (const failure of scan.failures) unanalysable.set(failure.file, failure.reason);
+    workspaceFiles = allWorkspaceFiles.filter((file) => !unanalysable.has(file));
     const references = resolveReferenceKeys(scan.references, options.state).map(({ reference, flagKey }) => ({ ...reference, key: flagKey ?? reference.key }));
-    const plan = planFlagRemoval({ key: request.key, value, references, readFile: readRelative, workspaceFiles });
+    let plan: FlagRemovalPlan;
+    try {
+      plan = planFlagRemoval({ key: request.key, value, references, readFile: readRelative, workspaceFiles });
+    } catch (error) {
+      // One flag's planning failing (a file shape that defeats a guard) must not stop the others.
+      const reason = error instanceof RangeError ? 'the code is nested too deeply to rewrite safely' : (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      results.push({ key: request.key, value, typeErrors: [], accepted: false, error: `not planned: ${reason}` });
+      continue;
+    }
     const codeChanges = new Map(plan.changes.map((change) => [change.file, change.after]));
     const typeCheck = codeChanges.size
-      ? checkChangeTypes(codeChanges, { root: options.root, fs, workspaceFiles, tsconfigPath: options.tsconfigPath })
+      ? checkChangeTypes(codeChanges, { root: options.root, fs, workspaceFiles, tsconfigPath: options.tsconfigPath, timers: options.timers })
       : { introduced: [] as TypeDiagnostic[] };
     const accepted = typeCheck.introduced.length === 0;
     const result: FlagCleanupResult = { key: request.key, value, plan, typeErrors: typeCheck.introduced, accepted };
     if (accepted) {
       for (const [file, text] of codeChanges) overlay.set(file, text);
-      result.definition = removeDefinition(options, flag, plan, readRelative, overlay);
+      result.definition = unanalysable.size
+        ? flag?.definition?.file
+          ? { file: flag.definition.file, status: 'kept', reason: `${[...unanalysable.keys()].join(', ')} could not be analysed and may still check the flag` }
+          : undefined
+        : removeDefinition(options, flag, plan, readRelative, overlay);
     }
     results.push(result);
   }
@@ -93,7 +120,8 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
     const before = options.fs.readFile(join(options.root, file));
     if (before !== after) changes.push({ file, before, after, edits: computeTextEdits(before, after) });
   }
-  return { flags: results, changes };
+  const skippedFiles = [...unanalysable].map(([file, reason]) => ({ file, reason })).sort((a, b) => a.file.localeCompare(b.file));
+  return { flags: results, changes, skippedFiles };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import type { FileSystem } from '../io.js';
-import type { FlagReference, ScanResult, SkippedFiles } from '../model.js';
+import type { FlagReference, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
 import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
 import { SDK_SPECIFIER_TRIGGERS } from './presets.js';
 import { ModuleResolver } from './resolve.js';
@@ -60,6 +60,8 @@ export class ScannerHost {
   private indexed = false;
   /** Cross-file analysis results (wrapper detection); cleared on every change. */
   private sharedCache = createSharedAnalysisCache();
+  /** Files whose parse or analysis failed, with the reason; they have no references and the scan goes on. */
+  private readonly failures = new Map<string, string>();
 
   constructor(readonly options: ScanOptions) {
     this.root = normalizeRoot(options.root);
@@ -81,7 +83,7 @@ export class ScannerHost {
   async indexWorkspace(onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
     const started = performance.now();
     const listing = listWorkspaceFiles(this.options.fs, this.root, this.options.config.exclude);
-    const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable };
+    const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable, failed: 0 };
     const batchSize = this.options.batchSize ?? 200;
     // Texts of files the prefilter passed over: a later round may find a wrapper or client name in them.
     const pending = new Map<string, string>();
@@ -121,13 +123,20 @@ export class ScannerHost {
     if (total === 0) onProgress?.(0, 0);
     this.indexed = true;
     this.takeTriggerPattern();
+    const failures = this.failedFiles();
     return {
       references: this.references(),
       files: total,
       parsedFiles: this.parsedPaths.size,
-      skipped,
+      skipped: { ...skipped, failed: failures.length },
+      failures,
       durationMs: Math.round(performance.now() - started),
     };
+  }
+
+  /** Files skipped because their analysis failed, with the reason (workspace-relative, sorted). */
+  failedFiles(): ScanFailure[] {
+    return [...this.failures].map(([path, reason]) => ({ file: this.relative(path), reason })).sort((a, b) => a.file.localeCompare(b.file));
   }
 
   /** Analyses one file now (an opened editor document), even before the workspace index is done. */
@@ -191,7 +200,7 @@ export class ScannerHost {
       const pattern = this.takeTriggerPattern()!;
       for (const file of this.workspaceFiles) {
         if (this.analyses.has(file)) continue;
-        const fileText = this.overlays.get(file) ?? this.readText(file, { binary: 0, tooLarge: 0, unreadable: 0 });
+        const fileText = this.overlays.get(file) ?? this.readText(file, { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 });
         if (fileText === undefined || !pattern.test(fileText)) continue;
         if (this.analyzePath(file, fileText).references.length) changed.push(this.relative(file));
       }
@@ -254,8 +263,25 @@ export class ScannerHost {
     this.triggerPattern = new RegExp(`\\b(${previous ? `${previous}|` : ''}${alternatives})\\b`);
   }
 
-  /** Parses (if needed) and analyses one file, updating results and the dependency graph. */
+  /**
+   * Parses (if needed) and analyses one file, updating results and the dependency graph. A failure (deeply nested
+   * code exhausting the stack, a parser failure) skips this file with the reason and never the scan.
+   */
   private analyzePath(path: string, text: string, previousModule?: ParsedModule): FileAnalysis {
+    try {
+      const analysis = this.analyzePathUnguarded(path, text, previousModule);
+      this.failures.delete(path);
+      return analysis;
+    } catch (error) {
+      this.forget(path);
+      // A failure half-way may have left partial cross-file results behind.
+      this.sharedCache = createSharedAnalysisCache();
+      this.failures.set(path, describeAnalysisFailure(error));
+      return { references: [], dependencies: new Set(), triggerNames: [] };
+    }
+  }
+
+  private analyzePathUnguarded(path: string, text: string, previousModule?: ParsedModule): FileAnalysis {
     let module = this.modules.get(path);
     if (!module || module.text !== text) {
       module = previousModule && previousModule.text !== text ? reparseModule(previousModule, text) : parseModule(path, this.relative(path), text);
@@ -296,11 +322,23 @@ export class ScannerHost {
       if (!('text' in outcome)) return undefined;
       text = outcome.text;
     }
-    const module = parseModule(path, this.relative(path), text);
+    let module: ParsedModule;
+    try {
+      module = parseModule(path, this.relative(path), text);
+    } catch {
+      // A module that cannot be parsed resolves nothing; the file itself reports the failure when analysed.
+      return undefined;
+    }
     this.modules.set(path, module);
     this.parsedPaths.add(path);
     return module;
   }
+}
+
+/** Why a file's analysis failed, in words for people. */
+function describeAnalysisFailure(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'nested too deeply to analyse (the parser ran out of stack)';
+  return `analysis failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
 }
 
 function normalizePath(path: string): string {

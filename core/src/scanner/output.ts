@@ -1,6 +1,6 @@
 // The two output forms of a scan: the stable JSON contract of `flaglens scan --format json` (read by
 // other tools and tests) and the readable text listing (one line per reference, grouped by flag).
-import type { FlagReference, ScanResult, SdkId, SkippedFiles } from '../model.js';
+import type { FlagReference, ScanFailure, ScanResult, SdkId, SkippedFiles } from '../model.js';
 
 /** One reference in the JSON contract; optional fields appear only when set. */
 export interface ScanJsonReference {
@@ -23,6 +23,8 @@ export interface ScanJson {
   files: number;
   parsedFiles: number;
   skipped: SkippedFiles;
+  /** Files skipped because their analysis failed (counted in `skipped.failed`), with the reason. */
+  failures: ScanFailure[];
   durationMs: number;
 }
 
@@ -54,6 +56,7 @@ export function toScanJson(result: ScanResult, root: string): ScanJson {
     files: result.files,
     parsedFiles: result.parsedFiles,
     skipped: result.skipped,
+    failures: result.failures,
     durationMs: result.durationMs,
   };
 }
@@ -91,12 +94,16 @@ export function formatScanText(result: ScanResult): string {
     for (const reference of unresolved) lines.push(`${describe(reference)}: ${reference.unresolvedReason ?? 'unresolved'}`);
   }
   const skipped = result.skipped;
-  const skippedTotal = skipped.binary + skipped.tooLarge + skipped.unreadable;
+  const skippedTotal = skipped.binary + skipped.tooLarge + skipped.unreadable + skipped.failed;
+  if (result.failures.length) {
+    lines.push(`(skipped files) — ${result.failures.length} file${result.failures.length === 1 ? '' : 's'} not analysed`);
+    for (const failure of result.failures) lines.push(`  ${failure.file}: skipped: ${failure.reason}`);
+  }
   lines.push(
     '',
     `${result.references.length} reference${result.references.length === 1 ? '' : 's'} to ${byKey.size} flag${byKey.size === 1 ? '' : 's'}` +
       ` in ${result.files} files (${result.parsedFiles} parsed` +
-      (skippedTotal ? `; skipped ${skipped.binary} binary, ${skipped.tooLarge} too large, ${skipped.unreadable} unreadable` : '') +
+      (skippedTotal ? `; skipped ${skipped.binary} binary, ${skipped.tooLarge} too large, ${skipped.unreadable} unreadable, ${skipped.failed} failed` : '') +
       `) in ${result.durationMs} ms`,
   );
   return `${lines.join('\n')}\n`;
