@@ -37,7 +37,7 @@ test('editing a wrapper updates its callers; deleting a file removes its referen
   assert.deepEqual(changed, ['src/app.ts']);
   const [ref] = host.referencesInFile('src/app.ts');
   assert.equal(ref.key, null);
-  assert.equal(ref.unresolvedReason, 'unresolved import');
+  assert.match(ref.unresolvedReason ?? '', /^'CHECKOUT' not found in src\/barrel\.ts; import of '\.\/keys' not found/);
   changed = host.updateFile('/w/src/other.ts', undefined);
   assert.deepEqual(changed, ['src/other.ts']);
   assert.deepEqual(host.referencesInFile('src/other.ts'), []);

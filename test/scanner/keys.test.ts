@@ -29,8 +29,8 @@ test('unresolvable keys are reported with a reason', async () => {
 import { MISSING } from './does-not-exist';
 let mutable = 'x';
 export function f(name: string, o: { k: string }) {
-  client.getBooleanValue(/*<!dynamic expression>*/\`exp-\${name}\`, false);
-  client.getBooleanValue(/*<!unresolved import>*/MISSING, false);
+  client.getBooleanValue(/*<!dynamic expression>*/\`exp-\${name.trim()}\`, false);
+  client.getBooleanValue(/*<!import of './does-not-exist' not found: no file src/does-not-exist(.ts, .tsx, …, /index.*) for src/main.ts>*/MISSING, false);
   client.getBooleanValue(/*<!not a constant>*/mutable, false);
   client.getBooleanValue(/*<!dynamic expression>*/o.k.toLowerCase(), false);
   client.getBooleanValue(/*<!unknown name>*/GLOBAL_FLAG, false);

@@ -8,11 +8,12 @@ import type { FlaglensConfig } from '../config.js';
 import type { FileSystem } from '../io.js';
 import type { FlagReference, ScanResult, SkippedFiles } from '../model.js';
 import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
-import { SDK_SPECIFIER_TRIGGERS } from './presets.js';
-import { ModuleResolver } from './resolve.js';
+import { SDK_SPECIFIER_PATTERN } from './presets.js';
+import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
 import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
 
 export { toScanJson, formatScanText, type ScanJson } from './output.js';
+export { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
 
 export interface ScanOptions {
   /** Absolute workspace root. */
@@ -70,10 +71,10 @@ export class ScannerHost {
       // (`const { isEnabled } = flagResolver`), and it is rarer than the method name.
       return name.split('.')[0];
     });
-    this.staticTriggers = new RegExp([...SDK_SPECIFIER_TRIGGERS, ...customNames].map(escapeRegExp).join('|'));
+    this.staticTriggers = new RegExp([SDK_SPECIFIER_PATTERN.source, ...customNames.map(escapeRegExp)].join('|'));
     this.store = {
       module: (path) => this.module(path),
-      resolve: (from, specifier) => this.resolver.resolve(from, specifier),
+      resolve: (from, specifier, mode) => this.resolver.resolveImport(from, specifier, mode),
     };
   }
 
@@ -197,6 +198,15 @@ export class ScannerHost {
       }
     }
     return changed;
+  }
+
+  /**
+   * Where an import of `specifier` in `fromFile` (absolute) leads, with TypeScript's module resolution
+   * (tsconfig paths, package exports, workspace packages without node_modules, build outputs mapped to
+   * sources), or why it does not. For other parts that follow imports (cleanup's importer type check).
+   */
+  resolveImport(fromFile: string, specifier: string, mode: 'import' | 'require' = 'import'): ResolvedImport {
+    return this.resolver.resolveImport(normalizePath(fromFile), specifier, mode);
   }
 
   /** All references currently known, ordered by file and position. */

@@ -14,6 +14,7 @@ export interface ScanJsonReference {
   resolved: boolean;
   default?: unknown;
   unresolvedReason?: string;
+  keyPattern?: string;
   keyStyle?: 'camelCase';
   via?: string[];
 }
@@ -47,6 +48,7 @@ export function toScanJson(result: ScanResult, root: string): ScanJson {
       };
       if (reference.default !== undefined) out.default = reference.default;
       if (reference.unresolvedReason !== undefined) out.unresolvedReason = reference.unresolvedReason;
+      if (reference.keyPattern !== undefined) out.keyPattern = reference.keyPattern;
       if (reference.keyStyle !== undefined) out.keyStyle = reference.keyStyle;
       if (reference.via !== undefined) out.via = reference.via;
       return out;
