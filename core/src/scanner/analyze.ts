@@ -3,6 +3,7 @@
 // checks (wrappers, clients, accessors, declared flags, types carrying clients) become prefilter triggers.
 // The result is plain data (references, dependency paths, trigger names): no syntax nodes, so it can be cached.
 import { ts } from 'ts-morph';
+import { isCallSignatureDeclaration, isClassDeclaration, isClassExpression, isIdentifier, isImportDeclaration, isIndexSignatureDeclaration, isInterfaceDeclaration, isMethodSignature, isNewExpression, isObjectLiteralExpression, isPropertySignature, isStringLiteral, isTypeAliasDeclaration, isVariableDeclaration } from './typescriptApi.js';
 import type { FlagReference } from '../model.js';
 import type { Resolved } from './moduleGraph.js';
 import type { RawCheck } from './matching.js';
@@ -47,7 +48,7 @@ class FileAnalyzer {
     }
     // Only a check keyed by a parameter makes a wrapper, and only an SDK import makes a client or factory;
     // other files get the cheap pass (re-exports, instances of classes from elsewhere, types).
-    const importsSdk = module.sourceFile.statements.some((statement) => ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && presetForPackage(statement.moduleSpecifier.text));
+    const importsSdk = module.sourceFile.statements.some((statement) => isImportDeclaration(statement) && isStringLiteral(statement.moduleSpecifier) && presetForPackage(statement.moduleSpecifier.text));
     const triggerNames = this.triggerExports(module, { deep: this.session.sawParameterKey || importsSdk || requiresSdk(module) });
     const dependencies = this.session.dependencies.all;
     dependencies.delete(module.path);
@@ -58,8 +59,9 @@ class FileAnalyzer {
   private triggerExports(module: ParsedModule, options: { deep: boolean }): string[] {
     const names: string[] = [];
     for (const [name, entry] of exportTable(module).named) {
-      // Shallow: only re-exports of other modules' names, instances (`export const flags = new FlagService()`) and types.
-      if (!options.deep && entry.kind === 'node' && !isInstanceOrType(entry.node)) continue;
+      // Shallow: only re-exports of other modules' names and instances (`export const flags = new FlagService()`).
+      // Types carry an SDK type only where it is imported (deep), which keeps ordinary type files cheap.
+      if (!options.deep && entry.kind === 'node' && !isInstance(entry.node)) continue;
       const resolved = this.session.graph.resolveExport(module, name, 0);
       if (!this.isTriggerResolved(resolved)) continue;
       if (name !== 'default') names.push(name);
@@ -67,7 +69,7 @@ class FileAnalyzer {
         // A default export is imported under a name of the importer's choosing; the import specifier
         // names the module, though (`import useFeat from './useFeature'`), and often its own name is used.
         const own = resolved.kind === 'declaration' ? (resolved.node as ts.Node & { name?: ts.Node }).name : undefined;
-        if (own && ts.isIdentifier(own)) names.push(own.text);
+        if (own && isIdentifier(own)) names.push(own.text);
         const stem = module.path.replace(/\.[^./]+$/, '').split('/');
         names.push(stem[stem.length - 1] === 'index' ? stem[stem.length - 2] : stem[stem.length - 1]);
       }
@@ -81,24 +83,24 @@ class FileAnalyzer {
     if (resolved.kind !== 'declaration') return false;
     const node = resolved.node;
     const module = resolved.module;
-    if (ts.isInterfaceDeclaration(node)) return this.interfaceCarriesSdk(node, module);
-    if (ts.isTypeAliasDeclaration(node)) return types.carriesSdk({ node: node.type, module });
+    if (isInterfaceDeclaration(node)) return this.interfaceCarriesSdk(node, module);
+    if (isTypeAliasDeclaration(node)) return types.carriesSdk({ node: node.type, module });
     const fn = functionOfDeclaration(node);
     if (fn) return wrappers.wrapperInfo(fn, module) !== undefined || wrappers.accessorInfo(fn, module) !== undefined || origins.returnedOrigin(fn, module).kind !== 'none';
-    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return wrappers.classHasWrapper(node, module);
-    if (ts.isVariableDeclaration(node)) {
+    if (isClassDeclaration(node) || isClassExpression(node)) return wrappers.classHasWrapper(node, module);
+    if (isVariableDeclaration(node)) {
       const origin = origins.originOfDeclaration(node, module);
       if (origin.kind === 'sdk' || origin.kind === 'flags' || origin.kind === 'declared-flag') return true;
       if (origin.kind === 'instance') return wrappers.classHasWrapper(origin.classNode, origin.module);
       const init = node.initializer ? unwrap(node.initializer) : undefined;
-      if (init && ts.isObjectLiteralExpression(init)) {
+      if (init && isObjectLiteralExpression(init)) {
         for (const property of init.properties) {
           const name = propertyNameText(property.name);
           const member = name !== undefined ? objectMemberFunction(init, name) : undefined;
           if (member && (wrappers.wrapperInfo(member, module) || wrappers.accessorInfo(member, module))) return true;
         }
       }
-      if (ts.isIdentifier(node.name)) {
+      if (isIdentifier(node.name)) {
         for (const member of assignedMemberFunctions(module, node.name.text)) if (wrappers.wrapperInfo(member, module)) return true;
       }
     }
@@ -109,8 +111,8 @@ class FileAnalyzer {
   private interfaceCarriesSdk(node: ts.InterfaceDeclaration, module: ParsedModule): boolean {
     const types = this.session.types;
     for (const member of node.members) {
-      if ((ts.isPropertySignature(member) || ts.isIndexSignatureDeclaration(member)) && member.type && types.carriesSdk({ node: member.type, module })) return true;
-      if ((ts.isMethodSignature(member) || ts.isCallSignatureDeclaration(member)) && types.carriesSdk({ node: member, module })) return true;
+      if ((isPropertySignature(member) || isIndexSignatureDeclaration(member)) && member.type && types.carriesSdk({ node: member.type, module })) return true;
+      if ((isMethodSignature(member) || isCallSignatureDeclaration(member)) && types.carriesSdk({ node: member, module })) return true;
     }
     for (const clause of node.heritageClauses ?? []) for (const parent of clause.types) if (types.carriesSdk({ node: parent, module })) return true;
     return false;
@@ -185,9 +187,8 @@ function patternOf(evaluation: Evaluation, template: Array<string | null> | unde
   return template.map((part) => part ?? inner ?? '*').join('');
 }
 
-function isInstanceOrType(node: ts.Node): boolean {
-  if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return true;
-  return ts.isVariableDeclaration(node) && node.initializer !== undefined && ts.isNewExpression(unwrap(node.initializer));
+function isInstance(node: ts.Node): boolean {
+  return isVariableDeclaration(node) && node.initializer !== undefined && isNewExpression(unwrap(node.initializer));
 }
 
 function requiresSdk(module: ParsedModule): boolean {

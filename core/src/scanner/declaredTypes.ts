@@ -4,6 +4,7 @@
 // possibly imported from other modules or workspace packages. Origins use it to find SDK clients carried
 // by types (`gb: GrowthBook` in `Props`); the prefilter uses `carriesSdk` to make such types triggers.
 import { ts } from 'ts-morph';
+import { SyntaxKind, isArrayLiteralExpression, isArrayTypeNode, isArrowFunction, isAsExpression, isBindingElement, isCallExpression, isCallSignatureDeclaration, isClassDeclaration, isClassExpression, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression, isFunctionTypeNode, isIdentifier, isInterfaceDeclaration, isIntersectionTypeNode, isMethodDeclaration, isMethodSignature, isObjectBindingPattern, isParameter, isParenthesizedExpression, isParenthesizedTypeNode, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isPropertySignature, isQualifiedName, isReturnStatement, isSatisfiesExpression, isTypeAliasDeclaration, isTypeAssertionExpression, isTypeLiteralNode, isTypeNode, isTypeOperatorNode, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { AnalysisSession } from './session.js';
@@ -22,9 +23,11 @@ type TypeShape =
   | { kind: 'array'; element: TypeRef }
   | { kind: 'sdk'; resolved: Extract<Resolved, { kind: 'sdk' }> }
   /** A generic from outside the workspace (`FC<P>`, `PropsWithChildren<P>`, `Promise<T>`): only its type arguments are known. */
-  | { kind: 'external'; typeArguments: TypeRef[] };
+  | { kind: 'external'; name: string; typeArguments: TypeRef[] };
 
 const MAX_TYPE_DEPTH = 12;
+/** Library types whose value is (or resolves to) their first type argument. */
+const PASS_THROUGH_TYPES = new Set(['Promise', 'PromiseLike', 'Awaited', 'Readonly', 'NonNullable', 'Partial', 'Required']);
 
 export class DeclaredTypes {
   constructor(private readonly session: AnalysisSession) {}
@@ -32,8 +35,8 @@ export class DeclaredTypes {
   /** What a type reference's name refers to: an interface, alias, class, enum, an SDK type, or nothing known. */
   resolveTypeName(name: ts.EntityName | ts.Expression, module: ParsedModule): Resolved {
     const graph = this.session.graph;
-    if (ts.isIdentifier(name)) return graph.resolveName(name.text, name, module);
-    if (ts.isQualifiedName(name)) {
+    if (isIdentifier(name)) return graph.resolveName(name.text, name, module);
+    if (isQualifiedName(name)) {
       const left = this.resolveTypeName(name.left, module);
       if (left.kind === 'namespace') return graph.resolveExport(left.module, name.right.text, 0);
       if (left.kind === 'sdk') return { ...left, importedName: left.importedName === '*' ? name.right.text : left.importedName };
@@ -44,23 +47,23 @@ export class DeclaredTypes {
 
   /** The type a declaration is declared with or, for untyped callback parameters, given by its context. */
   typeOfDeclaration(node: ts.Node, module: ParsedModule): TypeRef | undefined {
-    if (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node) || ts.isPropertySignature(node)) {
+    if (isVariableDeclaration(node) || isPropertyDeclaration(node) || isPropertySignature(node)) {
       return node.type ? { node: node.type, module } : undefined;
     }
-    if (ts.isParameter(node)) {
+    if (isParameter(node)) {
       if (node.type) return { node: node.type, module };
       const fn = node.parent;
-      if (!isFunctionLike(fn) || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+      if (!isFunctionLike(fn) || !(isArrowFunction(fn) || isFunctionExpression(fn))) return undefined;
       const context = this.contextualType(fn, module);
       return context ? this.parameterType(context, fn.parameters.indexOf(node)) : undefined;
     }
-    if (ts.isBindingElement(node)) {
+    if (isBindingElement(node)) {
       // `({ gb }: Props)`, `const { client } = deps` with `deps: Deps`, nested patterns too.
       const path: string[] = [];
       let current: ts.Node = node;
-      while (ts.isBindingElement(current)) {
-        const name = current.propertyName ? propertyNameText(current.propertyName) : ts.isIdentifier(current.name) ? current.name.text : undefined;
-        if (name === undefined || !ts.isObjectBindingPattern(current.parent)) return undefined;
+      while (isBindingElement(current)) {
+        const name = current.propertyName ? propertyNameText(current.propertyName) : isIdentifier(current.name) ? current.name.text : undefined;
+        if (name === undefined || !isObjectBindingPattern(current.parent)) return undefined;
         path.unshift(name);
         current = current.parent.parent;
       }
@@ -77,21 +80,21 @@ export class DeclaredTypes {
   typeOfExpression(expression: ts.Expression, module: ParsedModule): TypeRef | undefined {
     return this.session.deeper<TypeRef | undefined>(undefined, () => {
       const e = unwrap(expression);
-      if (ts.isIdentifier(e)) {
+      if (isIdentifier(e)) {
         const resolved = this.session.graph.resolveName(e.text, e, module);
         return resolved.kind === 'declaration' ? this.typeOfDeclaration(resolved.node, resolved.module) : undefined;
       }
-      if (ts.isPropertyAccessExpression(e)) {
-        if (e.expression.kind === ts.SyntaxKind.ThisKeyword) return undefined; // Class members: origins.ts reads them.
+      if (isPropertyAccessExpression(e)) {
+        if (e.expression.kind === SyntaxKind.ThisKeyword) return undefined; // Class members: origins.ts reads them.
         const base = this.typeOfExpression(e.expression, module);
         return base ? this.memberType(base, e.name.text) : undefined;
       }
-      if (ts.isCallExpression(e)) {
+      if (isCallExpression(e)) {
         const callee = this.typeOfExpression(e.expression, module);
         if (callee) return this.returnType(callee);
-        if (ts.isIdentifier(e.expression)) {
+        if (isIdentifier(e.expression)) {
           const resolved = this.session.graph.resolveName(e.expression.text, e.expression, module);
-          if (resolved.kind === 'declaration' && ts.isFunctionDeclaration(resolved.node) && resolved.node.type) return { node: resolved.node.type, module: resolved.module };
+          if (resolved.kind === 'declaration' && isFunctionDeclaration(resolved.node) && resolved.node.type) return { node: resolved.node.type, module: resolved.module };
         }
       }
       return undefined;
@@ -100,33 +103,30 @@ export class DeclaredTypes {
 
   /**
    * The type an expression is expected to have from where it stands: a typed variable, `as`/`satisfies`,
-   * a property of a typed object literal, an element of a typed array, a typed parameter it is passed to,
-   * or the declared return type of the function it is returned from.
+   * a property of a typed object literal, an element of a typed array, or the declared return type of
+   * the function it is returned from. (Arguments of calls are left out: finding the callee's declared
+   * parameter types would parse every module a callback is passed into.)
    */
   contextualType(node: ts.Expression, module: ParsedModule): TypeRef | undefined {
     return this.session.deeper<TypeRef | undefined>(undefined, () => {
       const parent = node.parent;
       if (!parent) return undefined;
-      if ((ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.initializer === node) return parent.type ? { node: parent.type, module } : undefined;
-      if (ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent) || ts.isTypeAssertionExpression(parent)) return { node: parent.type, module };
-      if (ts.isParenthesizedExpression(parent)) return this.contextualType(parent, module);
-      if (ts.isPropertyAssignment(parent) && parent.initializer === node) {
+      if ((isVariableDeclaration(parent) || isPropertyDeclaration(parent)) && parent.initializer === node) return parent.type ? { node: parent.type, module } : undefined;
+      if (isAsExpression(parent) || isSatisfiesExpression(parent) || isTypeAssertionExpression(parent)) return { node: parent.type, module };
+      if (isParenthesizedExpression(parent)) return this.contextualType(parent, module);
+      if (isPropertyAssignment(parent) && parent.initializer === node) {
         const name = propertyNameText(parent.name);
         const objectType = this.contextualType(parent.parent, module);
         return name !== undefined && objectType ? this.memberType(objectType, name) : undefined;
       }
-      if (ts.isArrayLiteralExpression(parent)) {
+      if (isArrayLiteralExpression(parent)) {
         const arrayType = this.contextualType(parent, module);
         return arrayType ? this.elementType(arrayType) : undefined;
       }
-      if (ts.isCallExpression(parent) && parent.arguments.includes(node)) {
-        const calleeType = this.typeOfExpression(parent.expression, module) ?? this.declaredFunctionType(parent.expression, module);
-        return calleeType ? this.parameterType(calleeType, parent.arguments.indexOf(node)) : undefined;
-      }
-      const fn = ts.isReturnStatement(parent) ? enclosingFunction(parent) : ts.isArrowFunction(parent) && parent.body === node ? parent : undefined;
+      const fn = isReturnStatement(parent) ? enclosingFunction(parent) : isArrowFunction(parent) && parent.body === node ? parent : undefined;
       if (fn) {
         if (fn.type) return { node: fn.type, module };
-        const fnContext = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? this.contextualType(fn, module) : undefined;
+        const fnContext = isArrowFunction(fn) || isFunctionExpression(fn) ? this.contextualType(fn, module) : undefined;
         return fnContext ? this.returnType(fnContext) : undefined;
       }
       return undefined;
@@ -171,11 +171,10 @@ export class DeclaredTypes {
   sdkOfType(type: TypeRef): Extract<Resolved, { kind: 'sdk' }> | undefined {
     for (const shape of this.shapes(type, 0)) {
       if (shape.kind === 'sdk') return shape.resolved;
-      if (shape.kind === 'external') {
-        for (const argument of shape.typeArguments) {
-          const inner = this.sdkOfType(argument);
-          if (inner) return inner;
-        }
+      // Promise<Client>, Readonly<Client>: TypeScript's own types that stand for their argument.
+      if (shape.kind === 'external' && shape.typeArguments[0] && PASS_THROUGH_TYPES.has(shape.name)) {
+        const inner = this.sdkOfType(shape.typeArguments[0]);
+        if (inner) return inner;
       }
     }
     return undefined;
@@ -213,11 +212,6 @@ export class DeclaredTypes {
 
   // -------------------------------------------------------------------------------------------
 
-  private declaredFunctionType(callee: ts.Expression, module: ParsedModule): TypeRef | undefined {
-    const target = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? this.session.wrappers.functionForCallee(callee, module) : undefined;
-    return target ? { node: target.fn, module: target.module } : undefined;
-  }
-
   private memberOfShape(shape: TypeShape, name: string, depth: number): TypeRef | undefined {
     if (depth > MAX_TYPE_DEPTH) return undefined;
     if (shape.kind === 'members') {
@@ -251,42 +245,42 @@ export class DeclaredTypes {
     if (depth > MAX_TYPE_DEPTH) return [];
     const node = type.node;
     const module = type.module;
-    if (!ts.isTypeNode(node)) return [{ kind: 'function', signature: node, module }];
-    if (ts.isParenthesizedTypeNode(node)) return this.shapes({ node: node.type, module }, depth + 1);
-    if (ts.isTypeOperatorNode(node)) return this.shapes({ node: node.type, module }, depth + 1);
-    if (ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node)) return node.types.flatMap((member) => this.shapes({ node: member, module }, depth + 1));
-    if (ts.isTypeLiteralNode(node)) return [{ kind: 'members', members: node.members, module, heritage: [] }];
-    if (ts.isFunctionTypeNode(node)) return [{ kind: 'function', signature: node, module }];
-    if (ts.isArrayTypeNode(node)) return [{ kind: 'array', element: { node: node.elementType, module } }];
-    if (ts.isTypeReferenceNode(node) || ts.isExpressionWithTypeArguments(node)) {
+    if (!isTypeNode(node)) return [{ kind: 'function', signature: node, module }];
+    if (isParenthesizedTypeNode(node)) return this.shapes({ node: node.type, module }, depth + 1);
+    if (isTypeOperatorNode(node)) return this.shapes({ node: node.type, module }, depth + 1);
+    if (isUnionTypeNode(node) || isIntersectionTypeNode(node)) return node.types.flatMap((member) => this.shapes({ node: member, module }, depth + 1));
+    if (isTypeLiteralNode(node)) return [{ kind: 'members', members: node.members, module, heritage: [] }];
+    if (isFunctionTypeNode(node)) return [{ kind: 'function', signature: node, module }];
+    if (isArrayTypeNode(node)) return [{ kind: 'array', element: { node: node.elementType, module } }];
+    if (isTypeReferenceNode(node) || isExpressionWithTypeArguments(node)) {
       const typeArguments = (node.typeArguments ?? []).map((argument) => ({ node: argument, module }));
-      const typeName = ts.isTypeReferenceNode(node) ? node.typeName : node.expression;
+      const typeName = isTypeReferenceNode(node) ? node.typeName : node.expression;
       const resolved = this.resolveTypeName(typeName, module);
       if (resolved.kind === 'sdk') return [{ kind: 'sdk', resolved }];
       if (resolved.kind === 'declaration') return this.shapesOfDeclaration(resolved.node, resolved.module, depth);
-      const simpleName = ts.isIdentifier(typeName) ? typeName.text : ts.isQualifiedName(typeName) ? typeName.right.text : ts.isPropertyAccessExpression(typeName) ? typeName.name.text : '';
+      const simpleName = isIdentifier(typeName) ? typeName.text : isQualifiedName(typeName) ? typeName.right.text : isPropertyAccessExpression(typeName) ? typeName.name.text : '';
       if ((simpleName === 'Array' || simpleName === 'ReadonlyArray') && typeArguments[0]) return [{ kind: 'array', element: typeArguments[0] }];
-      return typeArguments.length ? [{ kind: 'external', typeArguments }] : [];
+      return typeArguments.length ? [{ kind: 'external', name: simpleName, typeArguments }] : [];
     }
     return [];
   }
 
   private shapesOfDeclaration(node: ts.Node, module: ParsedModule, depth: number): TypeShape[] {
-    if (ts.isInterfaceDeclaration(node)) {
+    if (isInterfaceDeclaration(node)) {
       const heritage = (node.heritageClauses ?? []).flatMap((clause) => clause.types.map((parent): TypeRef => ({ node: parent, module })));
-      const callSignatures = node.members.filter((member): member is ts.CallSignatureDeclaration => ts.isCallSignatureDeclaration(member));
+      const callSignatures = node.members.filter((member): member is ts.CallSignatureDeclaration => isCallSignatureDeclaration(member));
       return [{ kind: 'members', members: node.members, module, heritage }, ...callSignatures.map((signature) => ({ kind: 'function' as const, signature, module }))];
     }
-    if (ts.isTypeAliasDeclaration(node)) return this.shapes({ node: node.type, module }, depth + 1);
-    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return [{ kind: 'members', members: node.members, module, heritage: [] }];
+    if (isTypeAliasDeclaration(node)) return this.shapes({ node: node.type, module }, depth + 1);
+    if (isClassDeclaration(node) || isClassExpression(node)) return [{ kind: 'members', members: node.members, module, heritage: [] }];
     return [];
   }
 }
 
 /** The type of an interface, type-literal or class member (a method is its own function type). */
 function typeOfMember(member: ts.TypeElement | ts.ClassElement, module: ParsedModule): TypeRef | undefined {
-  if (ts.isPropertySignature(member) || ts.isPropertyDeclaration(member)) return member.type ? { node: member.type, module } : undefined;
-  if (ts.isMethodSignature(member) || ts.isMethodDeclaration(member)) return { node: member, module };
+  if (isPropertySignature(member) || isPropertyDeclaration(member)) return member.type ? { node: member.type, module } : undefined;
+  if (isMethodSignature(member) || isMethodDeclaration(member)) return { node: member, module };
   return undefined;
 }
 

@@ -3,6 +3,7 @@
 // across modules. What cannot be known says why (a reason), and a template with unknown parts keeps
 // its shape as a pattern (`team-*`).
 import { ts } from 'ts-morph';
+import { NodeFlags, SyntaxKind, getCombinedNodeFlags, isArrayLiteralExpression, isBinaryExpression, isBindingElement, isElementAccessExpression, isEnumDeclaration, isExportAssignment, isIdentifier, isLiteralTypeNode, isNoSubstitutionTemplateLiteral, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOmittedExpression, isParameter, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isTemplateExpression, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { AnalysisSession } from './session.js';
@@ -43,13 +44,13 @@ export class KeyEvaluator {
   }
 
   computeEvaluation(expression: ts.Expression, module: ParsedModule): Evaluation {
-    if (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) return primitive(expression.text);
-    if (ts.isNumericLiteral(expression)) return primitive(Number(expression.text));
-    if (expression.kind === ts.SyntaxKind.TrueKeyword) return primitive(true);
-    if (expression.kind === ts.SyntaxKind.FalseKeyword) return primitive(false);
-    if (expression.kind === ts.SyntaxKind.NullKeyword) return primitive(null);
-    if (ts.isObjectLiteralExpression(expression)) return { value: { kind: 'object', node: expression, module } };
-    if (ts.isTemplateExpression(expression)) {
+    if (isStringLiteral(expression) || isNoSubstitutionTemplateLiteral(expression)) return primitive(expression.text);
+    if (isNumericLiteral(expression)) return primitive(Number(expression.text));
+    if (expression.kind === SyntaxKind.TrueKeyword) return primitive(true);
+    if (expression.kind === SyntaxKind.FalseKeyword) return primitive(false);
+    if (expression.kind === SyntaxKind.NullKeyword) return primitive(null);
+    if (isObjectLiteralExpression(expression)) return { value: { kind: 'object', node: expression, module } };
+    if (isTemplateExpression(expression)) {
       let text = expression.head.text;
       let pattern = expression.head.text;
       let failure: EvaluationFailure | undefined;
@@ -66,7 +67,7 @@ export class KeyEvaluator {
       if (!failure) return primitive(text);
       return { reason: failure.reason === 'parameter' ? 'parameter' : 'dynamic expression', parameter: failure.parameter, pattern };
     }
-    if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    if (isBinaryExpression(expression) && expression.operatorToken.kind === SyntaxKind.PlusToken) {
       const left = this.evaluate(expression.left, module);
       const right = this.evaluate(expression.right, module);
       if ('value' in left && 'value' in right && left.value.kind === 'primitive' && right.value.kind === 'primitive') {
@@ -84,17 +85,17 @@ export class KeyEvaluator {
       if (failure?.reason === 'parameter') return { reason: 'parameter', parameter: failure.parameter, pattern };
       return { reason: 'dynamic expression', pattern };
     }
-    if (ts.isArrayLiteralExpression(expression)) return { value: { kind: 'array', node: expression, module } };
-    if (ts.isIdentifier(expression)) {
+    if (isArrayLiteralExpression(expression)) return { value: { kind: 'array', node: expression, module } };
+    if (isIdentifier(expression)) {
       if (expression.text === 'undefined') return { reason: 'dynamic expression' };
       return this.evaluateResolved(this.session.graph.resolveName(expression.text, expression, module));
     }
-    if (ts.isPropertyAccessExpression(expression)) {
+    if (isPropertyAccessExpression(expression)) {
       const base = this.evaluate(expression.expression, module);
       if (!('value' in base)) return base;
       return this.member(base.value, expression.name.text);
     }
-    if (ts.isElementAccessExpression(expression)) {
+    if (isElementAccessExpression(expression)) {
       const base = this.evaluate(expression.expression, module);
       if (!('value' in base)) return base;
       const index = this.evaluate(expression.argumentExpression, module);
@@ -120,28 +121,28 @@ export class KeyEvaluator {
   }
 
   evaluateDeclaration(node: ts.Node, module: ParsedModule): Evaluation {
-    if (ts.isParameter(node)) return { reason: 'parameter', parameter: node };
-    if (ts.isVariableDeclaration(node)) {
-      const isConst = (ts.getCombinedNodeFlags(node) & ts.NodeFlags.Const) !== 0;
+    if (isParameter(node)) return { reason: 'parameter', parameter: node };
+    if (isVariableDeclaration(node)) {
+      const isConst = (getCombinedNodeFlags(node) & NodeFlags.Const) !== 0;
       if (!isConst) return { reason: 'not a constant' };
       // A declaration file's `export declare const KEY: 'k'` carries the value as a literal type.
-      if (!node.initializer) return node.type && ts.isLiteralTypeNode(node.type) && ts.isStringLiteral(node.type.literal) ? primitive(node.type.literal.text) : { reason: 'dynamic expression' };
+      if (!node.initializer) return node.type && isLiteralTypeNode(node.type) && isStringLiteral(node.type.literal) ? primitive(node.type.literal.text) : { reason: 'dynamic expression' };
       return this.evaluate(node.initializer, module);
     }
-    if (ts.isBindingElement(node)) {
+    if (isBindingElement(node)) {
       const root = bindingRoot(node);
       const propertyName = bindingPropertyName(node);
-      if (root?.initializer && propertyName && ts.isObjectBindingPattern(node.parent) && node.parent.parent === root) {
-        if ((ts.getCombinedNodeFlags(root) & ts.NodeFlags.Const) === 0) return { reason: 'not a constant' };
+      if (root?.initializer && propertyName && isObjectBindingPattern(node.parent) && node.parent.parent === root) {
+        if ((getCombinedNodeFlags(root) & NodeFlags.Const) === 0) return { reason: 'not a constant' };
         const base = this.evaluate(root.initializer, module);
         if (!('value' in base)) return base;
         return this.member(base.value, propertyName);
       }
-      if (root && ts.isParameter(root)) return { reason: 'parameter', parameter: root };
+      if (root && isParameter(root)) return { reason: 'parameter', parameter: root };
       return { reason: 'dynamic expression' };
     }
-    if (ts.isEnumDeclaration(node)) return { value: { kind: 'enum', node, module } };
-    if (ts.isExportAssignment(node)) return this.evaluate(node.expression, module);
+    if (isEnumDeclaration(node)) return { value: { kind: 'enum', node, module } };
+    if (isExportAssignment(node)) return this.evaluate(node.expression, module);
     return { reason: 'dynamic expression' };
   }
 
@@ -151,7 +152,7 @@ export class KeyEvaluator {
       const properties = value.node.properties;
       for (let i = properties.length - 1; i >= 0; i--) {
         const property = properties[i];
-        if (ts.isSpreadAssignment(property)) {
+        if (isSpreadAssignment(property)) {
           const spread = this.evaluate(property.expression, value.module);
           if ('value' in spread) {
             const inner = this.member(spread.value, name);
@@ -160,8 +161,8 @@ export class KeyEvaluator {
           continue;
         }
         if (propertyNameText(property.name) !== name) continue;
-        if (ts.isPropertyAssignment(property)) return this.evaluate(property.initializer, value.module);
-        if (ts.isShorthandPropertyAssignment(property)) return this.evaluateResolved(this.session.graph.resolveName(property.name.text, property.name, value.module));
+        if (isPropertyAssignment(property)) return this.evaluate(property.initializer, value.module);
+        if (isShorthandPropertyAssignment(property)) return this.evaluateResolved(this.session.graph.resolveName(property.name.text, property.name, value.module));
         return { reason: 'dynamic expression' };
       }
       return { reason: 'unknown member' };
@@ -184,7 +185,7 @@ export class KeyEvaluator {
     if (value.kind === 'array') {
       const index = Number(name);
       const element = Number.isInteger(index) ? value.node.elements[index] : undefined;
-      if (!element || ts.isSpreadElement(element) || ts.isOmittedExpression(element)) return { reason: 'unknown member' };
+      if (!element || isSpreadElement(element) || isOmittedExpression(element)) return { reason: 'unknown member' };
       return this.evaluate(element, value.module);
     }
     if (value.kind === 'namespace') return this.evaluateResolved(this.session.graph.resolveExport(value.module, name, 0));

@@ -2,6 +2,7 @@
 // team's configured checks (by name), wrapper and accessor calls, uses of declared flags, flags-object
 // property reads and destructuring, and JSX components — as raw checks whose keys are evaluated later.
 import { ts } from 'ts-morph';
+import { SyntaxKind, forEachChild, isArrayLiteralExpression, isBindingElement, isCallExpression, isElementAccessExpression, isIdentifier, isJsxAttribute, isJsxExpression, isJsxOpeningElement, isJsxSelfClosingElement, isObjectBindingPattern, isOmittedExpression, isPropertyAccessExpression, isSpreadElement, isStringLiteral, isVariableDeclaration } from './typescriptApi.js';
 import type { CustomCheck } from '../config.js';
 import type { SdkId } from '../model.js';
 import type { ParsedModule } from './parsedModule.js';
@@ -38,7 +39,7 @@ const FLAG_OBJECT_HOOK_NAMES = [...new Set(SDK_PRESETS.flatMap((preset) => prese
 /** Cheap syntactic pre-check before asking for an origin: flags objects are names, calls or property chains. */
 function couldBeFlagsObject(expression: ts.Expression): boolean {
   const e = unwrap(expression);
-  return ts.isIdentifier(e) || ts.isCallExpression(e) || (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword);
+  return isIdentifier(e) || isCallExpression(e) || (isPropertyAccessExpression(e) && e.expression.kind === SyntaxKind.ThisKeyword);
 }
 
 export class CheckMatcher {
@@ -61,11 +62,11 @@ export class CheckMatcher {
   /** Finds every check in `root` (a file or a function body). */
   collectChecks(root: ts.Node, module: ParsedModule, out: RawCheck[]): void {
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) this.checkCall(node, module, out);
-      else if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) this.checkPropertyAccess(node, module, out);
-      else if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer) this.checkDestructuring(node, node.initializer, module, out);
-      else if (ts.isJsxSelfClosingElement(node) || ts.isJsxOpeningElement(node)) this.checkJsx(node, module, out);
-      ts.forEachChild(node, visit);
+      if (isCallExpression(node)) this.checkCall(node, module, out);
+      else if (isPropertyAccessExpression(node) || isElementAccessExpression(node)) this.checkPropertyAccess(node, module, out);
+      else if (isVariableDeclaration(node) && isObjectBindingPattern(node.name) && node.initializer) this.checkDestructuring(node, node.initializer, module, out);
+      else if (isJsxSelfClosingElement(node) || isJsxOpeningElement(node)) this.checkJsx(node, module, out);
+      forEachChild(node, visit);
     };
     visit(root);
   }
@@ -142,20 +143,20 @@ export class CheckMatcher {
       out.push({ sdk: origin.preset.sdk, call: name, checkNode, keyNode, keyFrom: origin.key, defaultFrom: origin.defaultValue });
       return true;
     };
-    if (ts.isIdentifier(callee)) {
+    if (isIdentifier(callee)) {
       if (use(callee, call, callee.text)) return true;
-    } else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'run') {
+    } else if (isPropertyAccessExpression(callee) && callee.name.text === 'run') {
       const receiver = unwrap(callee.expression);
       if (use(receiver, call, calleeDisplayName(callee))) return true;
     }
-    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return false;
-    const listFunction = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? this.sdkFunction(callee, module) : undefined;
+    if (!isIdentifier(callee) && !isPropertyAccessExpression(callee)) return false;
+    const listFunction = isIdentifier(callee) || isPropertyAccessExpression(callee) ? this.sdkFunction(callee, module) : undefined;
     if (!listFunction) return false;
     const index = listFunction.preset.flagListFunctions[listFunction.name];
     if (index === undefined) return false;
     const list = call.arguments[index] && unwrap(call.arguments[index]);
-    if (list && ts.isArrayLiteralExpression(list)) {
-      for (const element of list.elements) if (!ts.isSpreadElement(element) && !ts.isOmittedExpression(element)) use(unwrap(element), element, listFunction.name);
+    if (list && isArrayLiteralExpression(list)) {
+      for (const element of list.elements) if (!isSpreadElement(element) && !isOmittedExpression(element)) use(unwrap(element), element, listFunction.name);
     }
     return true;
   }
@@ -167,14 +168,14 @@ export class CheckMatcher {
   }
 
   sdkCheckForCallee(callee: ts.Expression, module: ParsedModule): { preset: SdkPreset; packageName: string; spec: CheckSpec; name: string } | undefined {
-    if (ts.isIdentifier(callee)) {
+    if (isIdentifier(callee)) {
       // Only an imported name (possibly renamed) or a check name destructured from a client can match.
       if (!SDK_CHECK_NAMES.has(callee.text) && !isImportBinding(declaredNamesOf(module.sourceFile, module).get(callee.text))) return undefined;
       const resolved = this.session.graph.resolveName(callee.text, callee, module);
       if (resolved.kind === 'sdk') {
         const spec = resolved.preset.checks[resolved.importedName];
         if (spec) return { preset: resolved.preset, packageName: resolved.packageName, spec, name: callee.text };
-      } else if (resolved.kind === 'declaration' && ts.isBindingElement(resolved.node)) {
+      } else if (resolved.kind === 'declaration' && isBindingElement(resolved.node)) {
         // const { isEnabled } = unleash; isEnabled('x')
         const origin = this.session.origins.originOfBindingRoot(resolved.node, resolved.module);
         const propertyName = bindingPropertyName(resolved.node);
@@ -185,7 +186,7 @@ export class CheckMatcher {
       }
       return undefined;
     }
-    if (ts.isPropertyAccessExpression(callee)) {
+    if (isPropertyAccessExpression(callee)) {
       const name = callee.name.text;
       if (!SDK_CHECK_NAMES.has(name)) return undefined;
       const origin = this.session.origins.origin(callee.expression, module);
@@ -198,7 +199,7 @@ export class CheckMatcher {
   }
 
   checkPropertyAccess(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, module: ParsedModule, out: RawCheck[]): void {
-    const keyNode = ts.isPropertyAccessExpression(node) ? node.name : node.argumentExpression;
+    const keyNode = isPropertyAccessExpression(node) ? node.name : node.argumentExpression;
     // LaunchDarkly's useFlags(): flags.newCheckout / useFlags()['newCheckout'].
     const base = node.expression;
     if (this.customProperties.length) {
@@ -211,7 +212,7 @@ export class CheckMatcher {
             call: check.property,
             checkNode: node,
             keyNode,
-            literalKey: ts.isPropertyAccessExpression(node) ? node.name.text : undefined,
+            literalKey: isPropertyAccessExpression(node) ? node.name.text : undefined,
           });
           return;
         }
@@ -219,10 +220,10 @@ export class CheckMatcher {
     }
     if (!this.mayHaveFlagsObjects || !couldBeFlagsObject(base)) return;
     // `flags.hasOwnProperty(…)`: a called member is a method of the object, not a flag.
-    if (node.parent && ts.isCallExpression(node.parent) && node.parent.expression === node) return;
+    if (node.parent && isCallExpression(node.parent) && node.parent.expression === node) return;
     const origin = this.session.origins.origin(base, module);
     if (origin.kind !== 'flags') return;
-    if (ts.isPropertyAccessExpression(node)) {
+    if (isPropertyAccessExpression(node)) {
       out.push({ sdk: origin.preset.sdk, call: origin.hook, checkNode: node, keyNode, literalKey: node.name.text, keyStyle: 'camelCase' });
     } else {
       out.push({ sdk: origin.preset.sdk, call: origin.hook, checkNode: node, keyNode, keyStyle: 'camelCase' });
@@ -251,7 +252,7 @@ export class CheckMatcher {
     for (const element of pattern.elements) {
       if (element.dotDotDotToken) continue;
       const nameNode = element.propertyName ?? element.name;
-      const literalKey = ts.isIdentifier(nameNode) || ts.isStringLiteral(nameNode) ? nameNode.text : undefined;
+      const literalKey = isIdentifier(nameNode) || isStringLiteral(nameNode) ? nameNode.text : undefined;
       out.push({ sdk, call, checkNode: element, keyNode: nameNode, literalKey, keyStyle });
     }
   }
@@ -259,12 +260,12 @@ export class CheckMatcher {
   checkJsx(element: ts.JsxSelfClosingElement | ts.JsxOpeningElement, module: ParsedModule, out: RawCheck[]): void {
     const tag = element.tagName;
     const tagText = tag.getText(module.sourceFile);
-    const checkNode = ts.isJsxOpeningElement(element) ? element.parent : element;
+    const checkNode = isJsxOpeningElement(element) ? element.parent : element;
     const attributeValue = (name: string): ts.Node | undefined => {
       for (const property of element.attributes.properties) {
-        if (ts.isJsxAttribute(property) && property.name.getText(module.sourceFile) === name && property.initializer) {
+        if (isJsxAttribute(property) && property.name.getText(module.sourceFile) === name && property.initializer) {
           const init = property.initializer;
-          return ts.isJsxExpression(init) ? init.expression : init;
+          return isJsxExpression(init) ? init.expression : init;
         }
       }
       return undefined;
@@ -276,7 +277,7 @@ export class CheckMatcher {
         return;
       }
     }
-    if (!ts.isIdentifier(tag)) return;
+    if (!isIdentifier(tag)) return;
     const resolved = this.session.graph.resolveName(tag.text, tag, module);
     if (resolved.kind === 'declaration' && /^[A-Z]/.test(tag.text)) {
       // A component of the codebase that passes one of its props as a key: <FeatureGate flag="x">.
@@ -296,7 +297,7 @@ export class CheckMatcher {
     const defaultNode = spec.defaultAttribute ? attributeValue(spec.defaultAttribute) : undefined;
     // <SplitTreatments names={['a', 'b']}>: one reference per listed key.
     const keyExpression = unwrap(keyNode as ts.Expression);
-    const keyNodes = ts.isArrayLiteralExpression(keyExpression) ? keyExpression.elements.filter((e) => !ts.isSpreadElement(e) && !ts.isOmittedExpression(e)) : [keyNode];
+    const keyNodes = isArrayLiteralExpression(keyExpression) ? keyExpression.elements.filter((e) => !isSpreadElement(e) && !isOmittedExpression(e)) : [keyNode];
     for (const node of keyNodes) out.push({ sdk: resolved.preset.sdk, call: tag.text, checkNode, keyNode: node, defaultNode });
   }
 }

@@ -3,6 +3,7 @@
 // which are parsed lazily through the store (module resolution is `resolution/resolver.ts`). Every module
 // consulted is recorded as a dependency; names that come from an SDK package stop at the SDK.
 import { ts } from 'ts-morph';
+import { isBindingElement, isCallExpression, isExternalModuleReference, isIdentifier, isImportClause, isImportEqualsDeclaration, isImportSpecifier, isNamespaceImport, isPropertyAccessExpression, isStringLiteral, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import { exportTable } from './parsedModule.js';
 import { presetForPackage, type SdkPreset } from './presets.js';
@@ -44,29 +45,29 @@ export class ModuleGraph {
 
   /** Follows import bindings (and `require`) to the declaration in the module that defines the name. */
   resolveDeclaration(declaration: ts.Node, module: ParsedModule, hops: number): Resolved {
-    if (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration) || ts.isNamespaceImport(declaration)) {
-      const importDeclaration = (ts.isImportSpecifier(declaration)
+    if (isImportSpecifier(declaration) || isImportClause(declaration) || isNamespaceImport(declaration)) {
+      const importDeclaration = (isImportSpecifier(declaration)
         ? declaration.parent.parent.parent
-        : ts.isImportClause(declaration)
+        : isImportClause(declaration)
           ? declaration.parent
           : declaration.parent.parent) as ts.ImportDeclaration;
-      const specifier = ts.isStringLiteral(importDeclaration.moduleSpecifier) ? importDeclaration.moduleSpecifier.text : '';
-      const importedName = ts.isImportSpecifier(declaration) ? (declaration.propertyName ?? declaration.name).text : ts.isImportClause(declaration) ? 'default' : '*';
+      const specifier = isStringLiteral(importDeclaration.moduleSpecifier) ? importDeclaration.moduleSpecifier.text : '';
+      const importedName = isImportSpecifier(declaration) ? (declaration.propertyName ?? declaration.name).text : isImportClause(declaration) ? 'default' : '*';
       return this.resolveImported(module, specifier, importedName, 'import', hops);
     }
-    if (ts.isImportEqualsDeclaration(declaration)) {
+    if (isImportEqualsDeclaration(declaration)) {
       const reference = declaration.moduleReference;
-      if (ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression)) {
+      if (isExternalModuleReference(reference) && isStringLiteral(reference.expression)) {
         return this.resolveImported(module, reference.expression.text, '*', 'require', hops);
       }
       return { kind: 'unresolved', reason: 'dynamic expression' };
     }
-    if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
+    if (isVariableDeclaration(declaration) && declaration.initializer) {
       // CommonJS: const x = require('sdk') / const keys = require('./keys')
       const specifier = requiredSpecifier(declaration.initializer);
       if (specifier !== undefined) return this.resolveImported(module, specifier, '*', 'require', hops);
     }
-    if (ts.isBindingElement(declaration)) {
+    if (isBindingElement(declaration)) {
       // const { isEnabled } = require('unleash-client') / const { KEY } = require('./keys')
       const root = bindingRoot(declaration);
       const specifier = root?.initializer ? requiredSpecifier(root.initializer) : undefined;
@@ -149,8 +150,8 @@ export class ModuleGraph {
   /** Resolves `a.b.c` where `a` is a namespace import or re-export: the member's declaration. */
   resolveQualified(expression: ts.Expression, module: ParsedModule): Resolved {
     expression = unwrap(expression);
-    if (ts.isIdentifier(expression)) return this.resolveName(expression.text, expression, module);
-    if (ts.isPropertyAccessExpression(expression)) {
+    if (isIdentifier(expression)) return this.resolveName(expression.text, expression, module);
+    if (isPropertyAccessExpression(expression)) {
       const base = this.resolveQualified(expression.expression, module);
       if (base.kind === 'namespace') return this.resolveExport(base.module, expression.name.text, 0);
       if (base.kind === 'sdk') return { ...base, importedName: base.importedName === '*' ? expression.name.text : base.importedName };
@@ -163,7 +164,7 @@ export class ModuleGraph {
 /** `require('x')` → 'x'. */
 export function requiredSpecifier(expression: ts.Expression): string | undefined {
   const call = unwrap(expression);
-  if (ts.isCallExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 && ts.isStringLiteral(call.arguments[0])) {
+  if (isCallExpression(call) && isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 && isStringLiteral(call.arguments[0])) {
     return call.arguments[0].text;
   }
   return undefined;

@@ -2,6 +2,7 @@
 // factory, stored in a class field, or carried by a declared type), a flags object (LaunchDarkly's
 // `useFlags()`), or an instance of a class of the codebase (whose methods may be wrappers).
 import { ts } from 'ts-morph';
+import { SyntaxKind, forEachChild, getModifiers, isBinaryExpression, isBindingElement, isBlock, isCallExpression, isClassDeclaration, isClassExpression, isClassLike, isConditionalExpression, isConstructorDeclaration, isExportAssignment, isIdentifier, isNewExpression, isParameter, isParenthesizedTypeNode, isPropertyAccessExpression, isPropertyDeclaration, isReturnStatement, isTypeAliasDeclaration, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { SdkPreset } from './presets.js';
@@ -36,13 +37,13 @@ export class OriginResolver {
   }
 
   computeOrigin(expression: ts.Expression, module: ParsedModule): Origin {
-    if (ts.isIdentifier(expression)) return this.originOfResolved(this.session.graph.resolveName(expression.text, expression, module));
-    if (ts.isPropertyAccessExpression(expression)) {
-      if (expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    if (isIdentifier(expression)) return this.originOfResolved(this.session.graph.resolveName(expression.text, expression, module));
+    if (isPropertyAccessExpression(expression)) {
+      if (expression.expression.kind === SyntaxKind.ThisKeyword) {
         const classNode = enclosingClass(expression);
         return classNode ? this.originOfMember(classNode, expression.name.text, module) : NONE;
       }
-      const baseResolved = ts.isIdentifier(expression.expression) || ts.isPropertyAccessExpression(expression.expression) ? this.session.graph.resolveQualified(expression.expression, module) : undefined;
+      const baseResolved = isIdentifier(expression.expression) || isPropertyAccessExpression(expression.expression) ? this.session.graph.resolveQualified(expression.expression, module) : undefined;
       if (baseResolved?.kind === 'namespace') return this.originOfResolved(this.session.graph.resolveExport(baseResolved.module, expression.name.text, 0));
       const base = this.origin(expression.expression, module);
       if (base.kind === 'sdk') return base;
@@ -50,11 +51,11 @@ export class OriginResolver {
       // `props.gb`, `ctx.client`: a member of a value whose declared type carries the client.
       return this.originOfTypedExpression(expression, module);
     }
-    if (ts.isCallExpression(expression)) {
+    if (isCallExpression(expression)) {
       const callee = unwrap(expression.expression);
       const base = this.origin(callee, module);
       if (base.kind === 'sdk') {
-        const name = ts.isIdentifier(callee) ? this.importedNameOf(callee, module) : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+        const name = isIdentifier(callee) ? this.importedNameOf(callee, module) : isPropertyAccessExpression(callee) ? callee.name.text : undefined;
         if (name && base.preset.flagObjectHooks.includes(name)) return { kind: 'flags', preset: base.preset, packageName: base.packageName, hook: name };
         const declaration = name ? base.preset.flagDeclarations[name] : undefined;
         if (declaration) {
@@ -68,26 +69,26 @@ export class OriginResolver {
         return base;
       }
       // A factory of the codebase: `export function getFlags() { return OpenFeature.getClient() }`.
-      if (ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)) {
+      if (isIdentifier(callee) || isPropertyAccessExpression(callee)) {
         const target = this.session.wrappers.functionForCallee(callee, module);
         if (target) return this.returnedOrigin(target.fn, target.module);
       }
       return NONE;
     }
-    if (ts.isNewExpression(expression)) {
+    if (isNewExpression(expression)) {
       const base = this.origin(expression.expression, module);
       if (base.kind === 'sdk') return base;
-      const resolved = ts.isIdentifier(expression.expression) || ts.isPropertyAccessExpression(expression.expression) ? this.session.graph.resolveQualified(expression.expression, module) : undefined;
-      if (resolved?.kind === 'declaration' && (ts.isClassDeclaration(resolved.node) || ts.isClassExpression(resolved.node))) {
+      const resolved = isIdentifier(expression.expression) || isPropertyAccessExpression(expression.expression) ? this.session.graph.resolveQualified(expression.expression, module) : undefined;
+      if (resolved?.kind === 'declaration' && (isClassDeclaration(resolved.node) || isClassExpression(resolved.node))) {
         return { kind: 'instance', module: resolved.module, classNode: resolved.node };
       }
       return NONE;
     }
-    if (ts.isBinaryExpression(expression) && (expression.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || expression.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+    if (isBinaryExpression(expression) && (expression.operatorToken.kind === SyntaxKind.QuestionQuestionToken || expression.operatorToken.kind === SyntaxKind.BarBarToken)) {
       const left = this.origin(expression.left, module);
       return left.kind !== 'none' ? left : this.origin(expression.right, module);
     }
-    if (ts.isConditionalExpression(expression)) {
+    if (isConditionalExpression(expression)) {
       const whenTrue = this.origin(expression.whenTrue, module);
       return whenTrue.kind !== 'none' ? whenTrue : this.origin(expression.whenFalse, module);
     }
@@ -105,17 +106,17 @@ export class OriginResolver {
   private originOfReturnStatements(fn: ts.SignatureDeclaration, module: ParsedModule): Origin {
     const body = 'body' in fn ? (fn.body as ts.Node | undefined) : undefined;
     if (!body) return NONE;
-    if (!ts.isBlock(body)) return this.origin(body as ts.Expression, module);
+    if (!isBlock(body)) return this.origin(body as ts.Expression, module);
     let found: Origin = NONE;
     const visit = (node: ts.Node): void => {
-      if (found.kind !== 'none' || isFunctionLike(node) || ts.isClassLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression) {
+      if (found.kind !== 'none' || isFunctionLike(node) || isClassLike(node)) return;
+      if (isReturnStatement(node) && node.expression) {
         found = this.origin(node.expression, module);
         return;
       }
-      ts.forEachChild(node, visit);
+      forEachChild(node, visit);
     };
-    ts.forEachChild(body, visit);
+    forEachChild(body, visit);
     return found;
   }
 
@@ -136,7 +137,7 @@ export class OriginResolver {
   }
 
   originOfDeclaration(node: ts.Node, module: ParsedModule): Origin {
-    if (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node) || ts.isParameter(node)) {
+    if (isVariableDeclaration(node) || isPropertyDeclaration(node) || isParameter(node)) {
       if (node.initializer) {
         const fromInitializer = this.origin(node.initializer, module);
         if (fromInitializer.kind !== 'none') return fromInitializer;
@@ -144,7 +145,7 @@ export class OriginResolver {
       const type = this.session.types.typeOfDeclaration(node, module);
       return type ? this.originOfTypeRef(type) : NONE;
     }
-    if (ts.isBindingElement(node)) {
+    if (isBindingElement(node)) {
       const origin = this.originOfBindingRoot(node, module);
       // Destructuring a client gives its methods (still the SDK); destructuring a flags object gives flag values.
       if (origin.kind === 'sdk') return origin;
@@ -153,7 +154,7 @@ export class OriginResolver {
       const type = this.session.types.typeOfDeclaration(node, module);
       return type ? this.originOfTypeRef(type) : NONE;
     }
-    if (ts.isExportAssignment(node)) return this.origin(node.expression, module);
+    if (isExportAssignment(node)) return this.origin(node.expression, module);
     return NONE;
   }
 
@@ -173,20 +174,20 @@ export class OriginResolver {
     const sdk = this.session.types.sdkOfType(type);
     if (sdk) return { kind: 'sdk', preset: sdk.preset, packageName: sdk.packageName };
     let node: ts.Node = type.node;
-    while (ts.isParenthesizedTypeNode(node)) node = node.type;
-    if (ts.isUnionTypeNode(node)) {
+    while (isParenthesizedTypeNode(node)) node = node.type;
+    if (isUnionTypeNode(node)) {
       for (const member of node.types) {
         const origin = this.originOfTypeRef({ node: member, module: type.module });
         if (origin.kind !== 'none') return origin;
       }
       return NONE;
     }
-    if (ts.isTypeReferenceNode(node)) {
+    if (isTypeReferenceNode(node)) {
       const resolved = this.session.types.resolveTypeName(node.typeName, type.module);
-      if (resolved.kind === 'declaration' && (ts.isClassDeclaration(resolved.node) || ts.isClassExpression(resolved.node))) {
+      if (resolved.kind === 'declaration' && (isClassDeclaration(resolved.node) || isClassExpression(resolved.node))) {
         return { kind: 'instance', module: resolved.module, classNode: resolved.node };
       }
-      if (resolved.kind === 'declaration' && ts.isTypeAliasDeclaration(resolved.node)) return this.originOfTypeRef({ node: resolved.node.type, module: resolved.module });
+      if (resolved.kind === 'declaration' && isTypeAliasDeclaration(resolved.node)) return this.originOfTypeRef({ node: resolved.node.type, module: resolved.module });
     }
     return NONE;
   }
@@ -211,13 +212,13 @@ export class OriginResolver {
 
   computeOriginOfMember(classNode: ts.ClassLikeDeclaration, name: string, module: ParsedModule): Origin {
     for (const member of classNode.members) {
-      if (ts.isPropertyDeclaration(member) && member.name.getText(module.sourceFile) === name) {
+      if (isPropertyDeclaration(member) && member.name.getText(module.sourceFile) === name) {
         const origin = this.originOfDeclaration(member, module);
         if (origin.kind !== 'none') return origin;
       }
-      if (ts.isConstructorDeclaration(member)) {
+      if (isConstructorDeclaration(member)) {
         for (const parameter of member.parameters) {
-          if (ts.isIdentifier(parameter.name) && parameter.name.text === name && ts.getModifiers(parameter)?.length) {
+          if (isIdentifier(parameter.name) && parameter.name.text === name && getModifiers(parameter)?.length) {
             const origin = this.originOfDeclaration(parameter, module);
             if (origin.kind !== 'none') return origin;
           }
@@ -228,16 +229,16 @@ export class OriginResolver {
     const visit = (node: ts.Node): void => {
       if (found.kind !== 'none') return;
       if (
-        ts.isBinaryExpression(node) &&
-        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-        ts.isPropertyAccessExpression(node.left) &&
-        node.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+        isBinaryExpression(node) &&
+        node.operatorToken.kind === SyntaxKind.EqualsToken &&
+        isPropertyAccessExpression(node.left) &&
+        node.left.expression.kind === SyntaxKind.ThisKeyword &&
         node.left.name.text === name
       ) {
         found = this.origin(node.right, module);
         if (found.kind !== 'none') return;
       }
-      ts.forEachChild(node, visit);
+      forEachChild(node, visit);
     };
     for (const member of classNode.members) visit(member);
     return found;

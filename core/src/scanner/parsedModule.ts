@@ -1,6 +1,7 @@
 // One parsed file and the indexes that depend only on its text: the syntax tree (parsed or re-parsed
 // incrementally), declared names per scope (filled by scopes.ts) and the export table.
 import { ts } from 'ts-morph';
+import { SyntaxKind, isClassDeclaration, isEnumDeclaration, isExportAssignment, isExportDeclaration, isFunctionDeclaration, isIdentifier, isInterfaceDeclaration, isModuleDeclaration, isNamespaceExport, isStringLiteral, isTypeAliasDeclaration, isVariableStatement } from './typescriptApi.js';
 import { bindingNames, hasModifier } from './syntax.js';
 
 /** One parsed file plus lazily built indexes that depend only on its text. */
@@ -62,27 +63,27 @@ export function exportTable(module: ParsedModule): ExportTable {
   const star: string[] = [];
   const types: Array<[string, ts.Node]> = [];
   for (const statement of module.sourceFile.statements) {
-    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-    const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
-    if (ts.isVariableStatement(statement) && exported) {
+    const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(statement, SyntaxKind.DefaultKeyword);
+    if (isVariableStatement(statement) && exported) {
       for (const declaration of statement.declarationList.declarations) {
         for (const name of bindingNames(declaration.name)) named.set(name.text, { kind: 'node', node: name.parent });
       }
-    } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && exported) {
+    } else if ((isFunctionDeclaration(statement) || isClassDeclaration(statement)) && exported) {
       if (isDefault) named.set('default', { kind: 'node', node: statement });
       if (statement.name && !isDefault) named.set(statement.name.text, { kind: 'node', node: statement });
-    } else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && exported && ts.isIdentifier(statement.name)) {
+    } else if ((isEnumDeclaration(statement) || isModuleDeclaration(statement)) && exported && isIdentifier(statement.name)) {
       named.set(statement.name.text, { kind: 'node', node: statement });
-    } else if ((ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && exported) {
+    } else if ((isInterfaceDeclaration(statement) || isTypeAliasDeclaration(statement)) && exported) {
       // Types share the export namespace with values here; a value of the same name wins (below).
       types.push([statement.name.text, statement]);
-    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
-      named.set('default', ts.isIdentifier(statement.expression) ? { kind: 'local', name: statement.expression.text } : { kind: 'node', node: statement });
-    } else if (ts.isExportDeclaration(statement)) {
-      const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+    } else if (isExportAssignment(statement) && !statement.isExportEquals) {
+      named.set('default', isIdentifier(statement.expression) ? { kind: 'local', name: statement.expression.text } : { kind: 'node', node: statement });
+    } else if (isExportDeclaration(statement)) {
+      const specifier = statement.moduleSpecifier && isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
       if (!statement.exportClause) {
         if (specifier) star.push(specifier);
-      } else if (ts.isNamespaceExport(statement.exportClause)) {
+      } else if (isNamespaceExport(statement.exportClause)) {
         if (specifier) named.set(statement.exportClause.name.text, { kind: 'namespace-reexport', specifier });
       } else {
         for (const element of statement.exportClause.elements) {

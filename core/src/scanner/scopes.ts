@@ -1,6 +1,7 @@
 // Bindings and scopes: which declaration a name refers to at a place in a file (parameters, block and
 // file declarations, imports, loop and catch variables), found by walking the syntax tree, not a checker.
 import { ts } from 'ts-morph';
+import { SyntaxKind, isBindingElement, isBlock, isCaseClause, isCatchClause, isClassDeclaration, isClassExpression, isDefaultClause, isEnumDeclaration, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isInterfaceDeclaration, isModuleBlock, isModuleDeclaration, isNamedImports, isNamespaceImport, isPropertyAccessExpression, isSourceFile, isTypeAliasDeclaration, isVariableDeclaration, isVariableDeclarationList, isVariableStatement } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import { bindingNames, bindingPropertyName, bindingRoot, isFunctionLike, unwrap } from './syntax.js';
 
@@ -12,24 +13,24 @@ export function declaredNamesOf(container: ts.Node, module: ParsedModule): Map<s
     for (const id of bindingNames(name)) if (!names!.has(id.text)) names!.set(id.text, id.parent);
   };
   const statements: readonly ts.Statement[] =
-    ts.isSourceFile(container) || ts.isBlock(container) || ts.isModuleBlock(container) || ts.isCaseClause(container) || ts.isDefaultClause(container)
+    isSourceFile(container) || isBlock(container) || isModuleBlock(container) || isCaseClause(container) || isDefaultClause(container)
       ? container.statements
       : [];
   for (const statement of statements) {
-    if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) add(d.name);
-    else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) names.set(statement.name.text, statement);
-    else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && ts.isIdentifier(statement.name)) names.set(statement.name.text, statement);
-    else if (ts.isImportDeclaration(statement) && statement.importClause) {
+    if (isVariableStatement(statement)) for (const d of statement.declarationList.declarations) add(d.name);
+    else if ((isFunctionDeclaration(statement) || isClassDeclaration(statement)) && statement.name) names.set(statement.name.text, statement);
+    else if ((isEnumDeclaration(statement) || isModuleDeclaration(statement)) && isIdentifier(statement.name)) names.set(statement.name.text, statement);
+    else if (isImportDeclaration(statement) && statement.importClause) {
       const clause = statement.importClause;
       if (clause.name) names.set(clause.name.text, clause);
       const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) names.set(bindings.name.text, bindings);
-      if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) names.set(element.name.text, element);
-    } else if (ts.isImportEqualsDeclaration(statement)) names.set(statement.name.text, statement);
+      if (bindings && isNamespaceImport(bindings)) names.set(bindings.name.text, bindings);
+      if (bindings && isNamedImports(bindings)) for (const element of bindings.elements) names.set(element.name.text, element);
+    } else if (isImportEqualsDeclaration(statement)) names.set(statement.name.text, statement);
   }
   // Interfaces and type aliases, for declared types; a value of the same name wins.
   for (const statement of statements) {
-    if ((ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && !names.has(statement.name.text)) names.set(statement.name.text, statement);
+    if ((isInterfaceDeclaration(statement) || isTypeAliasDeclaration(statement)) && !names.has(statement.name.text)) names.set(statement.name.text, statement);
   }
   module.scopeIndex.set(container, names);
   return names;
@@ -43,15 +44,15 @@ export function lookupName(name: string, from: ts.Node, module: ParsedModule): t
       for (const parameter of node.parameters) {
         for (const id of bindingNames(parameter.name)) if (id.text === name) return id.parent;
       }
-      if (ts.isFunctionExpression(node) && node.name?.text === name) return node;
-    } else if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
+      if (isFunctionExpression(node) && node.name?.text === name) return node;
+    } else if (isSourceFile(node) || isBlock(node) || isModuleBlock(node) || isCaseClause(node) || isDefaultClause(node)) {
       const found = declaredNamesOf(node, module).get(name);
       if (found) return found;
-    } else if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+    } else if ((isForStatement(node) || isForOfStatement(node) || isForInStatement(node)) && node.initializer && isVariableDeclarationList(node.initializer)) {
       for (const d of node.initializer.declarations) for (const id of bindingNames(d.name)) if (id.text === name) return id.parent;
-    } else if (ts.isCatchClause(node) && node.variableDeclaration && previous === node.block) {
+    } else if (isCatchClause(node) && node.variableDeclaration && previous === node.block) {
       for (const id of bindingNames(node.variableDeclaration.name)) if (id.text === name) return id.parent;
-    } else if ((ts.isClassDeclaration(node) || ts.isClassExpression(node)) && node.name?.text === name) {
+    } else if ((isClassDeclaration(node) || isClassExpression(node)) && node.name?.text === name) {
       return node;
     }
   }
@@ -64,13 +65,13 @@ export function lookupName(name: string, from: ts.Node, module: ParsedModule): t
  */
 export function dottedPath(expression: ts.Expression, options?: { followDestructuring: ParsedModule }, depth = 0): string | undefined {
   if (depth > 10) return undefined;
-  if (ts.isIdentifier(expression)) {
+  if (isIdentifier(expression)) {
     if (options) {
       const declaration = lookupName(expression.text, expression, options.followDestructuring);
-      if (declaration && ts.isBindingElement(declaration)) {
+      if (declaration && isBindingElement(declaration)) {
         const root = bindingRoot(declaration);
         const propertyName = bindingPropertyName(declaration);
-        if (root && ts.isVariableDeclaration(root) && root.initializer && propertyName && declaration.parent.parent === root) {
+        if (root && isVariableDeclaration(root) && root.initializer && propertyName && declaration.parent.parent === root) {
           const base = dottedPath(unwrap(root.initializer), options, depth + 1);
           if (base) return `${base}.${propertyName}`;
         }
@@ -78,8 +79,8 @@ export function dottedPath(expression: ts.Expression, options?: { followDestruct
     }
     return expression.text;
   }
-  if (expression.kind === ts.SyntaxKind.ThisKeyword) return 'this';
-  if (ts.isPropertyAccessExpression(expression)) {
+  if (expression.kind === SyntaxKind.ThisKeyword) return 'this';
+  if (isPropertyAccessExpression(expression)) {
     const base = dottedPath(unwrap(expression.expression), options, depth + 1);
     return base ? `${base}.${expression.name.text}` : undefined;
   }

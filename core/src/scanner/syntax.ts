@@ -1,39 +1,40 @@
 // Small syntax helpers shared by the scanner's parts: unwrapping expressions, property and binding
 // names, which functions a declaration or class member holds, argument paths and literal values.
 import { ts } from 'ts-morph';
+import { SyntaxKind, canHaveModifiers, getModifiers, isArrayBindingPattern, isArrayLiteralExpression, isArrowFunction, isAsExpression, isAwaitExpression, isBinaryExpression, isBindingElement, isCallExpression, isClassDeclaration, isClassExpression, isComputedPropertyName, isConstructorDeclaration, isExportAssignment, isExpressionStatement, isFunctionDeclaration, isFunctionExpression, isGetAccessorDeclaration, isIdentifier, isImportClause, isImportEqualsDeclaration, isImportSpecifier, isMethodDeclaration, isNamespaceImport, isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOmittedExpression, isParameter, isParenthesizedExpression, isPrefixUnaryExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isSatisfiesExpression, isSetAccessorDeclaration, isShorthandPropertyAssignment, isSpreadElement, isStringLiteral, isTypeAssertionExpression, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 
 export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+  return canHaveModifiers(node) && (getModifiers(node) ?? []).some((m) => m.kind === kind);
 }
 
 export function bindingNames(name: ts.BindingName): ts.Identifier[] {
-  if (ts.isIdentifier(name)) return [name];
+  if (isIdentifier(name)) return [name];
   const out: ts.Identifier[] = [];
-  for (const element of name.elements) if (!ts.isOmittedExpression(element)) out.push(...bindingNames(element.name));
+  for (const element of name.elements) if (!isOmittedExpression(element)) out.push(...bindingNames(element.name));
   return out;
 }
 
 export function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration & { body?: ts.Node } {
   return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
+    isFunctionDeclaration(node) ||
+    isFunctionExpression(node) ||
+    isArrowFunction(node) ||
+    isMethodDeclaration(node) ||
+    isConstructorDeclaration(node) ||
+    isGetAccessorDeclaration(node) ||
+    isSetAccessorDeclaration(node)
   );
 }
 
 export function isImportBinding(node: ts.Node | undefined): boolean {
-  return node !== undefined && (ts.isImportSpecifier(node) || ts.isImportClause(node) || ts.isNamespaceImport(node) || ts.isImportEqualsDeclaration(node));
+  return node !== undefined && (isImportSpecifier(node) || isImportClause(node) || isNamespaceImport(node) || isImportEqualsDeclaration(node));
 }
 
 /** Strips parentheses, `as`, `satisfies`, `!`, `<T>x` and `await`. */
 export function unwrap(expression: ts.Expression): ts.Expression {
   for (;;) {
-    if (ts.isParenthesizedExpression(expression) || ts.isAsExpression(expression) || ts.isNonNullExpression(expression) || ts.isTypeAssertionExpression(expression) || ts.isSatisfiesExpression(expression) || ts.isAwaitExpression(expression)) {
+    if (isParenthesizedExpression(expression) || isAsExpression(expression) || isNonNullExpression(expression) || isTypeAssertionExpression(expression) || isSatisfiesExpression(expression) || isAwaitExpression(expression)) {
       expression = expression.expression;
     } else return expression;
   }
@@ -41,25 +42,25 @@ export function unwrap(expression: ts.Expression): ts.Expression {
 
 export function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
   if (!name) return undefined;
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
-  if (ts.isComputedPropertyName(name) && (ts.isStringLiteral(name.expression) || ts.isNoSubstitutionTemplateLiteral(name.expression))) return name.expression.text;
+  if (isIdentifier(name) || isStringLiteral(name) || isNumericLiteral(name) || isPrivateIdentifier(name) || isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (isComputedPropertyName(name) && (isStringLiteral(name.expression) || isNoSubstitutionTemplateLiteral(name.expression))) return name.expression.text;
   return undefined;
 }
 
 export function bindingRoot(element: ts.BindingElement): ts.VariableDeclaration | ts.ParameterDeclaration | undefined {
   let node: ts.Node = element;
-  while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
-  return ts.isVariableDeclaration(node) || ts.isParameter(node) ? node : undefined;
+  while (isBindingElement(node) || isObjectBindingPattern(node) || isArrayBindingPattern(node)) node = node.parent;
+  return isVariableDeclaration(node) || isParameter(node) ? node : undefined;
 }
 
 export function bindingPropertyName(element: ts.BindingElement): string | undefined {
   if (element.propertyName) return propertyNameText(element.propertyName);
-  return ts.isIdentifier(element.name) ? element.name.text : undefined;
+  return isIdentifier(element.name) ? element.name.text : undefined;
 }
 
 export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let current = node.parent; current; current = current.parent) {
-    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
+    if (isClassDeclaration(current) || isClassExpression(current)) return current;
   }
   return undefined;
 }
@@ -69,20 +70,20 @@ export const FUNCTION_WRAPPING_CALLS = new Set(['useCallback', 'memo', 'forwardR
 
 export function isFunctionWrappingCall(call: ts.CallExpression): boolean {
   const callee = call.expression;
-  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  const name = isIdentifier(callee) ? callee.text : isPropertyAccessExpression(callee) ? callee.name.text : '';
   return FUNCTION_WRAPPING_CALLS.has(name);
 }
 
 export function functionOfDeclaration(node: ts.Node): ts.SignatureDeclaration | undefined {
-  if (ts.isFunctionDeclaration(node)) return node;
-  if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.initializer) {
+  if (isFunctionDeclaration(node)) return node;
+  if ((isVariableDeclaration(node) || isPropertyDeclaration(node)) && node.initializer) {
     let init = unwrap(node.initializer);
-    if (ts.isCallExpression(init) && isFunctionWrappingCall(init) && init.arguments[0]) init = unwrap(init.arguments[0]);
-    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+    if (isCallExpression(init) && isFunctionWrappingCall(init) && init.arguments[0]) init = unwrap(init.arguments[0]);
+    if (isArrowFunction(init) || isFunctionExpression(init)) return init;
   }
-  if (ts.isExportAssignment(node)) {
+  if (isExportAssignment(node)) {
     const init = unwrap(node.expression);
-    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+    if (isArrowFunction(init) || isFunctionExpression(init)) return init;
   }
   return undefined;
 }
@@ -90,8 +91,8 @@ export function functionOfDeclaration(node: ts.Node): ts.SignatureDeclaration | 
 export function memberFunction(classNode: ts.ClassLikeDeclaration, name: string): ts.SignatureDeclaration | undefined {
   for (const member of classNode.members) {
     if (propertyNameText(member.name) !== name) continue;
-    if (ts.isMethodDeclaration(member)) return member;
-    if (ts.isPropertyDeclaration(member)) return functionOfDeclaration(member);
+    if (isMethodDeclaration(member)) return member;
+    if (isPropertyDeclaration(member)) return functionOfDeclaration(member);
   }
   return undefined;
 }
@@ -99,10 +100,10 @@ export function memberFunction(classNode: ts.ClassLikeDeclaration, name: string)
 export function objectMemberFunction(object: ts.ObjectLiteralExpression, name: string): ts.SignatureDeclaration | undefined {
   for (const property of object.properties) {
     if (propertyNameText(property.name) !== name) continue;
-    if (ts.isMethodDeclaration(property)) return property;
-    if (ts.isPropertyAssignment(property)) {
+    if (isMethodDeclaration(property)) return property;
+    if (isPropertyAssignment(property)) {
       const init = unwrap(property.initializer);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+      if (isArrowFunction(init) || isFunctionExpression(init)) return init;
     }
   }
   return undefined;
@@ -112,17 +113,17 @@ export function objectMemberFunction(object: ts.ObjectLiteralExpression, name: s
 export function memberFunctionAssignments(module: ParsedModule, objectName: string): Array<{ member: string; fn: ts.SignatureDeclaration }> {
   const out: Array<{ member: string; fn: ts.SignatureDeclaration }> = [];
   for (const statement of module.sourceFile.statements) {
-    if (!ts.isExpressionStatement(statement)) continue;
+    if (!isExpressionStatement(statement)) continue;
     const expression = statement.expression;
     if (
-      ts.isBinaryExpression(expression) &&
-      expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isPropertyAccessExpression(expression.left) &&
-      ts.isIdentifier(expression.left.expression) &&
+      isBinaryExpression(expression) &&
+      expression.operatorToken.kind === SyntaxKind.EqualsToken &&
+      isPropertyAccessExpression(expression.left) &&
+      isIdentifier(expression.left.expression) &&
       expression.left.expression.text === objectName
     ) {
       const init = unwrap(expression.right);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) out.push({ member: expression.left.name.text, fn: init });
+      if (isArrowFunction(init) || isFunctionExpression(init)) out.push({ member: expression.left.name.text, fn: init });
     }
   }
   return out;
@@ -138,27 +139,27 @@ export function assignedMemberFunction(module: ParsedModule, objectName: string,
 
 /** The name callers use for a function that may be a wrapper; undefined for anonymous callbacks. */
 export function wrapperDisplayName(fn: ts.Node): string | undefined {
-  if (ts.isFunctionDeclaration(fn)) return fn.name?.text ?? (hasModifier(fn, ts.SyntaxKind.DefaultKeyword) ? 'default' : undefined);
-  if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn)) return propertyNameText(fn.name);
+  if (isFunctionDeclaration(fn)) return fn.name?.text ?? (hasModifier(fn, SyntaxKind.DefaultKeyword) ? 'default' : undefined);
+  if (isMethodDeclaration(fn) || isGetAccessorDeclaration(fn)) return propertyNameText(fn.name);
   const parent = fn.parent;
   if (!parent) return undefined;
-  if ((ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent)) && parent.initializer === fn) {
-    return ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name) ? parent.name.text : undefined;
+  if ((isVariableDeclaration(parent) || isPropertyDeclaration(parent) || isPropertyAssignment(parent)) && parent.initializer === fn) {
+    return isIdentifier(parent.name) || isStringLiteral(parent.name) ? parent.name.text : undefined;
   }
-  if (ts.isBinaryExpression(parent) && parent.right === fn && ts.isPropertyAccessExpression(parent.left)) return parent.left.name.text;
-  if (ts.isExportAssignment(parent)) return 'default';
+  if (isBinaryExpression(parent) && parent.right === fn && isPropertyAccessExpression(parent.left)) return parent.left.name.text;
+  if (isExportAssignment(parent)) return 'default';
   // Wrapped in useCallback/memo/…: use the variable it is assigned to.
-  if (ts.isCallExpression(parent) && isFunctionWrappingCall(parent) && parent.parent && ts.isVariableDeclaration(parent.parent) && ts.isIdentifier(parent.parent.name)) {
+  if (isCallExpression(parent) && isFunctionWrappingCall(parent) && parent.parent && isVariableDeclaration(parent.parent) && isIdentifier(parent.parent.name)) {
     return parent.parent.name.text;
   }
   return undefined;
 }
 
 export function calleeDisplayName(callee: ts.Expression): string {
-  if (ts.isIdentifier(callee)) return callee.text;
-  if (ts.isPropertyAccessExpression(callee)) {
+  if (isIdentifier(callee)) return callee.text;
+  if (isPropertyAccessExpression(callee)) {
     const receiver = unwrap(callee.expression);
-    if (ts.isIdentifier(receiver)) return `${receiver.text}.${callee.name.text}`;
+    if (isIdentifier(receiver)) return `${receiver.text}.${callee.name.text}`;
     return callee.name.text;
   }
   return callee.getText();
@@ -179,10 +180,10 @@ export function argumentAtPath(call: ts.CallExpression, path: string): ts.Node |
   for (const property of properties) {
     if (!node) return undefined;
     const object = unwrap(node as ts.Expression);
-    if (!ts.isObjectLiteralExpression(object)) return node; // Not a literal: report the argument itself (unresolved).
+    if (!isObjectLiteralExpression(object)) return node; // Not a literal: report the argument itself (unresolved).
     const found = object.properties.find((p) => propertyNameText(p.name) === property);
     if (!found) return undefined;
-    node = ts.isPropertyAssignment(found) ? found.initializer : ts.isShorthandPropertyAssignment(found) ? found.name : undefined;
+    node = isPropertyAssignment(found) ? found.initializer : isShorthandPropertyAssignment(found) ? found.name : undefined;
   }
   return node;
 }
@@ -190,15 +191,15 @@ export function argumentAtPath(call: ts.CallExpression, path: string): ts.Node |
 /** A literal default value as JSON: booleans, strings, numbers, null, and arrays/objects of those. */
 export function literalJson(node: ts.Node): { ok: true; value: unknown } | { ok: false } {
   const expression = unwrap(node as ts.Expression);
-  if (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) return { ok: true, value: expression.text };
-  if (ts.isNumericLiteral(expression)) return { ok: true, value: Number(expression.text) };
-  if (ts.isPrefixUnaryExpression(expression) && expression.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(expression.operand)) {
+  if (isStringLiteral(expression) || isNoSubstitutionTemplateLiteral(expression)) return { ok: true, value: expression.text };
+  if (isNumericLiteral(expression)) return { ok: true, value: Number(expression.text) };
+  if (isPrefixUnaryExpression(expression) && expression.operator === SyntaxKind.MinusToken && isNumericLiteral(expression.operand)) {
     return { ok: true, value: -Number(expression.operand.text) };
   }
-  if (expression.kind === ts.SyntaxKind.TrueKeyword) return { ok: true, value: true };
-  if (expression.kind === ts.SyntaxKind.FalseKeyword) return { ok: true, value: false };
-  if (expression.kind === ts.SyntaxKind.NullKeyword) return { ok: true, value: null };
-  if (ts.isArrayLiteralExpression(expression)) {
+  if (expression.kind === SyntaxKind.TrueKeyword) return { ok: true, value: true };
+  if (expression.kind === SyntaxKind.FalseKeyword) return { ok: true, value: false };
+  if (expression.kind === SyntaxKind.NullKeyword) return { ok: true, value: null };
+  if (isArrayLiteralExpression(expression)) {
     const values: unknown[] = [];
     for (const element of expression.elements) {
       const value = literalJson(element);
@@ -207,10 +208,10 @@ export function literalJson(node: ts.Node): { ok: true; value: unknown } | { ok:
     }
     return { ok: true, value: values };
   }
-  if (ts.isObjectLiteralExpression(expression)) {
+  if (isObjectLiteralExpression(expression)) {
     const object: Record<string, unknown> = {};
     for (const property of expression.properties) {
-      if (!ts.isPropertyAssignment(property)) return { ok: false };
+      if (!isPropertyAssignment(property)) return { ok: false };
       const name = propertyNameText(property.name);
       if (name === undefined) return { ok: false };
       const value = literalJson(property.initializer);
@@ -240,17 +241,17 @@ export function nodesAtPath(call: ts.CallExpression, path: string): ts.Node[] {
     for (const node of nodes) {
       const expression = unwrap(node as ts.Expression);
       if (step === '[]') {
-        if (ts.isArrayLiteralExpression(expression)) next.push(...expression.elements.filter((element) => !ts.isSpreadElement(element) && !ts.isOmittedExpression(element)));
+        if (isArrayLiteralExpression(expression)) next.push(...expression.elements.filter((element) => !isSpreadElement(element) && !isOmittedExpression(element)));
         else next.push(node);
         continue;
       }
-      if (!ts.isObjectLiteralExpression(expression)) {
+      if (!isObjectLiteralExpression(expression)) {
         next.push(node);
         continue;
       }
       const found = expression.properties.find((p) => propertyNameText(p.name) === step);
-      if (found && ts.isPropertyAssignment(found)) next.push(found.initializer);
-      else if (found && ts.isShorthandPropertyAssignment(found)) next.push(found.name);
+      if (found && isPropertyAssignment(found)) next.push(found.initializer);
+      else if (found && isShorthandPropertyAssignment(found)) next.push(found.name);
     }
     nodes = next;
   }

@@ -3,6 +3,7 @@
 // each of their calls is a check. Also finds the function a callee refers to (plain functions, object
 // and class members, namespace members, methods on instances).
 import { ts } from 'ts-morph';
+import { NodeFlags, SyntaxKind, forEachChild, getCombinedNodeFlags, isBinaryExpression, isBindingElement, isBlock, isCallExpression, isClassDeclaration, isClassExpression, isElementAccessExpression, isIdentifier, isJsxAttribute, isJsxExpression, isJsxOpeningElement, isJsxSelfClosingElement, isNewExpression, isObjectBindingPattern, isObjectLiteralExpression, isParameter, isPropertyAccessExpression, isPropertyAssignment, isReturnStatement, isShorthandPropertyAssignment, isTemplateExpression, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { RawCheck } from './matching.js';
 import { keyText } from './keys.js';
@@ -83,10 +84,10 @@ export class WrapperDetector {
     this.accessorMemo.set(fn, null);
     const body = 'body' in fn ? (fn.body as ts.Node | undefined) : undefined;
     let returned: ts.Expression | undefined;
-    if (body && !ts.isBlock(body)) returned = body as ts.Expression;
-    else if (body && ts.isBlock(body) && body.statements.length === 1 && ts.isReturnStatement(body.statements[0])) returned = body.statements[0].expression;
+    if (body && !isBlock(body)) returned = body as ts.Expression;
+    else if (body && isBlock(body) && body.statements.length === 1 && isReturnStatement(body.statements[0])) returned = body.statements[0].expression;
     const call = returned && unwrap(returned);
-    if (!call || !ts.isCallExpression(call)) return undefined;
+    if (!call || !isCallExpression(call)) return undefined;
     const checks: RawCheck[] = [];
     this.session.matcher.checkCall(call, module, checks);
     const [check] = checks;
@@ -98,21 +99,21 @@ export class WrapperDetector {
   }
 
   functionForCallee(callee: ts.Expression, module: ParsedModule): { fn: ts.SignatureDeclaration; module: ParsedModule } | undefined {
-    if (ts.isIdentifier(callee)) {
+    if (isIdentifier(callee)) {
       const resolved = this.session.graph.resolveName(callee.text, callee, module);
       if (resolved.kind !== 'declaration') return undefined;
       const fn = functionOfDeclaration(resolved.node);
       return fn ? { fn, module: resolved.module } : undefined;
     }
-    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    if (!isPropertyAccessExpression(callee)) return undefined;
     const member = callee.name.text;
     const receiver = unwrap(callee.expression);
-    if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
+    if (receiver.kind === SyntaxKind.ThisKeyword) {
       const classNode = enclosingClass(callee);
       const fn = classNode && memberFunction(classNode, member);
       return fn ? { fn, module } : undefined;
     }
-    if (ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver)) {
+    if (isIdentifier(receiver) || isPropertyAccessExpression(receiver)) {
       const resolved = this.session.graph.resolveQualified(receiver, module);
       if (resolved.kind === 'namespace') {
         const exported = this.session.graph.resolveExport(resolved.module, member, 0);
@@ -121,13 +122,13 @@ export class WrapperDetector {
       }
       if (resolved.kind === 'declaration') {
         const node = resolved.node;
-        if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+        if (isClassDeclaration(node) || isClassExpression(node)) {
           const fn = memberFunction(node, member);
           if (fn) return { fn, module: resolved.module };
         }
-        if (ts.isVariableDeclaration(node)) {
+        if (isVariableDeclaration(node)) {
           const init = node.initializer ? unwrap(node.initializer) : undefined;
-          if (init && ts.isObjectLiteralExpression(init)) {
+          if (init && isObjectLiteralExpression(init)) {
             const fn = objectMemberFunction(init, member);
             if (fn) return { fn, module: resolved.module };
           }
@@ -143,7 +144,7 @@ export class WrapperDetector {
       const fn = objectMemberFunction(produced.node, member);
       if (fn) return { fn, module: produced.module };
     }
-    if (ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver) || ts.isCallExpression(receiver) || ts.isNewExpression(receiver)) {
+    if (isIdentifier(receiver) || isPropertyAccessExpression(receiver) || isCallExpression(receiver) || isNewExpression(receiver)) {
       const origin = this.session.origins.origin(receiver, module);
       if (origin.kind === 'instance') {
         const fn = memberFunction(origin.classNode, member);
@@ -157,22 +158,22 @@ export class WrapperDetector {
   private producedObject(expression: ts.Expression, module: ParsedModule): { node: ts.ObjectLiteralExpression; module: ParsedModule } | undefined {
     return this.session.deeper(undefined, () => {
       const e = unwrap(expression);
-      if (ts.isIdentifier(e)) {
+      if (isIdentifier(e)) {
         const resolved = this.session.graph.resolveName(e.text, e, module);
-        if (resolved.kind !== 'declaration' || !ts.isVariableDeclaration(resolved.node) || !resolved.node.initializer) return undefined;
+        if (resolved.kind !== 'declaration' || !isVariableDeclaration(resolved.node) || !resolved.node.initializer) return undefined;
         const init = unwrap(resolved.node.initializer);
-        return ts.isCallExpression(init) ? this.producedObject(init, resolved.module) : undefined;
+        return isCallExpression(init) ? this.producedObject(init, resolved.module) : undefined;
       }
-      if (!ts.isCallExpression(e)) return undefined;
-      const target = ts.isIdentifier(e.expression) || ts.isPropertyAccessExpression(e.expression) ? this.functionForCallee(unwrap(e.expression), module) : undefined;
+      if (!isCallExpression(e)) return undefined;
+      const target = isIdentifier(e.expression) || isPropertyAccessExpression(e.expression) ? this.functionForCallee(unwrap(e.expression), module) : undefined;
       if (!target || !('body' in target.fn) || !target.fn.body) return undefined;
       const body = target.fn.body as ts.Node;
       const returned: ts.Expression[] = [];
-      if (!ts.isBlock(body)) returned.push(body as ts.Expression);
-      else for (const statement of body.statements) if (ts.isReturnStatement(statement) && statement.expression) returned.push(statement.expression);
+      if (!isBlock(body)) returned.push(body as ts.Expression);
+      else for (const statement of body.statements) if (isReturnStatement(statement) && statement.expression) returned.push(statement.expression);
       for (const value of returned) {
         const object = unwrap(value);
-        if (ts.isObjectLiteralExpression(object)) return { node: object, module: target.module };
+        if (isObjectLiteralExpression(object)) return { node: object, module: target.module };
       }
       return undefined;
     });
@@ -245,36 +246,40 @@ export class WrapperDetector {
     const mentions = (node: ts.Node | undefined): boolean => {
       if (!node) return false;
       const expression = unwrap(node as ts.Expression);
-      if (ts.isIdentifier(expression)) return names.has(expression.text);
-      if (ts.isPropertyAccessExpression(expression)) return mentions(expression.expression);
-      if (ts.isTemplateExpression(expression)) return expression.templateSpans.some((span) => mentions(span.expression));
-      if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.PlusToken) return mentions(expression.left) || mentions(expression.right);
-      if (ts.isObjectLiteralExpression(expression)) {
-        return expression.properties.some((p) => (ts.isPropertyAssignment(p) ? mentions(p.initializer) : ts.isShorthandPropertyAssignment(p) && names.has(p.name.text)));
+      if (isIdentifier(expression)) return names.has(expression.text);
+      if (isPropertyAccessExpression(expression) && isIdentifier(expression.expression)) return names.has(expression.expression.text);
+      if (isTemplateExpression(expression)) return expression.templateSpans.some((span) => mentions(span.expression));
+      if (isBinaryExpression(expression) && expression.operatorToken.kind === SyntaxKind.PlusToken) return mentions(expression.left) || mentions(expression.right);
+      if (isObjectLiteralExpression(expression)) {
+        return expression.properties.some((p) => (isPropertyAssignment(p) ? mentions(p.initializer) : isShorthandPropertyAssignment(p) && names.has(p.name.text)));
       }
-      if (ts.isArrayLiteralExpression(expression)) return expression.elements.some(mentions);
       return false;
     };
     const body = fn.body as ts.Node;
+    /** `const key = flagKey`, `const { flag } = props`, `const name = props.name`, `const key = \`team-${name}\``. */
+    const isAliasOf = (initializer: ts.Expression): boolean => {
+      const expression = unwrap(initializer);
+      return isIdentifier(expression) || isPropertyAccessExpression(expression) || isTemplateExpression(expression) ? mentions(expression) : false;
+    };
     // Local constants made from a parameter (`const key = flagKey`, `const { flag } = props`) are mentions too.
     const collectAliases = (node: ts.Node): void => {
-      if (ts.isVariableDeclaration(node) && node.initializer && (ts.getCombinedNodeFlags(node) & ts.NodeFlags.Const) !== 0 && mentions(node.initializer)) {
+      if (isVariableDeclaration(node) && node.initializer && (getCombinedNodeFlags(node) & NodeFlags.Const) !== 0 && isAliasOf(node.initializer)) {
         for (const id of bindingNames(node.name)) names.add(id.text);
       }
-      if (!isFunctionLike(node)) ts.forEachChild(node, collectAliases);
+      if (!isFunctionLike(node)) forEachChild(node, collectAliases);
     };
-    ts.forEachChild(body, collectAliases);
+    forEachChild(body, collectAliases);
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
+      if (isCallExpression(node)) {
         if (node.arguments.some(mentions)) this.session.matcher.checkCall(node, module, out);
-      } else if (ts.isElementAccessExpression(node)) {
+      } else if (isElementAccessExpression(node)) {
         if (mentions(node.argumentExpression)) this.session.matcher.checkPropertyAccess(node, module, out);
-      } else if (ts.isJsxSelfClosingElement(node) || ts.isJsxOpeningElement(node)) {
-        if (node.attributes.properties.some((a) => ts.isJsxAttribute(a) && a.initializer && ts.isJsxExpression(a.initializer) && mentions(a.initializer.expression))) {
+      } else if (isJsxSelfClosingElement(node) || isJsxOpeningElement(node)) {
+        if (node.attributes.properties.some((a) => isJsxAttribute(a) && a.initializer && isJsxExpression(a.initializer) && mentions(a.initializer.expression))) {
           this.session.matcher.checkJsx(node, module, out);
         }
       }
-      ts.forEachChild(node, visit);
+      forEachChild(node, visit);
     };
     visit(body);
   }
@@ -289,29 +294,29 @@ export class WrapperDetector {
     const expression = unwrap(node as ts.Expression);
     const index = this.parameterIndex(expression, fn, module);
     if (index !== undefined) return { index };
-    if (ts.isIdentifier(expression)) {
+    if (isIdentifier(expression)) {
       const declaration = lookupName(expression.text, expression, module);
-      if (declaration && ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent)) {
+      if (declaration && isBindingElement(declaration) && isObjectBindingPattern(declaration.parent)) {
         const root = declaration.parent.parent;
         const property = bindingPropertyName(declaration);
         const propertyInitializer = declaration.initializer ? { node: declaration.initializer, module } : undefined;
-        if (ts.isParameter(root) && root.parent === fn && property) return { index: fn.parameters.indexOf(root), property, propertyInitializer };
+        if (isParameter(root) && root.parent === fn && property) return { index: fn.parameters.indexOf(root), property, propertyInitializer };
         // const { flag } = props
-        if (ts.isVariableDeclaration(root) && root.initializer && property && isConstInside(root, fn)) {
+        if (isVariableDeclaration(root) && root.initializer && property && isConstInside(root, fn)) {
           const base = this.parameterKey(root.initializer, fn, module, depth + 1);
           if (base && base.property === undefined && !base.template) return { index: base.index, property, propertyInitializer };
         }
       }
       // const key = flagKey
-      if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isIdentifier(declaration.name) && isConstInside(declaration, fn)) {
+      if (declaration && isVariableDeclaration(declaration) && declaration.initializer && isIdentifier(declaration.name) && isConstInside(declaration, fn)) {
         return this.parameterKey(declaration.initializer, fn, module, depth + 1);
       }
     }
-    if (ts.isPropertyAccessExpression(expression)) {
+    if (isPropertyAccessExpression(expression)) {
       const base = this.parameterKey(expression.expression, fn, module, depth + 1);
       if (base && base.property === undefined && !base.template) return { index: base.index, property: expression.name.text };
     }
-    if (ts.isTemplateExpression(expression)) {
+    if (isTemplateExpression(expression)) {
       // Exactly one span is the parameter; the others must be constants.
       const parts: Array<string | null> = [expression.head.text];
       let found: ParameterKey | undefined;
@@ -335,9 +340,9 @@ export class WrapperDetector {
 
   parameterIndex(node: ts.Node, fn: ts.SignatureDeclaration, module: ParsedModule): number | undefined {
     const expression = unwrap(node as ts.Expression);
-    if (!ts.isIdentifier(expression)) return undefined;
+    if (!isIdentifier(expression)) return undefined;
     const declaration = lookupName(expression.text, expression, module);
-    if (!declaration || !ts.isParameter(declaration) || declaration.parent !== fn) return undefined;
+    if (!declaration || !isParameter(declaration) || declaration.parent !== fn) return undefined;
     const index = fn.parameters.indexOf(declaration);
     return index >= 0 ? index : undefined;
   }
@@ -359,7 +364,7 @@ export class WrapperDetector {
 
 /** A `const` declared inside `fn` (so its value is fixed per call). */
 function isConstInside(declaration: ts.VariableDeclaration, fn: ts.Node): boolean {
-  if ((ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0) return false;
+  if ((getCombinedNodeFlags(declaration) & NodeFlags.Const) === 0) return false;
   for (let node: ts.Node | undefined = declaration.parent; node; node = node.parent) if (node === fn) return true;
   return false;
 }

@@ -19,6 +19,9 @@ import { discoverWorkspacePackages, type WorkspacePackage, type WorkspacePackage
 export type ResolvedImport = { path: string } | { reason: string };
 
 const SCRIPT_FILE = /\.[mc]?jsx?$/;
+/** The TypeScript sources TypeScript tries first for a JavaScript extension in an import, in its order. */
+const JS_TO_TS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+const KNOWN_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json', '.d.ts']);
 
 export class ModuleResolver {
   private readonly files: CachedFileSystem;
@@ -101,6 +104,9 @@ export class ModuleResolver {
     if (mode === 'import' && (kind === ts.ModuleResolutionKind.Node16 || kind === ts.ModuleResolutionKind.NodeNext)) {
       resolutionMode = ts.getImpliedNodeFormatForFile(fromFile, cache.getPackageJsonInfoCache(), this.host, options) ?? ts.ModuleKind.CommonJS;
     }
+    if (this.cannotResolve(fromFile, specifier, options)) return { reason: this.failureReason(fromFile, specifier, config, options) };
+    const direct = this.relativeFileHit(fromFile, specifier, options, kind);
+    if (direct) return { path: direct };
     const resolved = ts.resolveModuleName(specifier, fromFile, options, this.host, cache, undefined, resolutionMode).resolvedModule;
     if (resolved) return this.accept(resolved.resolvedFileName, specifier, config);
     // A workspace package whose package.json names no usable entry: its conventional source entry.
@@ -113,6 +119,40 @@ export class ModuleResolver {
       }
     }
     return { reason: this.failureReason(fromFile, specifier, config, options) };
+  }
+
+  /**
+   * A package specifier TypeScript cannot resolve, known without asking it: no `baseUrl` or `paths` entry
+   * could map it, no workspace package has its name, and no node_modules above holds it. Most imports of
+   * a fresh checkout (react, lodash, …) are of this kind, and each would cost TypeScript a full lookup.
+   */
+  private cannotResolve(fromFile: string, specifier: string, options: ts.CompilerOptions): boolean {
+    if (isRelative(specifier) || specifier.startsWith('#') || options.baseUrl !== undefined) return false;
+    if (matchingPathsPattern(options.paths, specifier) !== undefined) return false;
+    const name = packageNameOf(specifier);
+    if (this.workspacePackages().byName.has(name)) return false;
+    return this.nearestNodeModules(fromFile, name) === undefined;
+  }
+
+  /**
+   * The file a relative import names when it exists under the first name TypeScript tries (`./x` →
+   * `./x.ts`, `./x.js` → `./x.ts`): TypeScript would return exactly that file, so it is not asked.
+   * Anything else (directories, declaration files, node16's extension rules) goes to TypeScript.
+   */
+  private relativeFileHit(fromFile: string, specifier: string, options: ts.CompilerOptions, kind: ts.ModuleResolutionKind | undefined): string | undefined {
+    if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
+    if (kind !== ts.ModuleResolutionKind.Bundler && kind !== ts.ModuleResolutionKind.Node10) return undefined;
+    const base = posix.join(dirname(fromFile), specifier);
+    const extension = posix.extname(base);
+    const candidates = JS_TO_TS[extension]
+      ? JS_TO_TS[extension].map((replacement) => base.slice(0, -extension.length) + replacement)
+      : extension === '' || !KNOWN_EXTENSIONS.has(extension) ? [`${base}.ts`, `${base}.tsx`] : [];
+    // The first candidate TypeScript tries wins; only a hit on it (or on the second when the first is absent) is certain.
+    for (const candidate of candidates) {
+      if (this.files.fileExists(candidate)) return this.files.realpath(candidate);
+      if (candidate.endsWith('.tsx')) break;
+    }
+    return undefined;
   }
 
   private accept(resolvedFileName: string, specifier: string, config: ProjectConfig): ResolvedImport {
