@@ -218,10 +218,8 @@ export class ModuleResolver {
     const real = this.toReal(path);
     if (this.files.fileExists(real)) return true;
     if (this.redirects.has(path)) return true;
-    // A missing build output of a package of the workspace exists for resolution when its source does.
-    const project = this.projectDirectoryOf(real);
-    if (!project || !this.mayBeBuildOutput(real, project)) return false;
-    const source = this.outputs.sourceFor(real, project, this.tsconfigs.forDirectory(project).references);
+    // A missing build output of a package (or a referenced project) exists for resolution when its source does.
+    const source = this.missingOutputSource(real);
     if (!source) return false;
     this.redirects.set(path, source);
     this.redirects.set(real, source);
@@ -238,15 +236,33 @@ export class ModuleResolver {
     const real = this.toReal(path);
     if (this.files.directoryExists(real)) return true;
     // A build-output folder that is not there yet (`dist/`): TypeScript must still look inside it.
-    const project = this.projectDirectoryOf(real);
-    return project !== undefined && this.mayBeBuildOutput(real, project);
+    return this.outputProjects(real).some((project) => this.isUnbuiltFolder(real, project));
   }
 
-  /** A path whose first folder below its package does not exist (an unbuilt `dist/`, `lib/`, …). */
-  private mayBeBuildOutput(path: string, project: string): boolean {
-    if (path === project || !path.startsWith(`${project}/`) || path.includes('/node_modules/')) return false;
+  /** The source a missing output file stands for, in its package or in a referenced project. */
+  private missingOutputSource(path: string): string | undefined {
+    for (const project of this.outputProjects(path)) {
+      if (!this.isUnbuiltFolder(path, project) || path.slice(project.length + 1).indexOf('/') < 0) continue;
+      const source = this.outputs.sourceFor(path, project, [...this.tsconfigs.forDirectory(project).references, ...this.tsconfigs.referencedConfigsAt(project)]);
+      if (source) return source;
+    }
+    return undefined;
+  }
+
+  /** Folders whose build outputs `path` may be: its package, and referenced projects containing it. */
+  private outputProjects(path: string): string[] {
+    if (path.includes('/node_modules/')) return [];
+    const projects = this.tsconfigs.referencedProjectsContaining(path);
+    const packageDirectory = this.projectDirectoryOf(path);
+    if (packageDirectory && !projects.includes(packageDirectory)) projects.push(packageDirectory);
+    return projects;
+  }
+
+  /** Whether `path` lies in a folder of `project` that does not exist (an unbuilt `dist/`, `lib/`, …). */
+  private isUnbuiltFolder(path: string, project: string): boolean {
+    if (path === project || !path.startsWith(`${project}/`)) return false;
     const top = path.slice(project.length + 1).split('/')[0];
-    return path.slice(project.length + 1).includes('/') && !this.files.directoryExists(`${project}/${top}`);
+    return !this.files.directoryExists(`${project}/${top}`);
   }
 
   /** The nearest folder at or above `path` (within the root) holding a package.json. */
@@ -298,8 +314,9 @@ export class ModuleResolver {
           ? `import of '${specifier}' not found: ${this.relative(installedAt)} has no entry for '${subpath}'`
           : `import of '${specifier}' not found: no workspace package named ${name} and ${anyNodeModules ? 'not installed in node_modules' : 'no node_modules'}`;
       }
-      const notes = this.workspacePackages().problems;
-      if (notes.length && !reason.includes('is ambiguous')) reason += ` (workspace: ${notes.join('; ')})`;
+      // Why a package may be missing from the workspace: a glob matching nothing, a package.json that is not JSON.
+      const notes = this.workspacePackages().problems.filter((problem) => !problem.startsWith('two workspace packages'));
+      if (notes.length && packages.length === 0 && pattern === undefined) reason += ` (workspace: ${notes.join('; ')})`;
     }
     if (config.problems.length) reason += ` (${config.problems.join('; ')})`;
     return reason;

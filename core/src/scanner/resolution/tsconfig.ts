@@ -33,6 +33,8 @@ export class TsconfigIndex {
   private readonly byFile = new Map<string, ProjectConfig>();
   private readonly extendedConfigCache = new Map<string, ts.ExtendedConfigCacheEntry>();
   private readonly parseHost: ts.ParseConfigHost;
+  /** Every config file named in a loaded config's `references`. */
+  private readonly referencedConfigs = new Set<string>();
 
   constructor(
     private readonly files: CachedFileSystem,
@@ -51,6 +53,22 @@ export class TsconfigIndex {
     this.byDirectory.clear();
     this.byFile.clear();
     this.extendedConfigCache.clear();
+    this.referencedConfigs.clear();
+  }
+
+  /** Folders of referenced projects (seen so far) that contain `path`. */
+  referencedProjectsContaining(path: string): string[] {
+    const out: string[] = [];
+    for (const config of this.referencedConfigs) {
+      const directory = dirname(config);
+      if (path.startsWith(`${directory}/`)) out.push(directory);
+    }
+    return out;
+  }
+
+  /** Referenced config files located in `directory`. */
+  referencedConfigsAt(directory: string): string[] {
+    return [...this.referencedConfigs].filter((config) => dirname(config) === directory);
   }
 
   /** The config governing files in `directory`: the nearest tsconfig.json/jsconfig.json at or above it, within the root. */
@@ -99,6 +117,7 @@ export class TsconfigIndex {
         }),
       };
     }
+    for (const reference of config.references) this.referencedConfigs.add(reference);
     this.byFile.set(file, config);
     return config;
   }
