@@ -74,6 +74,7 @@ test('scan text output: one line per reference, grouped by flag', async () => {
   assert.match(io.out, /^new-checkout — 1 reference\n  src\/checkout\.ts:5:43 new-checkout \(getBooleanValue\) \[openfeature\]$/m);
   assert.match(io.out, /src\/checkout\.ts:6:38 `exp-\$\{name\.trim\(\)\}` \(getStringValue\) \[openfeature\]: dynamic expression/);
   assert.match(io.out, /4 references to 3 flags in 4 files/);
+  assert.match(io.out, /\n1 key unresolved:\n  1 × dynamic expression\n\n4 references/);
 });
 
 test('bad usage and invalid config exit 2 with file:line:column, and nothing is scanned', async () => {
