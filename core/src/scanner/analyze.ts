@@ -86,23 +86,32 @@ class FileAnalyzer {
     if (isInterfaceDeclaration(node)) return this.interfaceCarriesSdk(node, module);
     if (isTypeAliasDeclaration(node)) return types.carriesSdk({ node: node.type, module });
     const fn = functionOfDeclaration(node);
-    if (fn) return wrappers.wrapperInfo(fn, module) !== undefined || wrappers.accessorInfo(fn, module) !== undefined || origins.returnedOrigin(fn, module).kind !== 'none';
+    if (fn) {
+      if (wrappers.wrapperInfo(fn, module) !== undefined || wrappers.accessorInfo(fn, module) !== undefined || origins.returnedOrigin(fn, module).kind !== 'none') return true;
+      // A factory of accessors: `getGeneratedClient()` returning `{ enableFeatureA: (ctx) => client.getBooleanValue(…) }`.
+      return this.objectHasAccessorOrWrapper(wrappers.returnedObject(fn, module));
+    }
     if (isClassDeclaration(node) || isClassExpression(node)) return wrappers.classHasWrapper(node, module);
     if (isVariableDeclaration(node)) {
       const origin = origins.originOfDeclaration(node, module);
       if (origin.kind === 'sdk' || origin.kind === 'flags' || origin.kind === 'declared-flag') return true;
       if (origin.kind === 'instance') return wrappers.classHasWrapper(origin.classNode, origin.module);
       const init = node.initializer ? unwrap(node.initializer) : undefined;
-      if (init && isObjectLiteralExpression(init)) {
-        for (const property of init.properties) {
-          const name = propertyNameText(property.name);
-          const member = name !== undefined ? objectMemberFunction(init, name) : undefined;
-          if (member && (wrappers.wrapperInfo(member, module) || wrappers.accessorInfo(member, module))) return true;
-        }
-      }
+      if (init && isObjectLiteralExpression(init) && this.objectHasAccessorOrWrapper({ node: init, module })) return true;
       if (isIdentifier(node.name)) {
         for (const member of assignedMemberFunctions(module, node.name.text)) if (wrappers.wrapperInfo(member, module)) return true;
       }
+    }
+    return false;
+  }
+
+  private objectHasAccessorOrWrapper(object: { node: ts.ObjectLiteralExpression; module: ParsedModule } | undefined): boolean {
+    if (!object) return false;
+    const wrappers = this.session.wrappers;
+    for (const property of object.node.properties) {
+      const name = propertyNameText(property.name);
+      const member = name !== undefined ? objectMemberFunction(object.node, name) : undefined;
+      if (member && (wrappers.wrapperInfo(member, object.module) || wrappers.accessorInfo(member, object.module))) return true;
     }
     return false;
   }

@@ -61,6 +61,8 @@ export class ScannerHost {
   private indexed = false;
   /** Cross-file analysis results (wrapper detection); cleared on every change. */
   private sharedCache = createSharedAnalysisCache();
+  /** mayHoldChecks answers by path; cleared on every change. */
+  private readonly mayHoldChecksCache = new Map<string, boolean>();
 
   constructor(readonly options: ScanOptions) {
     this.root = normalizeRoot(options.root);
@@ -74,6 +76,7 @@ export class ScannerHost {
     this.staticTriggers = new RegExp([SDK_SPECIFIER_PATTERN.source, ...customNames.map(escapeRegExp)].join('|'));
     this.store = {
       module: (path) => this.module(path),
+      mayHoldChecks: (path) => this.mayHoldChecks(path),
       resolve: (from, specifier, mode) => this.resolver.resolveImport(from, specifier, mode),
     };
   }
@@ -156,6 +159,7 @@ export class ScannerHost {
     if (text === undefined || !existedBefore) this.resolver.clear();
     this.modules.delete(path);
     this.sharedCache = createSharedAnalysisCache();
+    this.mayHoldChecksCache.clear();
 
     const affected = new Set<string>([path]);
     const queue = [path];
@@ -234,6 +238,7 @@ export class ScannerHost {
     this.deleted.delete(path);
     this.modules.delete(path);
     this.sharedCache = createSharedAnalysisCache();
+    this.mayHoldChecksCache.clear();
   }
 
   private readText(path: string, skipped: SkippedFiles): string | undefined {
@@ -295,6 +300,21 @@ export class ScannerHost {
     this.modules.delete(path);
   }
 
+  /** Whether a module names an SDK package or re-exports (see ModuleStore.mayHoldChecks); from its text, cached. */
+  private mayHoldChecks(path: string): boolean {
+    let answer = this.mayHoldChecksCache.get(path);
+    if (answer === undefined) {
+      let text = this.modules.get(path)?.text ?? this.overlays.get(path);
+      if (text === undefined && !this.deleted.has(path)) {
+        const outcome = readSourceText(this.options.fs, path);
+        text = 'text' in outcome ? outcome.text : undefined;
+      }
+      answer = text !== undefined && (SDK_SPECIFIER_PATTERN.test(text) || REEXPORT_PATTERN.test(text));
+      this.mayHoldChecksCache.set(path, answer);
+    }
+    return answer;
+  }
+
   /** A module by absolute path, parsed on first use (overlay text first, then disk). */
   private module(path: string): ParsedModule | undefined {
     const cached = this.modules.get(path);
@@ -321,6 +341,9 @@ function normalizeRoot(root: string): string {
   const normalized = normalizePath(root);
   return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : posix.normalize(normalized);
 }
+
+/** `export … from '…'` and `export * from`: a module that re-exports may pass on another module's accessor. */
+const REEXPORT_PATTERN = /\bexport\s*(?:\*|\{[^}]*\}|type\s*\{[^}]*\})\s*(?:as\s+\w+\s*)?from\b/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

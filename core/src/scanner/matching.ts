@@ -112,18 +112,19 @@ export class CheckMatcher {
       };
       if (keyNode) out.push({ ...base, keyNode, keyTemplate: info.keyTemplate });
       // `useBeta()` with `function useBeta(key = FLAGS.BETA)`: the parameter's default is the key.
-      else if (info.keyInitializer) out.push({ ...base, keyNode: callee, keyFrom: info.keyInitializer, keyTemplate: info.keyTemplate });
+      else if (info.keyInitializer) out.push({ ...base, keyNode: isPropertyAccessExpression(callee) ? callee.name : callee, keyFrom: info.keyInitializer, keyTemplate: info.keyTemplate });
       return;
     }
     // A function that is nothing but one SDK check with a fixed key (generated flag accessors such as
     // `useEnableFeatureA()` or `getGeneratedClient().enableFeatureA(ctx)`): each call is a check of that key.
-    const accessor = call.arguments.length ? this.session.wrappers.accessorForCallee(callee, module) : undefined;
+    const accessor = this.session.wrappers.accessorForCallee(callee, module, call.arguments.length);
     if (accessor) {
       out.push({
         sdk: 'wrapper',
         call: accessor.name,
         checkNode: call,
-        keyNode: callee,
+        // The reference points at the accessor's name: `useEnableFeatureA`, or `enableFeatureA` in `client.enableFeatureA(ctx)`.
+        keyNode: isPropertyAccessExpression(callee) ? callee.name : callee,
         keyFrom: accessor.info.keyFrom,
         defaultFrom: accessor.info.defaultFrom,
         via: [accessor.name],

@@ -25,6 +25,7 @@ export class ModuleGraph {
 
   /** A module by absolute path, recorded as a dependency of the analysis. */
   moduleAt(path: string): ParsedModule | undefined {
+    if (this.session.moduleGate && !this.session.store.mayHoldChecks(path)) return undefined;
     this.session.dependencies.add(path);
     return this.session.store.module(path);
   }
@@ -98,7 +99,7 @@ export class ModuleGraph {
     }
     const { value, dependencies } = this.session.dependencies.collect(() => this.resolveExportWithin(module, name, hops, new Set()), [module.path]);
     // Not for the file being analysed: the entry would keep its syntax tree alive, and no other file needs it.
-    if (module !== this.session.module) this.session.shared.exports.set(key, { resolved: value, dependencies });
+    if (module !== this.session.module && !this.session.moduleGate) this.session.shared.exports.set(key, { resolved: value, dependencies });
     return value;
   }
 

@@ -15,6 +15,11 @@ import { DeclaredTypes } from './declaredTypes.js';
 /** Gives the analyser other modules (parsed lazily) and resolves specifiers. */
 export interface ModuleStore {
   module(path: string): ParsedModule | undefined;
+  /**
+   * Whether a module's text could hold a check or lead to one (it names an SDK package or re-exports):
+   * answered from the text, without parsing. Used to bound speculative lookups.
+   */
+  mayHoldChecks(path: string): boolean;
   /** Where an import of `specifier` from `fromFile` leads: a file of the workspace, or why not. */
   resolve(fromFile: string, specifier: string, mode?: 'import' | 'require'): ResolvedImport;
 }
@@ -94,6 +99,8 @@ export class AnalysisSession {
   guardHits = 0;
   /** Set when a check in this file is keyed by a function parameter (the file may define wrappers). */
   sawParameterKey = false;
+  /** While set, only modules that may hold checks are opened (see `onlyModulesThatMayHoldChecks`). */
+  moduleGate = false;
 
   constructor(
     readonly store: ModuleStore,
@@ -108,6 +115,21 @@ export class AnalysisSession {
     this.types = new DeclaredTypes(this);
     this.wrappers = new WrapperDetector(this);
     this.matcher = new CheckMatcher(this, options.customChecks);
+  }
+
+  /**
+   * Runs a speculative lookup (is this zero-argument call an accessor?) opening only modules whose text
+   * names an SDK or re-exports: any other module cannot define one, and parsing it would be wasted.
+   * Results computed meanwhile are not shared with other files (they may be incomplete).
+   */
+  onlyModulesThatMayHoldChecks<T>(compute: () => T): T {
+    const before = this.moduleGate;
+    this.moduleGate = true;
+    try {
+      return compute();
+    } finally {
+      this.moduleGate = before;
+    }
   }
 
   /** Runs `compute` one level deeper, or returns `tooDeep` past MAX_DEPTH. */

@@ -67,8 +67,9 @@ export class WrapperDetector {
     return { name: calleeDisplayName(callee), info, module: target.module };
   }
 
-  accessorForCallee(callee: ts.Expression, module: ParsedModule): { name: string; info: AccessorInfo } | undefined {
-    const target = this.functionForCallee(callee, module);
+  /** `argumentCount` 0: a speculative lookup that opens only modules that may hold checks (most zero-argument calls are not flags). */
+  accessorForCallee(callee: ts.Expression, module: ParsedModule, argumentCount: number): { name: string; info: AccessorInfo } | undefined {
+    const target = argumentCount ? this.functionForCallee(callee, module) : this.session.onlyModulesThatMayHoldChecks(() => this.functionForCallee(callee, module));
     if (!target) return undefined;
     const info = this.accessorInfo(target.fn, target.module);
     return info ? { name: calleeDisplayName(callee), info } : undefined;
@@ -166,17 +167,22 @@ export class WrapperDetector {
       }
       if (!isCallExpression(e)) return undefined;
       const target = isIdentifier(e.expression) || isPropertyAccessExpression(e.expression) ? this.functionForCallee(unwrap(e.expression), module) : undefined;
-      if (!target || !('body' in target.fn) || !target.fn.body) return undefined;
-      const body = target.fn.body as ts.Node;
-      const returned: ts.Expression[] = [];
-      if (!isBlock(body)) returned.push(body as ts.Expression);
-      else for (const statement of body.statements) if (isReturnStatement(statement) && statement.expression) returned.push(statement.expression);
-      for (const value of returned) {
-        const object = unwrap(value);
-        if (isObjectLiteralExpression(object)) return { node: object, module: target.module };
-      }
-      return undefined;
+      return target ? this.returnedObject(target.fn, target.module) : undefined;
     });
+  }
+
+  /** The object literal a function returns (its expression body or a `return { … }`), if any. */
+  returnedObject(fn: ts.SignatureDeclaration, module: ParsedModule): { node: ts.ObjectLiteralExpression; module: ParsedModule } | undefined {
+    if (!('body' in fn) || !fn.body) return undefined;
+    const body = fn.body as ts.Node;
+    const returned: ts.Expression[] = [];
+    if (!isBlock(body)) returned.push(body as ts.Expression);
+    else for (const statement of body.statements) if (isReturnStatement(statement) && statement.expression) returned.push(statement.expression);
+    for (const value of returned) {
+      const object = unwrap(value);
+      if (isObjectLiteralExpression(object)) return { node: object, module };
+    }
+    return undefined;
   }
 
   /** Whether a function passes one of its parameters as the key of a check (then calls of it are checks). */
