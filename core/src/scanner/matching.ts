@@ -96,7 +96,7 @@ export class CheckMatcher {
       return;
     }
     if (this.checkDeclaredFlagUse(call, callee, module, out)) return;
-    const wrapper = call.arguments.length ? this.session.wrappers.wrapperForCallee(callee, module) : undefined;
+    const wrapper = this.session.wrappers.wrapperForCallee(callee, module, call.arguments.length);
     if (wrapper) {
       const info = wrapper.info;
       const keyNode = info.keyProperty !== undefined ? argumentAtPath(call, `${info.keyParameter}.${info.keyProperty}`) : call.arguments[info.keyParameter];

@@ -59,8 +59,9 @@ export class WrapperDetector {
 
   constructor(private readonly session: AnalysisSession) {}
 
-  wrapperForCallee(callee: ts.Expression, module: ParsedModule): { name: string; info: WrapperInfo; module: ParsedModule } | undefined {
-    const target = this.functionForCallee(callee, module);
+  /** `argumentCount` 0 (a wrapper whose key parameter has a default): a lookup bounded like accessorForCallee's. */
+  wrapperForCallee(callee: ts.Expression, module: ParsedModule, argumentCount = 1): { name: string; info: WrapperInfo; module: ParsedModule } | undefined {
+    const target = argumentCount ? this.functionForCallee(callee, module) : this.session.onlyModulesThatMayHoldChecks(() => this.functionForCallee(callee, module));
     if (!target) return undefined;
     const info = this.wrapperInfo(target.fn, target.module);
     if (!info) return undefined;
