@@ -177,7 +177,7 @@ export function gate(options: { flag: string; fallback?: boolean }) {
   const { flag } = options;
   return client.getBooleanValue(flag, options.fallback ?? false);
 }
-export const teamFlag = (team: string) => client.getBooleanValue(\`team-\${team}\`, false);
+export const teamFlag = (team: string) => client.getBooleanValue(/*<!dynamic expression>*/\`team-\${team}\`, false);
 //- /src/use.ts
 import { isOn, useBeta, gate, teamFlag } from './flags';
 export function run(dynamicTeam: string) {
@@ -196,6 +196,7 @@ export function run(dynamicTeam: string) {
   assert.equal(byExpression('useBeta').key, 'beta-default');
   assert.equal(byExpression('dynamicTeam.trim()').keyPattern, 'team-*');
   assert.deepEqual(byExpression("'search'").via, ['teamFlag']);
+  assert.equal(byExpression('`team-${team}`').keyPattern, 'team-*', 'the template wrapper itself shows the keys it makes');
 });
 
 test('a wrapper defined in one workspace package is found at its call sites in another (no node_modules)', async () => {

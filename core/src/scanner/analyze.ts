@@ -147,7 +147,8 @@ class FileAnalyzer {
       } else {
         if (evaluation.parameter) this.session.sawParameterKey = true;
         // A wrapper's own inner check (key = its parameter) is reported at the wrapper's call sites instead.
-        if (evaluation.parameter && !check.keyFrom && this.isNamedWrapperParameter(evaluation.parameter, module)) return undefined;
+        // One with a shape around the parameter (`team-${name}`) stays: it says which keys the wrapper makes.
+        if (evaluation.parameter && !evaluation.pattern && !check.keyFrom && this.isNamedWrapperParameter(evaluation.parameter, module)) return undefined;
         unresolvedReason = evaluation.reason;
         keyPattern = patternOf(evaluation, check.keyTemplate);
       }

@@ -65,7 +65,8 @@ export class KeyEvaluator {
         }
       }
       if (!failure) return primitive(text);
-      return { reason: failure.reason === 'parameter' ? 'parameter' : 'dynamic expression', parameter: failure.parameter, pattern };
+      // A template around a parameter is still a runtime value here; `parameter` lets wrapper detection see it.
+      return { reason: 'dynamic expression', parameter: failure.parameter, pattern };
     }
     if (isBinaryExpression(expression) && expression.operatorToken.kind === SyntaxKind.PlusToken) {
       const left = this.evaluate(expression.left, module);
@@ -82,8 +83,7 @@ export class KeyEvaluator {
       const rightPart = part(right);
       const failure = [left, right].find((side): side is EvaluationFailure => !('value' in side));
       const pattern = leftPart !== undefined && rightPart !== undefined && (leftPart !== '*' || rightPart !== '*') ? `${leftPart}${rightPart}` : undefined;
-      if (failure?.reason === 'parameter') return { reason: 'parameter', parameter: failure.parameter, pattern };
-      return { reason: 'dynamic expression', pattern };
+      return { reason: 'dynamic expression', parameter: failure?.parameter, pattern };
     }
     if (isArrayLiteralExpression(expression)) return { value: { kind: 'array', node: expression, module } };
     if (isIdentifier(expression)) {

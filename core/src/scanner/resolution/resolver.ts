@@ -135,14 +135,29 @@ export class ModuleResolver {
   }
 
   /**
-   * The file a relative import names when it exists under the first name TypeScript tries (`./x` →
-   * `./x.ts`, `./x.js` → `./x.ts`): TypeScript would return exactly that file, so it is not asked.
-   * Anything else (directories, declaration files, node16's extension rules) goes to TypeScript.
+   * The file a relative, `paths` or `baseUrl` import names when it exists under the first name TypeScript
+   * tries (`./x` → `./x.ts`, `./x.js` → `./x.ts`, `@/x` → `src/x.ts`): TypeScript would return exactly
+   * that file, so it is not asked. Anything else (directories, declaration files, other targets, node16's
+   * extension rules) goes to TypeScript.
    */
   private relativeFileHit(fromFile: string, specifier: string, options: ts.CompilerOptions, kind: ts.ModuleResolutionKind | undefined): string | undefined {
-    if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
     if (kind !== ts.ModuleResolutionKind.Bundler && kind !== ts.ModuleResolutionKind.Node10) return undefined;
-    const base = posix.join(dirname(fromFile), specifier);
+    let base: string;
+    if (specifier.startsWith('./') || specifier.startsWith('../')) base = posix.join(dirname(fromFile), specifier);
+    else {
+      // `paths` (the longest matching pattern, its first target) and then `baseUrl`, as TypeScript tries them.
+      const pattern = matchingPathsPattern(options.paths, specifier);
+      const pathsBase = (options as { pathsBasePath?: string }).pathsBasePath ?? options.baseUrl;
+      if (pattern !== undefined) {
+        const target = options.paths![pattern][0];
+        if (target === undefined || pathsBase === undefined) return undefined;
+        const star = pattern.indexOf('*');
+        const captured = star < 0 ? '' : specifier.slice(star, specifier.length - (pattern.length - star - 1));
+        base = posix.join(pathsBase, target.replace('*', captured));
+      } else if (options.baseUrl !== undefined && !specifier.startsWith('#') && !specifier.startsWith('/')) {
+        base = posix.join(options.baseUrl, specifier);
+      } else return undefined;
+    }
     const extension = posix.extname(base);
     const candidates = JS_TO_TS[extension]
       ? JS_TO_TS[extension].map((replacement) => base.slice(0, -extension.length) + replacement)
