@@ -63,6 +63,9 @@ export class ScannerHost {
   private sharedCache = createSharedAnalysisCache();
   /** mayHoldChecks answers by path; cleared on every change. */
   private readonly mayHoldChecksCache = new Map<string, boolean>();
+  private mayHoldChecksTriggerCount = 0;
+  /** Every trigger name found so far, as one pattern (the round pattern holds only the newest). */
+  private allTriggersPattern: RegExp | undefined;
 
   constructor(readonly options: ScanOptions) {
     this.root = normalizeRoot(options.root);
@@ -264,6 +267,7 @@ export class ScannerHost {
     const fresh = names.filter((name) => name.length > 1 && !this.triggerNames.has(name));
     if (!fresh.length) return;
     for (const name of fresh) this.triggerNames.add(name);
+    this.allTriggersPattern = new RegExp(`\\b(${[...this.triggerNames].map(escapeRegExp).join('|')})\\b`);
     const previous = this.triggerPattern ? this.triggerPattern.source.slice(3, -3) : '';
     const alternatives = fresh.map(escapeRegExp).join('|');
     this.triggerPattern = new RegExp(`\\b(${previous ? `${previous}|` : ''}${alternatives})\\b`);
@@ -300,18 +304,26 @@ export class ScannerHost {
     this.modules.delete(path);
   }
 
-  /** Whether a module names an SDK package or re-exports (see ModuleStore.mayHoldChecks); from its text, cached. */
+  /**
+   * Whether a module could define a check or pass one on (see ModuleStore.mayHoldChecks), from its text:
+   * the prefilter's own test (an SDK specifier, a configured check name, a trigger name found so far) or
+   * a re-export. Negative answers are recomputed once new trigger names are known.
+   */
   private mayHoldChecks(path: string): boolean {
-    let answer = this.mayHoldChecksCache.get(path);
-    if (answer === undefined) {
-      let text = this.modules.get(path)?.text ?? this.overlays.get(path);
-      if (text === undefined && !this.deleted.has(path)) {
-        const outcome = readSourceText(this.options.fs, path);
-        text = 'text' in outcome ? outcome.text : undefined;
-      }
-      answer = text !== undefined && (SDK_SPECIFIER_PATTERN.test(text) || REEXPORT_PATTERN.test(text));
-      this.mayHoldChecksCache.set(path, answer);
+    const cached = this.mayHoldChecksCache.get(path);
+    if (cached === true || (cached === false && this.mayHoldChecksTriggerCount === this.triggerNames.size)) return cached;
+    if (this.mayHoldChecksTriggerCount !== this.triggerNames.size) {
+      // New trigger names: earlier negative answers may change.
+      for (const [key, value] of this.mayHoldChecksCache) if (!value) this.mayHoldChecksCache.delete(key);
+      this.mayHoldChecksTriggerCount = this.triggerNames.size;
     }
+    let text = this.modules.get(path)?.text ?? this.overlays.get(path);
+    if (text === undefined && !this.deleted.has(path)) {
+      const outcome = readSourceText(this.options.fs, path);
+      text = 'text' in outcome ? outcome.text : undefined;
+    }
+    const answer = text !== undefined && (this.staticTriggers.test(text) || REEXPORT_PATTERN.test(text) || (this.allTriggersPattern?.test(text) ?? false));
+    this.mayHoldChecksCache.set(path, answer);
     return answer;
   }
 

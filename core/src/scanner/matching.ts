@@ -279,7 +279,8 @@ export class CheckMatcher {
       }
     }
     if (!isIdentifier(tag)) return;
-    const resolved = this.session.graph.resolveName(tag.text, tag, module);
+    // Most tags are plain components: their modules are opened only when they may hold checks.
+    const resolved = this.session.onlyModulesThatMayHoldChecks(() => this.session.graph.resolveName(tag.text, tag, module));
     if (resolved.kind === 'declaration' && /^[A-Z]/.test(tag.text)) {
       // A component of the codebase that passes one of its props as a key: <FeatureGate flag="x">.
       const fn = functionOfDeclaration(resolved.node);

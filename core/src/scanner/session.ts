@@ -16,8 +16,9 @@ import { DeclaredTypes } from './declaredTypes.js';
 export interface ModuleStore {
   module(path: string): ParsedModule | undefined;
   /**
-   * Whether a module's text could hold a check or lead to one (it names an SDK package or re-exports):
-   * answered from the text, without parsing. Used to bound speculative lookups.
+   * Whether a module's text could hold a check or pass one on (the prefilter's test — an SDK specifier, a
+   * configured check name, a known trigger name — or a re-export): answered from the text, without
+   * parsing. Used to bound speculative lookups.
    */
   mayHoldChecks(path: string): boolean;
   /** Where an import of `specifier` from `fromFile` leads: a file of the workspace, or why not. */
@@ -118,8 +119,8 @@ export class AnalysisSession {
   }
 
   /**
-   * Runs a speculative lookup (is this zero-argument call an accessor?) opening only modules whose text
-   * names an SDK or re-exports: any other module cannot define one, and parsing it would be wasted.
+   * Runs a speculative lookup (is this zero-argument call an accessor? this JSX tag a wrapper component?)
+   * opening only modules that may hold checks: any other module cannot define one, and parsing it would be wasted.
    * Results computed meanwhile are not shared with other files (they may be incomplete).
    */
   onlyModulesThatMayHoldChecks<T>(compute: () => T): T {
