@@ -144,3 +144,16 @@ const client = lazyClient();
 export const b = client.getStringValue(/*<from-arrow-factory>*/'from-arrow-factory', '');
 `);
 });
+
+test('CommonJS: keys required from another module (whole module and destructured)', async () => {
+  await check(`
+//- /src/keys2.ts
+export const DARK = 'cjs-dark';
+//- /src/app.js
+const { isEnabled } = require('unleash-client');
+const keys = require('./keys2');
+const { DARK } = require('./keys2');
+isEnabled(/*<cjs-dark>*/keys.DARK);
+isEnabled(/*<cjs-dark>*/DARK);
+`);
+});

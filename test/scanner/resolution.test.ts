@@ -192,3 +192,17 @@ test('resolveImport is the API other parts use: a path, or the reason', () => {
   assert.deepEqual(resolver.resolveImport('/w/src/app.ts', '~/gone'), { reason: "import of '~/gone' not found: tsconfig paths '~/*' (tsconfig.json) lead to no existing file" });
   assert.deepEqual(resolver.resolveImport('/w/src/app.ts', 'react'), { reason: "import of 'react' not found: no workspace package named react and no node_modules" });
 });
+
+test('typesVersions redirects a package subpath, as TypeScript reads it', async () => {
+  await check(`
+//- /package.json
+{ "name": "mono", "workspaces": ["packages/*"] }
+//- /packages/legacy/package.json
+{ "name": "legacy-keys", "typesVersions": { "*": { "flags": ["src/flag-keys.ts"] } } }
+//- /packages/legacy/src/flag-keys.ts
+export const LEGACY = 'types-versions';
+//- /packages/app/package.json
+{ "name": "app" }
+//- /packages/app/main.ts
+${uses("import { LEGACY } from 'legacy-keys/flags';", '/*<types-versions>*/LEGACY')}`);
+});
