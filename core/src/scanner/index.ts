@@ -61,6 +61,8 @@ export class ScannerHost {
   private indexed = false;
   /** Cross-file analysis results (wrapper detection); cleared on every change. */
   private sharedCache = createSharedAnalysisCache();
+  /** During indexing: texts of files the prefilter passed over (read once, reused by lazy parses). */
+  private pendingTexts: Map<string, string> | undefined;
   /** mayHoldChecks answers by path; cleared on every change. */
   private readonly mayHoldChecksCache = new Map<string, boolean>();
   private mayHoldChecksTriggerCount = 0;
@@ -92,6 +94,7 @@ export class ScannerHost {
     const batchSize = this.options.batchSize ?? 200;
     // Texts of files the prefilter passed over: a later round may find a wrapper or client name in them.
     const pending = new Map<string, string>();
+    this.pendingTexts = pending;
     const total = listing.files.length;
     let done = 0;
     for (let index = 0; index < listing.files.length; index += batchSize) {
@@ -126,6 +129,7 @@ export class ScannerHost {
       if (analysedInRound === 0 && !this.triggerPattern) break;
     }
     if (total === 0) onProgress?.(0, 0);
+    this.pendingTexts = undefined;
     this.indexed = true;
     this.takeTriggerPattern();
     return {
@@ -317,7 +321,7 @@ export class ScannerHost {
       for (const [key, value] of this.mayHoldChecksCache) if (!value) this.mayHoldChecksCache.delete(key);
       this.mayHoldChecksTriggerCount = this.triggerNames.size;
     }
-    let text = this.modules.get(path)?.text ?? this.overlays.get(path);
+    let text = this.modules.get(path)?.text ?? this.overlays.get(path) ?? this.pendingTexts?.get(path);
     if (text === undefined && !this.deleted.has(path)) {
       const outcome = readSourceText(this.options.fs, path);
       text = 'text' in outcome ? outcome.text : undefined;
@@ -332,7 +336,8 @@ export class ScannerHost {
     const cached = this.modules.get(path);
     if (cached) return cached;
     if (this.deleted.has(path)) return undefined;
-    let text = this.overlays.get(path);
+    // Texts read by the indexing pass are reused: each file is read from disk once.
+    let text = this.overlays.get(path) ?? this.pendingTexts?.get(path);
     if (text === undefined) {
       const outcome = readSourceText(this.options.fs, path);
       if (!('text' in outcome)) return undefined;

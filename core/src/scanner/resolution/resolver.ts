@@ -122,13 +122,21 @@ export class ModuleResolver {
   }
 
   /**
-   * A package specifier TypeScript cannot resolve, known without asking it: no `baseUrl` or `paths` entry
-   * could map it, no workspace package has its name, and no node_modules above holds it. Most imports of
-   * a fresh checkout (react, lodash, …) are of this kind, and each would cost TypeScript a full lookup.
+   * A package specifier TypeScript cannot resolve, known without asking it: no `paths` pattern matches it,
+   * `baseUrl` (if any) holds nothing of its first segment's name, no workspace package has its name, and
+   * no node_modules above holds it. Most imports of a fresh checkout (react, lodash, …) are of this kind,
+   * and each would cost TypeScript a full lookup.
    */
   private cannotResolve(fromFile: string, specifier: string, options: ts.CompilerOptions): boolean {
-    if (isRelative(specifier) || specifier.startsWith('#') || options.baseUrl !== undefined) return false;
+    if (isRelative(specifier) || specifier.startsWith('#')) return false;
     if (matchingPathsPattern(options.paths, specifier) !== undefined) return false;
+    if (options.baseUrl !== undefined) {
+      // `baseUrl` resolves `x/y` to `<baseUrl>/x…`: no entry named `x` (or `x.<extension>`) there, no match.
+      const first = specifier.split('/')[0];
+      const listing = this.files.listing(options.baseUrl);
+      if (!listing) return false;
+      for (const name of listing.keys()) if (name === first || name.startsWith(`${first}.`)) return false;
+    }
     const name = packageNameOf(specifier);
     if (this.workspacePackages().byName.has(name)) return false;
     return this.nearestNodeModules(fromFile, name) === undefined;
