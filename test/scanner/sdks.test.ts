@@ -62,7 +62,12 @@ export default async function Page() {
   const all = await precompute(marketingFlags);
   return [banner, sale, a, b, code, all];
 }
+//- /app/layout.tsx
+import { showBanner } from '../flags';
+export default async function Layout() { return (await /*<show-banner>*/showBanner()) ? 'banner' : null; }
 `);
+  // A file that never names the SDK: the declared flags' names are prefilter triggers.
+  assert.ok(refs.some((reference) => reference.file === 'app/layout.tsx' && reference.key === 'show-banner'));
   const banner = refs.find((reference) => reference.keyExpression === 'showBanner' && reference.call === 'showBanner')!;
   assert.equal(banner.sdk, 'vercel');
   assert.equal(banner.default, false);
