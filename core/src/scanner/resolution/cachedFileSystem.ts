@@ -11,6 +11,8 @@ export class CachedFileSystem {
   private readonly listings = new Map<string, Map<string, EntryKind> | null>();
   private readonly texts = new Map<string, string | null>();
   private readonly realpaths = new Map<string, string>();
+  /** Entries (directory/name) that are symbolic links: only these need a real-path lookup of their own. */
+  private readonly links = new Set<string>();
 
   /** `knownExistence` answers for files only the editor knows (true) or has deleted (false); undefined asks the disk. */
   constructor(
@@ -22,6 +24,7 @@ export class CachedFileSystem {
     this.listings.clear();
     this.texts.clear();
     this.realpaths.clear();
+    this.links.clear();
   }
 
   /** The entries of a directory (symbolic links followed), or undefined when it cannot be read. */
@@ -34,6 +37,7 @@ export class CachedFileSystem {
         for (const entry of this.fs.readDirectory(directory)) {
           let kind: EntryKind | undefined = entry.isDirectory ? 'directory' : entry.isFile ? 'file' : undefined;
           if (entry.isSymbolicLink) {
+            this.links.add(`${directory}/${entry.name}`);
             try {
               const stat = this.fs.stat(`${directory}/${entry.name}`);
               kind = stat.isDirectory ? 'directory' : stat.isFile ? 'file' : undefined;
@@ -75,13 +79,20 @@ export class CachedFileSystem {
     return text ?? undefined;
   }
 
+  /** The real path: the real path of its folder (cached per folder) plus its name, unless the entry itself is a link. */
   realpath(path: string): string {
     let real = this.realpaths.get(path);
     if (real === undefined) {
-      try {
-        real = this.fs.realpath(path).split('\\').join('/');
-      } catch {
-        real = path;
+      const directory = dirname(path);
+      if (directory !== path && this.listing(directory) && !this.links.has(path)) {
+        const realDirectory = this.realpath(directory);
+        real = `${realDirectory === '/' ? '' : realDirectory}/${basename(path)}`;
+      } else {
+        try {
+          real = this.fs.realpath(path).split('\\').join('/');
+        } catch {
+          real = path;
+        }
       }
       this.realpaths.set(path, real);
     }
