@@ -13,7 +13,7 @@ import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
 import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
 
 export { toScanJson, formatScanText, type ScanJson } from './output.js';
-export { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
+export { ModuleResolver, isResolutionInput, type ResolvedImport } from './resolution/resolver.js';
 
 export interface ScanOptions {
   /** Absolute workspace root. */
@@ -207,6 +207,25 @@ export class ScannerHost {
         if (fileText === undefined || !pattern.test(fileText)) continue;
         if (this.analyzePath(file, fileText).references.length) changed.push(this.relative(file));
       }
+    }
+    return changed;
+  }
+
+  /**
+   * A file module resolution reads changed (a tsconfig/jsconfig, a package.json, a workspace declaration):
+   * every resolution is forgotten and every analysed file re-analysed. Returns the workspace-relative
+   * files whose references changed.
+   */
+  resolutionInputChanged(): string[] {
+    this.resolver.clear();
+    this.sharedCache = createSharedAnalysisCache();
+    this.mayHoldChecksCache.clear();
+    const changed: string[] = [];
+    for (const [path, before] of [...this.analyses]) {
+      const text = this.overlays.get(path) ?? this.module(path)?.text;
+      if (text === undefined) continue;
+      const after = this.analyzePath(path, text);
+      if (JSON.stringify(after.references) !== JSON.stringify(before.references)) changed.push(this.relative(path));
     }
     return changed;
   }

@@ -360,6 +360,12 @@ export class ModuleResolver {
   }
 }
 
+/** Files whose content module resolution reads: a change to one changes how imports resolve. */
+export function isResolutionInput(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return /^(tsconfig|jsconfig)(\..+)?\.json$/.test(name) || ['package.json', 'pnpm-workspace.yaml', 'lerna.json', 'nx.json'].includes(name);
+}
+
 function isRelative(specifier: string): boolean {
   return specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/');
 }
