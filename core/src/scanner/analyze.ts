@@ -3,15 +3,19 @@
 // checks (wrappers, clients, accessors, declared flags, types carrying clients) become prefilter triggers.
 // The result is plain data (references, dependency paths, trigger names): no syntax nodes, so it can be cached.
 import { ts } from 'ts-morph';
-import { isCallSignatureDeclaration, isClassDeclaration, isClassExpression, isIdentifier, isImportDeclaration, isIndexSignatureDeclaration, isInterfaceDeclaration, isMethodSignature, isNewExpression, isObjectLiteralExpression, isPropertySignature, isStringLiteral, isTypeAliasDeclaration, isVariableDeclaration } from './typescriptApi.js';
 import type { FlagReference } from '../model.js';
 import type { Resolved } from './moduleGraph.js';
 import type { RawCheck } from './matching.js';
 import { exportTable, type ParsedModule } from './parsedModule.js';
 import { presetForPackage } from './presets.js';
 import { AnalysisSession, type AnalysisOptions, type ModuleStore } from './session.js';
-import { assignedMemberFunctions, functionOfDeclaration, isFunctionLike, literalJson, objectMemberFunction, propertyNameText, unwrap } from './syntax.js';
+import * as syntaxHelpers from './syntax.js';
 import { keyText, type Evaluation } from './keys.js';
+
+// TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
+// turns each import into a getter) every `ts.isX` is two getter calls, and these run millions of times per scan.
+const { isCallSignatureDeclaration, isClassDeclaration, isClassExpression, isIdentifier, isImportDeclaration, isIndexSignatureDeclaration, isInterfaceDeclaration, isMethodSignature, isNewExpression, isObjectLiteralExpression, isPropertySignature, isStringLiteral, isTypeAliasDeclaration, isVariableDeclaration } = ts;
+const { assignedMemberFunctions, functionOfDeclaration, isFunctionLike, literalJson, objectMemberFunction, propertyNameText, unwrap } = syntaxHelpers;
 
 export { parseModule, reparseModule, scriptKindFor, type ParsedModule } from './parsedModule.js';
 export { createSharedAnalysisCache, type AnalysisOptions, type ModuleStore, type SharedAnalysisCache } from './session.js';

@@ -4,11 +4,15 @@
 // possibly imported from other modules or workspace packages. Origins use it to find SDK clients carried
 // by types (`gb: GrowthBook` in `Props`); the prefilter uses `carriesSdk` to make such types triggers.
 import { ts } from 'ts-morph';
-import { SyntaxKind, isArrayLiteralExpression, isArrayTypeNode, isArrowFunction, isAsExpression, isBindingElement, isCallExpression, isCallSignatureDeclaration, isClassDeclaration, isClassExpression, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression, isFunctionTypeNode, isIdentifier, isInterfaceDeclaration, isIntersectionTypeNode, isMethodDeclaration, isMethodSignature, isObjectBindingPattern, isParameter, isParenthesizedExpression, isParenthesizedTypeNode, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isPropertySignature, isQualifiedName, isReturnStatement, isSatisfiesExpression, isTypeAliasDeclaration, isTypeAssertionExpression, isTypeLiteralNode, isTypeNode, isTypeOperatorNode, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { AnalysisSession } from './session.js';
-import { bindingRoot, isFunctionLike, propertyNameText, unwrap } from './syntax.js';
+import * as syntaxHelpers from './syntax.js';
+
+// TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
+// turns each import into a getter) every `ts.isX` is two getter calls, and these run millions of times per scan.
+const { SyntaxKind, isArrayLiteralExpression, isArrayTypeNode, isArrowFunction, isAsExpression, isBindingElement, isCallExpression, isCallSignatureDeclaration, isClassDeclaration, isClassExpression, isExpressionWithTypeArguments, isFunctionDeclaration, isFunctionExpression, isFunctionTypeNode, isIdentifier, isInterfaceDeclaration, isIntersectionTypeNode, isMethodDeclaration, isMethodSignature, isObjectBindingPattern, isParameter, isParenthesizedExpression, isParenthesizedTypeNode, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isPropertySignature, isQualifiedName, isReturnStatement, isSatisfiesExpression, isTypeAliasDeclaration, isTypeAssertionExpression, isTypeLiteralNode, isTypeNode, isTypeOperatorNode, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration } = ts;
+const { bindingRoot, isFunctionLike, propertyNameText, unwrap } = syntaxHelpers;
 
 /** A type as written: a type node, or a signature (a method signature is its own function type). */
 export interface TypeRef {

@@ -3,11 +3,15 @@
 // across modules. What cannot be known says why (a reason), and a template with unknown parts keeps
 // its shape as a pattern (`team-*`).
 import { ts } from 'ts-morph';
-import { NodeFlags, SyntaxKind, getCombinedNodeFlags, isArrayLiteralExpression, isBinaryExpression, isBindingElement, isElementAccessExpression, isEnumDeclaration, isExportAssignment, isIdentifier, isLiteralTypeNode, isNoSubstitutionTemplateLiteral, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOmittedExpression, isParameter, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isTemplateExpression, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { AnalysisSession } from './session.js';
-import { bindingPropertyName, bindingRoot, propertyNameText, unwrap } from './syntax.js';
+import * as syntaxHelpers from './syntax.js';
+
+// TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
+// turns each import into a getter) every `ts.isX` is two getter calls, and these run millions of times per scan.
+const { NodeFlags, SyntaxKind, getCombinedNodeFlags, isArrayLiteralExpression, isBinaryExpression, isBindingElement, isElementAccessExpression, isEnumDeclaration, isExportAssignment, isIdentifier, isLiteralTypeNode, isNoSubstitutionTemplateLiteral, isNumericLiteral, isObjectBindingPattern, isObjectLiteralExpression, isOmittedExpression, isParameter, isPropertyAccessExpression, isPropertyAssignment, isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral, isTemplateExpression, isVariableDeclaration } = ts;
+const { bindingPropertyName, bindingRoot, propertyNameText, unwrap } = syntaxHelpers;
 
 export type Value =
   | { kind: 'primitive'; value: string | number | boolean | null }

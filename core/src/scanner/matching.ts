@@ -2,15 +2,20 @@
 // team's configured checks (by name), wrapper and accessor calls, uses of declared flags, flags-object
 // property reads and destructuring, and JSX components — as raw checks whose keys are evaluated later.
 import { ts } from 'ts-morph';
-import { SyntaxKind, forEachChild, isArrayLiteralExpression, isBindingElement, isCallExpression, isElementAccessExpression, isIdentifier, isJsxAttribute, isJsxExpression, isJsxOpeningElement, isJsxSelfClosingElement, isObjectBindingPattern, isOmittedExpression, isPropertyAccessExpression, isSpreadElement, isStringLiteral, isVariableDeclaration } from './typescriptApi.js';
 import type { CustomCheck } from '../config.js';
 import type { SdkId } from '../model.js';
 import type { ParsedModule } from './parsedModule.js';
 import { NONE } from './origins.js';
 import { SDK_PRESETS, type CheckSpec, type SdkPreset } from './presets.js';
-import { declaredNamesOf, dottedPath } from './scopes.js';
+import * as scopeHelpers from './scopes.js';
 import type { AnalysisSession } from './session.js';
-import { argumentAtPath, bindingPropertyName, calleeDisplayName, endsWithSegments, functionOfDeclaration, isImportBinding, nodesAtPath, unwrap } from './syntax.js';
+import * as syntaxHelpers from './syntax.js';
+
+// TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
+// turns each import into a getter) every `ts.isX` is two getter calls, and these run millions of times per scan.
+const { SyntaxKind, forEachChild, isArrayLiteralExpression, isBindingElement, isCallExpression, isElementAccessExpression, isIdentifier, isJsxAttribute, isJsxExpression, isJsxOpeningElement, isJsxSelfClosingElement, isObjectBindingPattern, isOmittedExpression, isPropertyAccessExpression, isSpreadElement, isStringLiteral, isVariableDeclaration } = ts;
+const { declaredNamesOf, dottedPath } = scopeHelpers;
+const { argumentAtPath, bindingPropertyName, calleeDisplayName, endsWithSegments, functionOfDeclaration, isImportBinding, nodesAtPath, unwrap } = syntaxHelpers;
 
 /** A check found in the tree before its key is resolved. */
 export interface RawCheck {

@@ -3,13 +3,18 @@
 // which are parsed lazily through the store (module resolution is `resolution/resolver.ts`). Every module
 // consulted is recorded as a dependency; names that come from an SDK package stop at the SDK.
 import { ts } from 'ts-morph';
-import { isBindingElement, isCallExpression, isExternalModuleReference, isIdentifier, isImportClause, isImportEqualsDeclaration, isImportSpecifier, isNamespaceImport, isPropertyAccessExpression, isStringLiteral, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import { exportTable } from './parsedModule.js';
 import { presetForPackage, type SdkPreset } from './presets.js';
-import { declaredNamesOf, lookupName } from './scopes.js';
+import * as scopeHelpers from './scopes.js';
 import type { AnalysisSession } from './session.js';
-import { bindingPropertyName, bindingRoot, unwrap } from './syntax.js';
+import * as syntaxHelpers from './syntax.js';
+
+// TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
+// turns each import into a getter) every `ts.isX` is two getter calls, and these run millions of times per scan.
+const { isBindingElement, isCallExpression, isExternalModuleReference, isIdentifier, isImportClause, isImportEqualsDeclaration, isImportSpecifier, isNamespaceImport, isPropertyAccessExpression, isStringLiteral, isVariableDeclaration } = ts;
+const { declaredNamesOf, lookupName } = scopeHelpers;
+const { bindingPropertyName, bindingRoot, unwrap } = syntaxHelpers;
 
 export type Resolved =
   | { kind: 'declaration'; module: ParsedModule; node: ts.Node }

@@ -2,13 +2,17 @@
 // factory, stored in a class field, or carried by a declared type), a flags object (LaunchDarkly's
 // `useFlags()`), or an instance of a class of the codebase (whose methods may be wrappers).
 import { ts } from 'ts-morph';
-import { SyntaxKind, forEachChild, getModifiers, isBinaryExpression, isBindingElement, isBlock, isCallExpression, isClassDeclaration, isClassExpression, isClassLike, isConditionalExpression, isConstructorDeclaration, isExportAssignment, isIdentifier, isNewExpression, isParameter, isParenthesizedTypeNode, isPropertyAccessExpression, isPropertyDeclaration, isReturnStatement, isTypeAliasDeclaration, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { SdkPreset } from './presets.js';
 import type { TypeRef } from './declaredTypes.js';
 import type { AnalysisSession } from './session.js';
-import { bindingRoot, enclosingClass, isFunctionLike, nodesAtPath, unwrap } from './syntax.js';
+import * as syntaxHelpers from './syntax.js';
+
+// TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
+// turns each import into a getter) every `ts.isX` is two getter calls, and these run millions of times per scan.
+const { SyntaxKind, forEachChild, getModifiers, isBinaryExpression, isBindingElement, isBlock, isCallExpression, isClassDeclaration, isClassExpression, isClassLike, isConditionalExpression, isConstructorDeclaration, isExportAssignment, isIdentifier, isNewExpression, isParameter, isParenthesizedTypeNode, isPropertyAccessExpression, isPropertyDeclaration, isReturnStatement, isTypeAliasDeclaration, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration } = ts;
+const { bindingRoot, enclosingClass, isFunctionLike, nodesAtPath, unwrap } = syntaxHelpers;
 
 export type Origin =
   | { kind: 'sdk'; preset: SdkPreset; packageName: string }

@@ -1,9 +1,13 @@
 // Bindings and scopes: which declaration a name refers to at a place in a file (parameters, block and
 // file declarations, imports, loop and catch variables), found by walking the syntax tree, not a checker.
 import { ts } from 'ts-morph';
-import { SyntaxKind, isBindingElement, isBlock, isCaseClause, isCatchClause, isClassDeclaration, isClassExpression, isDefaultClause, isEnumDeclaration, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isInterfaceDeclaration, isModuleBlock, isModuleDeclaration, isNamedImports, isNamespaceImport, isPropertyAccessExpression, isSourceFile, isTypeAliasDeclaration, isVariableDeclaration, isVariableDeclarationList, isVariableStatement } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
-import { bindingNames, bindingPropertyName, bindingRoot, isFunctionLike, unwrap } from './syntax.js';
+import * as syntaxHelpers from './syntax.js';
+
+// TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
+// turns each import into a getter) every `ts.isX` is two getter calls, and these run millions of times per scan.
+const { SyntaxKind, isBindingElement, isBlock, isCaseClause, isCatchClause, isClassDeclaration, isClassExpression, isDefaultClause, isEnumDeclaration, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isInterfaceDeclaration, isModuleBlock, isModuleDeclaration, isNamedImports, isNamespaceImport, isPropertyAccessExpression, isSourceFile, isTypeAliasDeclaration, isVariableDeclaration, isVariableDeclarationList, isVariableStatement } = ts;
+const { bindingNames, bindingPropertyName, bindingRoot, isFunctionLike, unwrap } = syntaxHelpers;
 
 export function declaredNamesOf(container: ts.Node, module: ParsedModule): Map<string, ts.Node> {
   let names = module.scopeIndex.get(container);

@@ -3,26 +3,18 @@
 // each of their calls is a check. Also finds the function a callee refers to (plain functions, object
 // and class members, namespace members, methods on instances).
 import { ts } from 'ts-morph';
-import { NodeFlags, SyntaxKind, forEachChild, getCombinedNodeFlags, isBinaryExpression, isBindingElement, isBlock, isCallExpression, isClassDeclaration, isClassExpression, isElementAccessExpression, isIdentifier, isJsxAttribute, isJsxExpression, isJsxOpeningElement, isJsxSelfClosingElement, isNewExpression, isObjectBindingPattern, isObjectLiteralExpression, isParameter, isPropertyAccessExpression, isPropertyAssignment, isReturnStatement, isShorthandPropertyAssignment, isTemplateExpression, isVariableDeclaration } from './typescriptApi.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { RawCheck } from './matching.js';
 import { keyText } from './keys.js';
-import { lookupName } from './scopes.js';
+import * as scopeHelpers from './scopes.js';
 import { MAX_DEPTH, type AnalysisSession } from './session.js';
-import {
-  assignedMemberFunction,
-  bindingNames,
-  bindingPropertyName,
-  calleeDisplayName,
-  enclosingClass,
-  functionOfDeclaration,
-  isFunctionLike,
-  memberFunction,
-  objectMemberFunction,
-  propertyNameText,
-  unwrap,
-  wrapperDisplayName,
-} from './syntax.js';
+import * as syntaxHelpers from './syntax.js';
+
+// TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
+// turns each import into a getter) every `ts.isX` is two getter calls, and these run millions of times per scan.
+const { NodeFlags, SyntaxKind, forEachChild, getCombinedNodeFlags, isBinaryExpression, isBindingElement, isBlock, isCallExpression, isClassDeclaration, isClassExpression, isElementAccessExpression, isIdentifier, isJsxAttribute, isJsxExpression, isJsxOpeningElement, isJsxSelfClosingElement, isNewExpression, isObjectBindingPattern, isObjectLiteralExpression, isParameter, isPropertyAccessExpression, isPropertyAssignment, isReturnStatement, isShorthandPropertyAssignment, isTemplateExpression, isVariableDeclaration } = ts;
+const { lookupName } = scopeHelpers;
+const { assignedMemberFunction, bindingNames, bindingPropertyName, calleeDisplayName, enclosingClass, functionOfDeclaration, isFunctionLike, memberFunction, objectMemberFunction, propertyNameText, unwrap, wrapperDisplayName } = syntaxHelpers;
 
 export interface WrapperInfo {
   keyParameter: number;
