@@ -20,7 +20,7 @@ import type {
   StateSnapshot,
 } from './model.js';
 import { RolloutRefusedError } from './model.js';
-import { ScannerHost } from './scanner/index.js';
+import { ScannerHost, isResolutionInput } from './scanner/index.js';
 import { listWorkspaceFiles } from './scanner/walk.js';
 import { WorkspaceRules } from './workspaceFiles.js';
 import { flaglensFileWriter } from './workspaceWrites.js';
@@ -315,7 +315,15 @@ export class FlaglensHost implements FeatureWorkspace {
     // Created or deleted files change the listing; edits do not, but telling them apart costs a stat.
     if (this.sourceFileList && this.sourceFileList.includes(file) !== this.options.fs.exists(absPath)) this.sourceFileList = undefined;
     if (this.openDocuments.has(file)) return;
-    // Other JSON/YAML files (package.json, CI config) hold no flag checks.
+    // tsconfig, package.json and workspace declarations change how imports resolve (and so keys and clients).
+    if (isResolutionInput(file) && this.indexed) {
+      const changed = this.scanner.resolutionInputChanged().map((path) => this.toRelative(path));
+      for (const path of changed) this.diskTexts.delete(path);
+      this.updateFindingsOf(changed);
+      if (changed.length) this.emit({ files: changed });
+      return;
+    }
+    // Other JSON/YAML files (CI config) hold no flag checks.
     if (!SOURCE_FILE.test(file)) return;
     this.applyText(absPath, file, this.readDisk(absPath));
   }

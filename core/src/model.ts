@@ -33,6 +33,11 @@ export type SdkId =
   | 'configcat'
   | 'statsig'
   | 'posthog'
+  | 'devcycle'
+  | 'vercel'
+  | 'split'
+  | 'optimizely'
+  | 'eppo'
   | 'custom'
   | 'wrapper';
 
@@ -60,8 +65,10 @@ export interface FlagReference {
   /** Source text of the key expression, e.g. `FLAGS.NEW_CHECKOUT` or `'new-checkout'`. */
   keyExpression: string;
   resolved: boolean;
-  /** Why the key could not be resolved (`dynamic expression`, `parameter`, `unresolved import`, …). */
+  /** Why the key could not be resolved (`dynamic expression`, `parameter`, an import not found and why, …). */
   unresolvedReason?: string;
+  /** For an unresolved key built from known and unknown parts (`` `team-${name}` ``): its shape, `team-*`. */
+  keyPattern?: string;
   /** The fallback value when the call has a literal one (JSON value); absent when there is none or it is not a literal. */
   default?: unknown;
   /** Source text of the default argument when present but not a literal. */

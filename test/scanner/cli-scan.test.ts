@@ -20,7 +20,7 @@ const files: Record<string, string> = {
     `const client = OpenFeature.getClient();`,
     `export async function checkout(name: string) {`,
     `  const on = await client.getBooleanValue(FLAGS.NEW_CHECKOUT, false);`,
-    `  return on && client.getStringValue(\`exp-\${name}\`, 'a');`,
+    `  return on && client.getStringValue(\`exp-\${name.trim()}\`, 'a');`,
     `}`,
     ``,
   ].join('\n'),
@@ -48,10 +48,11 @@ const expectedReferences = [
     column: 38,
     sdk: 'openfeature',
     call: 'getStringValue',
-    keyExpression: '`exp-${name}`',
+    keyExpression: '`exp-${name.trim()}`',
     resolved: false,
     default: 'a',
     unresolvedReason: 'dynamic expression',
+    keyPattern: 'exp-*',
   },
   { key: 'wrapped', file: 'src/use.ts', line: 3, column: 21, sdk: 'wrapper', call: 'on', keyExpression: "'wrapped'", resolved: true, via: ['on'] },
 ];
@@ -73,8 +74,9 @@ test('scan text output: one line per reference, grouped by flag', async () => {
   const io = recordingIo(root);
   assert.equal(await runCli(['scan', root], io), 0);
   assert.match(io.out, /^new-checkout — 1 reference\n  src\/checkout\.ts:5:43 new-checkout \(getBooleanValue\) \[openfeature\]$/m);
-  assert.match(io.out, /src\/checkout\.ts:6:38 `exp-\$\{name\}` \(getStringValue\) \[openfeature\]: dynamic expression/);
+  assert.match(io.out, /src\/checkout\.ts:6:38 `exp-\$\{name\.trim\(\)\}` \(getStringValue\) \[openfeature\]: dynamic expression/);
   assert.match(io.out, /4 references to 3 flags in 4 files/);
+  assert.match(io.out, /\n1 key unresolved:\n  1 × dynamic expression\n\n4 references/);
 });
 
 test('bad usage and invalid config exit 2 with file:line:column, and nothing is scanned', async () => {

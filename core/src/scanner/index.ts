@@ -8,11 +8,12 @@ import type { FlaglensConfig } from '../config.js';
 import type { FileSystem } from '../io.js';
 import type { FlagReference, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
 import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
-import { SDK_SPECIFIER_TRIGGERS } from './presets.js';
-import { ModuleResolver } from './resolve.js';
+import { SDK_SPECIFIER_PATTERN } from './presets.js';
+import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
 import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
 
 export { toScanJson, formatScanText, type ScanJson } from './output.js';
+export { ModuleResolver, isResolutionInput, type ResolvedImport } from './resolution/resolver.js';
 
 export interface ScanOptions {
   /** Absolute workspace root. */
@@ -62,6 +63,13 @@ export class ScannerHost {
   private sharedCache = createSharedAnalysisCache();
   /** Files whose parse or analysis failed, with the reason; they have no references and the scan goes on. */
   private readonly failures = new Map<string, string>();
+  /** During indexing: texts of files the prefilter passed over (read once, reused by lazy parses). */
+  private pendingTexts: Map<string, string> | undefined;
+  /** mayHoldChecks answers by path; cleared on every change. */
+  private readonly mayHoldChecksCache = new Map<string, boolean>();
+  private mayHoldChecksTriggerCount = 0;
+  /** Every trigger name found so far, as one pattern (the round pattern holds only the newest). */
+  private allTriggersPattern: RegExp | undefined;
 
   constructor(readonly options: ScanOptions) {
     this.root = normalizeRoot(options.root);
@@ -72,10 +80,11 @@ export class ScannerHost {
       // (`const { isEnabled } = flagResolver`), and it is rarer than the method name.
       return name.split('.')[0];
     });
-    this.staticTriggers = new RegExp([...SDK_SPECIFIER_TRIGGERS, ...customNames].map(escapeRegExp).join('|'));
+    this.staticTriggers = new RegExp([SDK_SPECIFIER_PATTERN.source, ...customNames.map(escapeRegExp)].join('|'));
     this.store = {
       module: (path) => this.module(path),
-      resolve: (from, specifier) => this.resolver.resolve(from, specifier),
+      mayHoldChecks: (path) => this.mayHoldChecks(path),
+      resolve: (from, specifier, mode) => this.resolver.resolveImport(from, specifier, mode),
     };
   }
 
@@ -87,6 +96,7 @@ export class ScannerHost {
     const batchSize = this.options.batchSize ?? 200;
     // Texts of files the prefilter passed over: a later round may find a wrapper or client name in them.
     const pending = new Map<string, string>();
+    this.pendingTexts = pending;
     const total = listing.files.length;
     let done = 0;
     for (let index = 0; index < listing.files.length; index += batchSize) {
@@ -121,6 +131,7 @@ export class ScannerHost {
       if (analysedInRound === 0 && !this.triggerPattern) break;
     }
     if (total === 0) onProgress?.(0, 0);
+    this.pendingTexts = undefined;
     this.indexed = true;
     this.takeTriggerPattern();
     const failures = this.failedFiles();
@@ -164,6 +175,7 @@ export class ScannerHost {
     if (text === undefined || !existedBefore) this.resolver.clear();
     this.modules.delete(path);
     this.sharedCache = createSharedAnalysisCache();
+    this.mayHoldChecksCache.clear();
 
     const affected = new Set<string>([path]);
     const queue = [path];
@@ -208,6 +220,34 @@ export class ScannerHost {
     return changed;
   }
 
+  /**
+   * A file module resolution reads changed (a tsconfig/jsconfig, a package.json, a workspace declaration):
+   * every resolution is forgotten and every analysed file re-analysed. Returns the workspace-relative
+   * files whose references changed.
+   */
+  resolutionInputChanged(): string[] {
+    this.resolver.clear();
+    this.sharedCache = createSharedAnalysisCache();
+    this.mayHoldChecksCache.clear();
+    const changed: string[] = [];
+    for (const [path, before] of [...this.analyses]) {
+      const text = this.overlays.get(path) ?? this.module(path)?.text;
+      if (text === undefined) continue;
+      const after = this.analyzePath(path, text);
+      if (JSON.stringify(after.references) !== JSON.stringify(before.references)) changed.push(this.relative(path));
+    }
+    return changed;
+  }
+
+  /**
+   * Where an import of `specifier` in `fromFile` (absolute) leads, with TypeScript's module resolution
+   * (tsconfig paths, package exports, workspace packages without node_modules, build outputs mapped to
+   * sources), or why it does not. For other parts that follow imports (cleanup's importer type check).
+   */
+  resolveImport(fromFile: string, specifier: string, mode: 'import' | 'require' = 'import'): ResolvedImport {
+    return this.resolver.resolveImport(normalizePath(fromFile), specifier, mode);
+  }
+
   /** All references currently known, ordered by file and position. */
   references(): FlagReference[] {
     const files = [...this.analyses.keys()].sort();
@@ -233,6 +273,7 @@ export class ScannerHost {
     this.deleted.delete(path);
     this.modules.delete(path);
     this.sharedCache = createSharedAnalysisCache();
+    this.mayHoldChecksCache.clear();
   }
 
   private readText(path: string, skipped: SkippedFiles): string | undefined {
@@ -258,6 +299,7 @@ export class ScannerHost {
     const fresh = names.filter((name) => name.length > 1 && !this.triggerNames.has(name));
     if (!fresh.length) return;
     for (const name of fresh) this.triggerNames.add(name);
+    this.allTriggersPattern = new RegExp(`\\b(${[...this.triggerNames].map(escapeRegExp).join('|')})\\b`);
     const previous = this.triggerPattern ? this.triggerPattern.source.slice(3, -3) : '';
     const alternatives = fresh.map(escapeRegExp).join('|');
     this.triggerPattern = new RegExp(`\\b(${previous ? `${previous}|` : ''}${alternatives})\\b`);
@@ -311,12 +353,36 @@ export class ScannerHost {
     this.modules.delete(path);
   }
 
+  /**
+   * Whether a module could define a check or pass one on (see ModuleStore.mayHoldChecks), from its text:
+   * the prefilter's own test (an SDK specifier, a configured check name, a trigger name found so far) or
+   * a re-export. Negative answers are recomputed once new trigger names are known.
+   */
+  private mayHoldChecks(path: string): boolean {
+    const cached = this.mayHoldChecksCache.get(path);
+    if (cached === true || (cached === false && this.mayHoldChecksTriggerCount === this.triggerNames.size)) return cached;
+    if (this.mayHoldChecksTriggerCount !== this.triggerNames.size) {
+      // New trigger names: earlier negative answers may change.
+      for (const [key, value] of this.mayHoldChecksCache) if (!value) this.mayHoldChecksCache.delete(key);
+      this.mayHoldChecksTriggerCount = this.triggerNames.size;
+    }
+    let text = this.modules.get(path)?.text ?? this.overlays.get(path) ?? this.pendingTexts?.get(path);
+    if (text === undefined && !this.deleted.has(path)) {
+      const outcome = readSourceText(this.options.fs, path);
+      text = 'text' in outcome ? outcome.text : undefined;
+    }
+    const answer = text !== undefined && (this.staticTriggers.test(text) || REEXPORT_PATTERN.test(text) || (this.allTriggersPattern?.test(text) ?? false));
+    this.mayHoldChecksCache.set(path, answer);
+    return answer;
+  }
+
   /** A module by absolute path, parsed on first use (overlay text first, then disk). */
   private module(path: string): ParsedModule | undefined {
     const cached = this.modules.get(path);
     if (cached) return cached;
     if (this.deleted.has(path)) return undefined;
-    let text = this.overlays.get(path);
+    // Texts read by the indexing pass are reused: each file is read from disk once.
+    let text = this.overlays.get(path) ?? this.pendingTexts?.get(path);
     if (text === undefined) {
       const outcome = readSourceText(this.options.fs, path);
       if (!('text' in outcome)) return undefined;
@@ -349,6 +415,9 @@ function normalizeRoot(root: string): string {
   const normalized = normalizePath(root);
   return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : posix.normalize(normalized);
 }
+
+/** `export … from '…'` and `export * from`: a module that re-exports may pass on another module's accessor. */
+const REEXPORT_PATTERN = /\bexport\s*(?:\*|\{[^}]*\}|type\s*\{[^}]*\})\s*(?:as\s+\w+\s*)?from\b/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

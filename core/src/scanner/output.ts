@@ -14,6 +14,7 @@ export interface ScanJsonReference {
   resolved: boolean;
   default?: unknown;
   unresolvedReason?: string;
+  keyPattern?: string;
   keyStyle?: 'camelCase';
   via?: string[];
 }
@@ -49,6 +50,7 @@ export function toScanJson(result: ScanResult, root: string): ScanJson {
       };
       if (reference.default !== undefined) out.default = reference.default;
       if (reference.unresolvedReason !== undefined) out.unresolvedReason = reference.unresolvedReason;
+      if (reference.keyPattern !== undefined) out.keyPattern = reference.keyPattern;
       if (reference.keyStyle !== undefined) out.keyStyle = reference.keyStyle;
       if (reference.via !== undefined) out.via = reference.via;
       return out;
@@ -63,7 +65,8 @@ export function toScanJson(result: ScanResult, root: string): ScanJson {
 
 /**
  * Text listing: a header line per flag (key, reference count), then `file:line:column key (call)` per
- * reference; unresolved references last, under their own header, with the reason.
+ * reference; unresolved references last, under their own header, with the reason; then a summary of
+ * the unresolved keys grouped by reason, and the totals.
  */
 export function formatScanText(result: ScanResult): string {
   const byKey = new Map<string, FlagReference[]>();
@@ -92,6 +95,17 @@ export function formatScanText(result: ScanResult): string {
   if (unresolved.length) {
     lines.push(`(unresolved keys) — ${unresolved.length} reference${unresolved.length === 1 ? '' : 's'}`);
     for (const reference of unresolved) lines.push(`${describe(reference)}: ${reference.unresolvedReason ?? 'unresolved'}`);
+  }
+  // Why keys stayed unknown, most frequent reason first: one line per reason, so a missing package or a
+  // broken tsconfig shows up once with its count instead of being buried in the listing.
+  if (unresolved.length) {
+    const byReason = new Map<string, number>();
+    for (const reference of unresolved) {
+      const reason = reference.unresolvedReason ?? 'unresolved';
+      byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+    }
+    lines.push('', `${unresolved.length} key${unresolved.length === 1 ? '' : 's'} unresolved:`);
+    for (const [reason, count] of [...byReason].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) lines.push(`  ${count} × ${reason}`);
   }
   const skipped = result.skipped;
   const skippedTotal = skipped.binary + skipped.tooLarge + skipped.unreadable + skipped.failed;
