@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/src/nodeIo.js';
 import { runScannerBench } from './scanner.js';
 import { runServerBench } from './server.js';
+import { runServerCorpusBench } from './serverCorpus.js';
 
 export interface BenchContext {
   sizes: number[];
@@ -20,6 +21,8 @@ export interface BenchContext {
 const sections: Record<string, (context: BenchContext) => Promise<unknown>> = {
   scanner: (context) => runScannerBench(context),
   server: (context) => runServerBench({ size: 5000, hovers: 500, edits: context.edits, workDirectory: context.workDirectory, log: context.log }),
+  'server-corpus': (context) =>
+    runServerCorpusBench({ runs: context.runs, hovers: 300, edits: Math.min(context.edits, 100), workDirectory: context.workDirectory, log: context.log }),
 };
 
 async function main(): Promise<void> {
