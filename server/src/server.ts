@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { FlaglensHost } from '../../core/src/host.js';
 import { systemClock, systemTimers } from '../../core/src/io.js';
-import { nodeFileSystem, nodeFileWriter, nodeGitHost } from '../../core/src/nodeIo.js';
+import { nodeFileSystem, nodeFileWriter } from '../../core/src/nodeIo.js';
 import { FLAGLENS_VERSION } from '../../core/src/version.js';
 import { httpOrigin } from '../../core/src/trust.js';
 import {
@@ -143,7 +143,7 @@ class Lifecycle {
       const host = new FlaglensHost({
         root,
         fs: session.options.fs ?? nodeFileSystem,
-        git: session.options.git ?? nodeGitHost,
+        git: session.git,
         clock: session.options.clock ?? systemClock,
         timers: session.options.timers ?? systemTimers,
         http: session.http,

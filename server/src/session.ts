@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlaglensHost } from '../../core/src/host.js';
 import { createHttpClient, type HttpTransport } from '../../core/src/http.js';
 import type { Clock, FileSystem, FileWriter, GitHost, Timers } from '../../core/src/io.js';
+import { createAsyncGitHost } from '../../core/src/nodeIo.js';
 import { SettingsCache } from './settings.js';
 import { Uri } from './convert.js';
 import type { ParamsValidator } from './params.js';
@@ -55,6 +56,8 @@ export class Session {
   shutDown = false;
   /** The one HTTP client of this connection's host (Prometheus). */
   readonly http: HttpTransport;
+  /** Git for every folder: child processes off the event loop, a few at once, history cached per (HEAD, file). */
+  readonly git: GitHost;
 
   constructor(
     readonly connection: Connection,
@@ -62,6 +65,7 @@ export class Session {
   ) {
     this.settings = new SettingsCache(connection, { pullSupported: false, log: (message) => this.log(message) });
     this.http = options.http ?? createHttpClient();
+    this.git = options.git ?? createAsyncGitHost();
   }
 
   /** Stops the host's background work and releases the HTTP client when it is the server's own. */

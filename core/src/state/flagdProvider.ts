@@ -101,7 +101,7 @@ export class FlagdFileProvider implements StateProvider {
     const unreadable = new Set<string>();
     for (const file of read.files) {
       errors.push(...file.analysis.errors);
-      const history = this.history(file);
+      const history = await this.history(file);
       for (const key of history.everDefined) everDefined.add(key);
       // A file that does not parse now hides its flags; they are not "removed" (FL002) because of a typo.
       if (file.analysis.malformed) for (const key of history.lastCommittedKeys) unreadable.add(key);
@@ -195,14 +195,14 @@ export class FlagdFileProvider implements StateProvider {
     return { files, errors };
   }
 
-  private history(file: ReadFile): ReturnType<typeof flagdHistoryFacts> {
+  private async history(file: ReadFile): Promise<ReturnType<typeof flagdHistoryFacts>> {
     const releasedNow = new Set(file.analysis.flags.filter((flag) => flag.state.stage === 'released').map((flag) => flag.key));
     const cached = this.historyCache.get(file.absolutePath);
     const nowMs = this.context.clock.now().getTime();
     if (cached && cached.hash === file.hash && nowMs - cached.atMs < (this.options.historyTtlMs ?? 30_000)) return cached.facts;
     let revisions: FileRevision[];
     try {
-      revisions = this.context.git.fileHistory(file.absolutePath);
+      revisions = await this.context.git.fileHistory(file.absolutePath);
     } catch {
       revisions = [];
     }
