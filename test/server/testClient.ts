@@ -27,6 +27,7 @@ export const FULL_CAPABILITIES: ClientCapabilities = {
   window: { workDoneProgress: true },
   textDocument: {
     hover: { contentFormat: ['markdown', 'plaintext'] },
+    codeAction: { resolveSupport: { properties: ['edit'] } },
     publishDiagnostics: { codeDescriptionSupport: true },
     synchronization: { didSave: true },
   },
@@ -147,6 +148,17 @@ export class TestClient {
     }
   }
 
+  /** Asks again every 20 ms until `ask` answers something truthy (a request whose answer needs the analysis worker). */
+  async poll<T>(ask: () => Promise<T | undefined | false | null>, timeoutMs = 20_000, what = 'an answer'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await ask();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Waits until the initial index is done (the progress `end` arrived). */
   waitForIndex(timeoutMs = 30_000): Promise<unknown> {
     return this.waitFor(
@@ -191,6 +203,8 @@ export class TestClient {
         this.configurationRequests.push(...items);
         return items.map((item) => (item.section === 'flaglens' ? (this.settings[item.scopeUri ?? '*'] ?? this.settings['*'] ?? null) : null));
       }
+      // Edits the server asks for are recorded (serverRequests) and reported applied; the files are not touched.
+      if (method === 'workspace/applyEdit') return { applied: true };
       return null;
     });
   }

@@ -159,7 +159,7 @@ function removeDefinition(
 }
 
 /** The workspace as it will be: planned texts (workspace-relative keys) over the real files. */
-function overlayFileSystem(base: FileSystem, root: string, overlay: Map<string, string>): FileSystem {
+export function overlayFileSystem(base: FileSystem, root: string, overlay: Map<string, string>): FileSystem {
   const lookup = (path: string): string | undefined => {
     const file = relative(root, path).split('\\').join('/');
     return file.startsWith('..') ? undefined : overlay.get(file);

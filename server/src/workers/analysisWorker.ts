@@ -1,0 +1,33 @@
+// The analysis worker thread: every workspace folder's scanner (`createScannerAnalysis`) lives here, so indexing
+// and re-analysis never run on the thread that answers the editor. Requests come from `workerAnalysis.ts`.
+import { defaultConfig } from '../../../core/src/config.js';
+import { nodeFileSystem } from '../../../core/src/nodeIo.js';
+import { createScannerAnalysis, warmUpScanner } from '../../../core/src/scannerAnalysis.js';
+import type { AnalysisChange, AnalysisTarget, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
+import { serveWorkerRequests } from './channel.js';
+
+export function runAnalysisWorker(): void {
+  const analyses = new Map<number, WorkspaceAnalysis>();
+  const analysis = (id: number): WorkspaceAnalysis => {
+    const found = analyses.get(id);
+    if (!found) throw new Error(`no analysis ${id} in this worker`);
+    return found;
+  };
+  serveWorkerRequests({
+    create: (params: { id: number; target: AnalysisTarget }) => {
+      analyses.set(params.id, createScannerAnalysis(params.target, { fs: nodeFileSystem }));
+    },
+    index: (params: { id: number }, context) => analysis(params.id).index({ signal: context.signal, onProgress: (done, total) => context.progress({ done, total }) }),
+    update: (params: { id: number; change: AnalysisChange }) => analysis(params.id).update(params.change),
+    dispose: (params: { id: number }) => {
+      analyses.get(params.id)?.dispose();
+      analyses.delete(params.id);
+    },
+  });
+  // The first opened document is analysed right after `create`: compile the analysis code paths first.
+  try {
+    warmUpScanner({ root: process.cwd(), config: defaultConfig() }, nodeFileSystem);
+  } catch {
+    // Warm-up is an optimisation only.
+  }
+}

@@ -1,0 +1,58 @@
+// The main thread's side of the analysis worker: a `WorkspaceAnalysis` whose every call is a request to the one
+// analysis worker of the server (all folders share it). When the worker is lost (it crashed), the next analysis
+// created starts a new worker; the host replaces analyses that were lost.
+import type { AnalysisChange, AnalysisFactory, AnalysisTarget, IndexOutcome, IndexRequest, ReferenceUpdate, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
+import { WorkerChannel } from './channel.js';
+
+export class AnalysisWorkerPool {
+  private channel: WorkerChannel | undefined;
+  private nextId = 1;
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  /** The factory the hosts create their analyses with. */
+  readonly factory: AnalysisFactory = (target) => new WorkerAnalysis(this.current(), this.nextId++, target);
+
+  dispose(): void {
+    void this.channel?.terminate();
+    this.channel = undefined;
+  }
+
+  private current(): WorkerChannel {
+    if (!this.channel?.alive) this.channel = new WorkerChannel('analysis', this.log);
+    return this.channel;
+  }
+}
+
+class WorkerAnalysis implements WorkspaceAnalysis {
+  private readonly created: Promise<void>;
+
+  constructor(
+    private readonly channel: WorkerChannel,
+    private readonly id: number,
+    target: AnalysisTarget,
+  ) {
+    this.created = channel.request('create', { id, target });
+    this.created.catch(() => undefined);
+  }
+
+  async index(request: IndexRequest = {}): Promise<IndexOutcome> {
+    await this.created;
+    return this.channel.request<IndexOutcome>('index', { id: this.id }, {
+      signal: request.signal,
+      onProgress: (value) => {
+        const { done, total } = value as { done: number; total: number };
+        request.onProgress?.(done, total);
+      },
+    });
+  }
+
+  async update(change: AnalysisChange): Promise<ReferenceUpdate> {
+    await this.created;
+    return this.channel.request<ReferenceUpdate>('update', { id: this.id, change });
+  }
+
+  dispose(): void {
+    if (this.channel.alive) void this.channel.request('dispose', { id: this.id }).catch(() => undefined);
+  }
+}
