@@ -25,6 +25,8 @@ export interface BenchClientOptions {
   initializationOptions?: unknown;
   /** Client capabilities beyond progress and configuration pull. */
   capabilities?: Record<string, unknown>;
+  /** Node options for the server process (e.g. `--cpu-prof` when looking into a figure). */
+  nodeArgs?: string[];
 }
 
 export class BenchClient {
@@ -42,7 +44,7 @@ export class BenchClient {
   ) {}
 
   static async start(options: BenchClientOptions): Promise<BenchClient> {
-    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new BenchClient(child, connection);
     connection.onUnhandledProgress((params) => {

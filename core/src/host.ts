@@ -118,8 +118,8 @@ export class FlaglensHost implements FeatureWorkspace {
   private indexing: Promise<IndexEnd> | undefined;
   /** Changes sent to the analysis and not answered yet (tests and the Refresh command wait for them). */
   private pendingUpdates = new Set<Promise<void>>();
-  /** Per workspace-relative file, the answer to its newest change (requests on that document wait for it). */
-  private pendingByFile = new Map<string, Promise<void>>();
+  /** Per workspace-relative file, the answer to its newest change and when it was sent (requests on that document wait for it). */
+  private pendingByFile = new Map<string, { answered: Promise<void>; sentAtMs: number }>();
   private stateLoading: Promise<void> | undefined;
   private stateReloadRequested = false;
   private findingsCache: { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> } | undefined;
@@ -205,12 +205,13 @@ export class FlaglensHost implements FeatureWorkspace {
    * answers for the text the editor has; at once when nothing is pending.
    */
   whenFileAnalysed(file: string): Promise<void> {
-    return this.pendingByFile.get(file) ?? Promise.resolve();
+    return this.pendingByFile.get(file)?.answered ?? Promise.resolve();
   }
 
-  /** True while a change of this file waits for the analysis. */
-  isAnalysing(file: string): boolean {
-    return this.pendingByFile.has(file);
+  /** How long ago (monotonic ms) the newest change of this file was sent to the analysis; undefined when it was answered. */
+  analysingFor(file: string): number | undefined {
+    const pending = this.pendingByFile.get(file);
+    return pending ? this.options.timers.monotonicMs() - pending.sentAtMs : undefined;
   }
 
   /** Resolves when the state load in flight (if any) is done. */
@@ -634,10 +635,10 @@ export class FlaglensHost implements FeatureWorkspace {
       })
       .finally(() => {
         this.pendingUpdates.delete(pending);
-        if (this.pendingByFile.get(file) === pending) this.pendingByFile.delete(file);
+        if (this.pendingByFile.get(file)?.answered === pending) this.pendingByFile.delete(file);
       });
     this.pendingUpdates.add(pending);
-    this.pendingByFile.set(file, pending);
+    this.pendingByFile.set(file, { answered: pending, sentAtMs: this.options.timers.monotonicMs() });
   }
 
   private async loadStateOnce(): Promise<void> {

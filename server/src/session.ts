@@ -140,19 +140,25 @@ export class Session {
   }
 
   /**
-   * `documentAt` once the document's newest text has been analysed (at most a short wait: the analysis runs in a
-   * worker and usually answers within milliseconds). A request answered before that is remembered, so the views
-   * of that document are refreshed when the analysis arrives.
+   * `documentAt` once the document's newest text has been analysed: the analysis runs in a worker and usually
+   * answers within milliseconds of the change, so a request waits until at most DOCUMENT_ANALYSIS_WAIT_MS after the
+   * change was sent (never again once that has passed: a busy worker does not slow every request). A request
+   * answered before the analysis is remembered, so the views of that document are refreshed when it arrives.
    */
   async documentReady(uri: string): Promise<ReturnType<Session['documentAt']>> {
     const target = this.documentAt(uri);
-    if (!target || !target.host.isAnalysing(target.file)) return target;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const fresh = await Promise.race([
-      target.host.whenFileAnalysed(target.file).then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), DOCUMENT_ANALYSIS_WAIT_MS))),
-    ]);
-    clearTimeout(timer);
+    const waitingFor = target && target.host.analysingFor(target.file);
+    if (!target || waitingFor === undefined) return target;
+    const budget = DOCUMENT_ANALYSIS_WAIT_MS - waitingFor;
+    let fresh = false;
+    if (budget > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      fresh = await Promise.race([
+        target.host.whenFileAnalysed(target.file).then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), budget))),
+      ]);
+      clearTimeout(timer);
+    }
     if (!fresh) this.answeredBeforeAnalysis.add(uri);
     return this.documentAt(uri);
   }
@@ -218,8 +224,8 @@ export function guardRequest<P, R>(
 
 const CANCELLED = Symbol('cancelled');
 
-/** How long a request on a document waits for the analysis of its newest text before answering from what is known. */
-const DOCUMENT_ANALYSIS_WAIT_MS = 40;
+/** Until how long after a document changed a request on it waits for the analysis of that text (then it answers from what is known). */
+const DOCUMENT_ANALYSIS_WAIT_MS = 30;
 
 /** Same for notifications: log in one line and carry on. */
 export function guardNotification<P>(session: Session, method: string, run: (params: P) => void | Promise<void>): (params: P) => Promise<void> {
