@@ -269,7 +269,7 @@ class Lifecycle {
       if (report) {
         session.log(`${name}: ${report.message}`);
         // A write that had to be completed or rolled back changed files the person may have open: say so once.
-        if (report.outcome === 'completed' || report.outcome === 'rolled-back' || report.outcome === 'refused') void session.connection.window.showWarningMessage(`Flaglens: ${report.message}`);
+        if (report.outcome === 'completed' || report.outcome === 'rolled-back' || report.outcome === 'refused') session.showWarning(`Flaglens: ${report.message}`);
       }
     } catch (error) {
       session.log(`${name}: recovering an interrupted write failed: ${error instanceof Error ? error.message : String(error)}`);

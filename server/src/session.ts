@@ -3,7 +3,7 @@
 // Handlers receive it; nothing else is global, so several servers can run in one process (the in-memory protocol
 // tests do). A file belongs to its innermost folder.
 import { sep } from 'node:path';
-import { ErrorCodes, LSPErrorCodes, ResponseError, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import { ErrorCodes, LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlaglensHost } from '../../core/src/host.js';
 import { createHttpClient, type HttpTransport } from '../../core/src/http.js';
@@ -120,6 +120,20 @@ export class Session {
   log(message: string): void {
     if (this.shutDown) return;
     this.connection.console.log(`[flaglens] ${message}`);
+  }
+
+  /** Tells the person something went wrong (`window/showMessage`: a notification, every client shows it, none has to answer). */
+  showError(message: string): void {
+    this.showMessage(MessageType.Error, message);
+  }
+
+  showWarning(message: string): void {
+    this.showMessage(MessageType.Warning, message);
+  }
+
+  private showMessage(type: MessageType, message: string): void {
+    if (this.shutDown) return;
+    void this.connection.sendNotification(ShowMessageNotification.type, { type, message }).catch(() => undefined);
   }
 
   /** The innermost workspace folder holding an absolute path. */

@@ -17,18 +17,18 @@ export async function executeCommand(session: Session, params: ExecuteCommandPar
       const { folder, outcome } = await proveRemoveFlagAction(session, data, token);
       if (token.isCancellationRequested) return null;
       if (outcome.status !== 'ok') {
-        void session.connection.window.showErrorMessage(outcome.message);
+        session.showError(outcome.message);
         return { applied: false, message: outcome.message };
       }
       const result = await session.connection.workspace.applyEdit({ label: outcome.title, edit: toWorkspaceEdit(outcome.edits, (file) => folder.host.toAbsolute(file)) });
       if (result.applied) return { applied: true };
       const message = `Flaglens: the editor did not apply "${outcome.title}"${result.failureReason ? `: ${result.failureReason}` : ''}`;
-      void session.connection.window.showErrorMessage(message);
+      session.showError(message);
       return { applied: false, message };
     }
     case ServerCommands.explainRefusal: {
       const message = String(params.arguments?.[0] ?? 'Flaglens did not apply the fix');
-      void session.connection.window.showErrorMessage(message);
+      session.showError(message);
       return { applied: false, message };
     }
     default:

@@ -38,6 +38,7 @@ export class WorkerChannel {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; onProgress?: (value: unknown) => void }>();
   private exited = false;
+  private terminating = false;
   private readonly exitListeners: Array<() => void> = [];
 
   constructor(
@@ -59,8 +60,9 @@ export class WorkerChannel {
     });
   }
 
+  /** False once the worker stopped or is being terminated: no new request goes to it. */
   get alive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.terminating;
   }
 
   /** How many requests are waiting for an answer. */
@@ -73,7 +75,7 @@ export class WorkerChannel {
   }
 
   request<R>(method: string, params: unknown, options: RequestOptions = {}): Promise<R> {
-    if (this.exited) return Promise.reject(new WorkerLostError(`the ${this.role} worker has stopped`));
+    if (!this.alive) return Promise.reject(new WorkerLostError(`the ${this.role} worker has stopped`));
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onProgress: options.onProgress });
@@ -89,6 +91,7 @@ export class WorkerChannel {
 
   /** Stops the worker at once (what it was doing is abandoned; pending requests reject as lost). */
   async terminate(): Promise<void> {
+    this.terminating = true;
     if (!this.exited) await this.worker.terminate();
   }
 
