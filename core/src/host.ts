@@ -446,6 +446,8 @@ export class FlaglensHost implements FeatureWorkspace {
       });
       if (!guard.allowed) throw new RolloutRefusedError(`${request.key}: ${guard.reason}`, 'unhealthy');
       const change = await provider.bump({ ...request, expected: request.expected ?? this.flag(request.key) });
+      // The step record is a second fsynced write: on its own turn of the event loop, after the state file's.
+      await this.options.timers.sleep(0);
       this.recordStep(change, 'bump');
       return change;
     });
@@ -455,6 +457,7 @@ export class FlaglensHost implements FeatureWorkspace {
     return this.write(request.key, async (provider) => {
       if (!provider.abort) throw new RolloutRefusedError(`the ${provider.id} provider cannot abort rollouts`, 'unsupported');
       const change = await provider.abort({ ...request, expected: request.expected ?? this.flag(request.key) });
+      await this.options.timers.sleep(0);
       this.recordStep(change, 'abort');
       return change;
     });

@@ -46,10 +46,18 @@ interface ReadFile {
 /** Auto-discovery looks at no more folder entries than this (a huge tree should name its state files). */
 const DISCOVERY_ENTRY_LIMIT = 50_000;
 
+/** Parsing a long git history gives the event loop a turn after this much work (a language server answers meanwhile). */
+const HISTORY_SLICE_MS = 8;
+
 export class FlagdFileProvider implements StateProvider {
   readonly id = FLAGD_PROVIDER_ID;
   private readonly revisionCache = new FlagdRevisionCache();
   private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof flagdHistoryFacts> }>();
+  /**
+   * The last analysis of each file by its content hash: a load, a bump's lookup and its read-back parse the same
+   * text once, not once each (the YAML parse is the expensive part of a state load).
+   */
+  private readonly analysisCache = new Map<string, { hash: string; analysis: FlagdFileAnalysis }>();
 
   constructor(
     private readonly context: ProviderContext,
@@ -113,7 +121,8 @@ export class FlagdFileProvider implements StateProvider {
           continue;
         }
         definedIn.set(definition.key, file.analysis.file);
-        const state = definition.state;
+        // A copy: the analysis is cached and shared, the snapshot's states are its own.
+        const state = { ...definition.state };
         if (state.stage === 'released' && state.releasedAtSource !== 'metadata') {
           const since = history.releasedSince.get(state.key);
           state.releasedAt = since ?? null;
@@ -187,10 +196,13 @@ export class FlagdFileProvider implements StateProvider {
         });
         continue;
       }
-      const analysis = analyzeFlagdText(text, { file, steps: this.context.config.rollout.steps });
+      const hash = stateFileHash(text);
+      const cached = this.analysisCache.get(absolutePath);
+      const analysis = cached?.hash === hash ? cached.analysis : analyzeFlagdText(text, { file, steps: this.context.config.rollout.steps });
+      this.analysisCache.set(absolutePath, { hash, analysis });
       // An auto-discovered `flags.json` that is not flagd at all (no `flags` mapping) is someone else's file.
       if (!configured && !analysis.isFlagdFile && !analysis.malformed && /^flags\./i.test(file.split('/').pop()!)) continue;
-      files.push({ absolutePath, analysis, hash: stateFileHash(text) });
+      files.push({ absolutePath, analysis, hash });
     }
     return { files, errors };
   }
@@ -205,6 +217,16 @@ export class FlagdFileProvider implements StateProvider {
       revisions = await this.context.git.fileHistory(file.absolutePath);
     } catch {
       revisions = [];
+    }
+    // Each revision is parsed once (the cache is by content), in slices: a long history never holds the event loop.
+    const { timers } = this.context;
+    let sliceStarted = timers.monotonicMs();
+    for (const revision of revisions) {
+      if (revision.content === undefined) continue;
+      this.revisionCache.factsFor(revision.content, file.analysis.file, this.context.config.rollout.steps);
+      if (timers.monotonicMs() - sliceStarted < HISTORY_SLICE_MS) continue;
+      await timers.sleep(0);
+      sliceStarted = timers.monotonicMs();
     }
     const facts = flagdHistoryFacts(revisions, { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow, cache: this.revisionCache });
     this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts });
@@ -272,6 +294,8 @@ export class FlagdFileProvider implements StateProvider {
     }
     const io = { fs: this.context.fs, writer: this.context.writer, clock: this.context.clock, timers: this.context.timers };
     await writeGuarded(io, target, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
+    // The read-back analysis is the new file's: the load that follows the write need not parse it again.
+    this.analysisCache.set(file.absolutePath, { hash: stateFileHash(text), analysis: after });
   }
 }
 
