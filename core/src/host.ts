@@ -26,6 +26,7 @@ import { WorkspaceRules } from './workspaceFiles.js';
 import { isAnalysisCancelled, isAnalysisLost, type AnalysisChange, type AnalysisFactory, type IndexOutcome, type WorkspaceAnalysis } from './workspaceAnalysis.js';
 import { flaglensFileWriter } from './workspaceWrites.js';
 import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
+import { isFlagdFileName } from './state/flagdProvider.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
 import { decideBumpByHealth, recordRolloutStep, startLiveUpdates, type LiveUpdates, type WatchLease } from './health/index.js';
@@ -396,7 +397,9 @@ export class FlaglensHost implements FeatureWorkspace {
     // What the walk leaves out (dist/ written by a build, node_modules by npm) is not part of the workspace,
     // unless it is a state file flaglens.yaml names or the state was read from.
     const ignored = !isAbsolute(file) && this.workspaceRules().isIgnored(file, false);
-    if (this.isKnownStateFile(file) || (!ignored && (this.isStateFile(file) || looksLikeStateFile(file)))) {
+    if (this.isKnownStateFile(file) || (!ignored && (this.isStateFile(file) || looksLikeStateFile(file) || isFlagdFileName(file.slice(file.lastIndexOf('/') + 1))))) {
+      // It may be new or gone: what providers discovered by walking is stale.
+      for (const provider of this.providers) provider.workspaceFilesChanged?.();
       void this.reloadState();
       return;
     }

@@ -253,6 +253,11 @@ export interface StateProvider {
   abort?(request: AbortRequest): Promise<RolloutChange>;
   /** Releases timers/connections. */
   dispose?(): void;
+  /**
+   * Long-running front-ends (the language server) call this when a file the provider may discover was created or
+   * deleted: what it found by walking the workspace is stale (a CLI run never needs it).
+   */
+  workspaceFilesChanged?(): void;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -153,3 +153,24 @@ test('files written on disk where the walk does not look (gitignored dist/, node
     host.dispose();
   }
 });
+
+test('auto-discovered state files are found by one walk; a flagd file created later is discovered when the host hears of it', async () => {
+  const timers = manualTimers();
+  const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
+  const walked: string[] = [];
+  const countingFs: FileSystem = { ...fs, readDirectory: (path) => (walked.push(path), fs.readDirectory(path)) };
+  const host = new FlaglensHost({ root: '/w', fs: countingFs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp, analysis: recordingAnalysis(fs).factory });
+  try {
+    await host.reloadState();
+    assert.deepEqual(host.flags().map((flag) => flag.key), ['gift-wrapping']);
+    const walksAfterFirstLoad = walked.filter((path) => path === '/w').length;
+    await host.reloadState();
+    assert.equal(walked.filter((path) => path === '/w').length, walksAfterFirstLoad, 'a reload does not walk the workspace again');
+    fs.files.set('/w/config/more.flagd.yaml', STATE.replace('gift-wrapping', 'second-flag'));
+    host.fileChangedOnDisk('/w/config/more.flagd.yaml');
+    await host.whenStateLoaded();
+    assert.deepEqual(host.flags().map((flag) => flag.key).sort(), ['gift-wrapping', 'second-flag']);
+  } finally {
+    host.dispose();
+  }
+});

@@ -64,8 +64,25 @@ export class FlagdFileProvider implements StateProvider {
     private readonly options: FlagdProviderOptions = {},
   ) {}
 
-  /** The flagd files of the workspace (absolute paths, sorted): `state.flagd` from the config, else discovered. */
+  /** What the last walk found (auto-discovery and globs walk the workspace; a state load should not walk it each time). */
+  private discovered: { files: string[]; errors: InputError[]; configured: boolean } | undefined;
+
+  workspaceFilesChanged(): void {
+    this.discovered = undefined;
+  }
+
+  /**
+   * The flagd files of the workspace (absolute paths, sorted): `state.flagd` from the config, else discovered. A walk's
+   * result is kept until `workspaceFilesChanged` (plain configured paths need none).
+   */
   discoverFiles(): { files: string[]; errors: InputError[]; configured: boolean } {
+    if (this.discovered) return { ...this.discovered, errors: [...this.discovered.errors] };
+    const found = this.discoverNow();
+    if (!this.context.config.state.flagd.length || this.context.config.state.flagd.some((path) => picomatch.scan(path).isGlob)) this.discovered = found;
+    return found;
+  }
+
+  private discoverNow(): { files: string[]; errors: InputError[]; configured: boolean } {
     const { root, config } = this.context;
     const rules = new WorkspaceRules(this.context.fs, root, config.exclude);
     if (config.state.flagd.length) {
