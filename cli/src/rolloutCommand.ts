@@ -1,7 +1,7 @@
 // What `flaglens bump` and `flaglens abort` share: find the flag and the provider that owns it, show
 // `from → to`, ask for confirmation on a terminal (or --yes), write, and turn refusals into exit 1.
 import { loadConfig } from '../../core/src/config.js';
-import { RolloutRefusedError, type FlagState, type RolloutChange, type StateProvider } from '../../core/src/model.js';
+import { RolloutRefusedError, stateConfigurationErrors, type FlagState, type RolloutChange, type StateProvider } from '../../core/src/model.js';
 import { suggestKeys } from '../../core/src/rules/index.js';
 import type { RolloutPlan } from '../../core/src/state/rollout.js';
 import { createStateProviders } from '../../core/src/state/registry.js';
@@ -38,6 +38,8 @@ export async function runRolloutCommand(io: CliIo, request: RolloutCommandReques
   const providers = createStateProviders(providerContext(options, config));
   try {
     const state = await loadWorkspaceState(providers, options.clock.now(), config);
+    const named = stateConfigurationErrors(state.errors);
+    if (named.length) return reportConfigErrors(io, request.command, named);
     const flag = state.flags.find((candidate) => candidate.key === request.key);
     if (!flag) {
       for (const error of state.errors) io.stderr(`${formatInputError(io, error, root)}\n`);

@@ -99,6 +99,8 @@ export interface FlaglensConfig {
   state: {
     /** flagd definition files (workspace-relative); empty: auto-discover. */
     flagd: string[];
+    /** Where each `state.flagd` entry is written in flaglens.yaml (a missing file is reported there). */
+    flagdAt?: Record<string, { line: number; column: number }>;
     unleash?: UnleashConfig;
   };
   rollout: RolloutConfig;

@@ -109,6 +109,17 @@ export interface InputError {
   code?: string;
 }
 
+/**
+ * The code of a state error that is a configuration error: a state file flaglens.yaml names (`state.flagd`) is
+ * missing or unreadable, or a glob there matches nothing. Every command stops on it with exit code 2.
+ */
+export const NAMED_STATE_FILE_ERROR = 'config-state-file';
+
+/** The state errors that are configuration errors (see NAMED_STATE_FILE_ERROR). */
+export function stateConfigurationErrors(errors: readonly InputError[]): InputError[] {
+  return errors.filter((error) => error.code === NAMED_STATE_FILE_ERROR);
+}
+
 export interface ScanResult {
   references: FlagReference[];
   /** Files considered (after excludes). */

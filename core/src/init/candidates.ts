@@ -50,10 +50,13 @@ export function hasFlagWord(name: string): boolean {
   return keyWords(name).some((word) => FLAG_WORDS.has(word));
 }
 
-/** `is…Enabled`, `use…Flag`, `…Feature…` and the like: a name that reads as a flag check. */
+/** Words of an experiment's read (`getVariant('checkout-test')`): a check's name, never a collection's. */
+const EXPERIMENT_READ_WORDS = new Set(['variant', 'variation', 'treatment']);
+
+/** `is…Enabled`, `use…Flag`, `…Feature…`, `get…Variant` and the like: a name that reads as a flag check. */
 export function readsAsFlagCheck(name: string): boolean {
   const words = keyWords(name);
-  if (words.some((word) => FLAG_WORDS.has(word))) return true;
+  if (words.some((word) => FLAG_WORDS.has(word) || EXPERIMENT_READ_WORDS.has(word))) return true;
   return words.length >= 2 && (words[0] === 'is' || words[0] === 'use' || words[0] === 'has') && (words[words.length - 1] === 'enabled' || words[words.length - 1] === 'on');
 }
 

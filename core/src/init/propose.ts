@@ -158,7 +158,9 @@ function judgeGroup(group: CandidateSite[], definedKeys: ReadonlySet<string>, de
   // A collection read (`featureFlags.get('x')`) needs more than the receiver's name: its keys or its use.
   const collectionRead = check.kind === 'call' && /^(get|has|includes|getItem)$/.test(segments[segments.length - 1]);
   const shaped = (nameSignal || ownerSignal || keySignal) && score >= 3 && !mostlyTests && (!collectionRead || keySignal || conditionSignal);
-  const definedByKeys = defined > 0 && defined * 2 >= keys.length && !mostlyTests;
+  // Keys alone vouch for a group when half of them are defined flags; one key with no sign of a check at all
+  // (`label('checkout')` where `checkout` is also a flag) does not.
+  const definedByKeys = defined > 0 && defined * 2 >= keys.length && (defined >= 2 || score >= 1) && !mostlyTests;
   const evidence: CandidateEvidence = definedByKeys ? 'defined' : shaped ? 'shape' : 'weak';
   const accepted = definedKeys.size > 0 ? evidence === 'defined' : evidence === 'shape';
 
@@ -172,7 +174,8 @@ function judgeGroup(group: CandidateSite[], definedKeys: ReadonlySet<string>, de
   }
 
   const reasons: string[] = [];
-  if (defined > 0) reasons.push(`${defined} of its ${plural(keys.length, 'key')} ${defined === 1 ? 'is a defined flag' : 'are defined flags'}`);
+  if (defined > 0 && defined === keys.length) reasons.push(keys.length === 1 ? 'its key is a defined flag' : keys.length === 2 ? 'both its keys are defined flags' : `all ${keys.length} of its keys are defined flags`);
+  else if (defined > 0) reasons.push(`${defined} of its ${plural(keys.length, 'key')} ${defined === 1 ? 'is a defined flag' : 'are defined flags'}`);
   else if (definedKeys.size > 0) reasons.push('none of its keys is a defined flag');
   if (nameSignal && check.kind !== 'property') reasons.push('named like a flag check');
   if (check.kind === 'property') reasons.push('reads a collection named for flags');

@@ -6,7 +6,7 @@ import picomatch from 'picomatch';
 import type { FileRevision } from '../io.js';
 import { MAX_INPUT_FILE_BYTES, describeReadError } from '../io.js';
 import type { AbortRequest, BumpRequest, FlagState, InputError, ProviderContext, RolloutChange, StateProvider, StateSnapshot } from '../model.js';
-import { RolloutRefusedError } from '../model.js';
+import { NAMED_STATE_FILE_ERROR, RolloutRefusedError } from '../model.js';
 import { analyzeFlagdText, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
 import { flagdAbortEdits, applyFlagdEdits, flagdBumpEdits, type FlagdTextEdit } from './flagdEdit.js';
 import { stateFileHash, writeGuarded } from './fileStore.js';
@@ -68,7 +68,7 @@ export class FlagdFileProvider implements StateProvider {
       const matched: string[] = [];
       for (const glob of globs) {
         const files = this.walk(rules, picomatch(glob.replace(/^\.\//, ''), { dot: true })).files;
-        if (!files.length) errors.push({ file: this.relative(config.file ?? join(root, 'flaglens.yaml')), line: 1, column: 1, message: `state.flagd: no file matches '${glob}'`, code: 'flagd-missing' });
+        if (!files.length) errors.push({ ...this.namedAt(glob), message: `state.flagd: no file matches '${glob}'`, code: NAMED_STATE_FILE_ERROR });
         matched.push(...files);
       }
       return { files: [...new Set([...named, ...matched])], errors, configured: true };
@@ -178,12 +178,18 @@ export class FlagdFileProvider implements StateProvider {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const position = /at line (\d+), column (\d+)/.exec((error as Error).message ?? '');
+        if (configured && !position) {
+          // A file flaglens.yaml names that cannot be read is a configuration error, reported where it is named.
+          const named = this.namedEntryFor(absolutePath);
+          errors.push({ ...this.namedAt(named), message: `flagd file ${named} ${describeReadError(error)} (named in flaglens.yaml state.flagd)`, code: NAMED_STATE_FILE_ERROR });
+          continue;
+        }
         errors.push({
           file,
           line: position ? Number(position[1]) : 1,
           column: position ? Number(position[2]) : 1,
           message: `flagd file ${file} ${describeReadError(error)}${configured ? ' (named in flaglens.yaml state.flagd)' : ''}`,
-          code: code === 'ENOENT' ? 'flagd-missing' : 'flagd-unreadable',
+          code: configured ? NAMED_STATE_FILE_ERROR : code === 'ENOENT' ? 'flagd-missing' : 'flagd-unreadable',
         });
         continue;
       }
@@ -193,6 +199,30 @@ export class FlagdFileProvider implements StateProvider {
       files.push({ absolutePath, analysis, hash: stateFileHash(text) });
     }
     return { files, errors };
+  }
+
+  /**
+   * The configuration errors of the state files flaglens.yaml names (missing, unreadable, a glob matching
+   * nothing), without reading git history: for commands that do not load the state (`scan`).
+   */
+  namedFileErrors(): InputError[] {
+    if (!this.context.config.state.flagd.length) return [];
+    const discovered = this.discoverFiles();
+    const read = this.readFiles(discovered.files, true);
+    return [...discovered.errors, ...read.errors].filter((error) => error.code === NAMED_STATE_FILE_ERROR);
+  }
+
+  /** Where flaglens.yaml names `entry` in state.flagd (its start of `state.flagd` when the place is unknown). */
+  private namedAt(entry: string): Pick<InputError, 'file' | 'line' | 'column'> {
+    const { config, root } = this.context;
+    const place = config.state.flagdAt?.[entry];
+    return { file: this.relative(config.file ?? join(root, 'flaglens.yaml')), line: place?.line ?? 1, column: place?.column ?? 1 };
+  }
+
+  /** The state.flagd entry that names an absolute path (as written), or the workspace-relative path. */
+  private namedEntryFor(absolutePath: string): string {
+    const { config, root } = this.context;
+    return config.state.flagd.find((entry) => (isAbsolute(entry) ? entry : resolve(root, entry)) === absolutePath) ?? this.relative(absolutePath);
   }
 
   private history(file: ReadFile): ReturnType<typeof flagdHistoryFacts> {

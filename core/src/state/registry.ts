@@ -1,8 +1,8 @@
 // The registry of rollout-state providers: every source of rollout state implements `StateProvider`
 // (model.ts); adding one touches its own folder and one line in `providerFactories` below. Providers receive a
 // `ProviderContext` (model.ts), so they import nothing from here and the registry is the only one importing them.
-import type { ProviderContext, StateProvider, StateSnapshot } from '../model.js';
-import { flagdProviderFactory } from './flagdProvider.js';
+import type { InputError, ProviderContext, StateProvider, StateSnapshot } from '../model.js';
+import { FlagdFileProvider, flagdProviderFactory } from './flagdProvider.js';
 import { unleashProviderFactory } from '../providers/unleash/provider.js';
 
 /** Returns the providers configured for this workspace (or none). */
@@ -12,6 +12,14 @@ export const providerFactories: ProviderFactory[] = [flagdProviderFactory, unlea
 
 export function createStateProviders(context: ProviderContext): StateProvider[] {
   return providerFactories.flatMap((factory) => factory(context));
+}
+
+/**
+ * The state files flaglens.yaml names that are missing or unreadable (configuration errors), for commands that
+ * do not load the state; the others find them in the state's errors (`stateConfigurationErrors`).
+ */
+export function namedStateFileErrors(context: ProviderContext): InputError[] {
+  return new FlagdFileProvider(context).namedFileErrors();
 }
 
 /**
