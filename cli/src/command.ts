@@ -72,3 +72,8 @@ export function usageHint(command: string | undefined): string {
 export function hintCommand(io: Pick<CliIo, 'programName'>, rest: string): string {
   return `${io.programName ?? 'npx flaglens'} ${rest}`;
 }
+
+/** ` DIR` as the person typed it (quoted when it has spaces), or nothing for the current folder: for hints. */
+export function directoryArgument(directory: string | undefined): string {
+  return directory === undefined ? '' : ` ${/\s/.test(directory) ? JSON.stringify(directory) : directory}`;
+}

@@ -180,6 +180,12 @@ export interface StateSnapshot {
    * remotely and not returned in `flags`): FL002 tells them from never-defined keys (FL003).
    */
   removedKeys: string[];
+  /**
+   * True when `removedKeys` is complete: a history was read (every state file's full git history, a provider's
+   * archive). Otherwise a key missing from the definitions may have been removed before the history we have
+   * (a shallow clone, a copy without git): it is "not in the flag definitions", never "never was".
+   */
+  removalsKnown?: boolean;
   /** Problems reading the state (malformed file, invalid flag); flags that could be read are still returned. */
   errors: InputError[];
   /** When this state was read from its source (ISO-8601). */

@@ -12,7 +12,7 @@ import { loadWorkspaceState, providerContext } from '../../../core/src/workspace
 import { resolveWriteTarget, writeWorkspaceFile, WriteRefusedError } from '../../../core/src/workspaceWrites.js';
 import { stateConfigurationErrors } from '../../../core/src/model.js';
 import { parseCommandArguments } from '../args.js';
-import { commandError, hintCommand, type CliIo, type Command } from '../command.js';
+import { commandError, directoryArgument, hintCommand, type CliIo, type Command } from '../command.js';
 import { formatInputError, progressReporter, recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
 const help = `Usage: flaglens init [DIR] [options]
@@ -112,8 +112,7 @@ export const initCommand: Command = {
       }
       throw error;
     }
-    const dir = positionals[0] === undefined ? '' : ` ${/\s/.test(positionals[0]) ? JSON.stringify(positionals[0]) : positionals[0]}`;
-    say(`Wrote ${shownTarget} with ${plural(accepted.length, 'check')}.\nNext: ${hintCommand(io, `check${dir}`)}   (the flag report with these checks)\n`);
+    say(`Wrote ${shownTarget} with ${plural(accepted.length, 'check')}.\nNext: ${hintCommand(io, `check${directoryArgument(positionals[0])}`)}   (the flag report with these checks)\n`);
     return 0;
   },
 };

@@ -49,7 +49,7 @@ const DISCOVERY_ENTRY_LIMIT = 50_000;
 export class FlagdFileProvider implements StateProvider {
   readonly id = FLAGD_PROVIDER_ID;
   private readonly revisionCache = new FlagdRevisionCache();
-  private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof flagdHistoryFacts> }>();
+  private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof flagdHistoryFacts>; complete: boolean }>();
 
   constructor(
     private readonly context: ProviderContext,
@@ -99,9 +99,12 @@ export class FlagdFileProvider implements StateProvider {
     const definedIn = new Map<string, string>();
     const everDefined = new Set<string>();
     const unreadable = new Set<string>();
+    // Removed keys are known only when every state file's whole history was read.
+    let removalsKnown = read.files.length > 0;
     for (const file of read.files) {
       errors.push(...file.analysis.errors);
       const history = this.history(file);
+      removalsKnown &&= this.historyCache.get(file.absolutePath)?.complete === true;
       for (const key of history.everDefined) everDefined.add(key);
       // A file that does not parse now hides its flags; they are not "removed" (FL002) because of a typo.
       if (file.analysis.malformed) for (const key of history.lastCommittedKeys) unreadable.add(key);
@@ -123,7 +126,7 @@ export class FlagdFileProvider implements StateProvider {
       }
     }
     const removedKeys = [...everDefined].filter((key) => !definedIn.has(key) && !unreadable.has(key)).sort();
-    return { provider: this.id, flags, removedKeys, errors, fetchedAt: this.context.clock.now().toISOString() };
+    return { provider: this.id, flags, removedKeys, removalsKnown, errors, fetchedAt: this.context.clock.now().toISOString() };
   }
 
   /** Plans a bump against the current file state without writing (the CLI's and editor's preview). */
@@ -231,13 +234,16 @@ export class FlagdFileProvider implements StateProvider {
     const nowMs = this.context.clock.now().getTime();
     if (cached && cached.hash === file.hash && nowMs - cached.atMs < (this.options.historyTtlMs ?? 30_000)) return cached.facts;
     let revisions: FileRevision[];
+    let shallow = false;
     try {
       revisions = this.context.git.fileHistory(file.absolutePath);
+      shallow = revisions.length > 0 && this.context.git.isShallow?.(file.absolutePath) === true;
     } catch {
       revisions = [];
     }
     const facts = flagdHistoryFacts(revisions, { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow, cache: this.revisionCache });
-    this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts });
+    // No revision (no git, an untracked file) or a shallow clone: what was removed before is not known.
+    this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts, complete: revisions.length > 0 && !shallow });
     return facts;
   }
 

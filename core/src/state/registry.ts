@@ -29,8 +29,10 @@ export function namedStateFileErrors(context: ProviderContext): InputError[] {
 export async function loadState(providers: StateProvider[], now: Date): Promise<StateSnapshot> {
   const merged: StateSnapshot = { provider: providers.map((p) => p.id).join('+') || 'none', flags: [], removedKeys: [], errors: [], fetchedAt: now.toISOString() };
   const seen = new Set<string>();
+  let removalsKnown = providers.length > 0;
   for (const provider of providers) {
     const snapshot = await provider.load();
+    removalsKnown &&= snapshot.removalsKnown === true;
     for (const flag of snapshot.flags) {
       if (seen.has(flag.key)) continue;
       seen.add(flag.key);
@@ -41,6 +43,7 @@ export async function loadState(providers: StateProvider[], now: Date): Promise<
     if (snapshot.staleness && !merged.staleness) merged.staleness = snapshot.staleness;
     if (snapshot.fetchedAt < merged.fetchedAt) merged.fetchedAt = snapshot.fetchedAt;
   }
+  if (removalsKnown) merged.removalsKnown = true;
   return merged;
 }
 
