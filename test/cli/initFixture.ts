@@ -1,0 +1,117 @@
+// A workspace whose flags go through the team's own helpers (a hook, a service method, a flags object, a gating
+// component; no SDK), with noise around them (collections, storage, events, translations, setters, test mocks),
+// for `flaglens init` and the editor's offer of the same proposal.
+import type { CustomCheck } from '../../core/src/config.js';
+
+/** The team's own flag client: flags come from its own endpoint, no SDK involved. */
+export const helpers: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'shop', private: true, dependencies: { react: '^18.3.1' } }),
+  'tsconfig.json': JSON.stringify({ compilerOptions: { jsx: 'react-jsx', strict: true } }),
+  'src/flags/keys.ts': "export const FLAGS = {\n  NEW_CHECKOUT: 'new-checkout',\n  EXPRESS_DELIVERY: 'express-delivery',\n  ONE_CLICK_PAY: 'one-click-pay',\n} as const;\n",
+  'src/flags/FeatureFlags.tsx': [
+    "import { createContext, useContext, type ReactNode } from 'react';",
+    'export type FlagValues = Record<string, boolean>;',
+    'const FlagContext = createContext<FlagValues>({});',
+    'export function useFeature(key: string): boolean {',
+    '  const values = useContext(FlagContext);',
+    '  return values[key] === true;',
+    '}',
+    'export function FeatureGate({ flag, children }: { flag: string; children: ReactNode }) {',
+    '  return useFeature(flag) ? <>{children}</> : null;',
+    '}',
+    '',
+  ].join('\n'),
+  'src/server/featureService.ts': [
+    'export class FeatureService {',
+    '  constructor(private readonly baseUrl: string) {}',
+    '  async isEnabled(key: string, userId: string): Promise<boolean> {',
+    '    const response = await fetch(`${this.baseUrl}/flags/${key}?user=${userId}`);',
+    '    return (await response.json()).enabled === true;',
+    '  }',
+    '}',
+    "export const featureService = new FeatureService('http://flags.internal');",
+    '',
+  ].join('\n'),
+  'src/server/checkout.ts': [
+    "import { FLAGS } from '../flags/keys';",
+    "import { featureService } from './featureService';",
+    'export async function checkout(userId: string): Promise<string> {',
+    '  if (await featureService.isEnabled(FLAGS.NEW_CHECKOUT, userId)) return "new";',
+    '  const express = await featureService.isEnabled(FLAGS.EXPRESS_DELIVERY, userId);',
+    "  return express ? 'express' : 'classic';",
+    '}',
+    '',
+  ].join('\n'),
+  'src/server/orders.ts': [
+    "import { FeatureService } from './featureService';",
+    'export class Orders {',
+    '  constructor(private readonly featureService: FeatureService) {}',
+    '  async place(userId: string): Promise<boolean> {',
+    "    return !(await this.featureService.isEnabled('one-click-pay', userId));",
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+  'src/config.ts': "export const appConfig = { apiUrl: '/api', flags: { darkMode: false, betaSearch: true } };\n",
+  'src/web/Header.tsx': [
+    "import { appConfig } from '../config';",
+    "import { useFeature, FeatureGate } from '../flags/FeatureFlags';",
+    "import { FLAGS } from '../flags/keys';",
+    'export function Header() {',
+    '  const showPay = useFeature(FLAGS.ONE_CLICK_PAY);',
+    "  const theme = appConfig.flags.darkMode ? 'dark' : 'light';",
+    '  return (',
+    '    <header className={theme}>',
+    "      {useFeature('new-checkout') && <a href=\"/checkout\">Checkout</a>}",
+    '      {showPay && <button>Pay</button>}',
+    '      <FeatureGate flag="beta-search"><input /></FeatureGate>',
+    '    </header>',
+    '  );',
+    '}',
+    'export function searchBox(): string | null {',
+    "  if (!appConfig.flags.betaSearch) return null;",
+    "  return useFeature('beta-search') ? 'beta' : 'classic';",
+    '}',
+    '',
+  ].join('\n'),
+  // Calls with key-like strings that are no flag checks: collections, storage, events, translations, setters.
+  'src/web/noise.ts': [
+    "const tags = ['sale', 'new'];",
+    "export const onSale = tags.includes('sale');",
+    'const prices = new Map<string, number>();',
+    "export const checkoutPrice = prices.get('checkout');",
+    "export const hasCheckout = prices.has('new-checkout');",
+    'declare const searchParams: URLSearchParams;',
+    "export const wanted = searchParams.get('feature');",
+    "export const stored = localStorage.getItem('featureFlags');",
+    'declare function t(key: string): string;',
+    "export const title = t('feature.title');",
+    'declare const emitter: { on(event: string, listener: () => void): void };',
+    "emitter.on('feature-toggled', () => undefined);",
+    'declare const analytics: { track(event: string): void };',
+    "analytics.track('feature_used');",
+    'declare function setFeatureFlag(key: string, value: boolean): void;',
+    "setFeatureFlag('new-checkout', true);",
+    '',
+  ].join('\n'),
+  'test/header.test.ts': [
+    'declare function mockFeature(key: string, value: boolean): void;',
+    "mockFeature('new-checkout', true);",
+    "mockFeature('beta-search', false);",
+    '',
+  ].join('\n'),
+};
+
+export const flagd = [
+  'flags:',
+  ...['new-checkout', 'express-delivery', 'one-click-pay', 'beta-search', 'dark-mode'].flatMap((key) => [`  ${key}:`, '    state: ENABLED', '    variants: { "on": true, "off": false }', '    defaultVariant: "off"']),
+  '',
+].join('\n');
+
+export const EXPECTED: CustomCheck[] = [
+  { kind: 'call', call: 'useFeature', key: '0' },
+  { kind: 'call', call: 'featureService.isEnabled', key: '0' },
+  { kind: 'property', property: 'appConfig.flags' },
+  { kind: 'jsx', jsx: 'FeatureGate', attribute: 'flag' },
+];
+
