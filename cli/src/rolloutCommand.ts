@@ -10,7 +10,7 @@ import { flaglensFileWriter } from '../../core/src/workspaceWrites.js';
 import { loadWorkspaceState, providerContext } from '../../core/src/workspace.js';
 import type { FlaglensConfig } from '../../core/src/config.js';
 import { tokenTrustErrors } from '../../core/src/trust.js';
-import type { CliIo } from './command.js';
+import { commandError, usageHint, type CliIo } from './command.js';
 import { formatInputError, recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from './workspaceIo.js';
 
 export interface RolloutCommandRequest {
@@ -64,7 +64,8 @@ export async function runRolloutCommand(io: CliIo, request: RolloutCommandReques
     io.stdout(`${flag.key}: ${plan.summary}${where}\n`);
     if (!request.yes) {
       if (!io.isInteractive) {
-        io.stderr(`flaglens ${request.command}: not changing '${flag.key}' without confirmation: run it on a terminal, or pass --yes\n`);
+        io.stderr(commandError(request.command, `not changing '${flag.key}' without confirmation: run it on a terminal, or pass --yes`));
+        io.stderr(usageHint(request.command));
         return 2;
       }
       const answer = (await io.prompt(`${request.command === 'bump' ? 'Bump' : 'Abort'} '${flag.key}'? [y/N] `)).trim().toLowerCase();

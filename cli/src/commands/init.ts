@@ -12,7 +12,7 @@ import { loadWorkspaceState, providerContext } from '../../../core/src/workspace
 import { resolveWriteTarget, writeWorkspaceFile, WriteRefusedError } from '../../../core/src/workspaceWrites.js';
 import { stateConfigurationErrors } from '../../../core/src/model.js';
 import { parseCommandArguments } from '../args.js';
-import { commandError, directoryArgument, hintCommand, type CliIo, type Command } from '../command.js';
+import { commandError, directoryArgument, hintCommand, usageHint, type CliIo, type Command } from '../command.js';
 import { formatInputError, progressReporter, recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
 const help = `Usage: flaglens init [DIR] [options]
@@ -89,6 +89,7 @@ export const initCommand: Command = {
     if (options.yes !== true) {
       if (!io.isInteractive) {
         io.stderr(commandError('init', `not writing ${shownTarget} without confirmation: run it on a terminal, pass --yes, or --print to see it`));
+        io.stderr(usageHint('init'));
         return 2;
       }
       const answer = (await io.prompt(`Write ${shownTarget} with ${plural(accepted.length, 'check')}? [Y/n] `)).trim().toLowerCase();
