@@ -92,6 +92,8 @@ export const helpers: Record<string, string> = {
     "analytics.track('feature_used');",
     'declare function setFeatureFlag(key: string, value: boolean): void;',
     "setFeatureFlag('new-checkout', true);",
+    'declare function getFeatureLabel(key: string): string;',
+    "export const label = getFeatureLabel('new-checkout') || getFeatureLabel('beta-search') || getFeatureLabel('express-delivery');",
     '',
   ].join('\n'),
   'test/header.test.ts': [

@@ -82,6 +82,8 @@ const NEVER_CHECK_METHODS = new Set([
 ]);
 /** Names whose calls write, define, fake or report a flag rather than read it: `setFlag('x', true)`, `mockFeature('x')`. */
 const NOT_A_READ = /^(set|enable|disable|toggle|update|upsert|create|delete|remove|add|save|insert|put|post|patch|mock|fake|stub|spy|override|register|define|declare|emit|track|log|send|dispatch|publish|write|seed|reset|clear|invalidate|refetch|fetch|load|persist|store|cache)([A-Z0-9_]|$)/;
+/** Names ending in what a flag is described by (`getFeatureLabel('x')`, `flagDocsUrl('x')`): data about a flag, not its value. */
+const DESCRIBES_A_FLAG = new Set(['label', 'labels', 'title', 'description', 'name', 'icon', 'url', 'link', 'route', 'path', 'docs', 'color', 'text', 'message', 'tooltip', 'owner', 'type']);
 /** Receivers that are the platform or a test framework, never a team's flag helper. */
 const PLATFORM_ROOTS = new Set(['console', 'Math', 'JSON', 'Object', 'Array', 'Promise', 'Reflect', 'Number', 'String', 'Date', 'Symbol', 'process', 'window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', 'history', 'expect', 'jest', 'vi', 'cy', 'sinon', 'assert', 'describe', 'it', 'test', 'require', 'module', 'exports', 'Buffer', 'URL', 'path', 'fs', 'os']);
 /** Members of plain records and collections: `flag.key`, `features.length` are data, not flags. */
@@ -143,7 +145,7 @@ function callSite(call: ts.CallExpression, sourceFile: ts.SourceFile, options: C
   if (segments.length === 0 || PLATFORM_ROOTS.has(segments[0])) return;
   const method = segments[segments.length - 1];
   const receiver = segments.length > 1 ? segments[segments.length - 2] : undefined;
-  if (NEVER_CHECK_METHODS.has(method) || NOT_A_READ.test(method)) return;
+  if (NEVER_CHECK_METHODS.has(method) || NOT_A_READ.test(method) || describesAFlag(method)) return;
   // A collection read is a flag check only on a receiver named for flags, and is declared with it.
   if (COLLECTION_READS.has(method) && !(receiver && hasFlagWord(receiver))) return;
   const named = readsAsFlagCheck(method) || (receiver !== undefined && hasFlagWord(receiver));
@@ -363,6 +365,11 @@ function assertedTypeName(node: ts.Expression): string | undefined {
     else if (ts.isAsExpression(current) || ts.isSatisfiesExpression(current)) current = current.expression;
     else return undefined;
   }
+}
+
+function describesAFlag(name: string): boolean {
+  const words = keyWords(name);
+  return DESCRIBES_A_FLAG.has(words[words.length - 1] ?? '');
 }
 
 function isBooleanLiteral(node: ts.Expression): boolean {
