@@ -6,7 +6,7 @@ export interface SetupStep {
   done(): boolean;
   install(context: { print: (line: string) => void }): void;
 }
-export declare function missingDebianPackages(packages?: string[]): string[];
+export declare function missingDebianPackages(packages?: string[]): string[] | undefined;
 export declare function aptCommand(packages: string[]): string;
 export declare function setupSteps(): SetupStep[];
 export declare function runSetup(steps?: SetupStep[], options?: { print?: (line: string) => void; printError?: (text: string) => void }): number;
