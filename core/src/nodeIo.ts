@@ -131,6 +131,9 @@ export const nodeGitHost: GitHost = {
     }
     return revisions;
   },
+  isShallow(absPath) {
+    return git(dirname(absPath), ['rev-parse', '--is-shallow-repository'])?.trim() === 'true';
+  },
   changedLines(absPath, ref) {
     const cwd = dirname(absPath);
     const diff = git(cwd, ['diff', '--unified=0', '--no-color', ref, '--', basename(absPath)]);
@@ -160,7 +163,15 @@ export function createAsyncGitHost(options: AsyncGitHostOptions = {}): GitHost {
   const run = limitConcurrency(options.maxProcesses ?? 3);
   const histories = new Map<string, Promise<FileRevision[]>>();
   const gitText = async (cwd: string, args: string[]) => (await run(() => gitAsync(cwd, args)))?.toString('utf8');
+  const shallowByFolder = new Map<string, Promise<boolean>>();
   return {
+    isShallow(absPath) {
+      // A repository does not become shallow (or whole) while an editor runs on it, except by a fetch: asked once per folder.
+      const folder = dirname(absPath);
+      let shallow = shallowByFolder.get(folder);
+      if (!shallow) shallowByFolder.set(folder, (shallow = gitText(folder, ['rev-parse', '--is-shallow-repository']).then((text) => text?.trim() === 'true')));
+      return shallow;
+    },
     async fileHistory(absPath, limit = 200) {
       const cwd = dirname(absPath);
       const [top, head] = (await gitText(cwd, ['rev-parse', '--show-toplevel', 'HEAD']))?.trim().split('\n') ?? [];

@@ -31,6 +31,7 @@ import {
 } from '../../protocol/src/index.js';
 import { Uri } from './convert.js';
 import { codeActions, resolveCodeAction } from './handlers/codeActions.js';
+import { offerConfigProposal } from './handlers/configProposal.js';
 import { codeLens } from './handlers/codeLens.js';
 import { completion } from './handlers/completion.js';
 import { DiagnosticsPublisher } from './handlers/diagnostics.js';
@@ -134,6 +135,8 @@ class Lifecycle {
   private trust: Parameters<FlaglensHost['setTrust']>[0] = { tokens: [], trusted: false };
   /** True once `initialized` started the first indexes: folders added later index at once. */
   private started = false;
+  /** Folders whose first index is done (a folder without flaglens.yaml is offered one then, or when trust comes). */
+  private indexedFolders = new WeakSet<FolderEntry>();
 
   constructor(
     private readonly session: Session,
@@ -242,7 +245,10 @@ class Lifecycle {
       return origin ? [{ variable: token.variable, origin, value: token.value }] : [];
     });
     this.trust = { tokens, trusted: params?.trusted === true };
-    for (const host of this.session.hosts()) host.setTrust(this.trust);
+    for (const folder of this.session.folders.values()) {
+      folder.host.setTrust(this.trust);
+      if (this.trust.trusted && this.indexedFolders.has(folder)) this.offerConfig(folder);
+    }
   }
 
   async settingsChanged(pushed: unknown): Promise<void> {
@@ -319,7 +325,15 @@ class Lifecycle {
     // The local state is read by now; a remote source that is slow to answer does not hold up the index.
     await Promise.race([folder.host.whenStateLoaded(), new Promise((resolve) => setTimeout(resolve, STATE_WAIT_CAP_MS))]);
     if (this.session.shutDown || this.session.folders.get(folder.uri) !== folder) return;
-    await folder.host.startIndex();
+    const end = await folder.host.startIndex();
+    if (end.status !== 'done' || this.session.shutDown) return;
+    this.indexedFolders.add(folder);
+    this.offerConfig(folder);
+  }
+
+  /** A folder without flaglens.yaml is offered one (once, when trusted): after its first index, or when trust comes later. */
+  private offerConfig(folder: FolderEntry): void {
+    void offerConfigProposal(this.session, folder).catch((error: unknown) => this.session.log(`the flaglens.yaml proposal failed: ${String(error)}`));
   }
 
   /** Every index run of a folder gets its own cancellable progress; cancelling it stops that run. */

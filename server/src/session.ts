@@ -85,7 +85,8 @@ export class Session {
   readonly git: GitHost;
   /** The scanner's analyses of every folder (one worker thread), unless the options give another factory. */
   readonly analysis: AnalysisFactory;
-  private readonly analysisWorkers: AnalysisWorkerPool | undefined;
+  /** The analysis worker (started on first use): every folder's scanner unless the options give another factory, and init's proposal. */
+  readonly analysisWorkers: AnalysisWorkerPool;
   /** Proves "Remove flag" fixes in a worker that a cancelled request terminates. */
   readonly cleanup: CleanupRunner;
 
@@ -96,11 +97,8 @@ export class Session {
     this.settings = new SettingsCache(connection, { pullSupported: false, log: (message) => this.log(message) });
     this.http = options.http ?? createHttpClient();
     this.git = options.git ?? createAsyncGitHost();
-    if (options.analysis) this.analysis = options.analysis;
-    else {
-      this.analysisWorkers = new AnalysisWorkerPool((message) => this.log(message));
-      this.analysis = this.analysisWorkers.factory;
-    }
+    this.analysisWorkers = new AnalysisWorkerPool((message) => this.log(message));
+    this.analysis = options.analysis ?? this.analysisWorkers.factory;
     this.cleanup = new CleanupRunner((message) => this.log(message));
   }
 
@@ -112,7 +110,7 @@ export class Session {
   /** Stops every host's background work and the workers, and releases the HTTP client when it is the server's own. */
   dispose(): void {
     for (const folder of this.folders.values()) folder.host.dispose();
-    this.analysisWorkers?.dispose();
+    this.analysisWorkers.dispose();
     this.cleanup.dispose();
     if (!this.options.http) void this.http.close().catch(() => undefined);
   }

@@ -54,6 +54,8 @@ export interface TestClientOptions {
   capabilities?: ClientCapabilities;
   server?: ServerOptions;
   initializationOptions?: unknown;
+  /** Answers a request from the server (window/showMessageRequest, workspace/applyEdit); undefined: the default (null). */
+  answer?: (method: string, params: unknown) => unknown;
 }
 
 export class TestClient {
@@ -66,6 +68,7 @@ export class TestClient {
   private versions = new Map<string, number>();
   private readonly inPlace: boolean;
   private waiters: Array<() => void> = [];
+  private readonly answer: TestClientOptions['answer'];
 
   private constructor(
     readonly root: string,
@@ -77,6 +80,7 @@ export class TestClient {
   ) {
     this.settings = options.settings ?? {};
     this.inPlace = options.inPlace === true;
+    this.answer = options.answer;
   }
 
   /** Copies the workspace to a temp folder, starts a server over an in-memory stream pair, initialises it. */
@@ -217,6 +221,8 @@ export class TestClient {
         this.configurationRequests.push(...items);
         return items.map((item) => (item.section === 'flaglens' ? (this.settings[item.scopeUri ?? '*'] ?? this.settings['*'] ?? null) : null));
       }
+      const answered = this.answer?.(method, params);
+      if (answered !== undefined && answered !== null) return answered;
       // Edits the server asks for are recorded (serverRequests) and reported applied; the files are not touched.
       if (method === 'workspace/applyEdit') return { applied: true };
       return null;

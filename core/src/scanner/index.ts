@@ -6,8 +6,11 @@
 import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import type { FileSystem } from '../io.js';
+import type { ts } from 'ts-morph';
 import type { FlagReference, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
 import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
+import { keyText } from './keys.js';
+import { AnalysisSession } from './session.js';
 import { SDK_SPECIFIER_PATTERN } from './presets.js';
 import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
 import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
@@ -246,6 +249,20 @@ export class ScannerHost {
    */
   resolveImport(fromFile: string, specifier: string, mode: 'import' | 'require' = 'import'): ResolvedImport {
     return this.resolver.resolveImport(normalizePath(fromFile), specifier, mode);
+  }
+
+  /**
+   * Runs `visit` over a file's syntax tree with the scanner's own key evaluation (literals, constants, enums,
+   * objects and imports across the workspace's modules), for parts that read code the scanner does not match:
+   * `flaglens init` weighing candidate checks. `evaluateKey` gives the string or number an expression holds,
+   * or undefined. Nothing of the visit is kept.
+   */
+  inspectFile<T>(absPath: string, text: string, visit: (sourceFile: ts.SourceFile, evaluateKey: (expression: ts.Expression) => string | undefined) => T): T {
+    const path = normalizePath(absPath);
+    const cached = this.modules.get(path);
+    const module = cached && cached.text === text ? cached : parseModule(path, this.relative(path), text);
+    const session = new AnalysisSession(this.store, { customChecks: this.options.config.checks, shared: this.sharedCache }, module);
+    return visit(module.sourceFile, (expression) => keyText(session.keys.evaluate(expression, module)));
   }
 
   /** All references currently known, ordered by file and position. */

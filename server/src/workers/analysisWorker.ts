@@ -1,8 +1,10 @@
 // The analysis worker thread: every workspace folder's scanner (`createScannerAnalysis`) lives here, so indexing
-// and re-analysis never run on the thread that answers the editor. Requests come from `workerAnalysis.ts`.
+// and re-analysis never run on the thread that answers the editor; so does `flaglens init`'s proposal (a scan of
+// its own), offered to a folder without flaglens.yaml. Requests come from `workerAnalysis.ts`.
 import { defaultConfig } from '../../../core/src/config.js';
 import { nodeFileSystem } from '../../../core/src/nodeIo.js';
 import { createScannerAnalysis, warmUpScanner } from '../../../core/src/scannerAnalysis.js';
+import { proposalConfigText, proposeChecks } from '../../../core/src/init/index.js';
 import type { AnalysisChange, AnalysisTarget, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
 import { serveWorkerRequests } from './channel.js';
 
@@ -22,6 +24,10 @@ export function runAnalysisWorker(): void {
     dispose: (params: { id: number }) => {
       analyses.get(params.id)?.dispose();
       analyses.delete(params.id);
+    },
+    proposeChecks: async (params: { root: string; definedKeys: string[] }) => {
+      const proposal = await proposeChecks({ root: params.root, fs: nodeFileSystem, definedKeys: params.definedKeys });
+      return { proposal, text: proposalConfigText(proposal) };
     },
   });
   // The first opened document is analysed right after `create`: compile the analysis code paths first.

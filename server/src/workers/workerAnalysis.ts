@@ -1,6 +1,7 @@
 // The main thread's side of the analysis worker: a `WorkspaceAnalysis` whose every call is a request to the one
-// analysis worker of the server (all folders share it). When the worker is lost (it crashed), the next analysis
-// created starts a new worker; the host replaces analyses that were lost.
+// analysis worker of the server (all folders share it), and the init proposal computed there. When the worker is
+// lost (it crashed), the next analysis created starts a new worker; the host replaces analyses that were lost.
+import type { ChecksProposal } from '../../../core/src/init/index.js';
 import type { AnalysisChange, AnalysisFactory, AnalysisTarget, IndexOutcome, IndexRequest, ReferenceUpdate, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
 import { WorkerChannel } from './channel.js';
 
@@ -12,6 +13,11 @@ export class AnalysisWorkerPool {
 
   /** The factory the hosts create their analyses with. */
   readonly factory: AnalysisFactory = (target) => new WorkerAnalysis(this.current(), this.nextId++, target);
+
+  /** `flaglens init`'s proposal for a folder and the flaglens.yaml text it makes (a scan: it runs in the worker). */
+  proposeChecks(request: { root: string; definedKeys: string[] }): Promise<{ proposal: ChecksProposal; text: string }> {
+    return this.current().request('proposeChecks', request);
+  }
 
   dispose(): void {
     void this.channel?.terminate();
