@@ -119,6 +119,8 @@ export class FlaglensHost implements FeatureWorkspace {
   private indexing: Promise<IndexEnd> | undefined;
   /** Changes sent to the analysis and not answered yet (tests and the Refresh command wait for them). */
   private pendingUpdates = new Set<Promise<void>>();
+  /** Files the analysis has answered for at least once since the analysis was created. */
+  private answeredFiles = new Set<string>();
   /** Per workspace-relative file, the answer to its newest change and when it was sent (requests on that document wait for it). */
   private pendingByFile = new Map<string, { answered: Promise<void>; sentAtMs: number }>();
   private stateLoading: Promise<void> | undefined;
@@ -209,10 +211,15 @@ export class FlaglensHost implements FeatureWorkspace {
     return this.pendingByFile.get(file)?.answered ?? Promise.resolve();
   }
 
-  /** How long ago (monotonic ms) the newest change of this file was sent to the analysis; undefined when it was answered. */
+  /**
+   * How long ago (monotonic ms) the newest change of this file was sent to the analysis; undefined when it was
+   * answered, or when the file was never answered yet (just opened: there is nothing worth waiting for then, the
+   * analysis worker may still be starting).
+   */
   analysingFor(file: string): number | undefined {
     const pending = this.pendingByFile.get(file);
-    return pending ? this.options.timers.monotonicMs() - pending.sentAtMs : undefined;
+    if (!pending || (!this.indexed && !this.answeredFiles.has(file))) return undefined;
+    return this.options.timers.monotonicMs() - pending.sentAtMs;
   }
 
   /** Resolves when the state load in flight (if any) is done. */
@@ -618,7 +625,9 @@ export class FlaglensHost implements FeatureWorkspace {
     const pending = this.analysis
       .update(change)
       .then((update) => {
-        if (generation !== this.analysisGeneration || !update.files.length) return;
+        if (generation !== this.analysisGeneration) return;
+        this.answeredFiles.add(file);
+        if (!update.files.length) return;
         const files: string[] = [];
         for (const [file, references] of update.files) {
           // Before the index ends only open documents are shown (a closed one's answer may still be in flight).
@@ -806,6 +815,7 @@ export class FlaglensHost implements FeatureWorkspace {
     this.analysis.dispose();
     this.analysisGeneration++;
     this.analysis = this.options.analysis({ root: this.options.root, config: this.config });
+    this.answeredFiles = new Set();
     this.indexed = false;
     this.referencesByFile = new Map();
     this.allReferencesCache = undefined;

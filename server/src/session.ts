@@ -99,6 +99,7 @@ export class Session {
     this.git = options.git ?? createAsyncGitHost();
     this.analysisWorkers = new AnalysisWorkerPool((message) => this.log(message));
     this.analysis = options.analysis ?? this.analysisWorkers.factory;
+    if (!options.analysis) this.analysisWorkers.prestart();
     this.cleanup = new CleanupRunner((message) => this.log(message));
   }
 

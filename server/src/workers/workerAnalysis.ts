@@ -11,6 +11,14 @@ export class AnalysisWorkerPool {
 
   constructor(private readonly log: (message: string) => void) {}
 
+  /**
+   * Starts the worker now: it loads the bundle and compiles the analysis paths while the editor is still starting,
+   * so the first opened document is not also the worker's first moment.
+   */
+  prestart(): void {
+    this.current();
+  }
+
   /** The factory the hosts create their analyses with. */
   readonly factory: AnalysisFactory = (target) => new WorkerAnalysis(this.current(), this.nextId++, target);
 
