@@ -28,11 +28,6 @@ export class FlagsModel implements vscode.Disposable {
     return this.snapshot;
   }
 
-  /** The URI of the folder a flag (of this snapshot) belongs to; with several folders defining a key, the first. */
-  folderOf(flag: FlagSummary): string | undefined {
-    return this.snapshot.folders.find((folder) => folder.flags.includes(flag))?.uri;
-  }
-
   /** Re-reads the list; concurrent calls share one request, and a call during a request schedules one more. */
   reload(): Promise<FlagsSnapshot> {
     if (this.pending) {
