@@ -178,12 +178,19 @@ async function measureIndexing(workspace: CorpusWorkspace, cacheHome: string, op
     const baseline: number[] = [];
     const hovers: number[] = [];
     const keystrokes: number[] = [];
+    /** Requests slower than 50 ms, with when they were sent (ms after `initialized`): startup or the index's middle? */
+    const slow: Array<[number, number]> = [];
+    const note = (sentAt: number, ms: number) => {
+      if (ms > 50) slow.push([Math.round(sentAt - client.initializedAt), Math.round(ms)]);
+      return ms;
+    };
     const hoverLoop = (async () => {
       for (let index = 0; !client.indexEnded(); index++) {
         const tick = performance.now();
-        baseline.push((await client.timed('textDocument/hover', { textDocument: { uri }, position: workspace.emptyPosition })).ms);
+        baseline.push(note(tick, (await client.timed('textDocument/hover', { textDocument: { uri }, position: workspace.emptyPosition })).ms));
         const position = workspace.checkPositions[index % workspace.checkPositions.length]!;
-        hovers.push((await client.timed('textDocument/hover', { textDocument: { uri }, position })).ms);
+        const sent = performance.now();
+        hovers.push(note(sent, (await client.timed('textDocument/hover', { textDocument: { uri }, position })).ms));
         await sleep(Math.max(0, HOVER_INTERVAL_MS - (performance.now() - tick)));
       }
     })();
@@ -200,6 +207,7 @@ async function measureIndexing(workspace: CorpusWorkspace, cacheHome: string, op
     await Promise.all([hoverLoop, keystrokeLoop]);
     // Give the server a moment to persist what it persists after an index (a cache) before the next start.
     await sleep(500);
+    if (slow.length) options.log(`    requests over 50 ms while indexing (sent at ms after initialized, took ms): ${JSON.stringify(slow)}`);
     return { indexMs: client.indexSpanMs()!, baseline, hovers, keystrokes, peakRssMb: client.memory().peakRssMb };
   } finally {
     await client.stop();
