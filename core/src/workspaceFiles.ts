@@ -87,16 +87,28 @@ export class WorkspaceRules {
 
   /** Walks the workspace below the root and returns the files `accept` takes. */
   walk(options: WalkOptions): WalkResult {
+    const steps = this.walkInSteps(options);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  }
+
+  /**
+   * The same walk, one folder per step: it pauses after each folder it lists, so a caller on the editor's event
+   * loop can give other work a turn (or stop) between folders. The generator's return value is the walk's result.
+   */
+  *walkInSteps(options: WalkOptions): Generator<void, WalkResult, void> {
     const files: string[] = [];
     let unreadable = 0;
     let budget = options.entryLimit ?? Infinity;
     let limitReached = false;
     const maxDepth = options.maxDepth ?? Infinity;
     const visitedFolders = new Set<string>();
-    const visit = (absolute: string, folder: string, depth: number) => {
+    const rules = this;
+    function* visit(absolute: string, folder: string, depth: number): Generator<void, void, void> {
       let real: string;
       try {
-        real = this.fs.realpath(absolute);
+        real = rules.fs.realpath(absolute);
       } catch {
         unreadable++;
         return;
@@ -106,11 +118,12 @@ export class WorkspaceRules {
       visitedFolders.add(real);
       let entries;
       try {
-        entries = this.fs.readDirectory(absolute);
+        entries = rules.fs.readDirectory(absolute);
       } catch {
         unreadable++;
         return;
       }
+      yield;
       const hasGitignore = entries.some((entry) => entry.name === '.gitignore' && !entry.isDirectory);
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const entry of entries) {
@@ -124,7 +137,7 @@ export class WorkspaceRules {
         let isFile = entry.isFile;
         if (entry.isSymbolicLink) {
           try {
-            const stat = this.fs.stat(childAbsolute);
+            const stat = rules.fs.stat(childAbsolute);
             isDirectory = stat.isDirectory;
             isFile = stat.isFile;
           } catch {
@@ -132,14 +145,15 @@ export class WorkspaceRules {
           }
         }
         if (isDirectory) {
-          if (depth >= maxDepth || this.isIgnoredEntry(folder, childPath, entry.name, true, hasGitignore)) continue;
-          visit(childAbsolute, childPath, depth + 1);
-        } else if (isFile && options.accept(childPath, entry.name) && !this.isIgnoredEntry(folder, childPath, entry.name, false, hasGitignore)) {
+          if (depth >= maxDepth || rules.isIgnoredEntry(folder, childPath, entry.name, true, hasGitignore)) continue;
+          yield* visit(childAbsolute, childPath, depth + 1);
+          if (limitReached) return;
+        } else if (isFile && options.accept(childPath, entry.name) && !rules.isIgnoredEntry(folder, childPath, entry.name, false, hasGitignore)) {
           files.push(childAbsolute);
         }
       }
-    };
-    visit(this.root, '', 0);
+    }
+    yield* visit(this.root, '', 0);
     return { files, unreadable, limitReached };
   }
 

@@ -98,6 +98,23 @@ export function memoryFileSystem(files: Record<string, string | Uint8Array>, roo
 }
 
 /**
+ * A clock for time-sliced work in tests: `memoryFileSystem` whose every file read costs `readCostMs` on the
+ * returned clock (nothing else advances it), so how a slice ends depends on the work done, not the machine.
+ */
+export function clockedFileSystem(files: Record<string, string>, readCostMs: number): { fs: ReturnType<typeof memoryFileSystem>; clock: { now: number }; onRead: Array<(path: string) => void> } {
+  const fs = memoryFileSystem(files);
+  const clock = { now: 0 };
+  const onRead: Array<(path: string) => void> = [];
+  const readFileBytes = fs.readFileBytes.bind(fs);
+  fs.readFileBytes = (path, options) => {
+    clock.now += readCostMs;
+    for (const listener of onRead) listener(path);
+    return readFileBytes(path, options);
+  };
+  return { fs, clock, onRead };
+}
+
+/**
  * A FileSystem that refuses to read what permission bits refuse (no read bit for anyone), as the kernel does for
  * every user but root: so an unreadable file or folder is unreadable in tests run as root too (CI runs as root).
  */

@@ -10,7 +10,8 @@ import type { FlagReference, ScanFailure, ScanResult, SkippedFiles } from '../mo
 import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
 import { SDK_SPECIFIER_PATTERN } from './presets.js';
 import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
-import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
+import { TimeSlicer, type TimeSliceOptions } from './timeSlices.js';
+import { isSourceFile, listWorkspaceFilesInSteps, readSourceText } from './walk.js';
 
 export { toScanJson, formatScanText, type ScanJson } from './output.js';
 export { ModuleResolver, isResolutionInput, type ResolvedImport } from './resolution/resolver.js';
@@ -22,14 +23,28 @@ export interface ScanOptions {
   fs: FileSystem;
   /** Called as files are processed (for progress reporting). */
   onProgress?: (done: number, total: number) => void;
-  /** Files read and filtered per batch before yielding to the event loop (default 200). */
-  batchSize?: number;
+  /** Stops the scan: it rejects with the signal's reason at its next check-in (within one slice). */
+  signal?: AbortSignal;
+  /** How the index shares the event loop: slice length (default 8 ms of work between turns) and clock. */
+  slices?: Omit<TimeSliceOptions, 'signal'>;
+}
+
+/** Options of one `indexWorkspace` run. */
+export interface IndexOptions {
+  /** Files read so far and the total, reported at every turn the index gives the event loop and at the end. */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Cancels the run: `indexWorkspace` rejects with `signal.reason` at its next check-in (the index checks in
+   * between folders and files, so within one slice). A cancelled host keeps what it analysed; calling
+   * `indexWorkspace` again finishes the job with the same result as an uncancelled run.
+   */
+  signal?: AbortSignal;
 }
 
 /** Scans the whole workspace once. */
 export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const host = new ScannerHost(options);
-  return host.indexWorkspace(options.onProgress);
+  return host.indexWorkspace({ onProgress: options.onProgress, signal: options.signal });
 }
 
 /**
@@ -88,19 +103,35 @@ export class ScannerHost {
     };
   }
 
-  /** Indexes every file of the workspace; yields to the event loop between batches. */
-  async indexWorkspace(onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
+  /**
+   * Indexes every file of the workspace. Time-sliced: it gives the event loop a turn whenever a slice's time
+   * (8 ms by default) of walking, reading or analysing is used up, so requests are answered meanwhile. Accepts
+   * the progress callback alone, or `IndexOptions` with a cancellation signal.
+   */
+  async indexWorkspace(progressOrOptions?: ((done: number, total: number) => void) | IndexOptions): Promise<ScanResult> {
+    const options: IndexOptions = typeof progressOrOptions === 'function' ? { onProgress: progressOrOptions } : (progressOrOptions ?? {});
+    const { onProgress } = options;
+    const slicer = new TimeSlicer({ ...this.options.slices, signal: options.signal });
     const started = performance.now();
-    const listing = listWorkspaceFiles(this.options.fs, this.root, this.options.config.exclude);
+    const walk = listWorkspaceFilesInSteps(this.options.fs, this.root, this.options.config.exclude);
+    let step = walk.next();
+    while (!step.done) {
+      if (slicer.due()) await slicer.pause();
+      step = walk.next();
+    }
+    const listing = step.value;
     const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable, failed: 0 };
-    const batchSize = this.options.batchSize ?? 200;
     // Texts of files the prefilter passed over: a later round may find a wrapper or client name in them.
     const pending = new Map<string, string>();
     this.pendingTexts = pending;
     const total = listing.files.length;
-    let done = 0;
-    for (let index = 0; index < listing.files.length; index += batchSize) {
-      for (const path of listing.files.slice(index, index + batchSize)) {
+    try {
+      for (let index = 0; index < total; index++) {
+        if (slicer.due()) {
+          onProgress?.(index, total);
+          await slicer.pause();
+        }
+        const path = listing.files[index];
         this.workspaceFiles.add(path);
         const text = this.overlays.get(path) ?? this.readText(path, skipped);
         if (text === undefined) continue;
@@ -108,30 +139,25 @@ export class ScannerHost {
         if (this.passesStaticPrefilter(text)) this.analyzePath(path, text);
         else pending.set(path, text);
       }
-      done = Math.min(total, index + batchSize);
-      onProgress?.(done, total);
-      await yieldToEventLoop();
-    }
-    // Rounds: names exported by flag-related modules (clients, wrappers) pull in the files using them.
-    for (let round = 0; round < 20 && pending.size > 0; round++) {
-      const pattern = this.takeTriggerPattern();
-      if (!pattern) break;
-      let analysedInRound = 0;
-      let sinceYield = 0;
-      for (const [path, text] of pending) {
-        if (!pattern.test(text)) continue;
-        pending.delete(path);
-        this.analyzePath(path, text);
-        analysedInRound++;
-        if (++sinceYield >= batchSize) {
-          sinceYield = 0;
-          await yieldToEventLoop();
+      onProgress?.(total, total);
+      slicer.throwIfAborted();
+      // Rounds: names exported by flag-related modules (clients, wrappers) pull in the files using them.
+      for (let round = 0; round < 20 && pending.size > 0; round++) {
+        const pattern = this.takeTriggerPattern();
+        if (!pattern) break;
+        let analysedInRound = 0;
+        for (const [path, text] of pending) {
+          if (slicer.due()) await slicer.pause();
+          if (!pattern.test(text)) continue;
+          pending.delete(path);
+          this.analyzePath(path, text);
+          analysedInRound++;
         }
+        if (analysedInRound === 0 && !this.triggerPattern) break;
       }
-      if (analysedInRound === 0 && !this.triggerPattern) break;
+    } finally {
+      this.pendingTexts = undefined;
     }
-    if (total === 0) onProgress?.(0, 0);
-    this.pendingTexts = undefined;
     this.indexed = true;
     this.takeTriggerPattern();
     const failures = this.failedFiles();
@@ -285,7 +311,8 @@ export class ScannerHost {
 
   private passesStaticPrefilter(text: string): boolean {
     if (this.staticTriggers.test(text)) return true;
-    return this.triggerPattern ? this.triggerPattern.test(text) : false;
+    // Every trigger name known so far, not only the newest: names found by an earlier (cancelled) run count too.
+    return this.allTriggersPattern ? this.allTriggersPattern.test(text) : false;
   }
 
   /** The pattern of trigger names added since the last call (undefined when none). */
@@ -423,6 +450,3 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}

@@ -2,7 +2,7 @@
 // (workspaceFiles.ts: .gitignore files at every level and above the root, .git/info/exclude, `config.exclude`,
 // node_modules/.git, symlink loops); and one file read, refusing binary, too-large and unreadable ones (counted, never fatal).
 import type { FileSystem } from '../io.js';
-import { walkWorkspace, type WorkspaceRules } from '../workspaceFiles.js';
+import { WorkspaceRules, walkWorkspace, type WalkResult } from '../workspaceFiles.js';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** Files larger than this are skipped as "too large" (minified bundles, generated code). */
@@ -26,6 +26,13 @@ export interface WorkspaceListing {
 /** The source files below `root` (absolute, `/`-separated). */
 export function listWorkspaceFiles(fs: FileSystem, root: string, exclude: readonly string[]): WorkspaceListing {
   const { files, unreadable, rules } = walkWorkspace(fs, root, exclude, { accept: (_path, name) => isSourceFile(name) });
+  return { files, unreadable, rules };
+}
+
+/** The same listing one folder per step (see `WorkspaceRules.walkInSteps`), for callers that slice their work. */
+export function* listWorkspaceFilesInSteps(fs: FileSystem, root: string, exclude: readonly string[]): Generator<void, WorkspaceListing, void> {
+  const rules = new WorkspaceRules(fs, root, exclude);
+  const { files, unreadable }: WalkResult = yield* rules.walkInSteps({ accept: (_path, name) => isSourceFile(name) });
   return { files, unreadable, rules };
 }
 
