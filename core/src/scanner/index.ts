@@ -1,14 +1,15 @@
 // The flag-reference scanner: finds every flag check in a workspace (see docs/scanner.md).
 // Public API: `scanWorkspace` for one-shot scans and `ScannerHost` for incremental use (language server).
-// The design in one paragraph: read every source file, parse only those whose text mentions a trigger
-// (an SDK package, a configured check, a name exported by a flag-related module), resolve keys and
-// clients through other modules parsed lazily on demand, and remember who depended on whom.
+// The design in one paragraph: read every source file, parse only those whose text can hold a check (an SDK
+// import, a configured check's words, a name exported by a flag-related module; prefilter.ts), keep only a word
+// fingerprint of the others, resolve keys and clients through other modules parsed lazily on demand, and
+// remember who depended on whom.
 import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import type { FileSystem } from '../io.js';
 import type { FlagReference, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
 import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
-import { SDK_SPECIFIER_PATTERN } from './presets.js';
+import { REEXPORT_PATTERN, StaticPrefilter, TriggerNameSet, fingerprintWords, type WordFingerprint } from './prefilter.js';
 import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
 import { TimeSlicer, type TimeSliceOptions } from './timeSlices.js';
 import { isSourceFile, listWorkspaceFilesInSteps, readSourceText } from './walk.js';
@@ -64,11 +65,20 @@ export class ScannerHost {
   private readonly analyses = new Map<string, FileAnalysis>();
   /** Reverse dependency graph: module → files whose analysis consulted it. */
   private readonly dependents = new Map<string, Set<string>>();
+  /** Module → files whose lookups for checks refused to open it (it could hold none when asked). */
+  private readonly refusedBy = new Map<string, Set<string>>();
+  /** How many trigger names there were when refused modules were last looked at again. */
+  private triggerCountAtLastRepeat = 0;
   private readonly workspaceFiles = new Set<string>();
-  private triggerNames = new Set<string>();
-  private triggerPattern: RegExp | undefined;
-  /** SDK package substrings and configured check names, as one pattern (faster than one search each). */
-  private readonly staticTriggers: RegExp;
+  /** What the prefilter learnt from each workspace file's text when it was read (the text itself is not kept). */
+  private readonly prefilterFacts = new Map<string, PrefilterFacts>();
+  /** Workspace files read and passed over: each may still name a trigger name found later. */
+  private readonly passedOver = new Set<string>();
+  /** Every trigger name found so far, and those not yet looked for in the files passed over. */
+  private readonly triggerNames = new Set<string>();
+  private allTriggers = new TriggerNameSet([]);
+  private freshTriggerNames: string[] = [];
+  private readonly prefilter: StaticPrefilter;
   private readonly store: ModuleStore;
   /** Distinct files parsed (a module dropped and parsed again counts once). */
   private readonly parsedPaths = new Set<string>();
@@ -78,24 +88,16 @@ export class ScannerHost {
   private sharedCache = createSharedAnalysisCache();
   /** Files whose parse or analysis failed, with the reason; they have no references and the scan goes on. */
   private readonly failures = new Map<string, string>();
-  /** During indexing: texts of files the prefilter passed over (read once, reused by lazy parses). */
-  private pendingTexts: Map<string, string> | undefined;
   /** mayHoldChecks answers by path; cleared on every change. */
   private readonly mayHoldChecksCache = new Map<string, boolean>();
   private mayHoldChecksTriggerCount = 0;
-  /** Every trigger name found so far, as one pattern (the round pattern holds only the newest). */
-  private allTriggersPattern: RegExp | undefined;
+  /** Files read a second time: passed over when first read, parsed later (a lazy module, a later trigger name). */
+  private rereads = 0;
 
   constructor(readonly options: ScanOptions) {
     this.root = normalizeRoot(options.root);
     this.resolver = new ModuleResolver(options.fs, this.root, (path) => (this.deleted.has(path) ? false : this.overlays.has(path) ? true : undefined));
-    const customNames = options.config.checks.map((check) => {
-      const name = check.kind === 'call' ? check.call : check.kind === 'property' ? check.property : check.jsx;
-      // The first segment: `flagResolver.isEnabled` is written with `flagResolver` even when destructured
-      // (`const { isEnabled } = flagResolver`), and it is rarer than the method name.
-      return name.split('.')[0];
-    });
-    this.staticTriggers = new RegExp([SDK_SPECIFIER_PATTERN.source, ...customNames.map(escapeRegExp)].join('|'));
+    this.prefilter = new StaticPrefilter(options.config.checks);
     this.store = {
       module: (path) => this.module(path),
       mayHoldChecks: (path) => this.mayHoldChecks(path),
@@ -121,45 +123,44 @@ export class ScannerHost {
     }
     const listing = step.value;
     const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable, failed: 0 };
-    // Texts of files the prefilter passed over: a later round may find a wrapper or client name in them.
-    const pending = new Map<string, string>();
-    this.pendingTexts = pending;
     const total = listing.files.length;
-    try {
-      for (let index = 0; index < total; index++) {
-        if (slicer.due()) {
-          onProgress?.(index, total);
-          await slicer.pause();
-        }
-        const path = listing.files[index];
-        this.workspaceFiles.add(path);
-        const text = this.overlays.get(path) ?? this.readText(path, skipped);
-        if (text === undefined) continue;
-        if (this.analyses.has(path) && !this.overlays.has(path)) continue;
-        if (this.passesStaticPrefilter(text)) this.analyzePath(path, text);
-        else pending.set(path, text);
+    for (let index = 0; index < total; index++) {
+      if (slicer.due()) {
+        onProgress?.(index, total);
+        await slicer.pause();
       }
-      onProgress?.(total, total);
-      slicer.throwIfAborted();
-      // Rounds: names exported by flag-related modules (clients, wrappers) pull in the files using them.
-      for (let round = 0; round < 20 && pending.size > 0; round++) {
-        const pattern = this.takeTriggerPattern();
-        if (!pattern) break;
-        let analysedInRound = 0;
-        for (const [path, text] of pending) {
+      const path = listing.files[index];
+      this.workspaceFiles.add(path);
+      if (this.analyses.has(path) && !this.overlays.has(path)) continue;
+      const text = this.overlays.get(path) ?? this.readText(path, skipped);
+      if (text === undefined) continue;
+      if (this.learnFromText(path, text)) this.analyzePath(path, text);
+    }
+    onProgress?.(total, total);
+    slicer.throwIfAborted();
+    for (let round = 0; round < 20; round++) {
+      // Names exported by flag-related modules (clients, wrappers) found after a file was passed over pull it in:
+      // its fingerprint says which files may name them, and their texts (read again) say which do.
+      if (this.freshTriggerNames.length && this.passedOver.size) {
+        const names = this.takeFreshTriggerNames();
+        for (const path of [...this.passedOver]) {
           if (slicer.due()) await slicer.pause();
-          if (!pattern.test(text)) continue;
-          pending.delete(path);
-          this.analyzePath(path, text);
-          analysedInRound++;
+          if (this.namesTriggerIn(path, names)) this.analyzeRead(path, skipped);
         }
-        if (analysedInRound === 0 && !this.triggerPattern) break;
+        continue;
       }
-    } finally {
-      this.pendingTexts = undefined;
+      // Analyses that refused a module which may hold checks now are done again (the answer must not depend on
+      // the order files were analysed in).
+      const repeat = this.analysesToRepeat();
+      if (!repeat.length) break;
+      for (const path of repeat) {
+        if (slicer.due()) await slicer.pause();
+        const text = this.textOf(path);
+        if (text === undefined) this.forget(path);
+        else this.analyzePath(path, text);
+      }
     }
     this.indexed = true;
-    this.takeTriggerPattern();
     const failures = this.failedFiles();
     return {
       references: this.references(),
@@ -193,6 +194,8 @@ export class ScannerHost {
       this.overlays.delete(path);
       this.deleted.add(path);
       this.workspaceFiles.delete(path);
+      this.passedOver.delete(path);
+      this.prefilterFacts.delete(path);
     } else {
       this.setOverlay(path, text);
       if (isSourceFile(path) && path.startsWith(`${this.root}/`)) this.workspaceFiles.add(path);
@@ -232,15 +235,25 @@ export class ScannerHost {
       const after = this.analyzePath(file, fileText, file === path ? previousModule : undefined);
       if (JSON.stringify(after.references) !== beforeJson) changed.push(this.relative(file));
     }
-    // The edit may have created a wrapper or client other files already call: look for its names in
-    // the files the prefilter passed over (rare, and only after indexing; during indexing its rounds do it).
-    if (this.indexed && this.triggerPattern) {
-      const pattern = this.takeTriggerPattern()!;
-      for (const file of this.workspaceFiles) {
-        if (this.analyses.has(file)) continue;
-        const fileText = this.overlays.get(file) ?? this.readText(file, { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 });
-        if (fileText === undefined || !pattern.test(fileText)) continue;
-        if (this.analyzePath(file, fileText).references.length) changed.push(this.relative(file));
+    // The edit may have created a wrapper or client other files already call: look for its names in the files
+    // the prefilter passed over, and in the modules other analyses refused (rare, and only after indexing;
+    // during indexing its rounds do it).
+    for (let round = 0; this.indexed && round < 20; round++) {
+      if (this.freshTriggerNames.length) {
+        const names = this.takeFreshTriggerNames();
+        for (const file of [...this.passedOver]) {
+          if (!this.namesTriggerIn(file, names)) continue;
+          if (this.analyzeRead(file, { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 })?.references.length) changed.push(this.relative(file));
+        }
+        continue;
+      }
+      const repeat = this.analysesToRepeat();
+      if (!repeat.length) break;
+      for (const file of repeat) {
+        const before = JSON.stringify(this.analyses.get(file)?.references ?? []);
+        const fileText = this.textOf(file);
+        const after = fileText === undefined ? (this.forget(file), []) : this.analyzePath(file, fileText).references;
+        if (JSON.stringify(after) !== before && !changed.includes(this.relative(file))) changed.push(this.relative(file));
       }
     }
     return changed;
@@ -298,6 +311,8 @@ export class ScannerHost {
     this.overlays.set(path, text);
     this.deleted.delete(path);
     this.modules.delete(path);
+    // What the prefilter learnt from the disk text no longer applies.
+    this.prefilterFacts.delete(path);
     this.sharedCache = createSharedAnalysisCache();
     this.mayHoldChecksCache.clear();
   }
@@ -309,27 +324,85 @@ export class ScannerHost {
     return undefined;
   }
 
-  private passesStaticPrefilter(text: string): boolean {
-    if (this.staticTriggers.test(text)) return true;
-    // Every trigger name known so far, not only the newest: names found by an earlier (cancelled) run count too.
-    return this.allTriggersPattern ? this.allTriggersPattern.test(text) : false;
+  /**
+   * Records what the prefilter learns from a workspace file's text and says whether to analyse it now: it imports
+   * an SDK, names a configured check, or names a trigger name found so far. A file passed over keeps its
+   * fingerprint (and whether it re-exports), never its text.
+   */
+  private learnFromText(path: string, text: string): boolean {
+    const passesStatic = this.prefilter.passes(text);
+    const reexports = REEXPORT_PATTERN.test(text);
+    if (passesStatic) {
+      this.prefilterFacts.set(path, { passesStatic, reexports });
+      this.passedOver.delete(path);
+      return true;
+    }
+    const fingerprint = fingerprintWords(text);
+    this.prefilterFacts.set(path, { passesStatic, reexports, fingerprint });
+    if (this.allTriggers.mayMatch(fingerprint) && this.allTriggers.matchesText(text)) {
+      this.passedOver.delete(path);
+      return true;
+    }
+    this.passedOver.add(path);
+    return false;
   }
 
-  /** The pattern of trigger names added since the last call (undefined when none). */
-  private takeTriggerPattern(): RegExp | undefined {
-    const pattern = this.triggerPattern;
-    this.triggerPattern = undefined;
-    return pattern;
+  /** Whether a file passed over names one of `names`: its fingerprint first, then its text (read again) for a maybe. */
+  private namesTriggerIn(path: string, names: TriggerNameSet): boolean {
+    const fingerprint = this.prefilterFacts.get(path)?.fingerprint;
+    if (fingerprint && !names.mayMatch(fingerprint)) return false;
+    const text = this.textOf(path);
+    return text !== undefined && names.matchesText(text);
+  }
+
+  /** Reads (again) and analyses a file passed over. */
+  private analyzeRead(path: string, skipped: SkippedFiles): FileAnalysis | undefined {
+    this.passedOver.delete(path);
+    const text = this.overlays.get(path) ?? this.readText(path, skipped);
+    if (text === undefined) return undefined;
+    return this.analyzePath(path, text);
+  }
+
+  /** The text of a file as the scanner sees it now (editor text, a parsed module's text, the disk), or undefined. */
+  private textOf(path: string): string | undefined {
+    const known = this.overlays.get(path) ?? this.modules.get(path)?.text;
+    if (known !== undefined) return known;
+    if (this.deleted.has(path)) return undefined;
+    const outcome = readSourceText(this.options.fs, path);
+    if (!('text' in outcome)) return undefined;
+    if (this.prefilterFacts.has(path)) this.rereads++;
+    return outcome.text;
+  }
+
+  /**
+   * Analysed files that refused to open a module which may hold checks now (trigger names were found since):
+   * they are analysed again, with fresh shared results. Empty when no trigger name was found since the last call.
+   */
+  private analysesToRepeat(): string[] {
+    if (this.triggerCountAtLastRepeat === this.triggerNames.size) return [];
+    this.triggerCountAtLastRepeat = this.triggerNames.size;
+    const files = new Set<string>();
+    for (const [module, refusing] of this.refusedBy) {
+      if (!refusing.size || !this.mayHoldChecks(module)) continue;
+      for (const file of refusing) if (this.analyses.has(file)) files.add(file);
+    }
+    if (files.size) this.sharedCache = createSharedAnalysisCache();
+    return [...files].sort();
+  }
+
+  /** Trigger names found since the last call (their files are looked for once). */
+  private takeFreshTriggerNames(): TriggerNameSet {
+    const names = new TriggerNameSet(this.freshTriggerNames);
+    this.freshTriggerNames = [];
+    return names;
   }
 
   private addTriggerNames(names: string[]): void {
     const fresh = names.filter((name) => name.length > 1 && !this.triggerNames.has(name));
     if (!fresh.length) return;
     for (const name of fresh) this.triggerNames.add(name);
-    this.allTriggersPattern = new RegExp(`\\b(${[...this.triggerNames].map(escapeRegExp).join('|')})\\b`);
-    const previous = this.triggerPattern ? this.triggerPattern.source.slice(3, -3) : '';
-    const alternatives = fresh.map(escapeRegExp).join('|');
-    this.triggerPattern = new RegExp(`\\b(${previous ? `${previous}|` : ''}${alternatives})\\b`);
+    this.freshTriggerNames.push(...fresh);
+    this.allTriggers = new TriggerNameSet(this.triggerNames);
   }
 
   /**
@@ -337,6 +410,7 @@ export class ScannerHost {
    * code exhausting the stack, a parser failure) skips this file with the reason and never the scan.
    */
   private analyzePath(path: string, text: string, previousModule?: ParsedModule): FileAnalysis {
+    this.passedOver.delete(path);
     try {
       const analysis = this.analyzePathUnguarded(path, text, previousModule);
       this.failures.delete(path);
@@ -346,7 +420,7 @@ export class ScannerHost {
       // A failure half-way may have left partial cross-file results behind.
       this.sharedCache = createSharedAnalysisCache();
       this.failures.set(path, describeAnalysisFailure(error));
-      return { references: [], dependencies: new Set(), triggerNames: [] };
+      return { references: [], dependencies: new Set(), gatedOut: new Set(), triggerNames: [] };
     }
   }
 
@@ -358,11 +432,15 @@ export class ScannerHost {
       this.parsedPaths.add(path);
     }
     const analysis = analyzeModule(module, this.store, { customChecks: this.options.config.checks, shared: this.sharedCache });
-    const previous = this.analyses.get(path);
-    if (previous) for (const dependency of previous.dependencies) this.dependents.get(dependency)?.delete(path);
+    this.unlinkAnalysis(path);
     for (const dependency of analysis.dependencies) {
       let set = this.dependents.get(dependency);
       if (!set) this.dependents.set(dependency, (set = new Set()));
+      set.add(path);
+    }
+    for (const refused of analysis.gatedOut) {
+      let set = this.refusedBy.get(refused);
+      if (!set) this.refusedBy.set(refused, (set = new Set()));
       set.add(path);
     }
     this.analyses.set(path, analysis);
@@ -374,16 +452,24 @@ export class ScannerHost {
   }
 
   private forget(path: string): void {
-    const previous = this.analyses.get(path);
-    if (previous) for (const dependency of previous.dependencies) this.dependents.get(dependency)?.delete(path);
+    this.unlinkAnalysis(path);
     this.analyses.delete(path);
     this.modules.delete(path);
   }
 
+  /** Removes a file's previous analysis from the dependency graphs. */
+  private unlinkAnalysis(path: string): void {
+    const previous = this.analyses.get(path);
+    if (!previous) return;
+    for (const dependency of previous.dependencies) this.dependents.get(dependency)?.delete(path);
+    for (const refused of previous.gatedOut) this.refusedBy.get(refused)?.delete(path);
+  }
+
   /**
-   * Whether a module could define a check or pass one on (see ModuleStore.mayHoldChecks), from its text:
-   * the prefilter's own test (an SDK specifier, a configured check name, a trigger name found so far) or
-   * a re-export. Negative answers are recomputed once new trigger names are known.
+   * Whether a module could define a check or pass one on (see ModuleStore.mayHoldChecks): the prefilter's own
+   * test (an SDK import, a configured check, a trigger name found so far) or a re-export, answered from what the
+   * prefilter learnt when the file was read (a fingerprint "maybe" is confirmed on the text) or from its text.
+   * Negative answers are recomputed once new trigger names are known.
    */
   private mayHoldChecks(path: string): boolean {
     const cached = this.mayHoldChecksCache.get(path);
@@ -393,12 +479,14 @@ export class ScannerHost {
       for (const [key, value] of this.mayHoldChecksCache) if (!value) this.mayHoldChecksCache.delete(key);
       this.mayHoldChecksTriggerCount = this.triggerNames.size;
     }
-    let text = this.modules.get(path)?.text ?? this.overlays.get(path) ?? this.pendingTexts?.get(path);
-    if (text === undefined && !this.deleted.has(path)) {
-      const outcome = readSourceText(this.options.fs, path);
-      text = 'text' in outcome ? outcome.text : undefined;
+    const facts = this.overlays.has(path) ? undefined : this.prefilterFacts.get(path);
+    let answer: boolean;
+    if (facts && (facts.passesStatic || facts.reexports)) answer = true;
+    else if (facts?.fingerprint && !this.allTriggers.mayMatch(facts.fingerprint)) answer = false;
+    else {
+      const text = this.textOf(path);
+      answer = text !== undefined && (this.prefilter.passes(text) || REEXPORT_PATTERN.test(text) || this.allTriggers.matchesText(text));
     }
-    const answer = text !== undefined && (this.staticTriggers.test(text) || REEXPORT_PATTERN.test(text) || (this.allTriggersPattern?.test(text) ?? false));
     this.mayHoldChecksCache.set(path, answer);
     return answer;
   }
@@ -408,13 +496,9 @@ export class ScannerHost {
     const cached = this.modules.get(path);
     if (cached) return cached;
     if (this.deleted.has(path)) return undefined;
-    // Texts read by the indexing pass are reused: each file is read from disk once.
-    let text = this.overlays.get(path) ?? this.pendingTexts?.get(path);
-    if (text === undefined) {
-      const outcome = readSourceText(this.options.fs, path);
-      if (!('text' in outcome)) return undefined;
-      text = outcome.text;
-    }
+    // The indexing pass keeps no text of the files it passed over: a module needed later is read again.
+    const text = this.textOf(path);
+    if (text === undefined) return undefined;
     let module: ParsedModule;
     try {
       module = parseModule(path, this.relative(path), text);
@@ -443,10 +527,11 @@ function normalizeRoot(root: string): string {
   return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : posix.normalize(normalized);
 }
 
-/** `export … from '…'` and `export * from`: a module that re-exports may pass on another module's accessor. */
-const REEXPORT_PATTERN = /\bexport\s*(?:\*|\{[^}]*\}|type\s*\{[^}]*\})\s*(?:as\s+\w+\s*)?from\b/;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** What the prefilter learnt from a file's text when it was read. */
+interface PrefilterFacts {
+  passesStatic: boolean;
+  reexports: boolean;
+  /** For a file that did not pass the static test: its words, for trigger names found later. */
+  fingerprint?: WordFingerprint;
 }
 

@@ -43,8 +43,9 @@ export function keyText(evaluation: Evaluation): string | undefined {
 export class KeyEvaluator {
   constructor(private readonly session: AnalysisSession) {}
 
+  /** Evaluates a key expression, opening every module it leads to (constants modules hold no check themselves). */
   evaluate(expression: ts.Expression, module: ParsedModule): Evaluation {
-    return this.session.deeper<Evaluation>({ reason: 'too deep' }, () => this.computeEvaluation(unwrap(expression), module));
+    return this.session.everyModule(() => this.session.deeper<Evaluation>({ reason: 'too deep' }, () => this.computeEvaluation(unwrap(expression), module)));
   }
 
   computeEvaluation(expression: ts.Expression, module: ParsedModule): Evaluation {

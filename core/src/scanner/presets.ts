@@ -291,12 +291,12 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Matches an SDK package inside a quoted module specifier (`'flags/next'`, `"@launchdarkly/node-server-sdk"`),
- * not anywhere in the text: a file that never names an SDK in quotes imports none. Allowed false positives
- * (a string that happens to equal a package name) only cost a parse.
+ * Matches an import of an SDK package: the package inside the quoted module specifier of an `import … from`,
+ * `export … from`, `import('…')` or `require('…')` (`from 'flags/next'`, `require("@launchdarkly/node-server-sdk")`),
+ * not anywhere in the text: a file that only names an SDK in a string, a comment or an identifier imports none.
  */
-export const SDK_SPECIFIER_PATTERN = new RegExp(
-  `['"\`](?:${[
+export const SDK_IMPORT_PATTERN = new RegExp(
+  `(?:\\bfrom|\\bimport|\\brequire)\\s*\\(?\\s*['"\`](?:${[
     ...SDK_PRESETS.flatMap((preset) => preset.packages.map((name) => `${escapeRegExp(name)}(?=['"\`/])`)),
     ...SDK_PRESETS.flatMap((preset) => preset.packagePrefixes.map(escapeRegExp)),
   ].join('|')})`,

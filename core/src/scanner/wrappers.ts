@@ -189,20 +189,21 @@ export class WrapperDetector {
       this.wrapperMemo.set(fn, null);
       return undefined;
     }
-    const shared = this.session.shared.wrappers.get(fn);
+    const sharedWrappers = this.session.moduleGate ? this.session.shared.gatedWrappers : this.session.shared.wrappers;
+    const shared = sharedWrappers.get(fn);
     if (shared) {
-      this.session.dependencies.addAll(shared.dependencies);
-      this.wrapperMemo.set(fn, shared.info);
-      return shared.info ?? undefined;
+      this.session.dependencies.addShared(shared);
+      this.wrapperMemo.set(fn, shared.value);
+      return shared.value ?? undefined;
     }
     this.wrapperMemo.set(fn, null); // Recursion guard.
     this.wrappersInProgress.add(fn);
     const guardHitsBefore = this.session.guardHits;
     let info: WrapperInfo | undefined;
     try {
-      const { value, dependencies } = this.session.dependencies.collect(() => this.session.deeper(undefined, () => this.detectWrapper(fn, module)));
-      info = value;
-      if (this.session.guardHits === guardHitsBefore) this.session.shared.wrappers.set(fn, { info: info ?? null, dependencies });
+      const result = this.session.dependencies.collect(() => this.session.deeper(undefined, () => this.detectWrapper(fn, module)));
+      info = result.value;
+      if (this.session.guardHits === guardHitsBefore) sharedWrappers.set(fn, { ...result, value: info ?? null });
     } finally {
       this.wrappersInProgress.delete(fn);
     }
