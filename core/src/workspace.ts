@@ -6,7 +6,7 @@ import type { HttpTransport } from './http.js';
 import type { Clock, FileSystem, GitHost } from './io.js';
 import type { Finding, FlagHealth, InputError, ProviderContext, ScanResult, StateProvider, StateSnapshot } from './model.js';
 import { computeFindings, resolveReferenceKeys, summarizeFlags, type FlagOverview } from './rules/index.js';
-import { scanWorkspace } from './scanner/index.js';
+import { scanWorkspace, type ScanCacheStore } from './scanner/index.js';
 import { createStateProviders, loadState } from './state/registry.js';
 import { tokenTrustErrors } from './trust.js';
 import { evaluateRolloutHealth } from './health/workspaceHealth.js';
@@ -21,6 +21,8 @@ export interface AnalyzeWorkspaceOptions extends Omit<ProviderContext, 'config'>
   http?: HttpTransport;
   /** Scan progress (files done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** The scanner's persistent cache (see scanner/scanCache.ts); without it every run scans from scratch. */
+  scanCache?: ScanCacheStore;
 }
 
 export interface WorkspaceAnalysis {
@@ -47,7 +49,7 @@ export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promis
   if (configErrors.length) {
     return { root: options.root, config, configErrors, scan: emptyScanResult(), state: emptySnapshot(now), findings: [], flags: [] };
   }
-  const scan = await scanWorkspace({ root: options.root, config, fs: options.fs, onProgress: options.onProgress });
+  const scan = await scanWorkspace({ root: options.root, config, fs: options.fs, onProgress: options.onProgress, cache: options.scanCache });
   const providers = createStateProviders(providerContext(options, config));
   let state: StateSnapshot;
   try {
@@ -70,7 +72,7 @@ export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promis
 }
 
 /** The ProviderContext for a workspace (also used by bump/abort). */
-export function providerContext(options: Omit<AnalyzeWorkspaceOptions, 'configPath' | 'health' | 'onProgress' | 'http'>, config: FlaglensConfig): ProviderContext {
+export function providerContext(options: Omit<AnalyzeWorkspaceOptions, 'configPath' | 'health' | 'onProgress' | 'http' | 'scanCache'>, config: FlaglensConfig): ProviderContext {
   return {
     root: options.root,
     config,

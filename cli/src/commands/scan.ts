@@ -5,17 +5,20 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../../../core/src/config.js';
 import { nodeFileSystem } from '../../../core/src/nodeIo.js';
 import { scanWorkspace, toScanJson, formatScanText } from '../../../core/src/scanner/index.js';
+import { CACHE_OPTIONS, cacheHelp, scanCacheFromOptions } from '../cacheOptions.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
 import { recoverInterruptedWork } from '../workspaceIo.js';
 
-const help = `Usage: flaglens scan [DIR] [--config FILE] [--format text|json]
+const help = `Usage: flaglens scan [DIR] [--config FILE] [--format text|json] [--no-cache | --cache-location DIR]
 
 Finds every feature-flag check in the TypeScript/JavaScript files under DIR (default: the current
 directory): built-in SDK presets, the checks declared in flaglens.yaml, and wrappers around them.
 
 Options:
   --config FILE     flaglens.yaml to use (default: DIR/flaglens.yaml, if present)
-  --format FORMAT   text (default; grouped by flag) or json (the stable contract, see docs/scanner.md)
+  --format FORMAT   text (default; grouped by flag) or json (the stable contract, see docs/scanner.md;
+                    with the cache it reports cache: { hits, misses })
+${cacheHelp(20)}
   -h, --help        this help
 
 Exit codes: 0 success, 2 bad usage or invalid config (each problem printed as file:line:column: message).
@@ -31,7 +34,7 @@ export const scanCommand: Command = {
       parsed = parseArgs({
         args: argv,
         allowPositionals: true,
-        options: { config: { type: 'string' }, format: { type: 'string', default: 'text' } },
+        options: { config: { type: 'string' }, format: { type: 'string', default: 'text' }, ...CACHE_OPTIONS },
       });
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -55,7 +58,8 @@ export const scanCommand: Command = {
       for (const error of errors) io.stderr(`${error.file}:${error.line}:${error.column}: ${error.message}\n`);
       return 2;
     }
-    const result = await scanWorkspace({ root, config, fs: nodeFileSystem });
+    const cache = scanCacheFromOptions(io, root, values);
+    const result = await scanWorkspace({ root, config, fs: nodeFileSystem, cache });
     if (format === 'json') io.stdout(`${JSON.stringify(toScanJson(result, root), null, 2)}\n`);
     else io.stdout(formatScanText(result));
     return 0;

@@ -6,16 +6,19 @@
 // remember who depended on whom.
 import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
-import type { FileSystem } from '../io.js';
-import type { FlagReference, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
+import { describeReadError, systemClock, type Clock, type FileStat, type FileSystem } from '../io.js';
+import type { FlagReference, ScanCacheReport, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
 import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
-import { REEXPORT_PATTERN, StaticPrefilter, TriggerNameSet, fingerprintWords, type WordFingerprint } from './prefilter.js';
+import { REEXPORT_PATTERN, StaticPrefilter, TriggerNameSet, fingerprintWords, mentionsName, type WordFingerprint } from './prefilter.js';
+import { resolutionInputsUnchanged, type ResolutionInputs } from './resolution/cachedFileSystem.js';
 import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
+import { ABSENT_HASH, contentHash, decodeScanCache, encodeScanCache, scanCacheIdentity, type CachedFile, type ScanCacheIdentity, type ScanCacheStore } from './scanCache.js';
 import { TimeSlicer, type TimeSliceOptions } from './timeSlices.js';
-import { isSourceFile, listWorkspaceFilesInSteps, readSourceText } from './walk.js';
+import { MAX_FILE_BYTES, isSourceFile, listWorkspaceFilesInSteps, readSourceText } from './walk.js';
 
 export { toScanJson, formatScanText, type ScanJson } from './output.js';
 export { ModuleResolver, isResolutionInput, type ResolvedImport } from './resolution/resolver.js';
+export { defaultScanCacheDirectory, fileScanCacheStore, scanCacheStoreFor, type ScanCacheRequest, type ScanCacheStore } from './scanCache.js';
 
 export interface ScanOptions {
   /** Absolute workspace root. */
@@ -28,6 +31,13 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** How the index shares the event loop: slice length (default 8 ms of work between turns) and clock. */
   slices?: Omit<TimeSliceOptions, 'signal'>;
+  /**
+   * The persistent cache (see scanCache.ts): an index starts from what it says about unchanged files and writes
+   * it again when anything changed. Without it nothing is kept between runs.
+   */
+  cache?: ScanCacheStore;
+  /** The real-time clock recent modification times are judged by (default: the system clock; never a pinned evaluation date). */
+  clock?: Clock;
 }
 
 /** Options of one `indexWorkspace` run. */
@@ -93,11 +103,16 @@ export class ScannerHost {
   private mayHoldChecksTriggerCount = 0;
   /** Files read a second time: passed over when first read, parsed later (a lazy module, a later trigger name). */
   private rereads = 0;
+  /** Trigger names whose mention was checked on a file's text (a fingerprint "maybe"), and the answer. */
+  private readonly mentions = new Map<string, Map<string, boolean>>();
+  /** The persistent cache's state for this host (only with `options.cache`). */
+  private readonly caching: CacheState | undefined;
 
   constructor(readonly options: ScanOptions) {
     this.root = normalizeRoot(options.root);
     this.resolver = new ModuleResolver(options.fs, this.root, (path) => (this.deleted.has(path) ? false : this.overlays.has(path) ? true : undefined));
     this.prefilter = new StaticPrefilter(options.config.checks);
+    this.caching = options.cache ? new CacheState(options.cache, scanCacheIdentity(this.root, options.config)) : undefined;
     this.store = {
       module: (path) => this.module(path),
       mayHoldChecks: (path) => this.mayHoldChecks(path),
@@ -115,6 +130,8 @@ export class ScannerHost {
     const { onProgress } = options;
     const slicer = new TimeSlicer({ ...this.options.slices, signal: options.signal });
     const started = performance.now();
+    const cache = this.caching;
+    cache?.readPrevious(this.options.fs);
     const walk = listWorkspaceFilesInSteps(this.options.fs, this.root, this.options.config.exclude);
     let step = walk.next();
     while (!step.done) {
@@ -124,6 +141,8 @@ export class ScannerHost {
     const listing = step.value;
     const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable, failed: 0 };
     const total = listing.files.length;
+    // Files whose analysis waits until every file's content is known (their cached analysis may still hold).
+    const analyseLater: string[] = [];
     for (let index = 0; index < total; index++) {
       if (slicer.due()) {
         onProgress?.(index, total);
@@ -132,12 +151,17 @@ export class ScannerHost {
       const path = listing.files[index];
       this.workspaceFiles.add(path);
       if (this.analyses.has(path) && !this.overlays.has(path)) continue;
-      const text = this.overlays.get(path) ?? this.readText(path, skipped);
-      if (text === undefined) continue;
-      if (this.learnFromText(path, text)) this.analyzePath(path, text);
+      const overlay = this.overlays.get(path);
+      if (overlay !== undefined) {
+        if (this.learnFromText(path, overlay)) this.analyzePath(path, overlay);
+      } else if (this.learnFromDisk(path, skipped) === 'analyse later') analyseLater.push(path);
     }
     onProgress?.(total, total);
     slicer.throwIfAborted();
+    for (const path of analyseLater) {
+      if (slicer.due()) await slicer.pause();
+      this.analyzeKnown(path, skipped);
+    }
     for (let round = 0; round < 20; round++) {
       // Names exported by flag-related modules (clients, wrappers) found after a file was passed over pull it in:
       // its fingerprint says which files may name them, and their texts (read again) say which do.
@@ -145,7 +169,7 @@ export class ScannerHost {
         const names = this.takeFreshTriggerNames();
         for (const path of [...this.passedOver]) {
           if (slicer.due()) await slicer.pause();
-          if (this.namesTriggerIn(path, names)) this.analyzeRead(path, skipped);
+          if (this.namesTriggerIn(path, names)) this.analyzeKnown(path, skipped);
         }
         continue;
       }
@@ -162,6 +186,18 @@ export class ScannerHost {
     }
     this.indexed = true;
     const failures = this.failedFiles();
+    let cacheReport: ScanCacheReport | undefined;
+    if (cache) {
+      // A file gone since the cache was written: the cache must forget it.
+      if (cache.previous && !cache.dirty) for (const record of cache.previous.values()) if (record.walked && !this.workspaceFiles.has(record.path)) cache.dirty = true;
+      const readable = total - (skipped.unreadable - listing.unreadable);
+      cacheReport = { hits: Math.max(0, readable - cache.misses.size), misses: cache.misses.size };
+      if (cache.problem) cacheReport.ignored = cache.problem;
+      if (cache.dirty) {
+        const problem = this.saveCache();
+        if (problem) cacheReport.notWritten = problem;
+      }
+    }
     return {
       references: this.references(),
       files: total,
@@ -169,7 +205,26 @@ export class ScannerHost {
       skipped: { ...skipped, failed: failures.length },
       failures,
       durationMs: Math.round(performance.now() - started),
+      ...(cacheReport ? { cache: cacheReport } : {}),
     };
+  }
+
+  /**
+   * Writes the persistent cache now (an index writes it itself when anything changed): what is known of every
+   * file as it is on disk (files the editor holds are left out: their disk text was not what was analysed).
+   * Returns why it could not be written, or undefined. Without `options.cache`, does nothing.
+   */
+  saveCache(): string | undefined {
+    const cache = this.caching;
+    if (!cache) return undefined;
+    try {
+      const bytes = encodeScanCache(cache.identity, { files: this.cacheRecords(), resolution: cache.resolutionToKeep(this.resolver.readInputs()) });
+      cache.store.write(bytes);
+      cache.dirty = false;
+      return undefined;
+    } catch (error) {
+      return `${cache.store.location}: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   /** Files skipped because their analysis failed, with the reason (workspace-relative, sorted). */
@@ -196,6 +251,7 @@ export class ScannerHost {
       this.workspaceFiles.delete(path);
       this.passedOver.delete(path);
       this.prefilterFacts.delete(path);
+      this.mentions.delete(path);
     } else {
       this.setOverlay(path, text);
       if (isSourceFile(path) && path.startsWith(`${this.root}/`)) this.workspaceFiles.add(path);
@@ -243,7 +299,8 @@ export class ScannerHost {
         const names = this.takeFreshTriggerNames();
         for (const file of [...this.passedOver]) {
           if (!this.namesTriggerIn(file, names)) continue;
-          if (this.analyzeRead(file, { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 })?.references.length) changed.push(this.relative(file));
+          const fileText = this.textOf(file);
+          if (fileText !== undefined && this.analyzePath(file, fileText).references.length) changed.push(this.relative(file));
         }
         continue;
       }
@@ -302,6 +359,49 @@ export class ScannerHost {
 
   // -------------------------------------------------------------------------------------------
 
+  /** What the cache keeps of every file known as it is on disk (the editor's files left out). */
+  private cacheRecords(): CachedFile[] {
+    const cache = this.caching!;
+    const now = (this.options.clock ?? systemClock).now().getTime();
+    // A file modified just before it was read may be modified again within the same tick of its clock: the next
+    // run confirms it by its hash instead of trusting its time.
+    const timeOf = (stat: FileStat) => (now - stat.mtimeMs < RECENT_MODIFICATION_MS ? -1 : stat.mtimeMs);
+    const records: CachedFile[] = [];
+    const recorded = new Set<string>();
+    for (const path of [...this.workspaceFiles].sort()) {
+      const stat = cache.stats.get(path);
+      const hash = cache.hashes.get(path);
+      if (this.overlays.has(path) || !stat || hash === undefined) continue;
+      recorded.add(path);
+      const skippedKind = cache.skippedKinds.get(path);
+      if (skippedKind) {
+        records.push({ path, walked: true, size: stat.size, mtimeMs: timeOf(stat), hash, skipped: skippedKind });
+        continue;
+      }
+      const facts = this.prefilterFacts.get(path);
+      if (!facts) continue;
+      const mentions = this.mentions.get(path);
+      const record: CachedFile = { path, walked: true, size: stat.size, mtimeMs: timeOf(stat), hash, facts: { ...facts, mentions: mentions ? Object.fromEntries(mentions) : undefined } };
+      const analysis = this.analyses.get(path);
+      const inputs = cache.analysisInputs.get(path);
+      if (analysis && inputs) record.analysis = { references: analysis.references, dependencies: inputs, gatedOut: [...analysis.gatedOut], triggerNames: analysis.triggerNames };
+      const failure = this.failures.get(path);
+      if (failure !== undefined) record.failure = failure;
+      records.push(record);
+    }
+    // Modules analyses consulted that the walk does not list (declaration files, excluded folders): their time and hash.
+    for (const inputs of cache.analysisInputs.values()) {
+      for (const [dependency] of inputs) {
+        if (recorded.has(dependency) || this.overlays.has(dependency)) continue;
+        recorded.add(dependency);
+        const stat = cache.stats.get(dependency);
+        const hash = cache.hashes.get(dependency);
+        if (stat && hash !== undefined && hash !== ABSENT_HASH) records.push({ path: dependency, walked: false, size: stat.size, mtimeMs: timeOf(stat), hash });
+      }
+    }
+    return records;
+  }
+
   private relative(path: string): string {
     return path.startsWith(`${this.root}/`) ? path.slice(this.root.length + 1) : path;
   }
@@ -313,15 +413,9 @@ export class ScannerHost {
     this.modules.delete(path);
     // What the prefilter learnt from the disk text no longer applies.
     this.prefilterFacts.delete(path);
+    this.mentions.delete(path);
     this.sharedCache = createSharedAnalysisCache();
     this.mayHoldChecksCache.clear();
-  }
-
-  private readText(path: string, skipped: SkippedFiles): string | undefined {
-    const outcome = readSourceText(this.options.fs, path);
-    if ('text' in outcome) return outcome.text;
-    skipped[outcome.skipped]++;
-    return undefined;
   }
 
   /**
@@ -332,14 +426,14 @@ export class ScannerHost {
   private learnFromText(path: string, text: string): boolean {
     const passesStatic = this.prefilter.passes(text);
     const reexports = REEXPORT_PATTERN.test(text);
+    this.mentions.delete(path);
     if (passesStatic) {
       this.prefilterFacts.set(path, { passesStatic, reexports });
       this.passedOver.delete(path);
       return true;
     }
-    const fingerprint = fingerprintWords(text);
-    this.prefilterFacts.set(path, { passesStatic, reexports, fingerprint });
-    if (this.allTriggers.mayMatch(fingerprint) && this.allTriggers.matchesText(text)) {
+    this.prefilterFacts.set(path, { passesStatic, reexports, fingerprint: fingerprintWords(text) });
+    if (this.allTriggers.size && this.namesTriggerIn(path, this.allTriggers, text)) {
       this.passedOver.delete(path);
       return true;
     }
@@ -347,20 +441,207 @@ export class ScannerHost {
     return false;
   }
 
-  /** Whether a file passed over names one of `names`: its fingerprint first, then its text (read again) for a maybe. */
-  private namesTriggerIn(path: string, names: TriggerNameSet): boolean {
+  /**
+   * Whether a file passed over names one of `names`: its fingerprint rules most out; a "maybe" is answered by what
+   * was checked on its text before (this run or, through the cache, an earlier one), or on its text now (`text`,
+   * or read again). The answers are kept.
+   */
+  private namesTriggerIn(path: string, names: TriggerNameSet, text?: string): boolean {
     const fingerprint = this.prefilterFacts.get(path)?.fingerprint;
-    if (fingerprint && !names.mayMatch(fingerprint)) return false;
-    const text = this.textOf(path);
-    return text !== undefined && names.matchesText(text);
+    const candidates = fingerprint ? names.namesMaybeIn(fingerprint) : names.names;
+    if (!candidates.length) return false;
+    let known = this.mentions.get(path);
+    const unknown: string[] = [];
+    for (const name of candidates) {
+      const mentioned = known?.get(name);
+      if (mentioned === true) return true;
+      if (mentioned === undefined) unknown.push(name);
+    }
+    if (!unknown.length) return false;
+    text ??= this.textOf(path);
+    if (text === undefined) return false;
+    if (!known) this.mentions.set(path, (known = new Map()));
+    let found = false;
+    for (const name of unknown) {
+      const mentioned = mentionsName(text, name);
+      known.set(name, mentioned);
+      found ||= mentioned;
+    }
+    return found;
   }
 
-  /** Reads (again) and analyses a file passed over. */
-  private analyzeRead(path: string, skipped: SkippedFiles): FileAnalysis | undefined {
+  /**
+   * Learns what a workspace file is from the disk: from the cache when its size and time (or else its content
+   * hash) are what the cache recorded, else from its text. Says whether its analysis waits for the end of the
+   * walk (its cached analysis may still hold once every file's content is known).
+   */
+  private learnFromDisk(path: string, skipped: SkippedFiles): 'done' | 'analyse later' {
+    const cache = this.caching;
+    let stat: FileStat;
+    try {
+      stat = this.options.fs.stat(path);
+    } catch {
+      skipped.unreadable++;
+      return 'done';
+    }
+    const record = cache?.previous?.get(path);
+    if (cache && record?.walked && sameTimeAndSize(record, stat)) {
+      const adopted = this.adoptRecord(path, record, stat, skipped);
+      if (adopted) return adopted;
+    }
+    const read = this.readFromDisk(path, stat);
+    if ('skipped' in read) {
+      skipped[read.skipped]++;
+      if (cache && read.skipped !== 'unreadable') cache.noteSkipped(path, read.skipped);
+      return 'done';
+    }
+    if (cache && record?.walked && record.hash === read.hash) {
+      // Only its time changed (a checkout, a touch): what the cache knows of it holds.
+      cache.dirty = true;
+      const adopted = this.adoptRecord(path, record, stat, skipped);
+      if (adopted) return adopted;
+    }
+    cache?.noteMiss(path);
+    if (this.learnFromText(path, read.text)) this.analyzePath(path, read.text);
+    return 'done';
+  }
+
+  /** Takes what the cache knows of an unchanged file; undefined when the record holds too little (then it is read). */
+  private adoptRecord(path: string, record: CachedFile, stat: FileStat, skipped: SkippedFiles): 'done' | 'analyse later' | undefined {
+    const cache = this.caching!;
+    if (record.skipped) {
+      cache.stats.set(path, stat);
+      cache.hashes.set(path, record.hash);
+      skipped[record.skipped]++;
+      cache.skippedKinds.set(path, record.skipped);
+      return 'done';
+    }
+    const facts = record.facts;
+    if (!facts || (!facts.passesStatic && !facts.fingerprint)) return undefined;
+    cache.stats.set(path, stat);
+    cache.hashes.set(path, record.hash);
+    this.prefilterFacts.set(path, { passesStatic: facts.passesStatic, reexports: facts.reexports, fingerprint: facts.fingerprint });
+    if (facts.mentions) this.mentions.set(path, new Map(Object.entries(facts.mentions)));
+    if (facts.passesStatic) return 'analyse later';
+    // Whether a trigger name pulls it in is decided by the rounds, as for any file passed over.
+    this.passedOver.add(path);
+    return 'done';
+  }
+
+  /**
+   * Analyses a file whose content is known (read this run or unchanged since the cache): its cached analysis when
+   * every module it consulted still has the content it had, else from its text (read again).
+   */
+  private analyzeKnown(path: string, skipped: SkippedFiles): void {
     this.passedOver.delete(path);
-    const text = this.overlays.get(path) ?? this.readText(path, skipped);
-    if (text === undefined) return undefined;
-    return this.analyzePath(path, text);
+    const cache = this.caching;
+    const record = cache?.analysesReusable && !this.overlays.has(path) ? cache.previous?.get(path) : undefined;
+    if (cache && record && (record.analysis || record.failure !== undefined) && cache.hashes.get(path) === record.hash && this.cachedAnalysisHolds(record)) {
+      this.adoptAnalysis(path, record);
+      return;
+    }
+    const text = this.textOf(path);
+    if (text === undefined) {
+      skipped.unreadable++;
+      return;
+    }
+    cache?.noteMiss(path);
+    this.analyzePath(path, text);
+  }
+
+  private cachedAnalysisHolds(record: CachedFile): boolean {
+    for (const [dependency, hash] of record.analysis?.dependencies ?? []) if (this.currentHash(dependency) !== hash) return false;
+    return true;
+  }
+
+  /** Takes a cached analysis (or failure) as this file's. */
+  private adoptAnalysis(path: string, record: CachedFile): void {
+    const cache = this.caching!;
+    cache.usedPreviousResolution = true;
+    if (record.failure !== undefined) {
+      this.forget(path);
+      this.failures.set(path, record.failure);
+      return;
+    }
+    const cached = record.analysis!;
+    this.failures.delete(path);
+    this.linkAnalysis(path, {
+      references: cached.references,
+      dependencies: new Set(cached.dependencies.map(([dependency]) => dependency)),
+      gatedOut: new Set(cached.gatedOut),
+      triggerNames: cached.triggerNames,
+    });
+    cache.analysisInputs.set(path, cached.dependencies);
+  }
+
+  /**
+   * The content hash of a file as it is now (the editor's text, the disk's, or ABSENT_HASH), remembered for the
+   * run: from the cache when its size and time are what the cache recorded.
+   */
+  private currentHash(path: string): string {
+    const overlay = this.overlays.get(path);
+    if (overlay !== undefined) return contentHash(overlay);
+    if (this.deleted.has(path)) return ABSENT_HASH;
+    const cache = this.caching!;
+    const known = cache.hashes.get(path);
+    if (known !== undefined) return known;
+    let stat: FileStat;
+    try {
+      stat = this.options.fs.stat(path);
+    } catch {
+      cache.hashes.set(path, ABSENT_HASH);
+      return ABSENT_HASH;
+    }
+    const record = cache.previous?.get(path);
+    if (record && sameTimeAndSize(record, stat)) {
+      cache.stats.set(path, stat);
+      cache.hashes.set(path, record.hash);
+      return record.hash;
+    }
+    const read = this.readFromDisk(path, stat);
+    return 'hash' in read ? read.hash : `(${read.skipped})`;
+  }
+
+  /** The hash of the version of a module an analysis used: the parsed module's, or the file's now. */
+  private moduleHash(path: string): string {
+    return this.modules.get(path)?.contentHash ?? this.currentHash(path);
+  }
+
+  /**
+   * Reads a file's text from the disk. With the cache, its size, time and content hash are remembered for the
+   * run (the time taken before the read, so a file changed meanwhile is read again next time).
+   */
+  private readFromDisk(path: string, knownStat?: FileStat): { text: string; hash: string } | { skipped: 'binary' | 'tooLarge' | 'unreadable' } {
+    const cache = this.caching;
+    let stat = knownStat;
+    if (cache && !stat) {
+      try {
+        stat = this.options.fs.stat(path);
+      } catch {
+        return { skipped: 'unreadable' };
+      }
+    }
+    if (stat && stat.size > MAX_FILE_BYTES) {
+      if (cache) {
+        cache.stats.set(path, stat);
+        cache.hashes.set(path, '(tooLarge)');
+      }
+      return { skipped: 'tooLarge' };
+    }
+    const outcome = readSourceText(this.options.fs, path, stat?.size);
+    if (!('text' in outcome)) {
+      if (cache && stat && outcome.skipped !== 'unreadable') {
+        cache.stats.set(path, stat);
+        cache.hashes.set(path, `(${outcome.skipped})`);
+      }
+      return outcome;
+    }
+    const hash = cache ? contentHash(outcome.text) : '';
+    if (cache) {
+      cache.stats.set(path, stat!);
+      cache.hashes.set(path, hash);
+    }
+    return { text: outcome.text, hash };
   }
 
   /** The text of a file as the scanner sees it now (editor text, a parsed module's text, the disk), or undefined. */
@@ -368,10 +649,10 @@ export class ScannerHost {
     const known = this.overlays.get(path) ?? this.modules.get(path)?.text;
     if (known !== undefined) return known;
     if (this.deleted.has(path)) return undefined;
-    const outcome = readSourceText(this.options.fs, path);
-    if (!('text' in outcome)) return undefined;
+    const read = this.readFromDisk(path);
+    if (!('text' in read)) return undefined;
     if (this.prefilterFacts.has(path)) this.rereads++;
-    return outcome.text;
+    return read.text;
   }
 
   /**
@@ -417,6 +698,7 @@ export class ScannerHost {
       return analysis;
     } catch (error) {
       this.forget(path);
+      this.caching?.analysisInputs.delete(path);
       // A failure half-way may have left partial cross-file results behind.
       this.sharedCache = createSharedAnalysisCache();
       this.failures.set(path, describeAnalysisFailure(error));
@@ -428,10 +710,24 @@ export class ScannerHost {
     let module = this.modules.get(path);
     if (!module || module.text !== text) {
       module = previousModule && previousModule.text !== text ? reparseModule(previousModule, text) : parseModule(path, this.relative(path), text);
+      if (this.caching) module.contentHash = contentHash(text);
       this.modules.set(path, module);
       this.parsedPaths.add(path);
     }
     const analysis = analyzeModule(module, this.store, { customChecks: this.options.config.checks, shared: this.sharedCache });
+    if (this.caching) {
+      // The version of each module consulted, for the cache: a later run takes this analysis only while they all hold.
+      this.caching.analysisInputs.set(path, [...analysis.dependencies].map((dependency) => [dependency, this.moduleHash(dependency)]));
+    }
+    this.linkAnalysis(path, analysis);
+    // Syntax trees are large: keep only those other files resolve through (or likely will: modules
+    // exporting clients or wrappers). Others are parsed again if ever needed.
+    if (!analysis.triggerNames.length && !this.dependents.get(path)?.size && !this.overlays.has(path)) this.modules.delete(path);
+    return analysis;
+  }
+
+  /** Makes `analysis` the file's: its references, its place in the dependency graphs, its trigger names. */
+  private linkAnalysis(path: string, analysis: FileAnalysis): void {
     this.unlinkAnalysis(path);
     for (const dependency of analysis.dependencies) {
       let set = this.dependents.get(dependency);
@@ -445,10 +741,6 @@ export class ScannerHost {
     }
     this.analyses.set(path, analysis);
     this.addTriggerNames(analysis.triggerNames);
-    // Syntax trees are large: keep only those other files resolve through (or likely will: modules
-    // exporting clients or wrappers). Others are parsed again if ever needed.
-    if (!analysis.triggerNames.length && !this.dependents.get(path)?.size && !this.overlays.has(path)) this.modules.delete(path);
-    return analysis;
   }
 
   private forget(path: string): void {
@@ -482,7 +774,7 @@ export class ScannerHost {
     const facts = this.overlays.has(path) ? undefined : this.prefilterFacts.get(path);
     let answer: boolean;
     if (facts && (facts.passesStatic || facts.reexports)) answer = true;
-    else if (facts?.fingerprint && !this.allTriggers.mayMatch(facts.fingerprint)) answer = false;
+    else if (facts?.fingerprint) answer = this.allTriggers.size > 0 && this.namesTriggerIn(path, this.allTriggers);
     else {
       const text = this.textOf(path);
       answer = text !== undefined && (this.prefilter.passes(text) || REEXPORT_PATTERN.test(text) || this.allTriggers.matchesText(text));
@@ -506,6 +798,7 @@ export class ScannerHost {
       // A module that cannot be parsed resolves nothing; the file itself reports the failure when analysed.
       return undefined;
     }
+    if (this.caching) module.contentHash = contentHash(text);
     this.modules.set(path, module);
     this.parsedPaths.add(path);
     return module;
@@ -525,6 +818,102 @@ function normalizePath(path: string): string {
 function normalizeRoot(root: string): string {
   const normalized = normalizePath(root);
   return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : posix.normalize(normalized);
+}
+
+/** A file modified less than this long before it was read is confirmed by its hash on the next run. */
+const RECENT_MODIFICATION_MS = 3000;
+
+function sameTimeAndSize(record: CachedFile, stat: FileStat): boolean {
+  return record.mtimeMs >= 0 && record.mtimeMs === stat.mtimeMs && record.size === stat.size;
+}
+
+/**
+ * A host's side of the persistent cache: the previous run's records, and what this run learnt of each file's
+ * disk version (time, size, hash) and of each analysis's inputs, from which the next cache is written.
+ */
+class CacheState {
+  previous: Map<string, CachedFile> | undefined;
+  private previousResolution: ResolutionInputs | undefined;
+  /** Why the cache on disk was not used. */
+  problem: string | undefined;
+  /** The previous run's analyses may be taken: module resolution reads today what it read then. */
+  analysesReusable = false;
+  /** Some analysis was taken from the previous run: its resolution inputs are still this host's. */
+  usedPreviousResolution = false;
+  /** Files learnt afresh this run (read and prefiltered, or analysed again). */
+  readonly misses = new Set<string>();
+  /** The cache on disk no longer says what this host knows. */
+  dirty = false;
+  readonly stats = new Map<string, FileStat>();
+  readonly hashes = new Map<string, string>();
+  readonly skippedKinds = new Map<string, 'binary' | 'tooLarge'>();
+  /** Analysed file → each module it consulted with that module's content hash. */
+  readonly analysisInputs = new Map<string, Array<[string, string]>>();
+  private read = false;
+
+  constructor(
+    readonly store: ScanCacheStore,
+    readonly identity: ScanCacheIdentity,
+  ) {}
+
+  /** Reads the cache once per host (a cancelled index run again keeps what the first read found). */
+  readPrevious(fs: FileSystem): void {
+    if (this.read) return;
+    this.read = true;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = this.store.read();
+    } catch (error) {
+      this.problem = `the file ${describeReadError(error)}`;
+      this.dirty = true;
+      return;
+    }
+    if (!bytes) {
+      this.dirty = true;
+      return;
+    }
+    const decoded = decodeScanCache(bytes, this.identity);
+    if ('problem' in decoded) {
+      this.problem = decoded.problem;
+      this.dirty = true;
+      return;
+    }
+    this.previous = new Map(decoded.contents.files.map((file) => [file.path, file]));
+    this.previousResolution = decoded.contents.resolution;
+    this.analysesReusable = resolutionInputsUnchanged(fs, decoded.contents.resolution);
+    if (!this.analysesReusable) this.dirty = true;
+  }
+
+  noteMiss(path: string): void {
+    this.misses.add(path);
+    this.dirty = true;
+  }
+
+  noteSkipped(path: string, kind: 'binary' | 'tooLarge'): void {
+    this.skippedKinds.set(path, kind);
+    this.noteMiss(path);
+  }
+
+  /** The resolution inputs to write: this run's, plus the previous run's while analyses taken from it are kept. */
+  resolutionToKeep(current: ResolutionInputs): ResolutionInputs {
+    if (!this.usedPreviousResolution || !this.previousResolution) return current;
+    const merge = <T>(before: Array<[string, T]>, now: Array<[string, T]>) => [...new Map([...before, ...now])];
+    const mergeEntries = (before: ResolutionInputs['entries'], now: ResolutionInputs['entries']) => {
+      const merged = new Map<string, Map<string, string> | null>(before.map(([directory, answers]) => [directory, answers ? new Map(answers) : null]));
+      for (const [directory, answers] of now) {
+        const known = merged.get(directory);
+        if (answers && known) for (const [name, answer] of answers) known.set(name, answer);
+        else merged.set(directory, answers ? new Map(answers) : null);
+      }
+      return [...merged].map(([directory, answers]): [string, Array<[string, string]> | null] => [directory, answers ? [...answers] : null]);
+    };
+    return {
+      entries: mergeEntries(this.previousResolution.entries, current.entries),
+      listings: merge(this.previousResolution.listings, current.listings),
+      texts: merge(this.previousResolution.texts, current.texts),
+      links: merge(this.previousResolution.links, current.links),
+    };
+  }
 }
 
 /** What the prefilter learnt from a file's text when it was read. */

@@ -17,6 +17,8 @@ export interface ParsedModule {
   /** Lazily built: names declared directly in a block-like node. */
   scopeIndex: WeakMap<ts.Node, Map<string, ts.Node>>;
   exportTable?: ExportTable;
+  /** Hash of `text` (set by a host that keeps a persistent cache: the dependency's version an analysis used). */
+  contentHash?: string;
 }
 
 

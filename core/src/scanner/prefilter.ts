@@ -159,6 +159,25 @@ export class TriggerNameSet {
     for (const query of this.queries) if (fingerprintMayHold(fingerprint, query)) return true;
     return false;
   }
+
+  /** The names the fingerprinted text may name (the others it certainly does not). */
+  namesMaybeIn(fingerprint: WordFingerprint): string[] {
+    const names: string[] = [];
+    for (let index = 0; index < this.names.length; index++) if (fingerprintMayHold(fingerprint, this.queries[index]!)) names.push(this.names[index]!);
+    return names;
+  }
+}
+
+const namePatterns = new Map<string, RegExp>();
+
+/** True when the text names `name` as a whole word. */
+export function mentionsName(text: string, name: string): boolean {
+  let pattern = namePatterns.get(name);
+  if (!pattern) {
+    if (namePatterns.size > 10_000) namePatterns.clear();
+    namePatterns.set(name, (pattern = wordPattern([name])));
+  }
+  return text.includes(name) && pattern.test(text);
 }
 
 function escapeRegExp(text: string): string {

@@ -38,12 +38,15 @@ export function* listWorkspaceFilesInSteps(fs: FileSystem, root: string, exclude
 
 export type ReadOutcome = { text: string } | { skipped: 'binary' | 'tooLarge' | 'unreadable' };
 
-/** Reads a source file unless it is binary (a NUL byte in the first 8 KB), larger than 1 MB, or unreadable. */
-export function readSourceText(fs: FileSystem, path: string): ReadOutcome {
+/**
+ * Reads a source file unless it is binary (a NUL byte in the first 8 KB), larger than 1 MB, or unreadable. A
+ * caller that has just stat'ed the file passes its size, and it is not stat'ed again.
+ */
+export function readSourceText(fs: FileSystem, path: string, knownSize?: number): ReadOutcome {
   let bytes: Uint8Array;
   try {
-    const stat = fs.stat(path);
-    if (stat.size > MAX_FILE_BYTES) return { skipped: 'tooLarge' };
+    const size = knownSize ?? fs.stat(path).size;
+    if (size > MAX_FILE_BYTES) return { skipped: 'tooLarge' };
     bytes = fs.readFileBytes(path);
   } catch {
     return { skipped: 'unreadable' };
