@@ -1,9 +1,15 @@
-// Bundles the three entry points with esbuild: the CLI and the language server for Node
-// (with a shebang so `bin` works), and the VS Code client (with `vscode` left external).
+// Bundles the three entry points with esbuild: the CLI and the language server for Node (with a shebang so
+// `bin` works) and the VS Code client (with `vscode` left external). TypeScript and ts-morph are files of their
+// own beside them, loaded when first needed: dist/typescript.js (ts-morph's copy of TypeScript, which the
+// scanner parses with) and dist/ts-morph.js (ts-morph on that same copy, for cleanup's type check). A scan
+// answered from its cache loads neither; a scan that parses loads TypeScript only.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
 
 /**
  * The build's identity: a hash of every source and dependency lock the bundles are built from. The scanner's
@@ -31,10 +37,26 @@ const common = {
   define: { FLAGLENS_BUILD_ID: JSON.stringify(buildIdentity()) },
 };
 
+/** TypeScript (and, but for ts-morph's own bundle, ts-morph) resolve to the shared files beside the bundle. */
+function sharedLibraries({ tsMorphToo }) {
+  return {
+    name: 'shared-typescript-and-ts-morph',
+    setup(builder) {
+      builder.onResolve({ filter: /^@ts-morph\/common\/dist\/typescript\.js$/ }, () => ({ path: './typescript.js', external: true }));
+      // Inside @ts-morph/common (bundled into ts-morph.js): its own `require('./typescript')`.
+      builder.onResolve({ filter: /^\.\/typescript$/ }, (args) => (args.importer.includes('@ts-morph/common') ? { path: './typescript.js', external: true } : undefined));
+      if (tsMorphToo) builder.onResolve({ filter: /^ts-morph$/ }, () => ({ path: './ts-morph.js', external: true }));
+    },
+  };
+}
+
+mkdirSync('dist', { recursive: true });
+copyFileSync(require.resolve('@ts-morph/common/dist/typescript.js'), 'dist/typescript.js');
 await Promise.all([
-  build({ ...common, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' }),
+  build({ ...common, plugins: [sharedLibraries({ tsMorphToo: true })], entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [sharedLibraries({ tsMorphToo: true })], entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [sharedLibraries({ tsMorphToo: true })], entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' }),
+  build({ ...common, plugins: [sharedLibraries({ tsMorphToo: false })], entryPoints: [require.resolve('ts-morph')], outfile: 'dist/ts-morph.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 chmodSync('dist/server.js', 0o755);

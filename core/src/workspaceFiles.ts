@@ -105,13 +105,17 @@ export class WorkspaceRules {
     const maxDepth = options.maxDepth ?? Infinity;
     const visitedFolders = new Set<string>();
     const rules = this;
-    function* visit(absolute: string, folder: string, depth: number): Generator<void, void, void> {
+    /** `knownReal`: the folder's real path when it follows from its parent's (an entry that is no symbolic link). */
+    function* visit(absolute: string, folder: string, depth: number, knownReal?: string): Generator<void, void, void> {
       let real: string;
-      try {
-        real = rules.fs.realpath(absolute);
-      } catch {
-        unreadable++;
-        return;
+      if (knownReal !== undefined) real = knownReal;
+      else {
+        try {
+          real = rules.fs.realpath(absolute);
+        } catch {
+          unreadable++;
+          return;
+        }
       }
       // Symlinked folders can form loops; each real folder is walked once.
       if (visitedFolders.has(real)) return;
@@ -146,7 +150,8 @@ export class WorkspaceRules {
         }
         if (isDirectory) {
           if (depth >= maxDepth || rules.isIgnoredEntry(folder, childPath, entry.name, true, hasGitignore)) continue;
-          yield* visit(childAbsolute, childPath, depth + 1);
+          // A real folder's entry that is no link is a real folder too: no realpath (a syscall per path segment) for it.
+          yield* visit(childAbsolute, childPath, depth + 1, entry.isSymbolicLink ? undefined : `${real === '/' ? '' : real}/${entry.name}`);
           if (limitReached) return;
         } else if (isFile && options.accept(childPath, entry.name) && !rules.isIgnoredEntry(folder, childPath, entry.name, false, hasGitignore)) {
           files.push(childAbsolute);

@@ -4,7 +4,7 @@
 // containers and fragments, constants that only held the value — with minimal text edits, one batch of
 // non-overlapping edits per pass, until nothing changes. Only expressions carrying a site marker are
 // folded, so unrelated code (a user's own `if (false)`) is never touched.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import { applyTextEdits, type TextEdit } from './textEdits.js';
 
 /** The comment that follows every literal standing for a flag check: `true/*flaglens:site:3*\/`. */
@@ -159,9 +159,11 @@ export function removalRange(sourceFile: ts.SourceFile, node: ts.Node): { start:
   return { start, end };
 }
 
-const STATEMENT_LIST_KINDS = new Set([ts.SyntaxKind.Block, ts.SyntaxKind.SourceFile, ts.SyntaxKind.CaseClause, ts.SyntaxKind.DefaultClause, ts.SyntaxKind.ModuleBlock]);
+// Made on first use: TypeScript loads when first needed, not when the CLI starts.
+let STATEMENT_LIST_KINDS: Set<ts.SyntaxKind> | undefined;
 
 export function isInStatementList(node: ts.Node): boolean {
+  STATEMENT_LIST_KINDS ??= new Set([ts.SyntaxKind.Block, ts.SyntaxKind.SourceFile, ts.SyntaxKind.CaseClause, ts.SyntaxKind.DefaultClause, ts.SyntaxKind.ModuleBlock]);
   return STATEMENT_LIST_KINDS.has(node.parent.kind);
 }
 

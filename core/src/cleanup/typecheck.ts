@@ -1,7 +1,8 @@
 // The cleanup's safety net: type-checks the changed files and the files importing them before and after
 // a planned change (a ts-morph Project over the core's FileSystem, with the new texts laid over it) and
 // reports every diagnostic the change introduces. The workspace tsconfig is used when there is one.
-import { Project, ts, type FileSystemHost, type RuntimeDirEntry } from 'ts-morph';
+import type { FileSystemHost, Project, RuntimeDirEntry } from 'ts-morph';
+import { ts } from '../typescript.js';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import type { FileSystem, Timers } from '../io.js';
 import { MAX_INPUT_FILE_BYTES } from '../io.js';
@@ -138,8 +139,8 @@ function diagnoseBeforeAndAfter(changes: ReadonlyMap<string, string>, files: str
   const tsconfigPath = options.tsconfigPath ?? join(options.root, 'tsconfig.json');
   const hasTsconfig = fileSystem.fileExistsSync(tsconfigPath);
   const project = hasTsconfig
-    ? new Project({ tsConfigFilePath: tsconfigPath, fileSystem, skipAddingFilesFromTsConfig: true })
-    : new Project({
+    ? new (tsMorph().Project)({ tsConfigFilePath: tsconfigPath, fileSystem, skipAddingFilesFromTsConfig: true })
+    : new (tsMorph().Project)({
         fileSystem,
         compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, jsx: ts.JsxEmit.Preserve, skipLibCheck: true, noEmit: true, allowJs: true },
       });
@@ -306,4 +307,9 @@ class OverlayFileSystemHost implements FileSystemHost {
   async copy(): Promise<void> {
     this.copySync();
   }
+}
+
+/** ts-morph, loaded when a type check runs (a separate file in the bundles): scanning and editing never need it. */
+function tsMorph(): typeof import('ts-morph') {
+  return require('ts-morph') as typeof import('ts-morph');
 }

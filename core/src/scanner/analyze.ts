@@ -2,7 +2,7 @@
 // key evaluation resolves their keys (through the module graph), and the file's exports that lead to
 // checks (wrappers, clients, accessors, declared flags, types carrying clients) become prefilter triggers.
 // The result is plain data (references, dependency paths, trigger names): no syntax nodes, so it can be cached.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { FlagReference } from '../model.js';
 import type { Resolved } from './moduleGraph.js';
 import type { RawCheck } from './matching.js';

@@ -8,7 +8,7 @@ import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import { describeReadError, systemClock, type Clock, type FileStat, type FileSystem } from '../io.js';
 import type { FlagReference, ScanCacheReport, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
-import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
+import type { FileAnalysis, ModuleStore, ParsedModule, SharedAnalysisCache } from './analyze.js';
 import { REEXPORT_PATTERN, StaticPrefilter, TriggerNameSet, fingerprintWords, mentionsName, type WordFingerprint } from './prefilter.js';
 import { resolutionInputsUnchanged, type ResolutionInputs } from './resolution/cachedFileSystem.js';
 import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
@@ -94,8 +94,8 @@ export class ScannerHost {
   private readonly parsedPaths = new Set<string>();
   /** Set once indexWorkspace has finished. */
   private indexed = false;
-  /** Cross-file analysis results (wrapper detection); cleared on every change. */
-  private sharedCache = createSharedAnalysisCache();
+  /** Cross-file analysis results (wrapper detection); dropped on every change (made again when next needed). */
+  private sharedCache: SharedAnalysisCache | undefined;
   /** Files whose parse or analysis failed, with the reason; they have no references and the scan goes on. */
   private readonly failures = new Map<string, string>();
   /** mayHoldChecks answers by path; cleared on every change. */
@@ -259,7 +259,7 @@ export class ScannerHost {
     // A file appearing or disappearing changes how specifiers resolve.
     if (text === undefined || !existedBefore) this.resolver.clear();
     this.modules.delete(path);
-    this.sharedCache = createSharedAnalysisCache();
+    this.sharedCache = undefined;
     this.mayHoldChecksCache.clear();
 
     const affected = new Set<string>([path]);
@@ -323,7 +323,7 @@ export class ScannerHost {
    */
   resolutionInputChanged(): string[] {
     this.resolver.clear();
-    this.sharedCache = createSharedAnalysisCache();
+    this.sharedCache = undefined;
     this.mayHoldChecksCache.clear();
     const changed: string[] = [];
     for (const [path, before] of [...this.analyses]) {
@@ -414,7 +414,7 @@ export class ScannerHost {
     // What the prefilter learnt from the disk text no longer applies.
     this.prefilterFacts.delete(path);
     this.mentions.delete(path);
-    this.sharedCache = createSharedAnalysisCache();
+    this.sharedCache = undefined;
     this.mayHoldChecksCache.clear();
   }
 
@@ -667,7 +667,7 @@ export class ScannerHost {
       if (!refusing.size || !this.mayHoldChecks(module)) continue;
       for (const file of refusing) if (this.analyses.has(file)) files.add(file);
     }
-    if (files.size) this.sharedCache = createSharedAnalysisCache();
+    if (files.size) this.sharedCache = undefined;
     return [...files].sort();
   }
 
@@ -700,7 +700,7 @@ export class ScannerHost {
       this.forget(path);
       this.caching?.analysisInputs.delete(path);
       // A failure half-way may have left partial cross-file results behind.
-      this.sharedCache = createSharedAnalysisCache();
+      this.sharedCache = undefined;
       this.failures.set(path, describeAnalysisFailure(error));
       return { references: [], dependencies: new Set(), gatedOut: new Set(), triggerNames: [] };
     }
@@ -709,12 +709,12 @@ export class ScannerHost {
   private analyzePathUnguarded(path: string, text: string, previousModule?: ParsedModule): FileAnalysis {
     let module = this.modules.get(path);
     if (!module || module.text !== text) {
-      module = previousModule && previousModule.text !== text ? reparseModule(previousModule, text) : parseModule(path, this.relative(path), text);
+      module = previousModule && previousModule.text !== text ? analysisEngine().reparseModule(previousModule, text) : analysisEngine().parseModule(path, this.relative(path), text);
       if (this.caching) module.contentHash = contentHash(text);
       this.modules.set(path, module);
       this.parsedPaths.add(path);
     }
-    const analysis = analyzeModule(module, this.store, { customChecks: this.options.config.checks, shared: this.sharedCache });
+    const analysis = analysisEngine().analyzeModule(module, this.store, { customChecks: this.options.config.checks, shared: (this.sharedCache ??= analysisEngine().createSharedAnalysisCache()) });
     if (this.caching) {
       // The version of each module consulted, for the cache: a later run takes this analysis only while they all hold.
       this.caching.analysisInputs.set(path, [...analysis.dependencies].map((dependency) => [dependency, this.moduleHash(dependency)]));
@@ -793,7 +793,7 @@ export class ScannerHost {
     if (text === undefined) return undefined;
     let module: ParsedModule;
     try {
-      module = parseModule(path, this.relative(path), text);
+      module = analysisEngine().parseModule(path, this.relative(path), text);
     } catch {
       // A module that cannot be parsed resolves nothing; the file itself reports the failure when analysed.
       return undefined;
@@ -818,6 +818,16 @@ function normalizePath(path: string): string {
 function normalizeRoot(root: string): string {
   const normalized = normalizePath(root);
   return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : posix.normalize(normalized);
+}
+
+let loadedEngine: typeof import('./analyze.js') | undefined;
+
+/**
+ * The parser and analyser, loaded when the first file is parsed: they bind TypeScript's functions when they load,
+ * and a scan answered from its cache parses nothing, so it never loads TypeScript (9 MB of code to compile).
+ */
+function analysisEngine(): typeof import('./analyze.js') {
+  return (loadedEngine ??= require('./analyze.js') as typeof import('./analyze.js'));
 }
 
 /** A file modified less than this long before it was read is confirmed by its hash on the next run. */

@@ -2,7 +2,7 @@
 // variables, `as const` objects (nested, spreads), enum members, destructuring and namespace imports,
 // across modules. What cannot be known says why (a reason), and a template with unknown parts keeps
 // its shape as a pattern (`team-*`).
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { AnalysisSession } from './session.js';

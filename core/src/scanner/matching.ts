@@ -1,7 +1,7 @@
 // Preset matching: finds the checks in a syntax tree — calls whose callee traces to an SDK preset, the
 // team's configured checks (by name), wrapper and accessor calls, uses of declared flags, flags-object
 // property reads and destructuring, and JSX components — as raw checks whose keys are evaluated later.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { CustomCheck } from '../config.js';
 import type { SdkId } from '../model.js';
 import type { ParsedModule } from './parsedModule.js';

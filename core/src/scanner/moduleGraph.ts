@@ -2,7 +2,7 @@
 // imports (ES and CommonJS), re-exports, `export *` barrels and namespace imports into other modules,
 // which are parsed lazily through the store (module resolution is `resolution/resolver.ts`). Every module
 // consulted is recorded as a dependency; names that come from an SDK package stop at the SDK.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 import { exportTable } from './parsedModule.js';
 import { presetForPackage, type SdkPreset } from './presets.js';

@@ -1,7 +1,7 @@
 // The built-in SDK presets in one table: which packages belong to which SDK, which calls, hooks,
 // decorators and JSX components are flag checks, and where their key and fallback are. The analyser
 // matches a preset only when the callee traces to one of the SDK's packages (any subpath of it).
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { SdkId } from '../model.js';
 
 /** What a key or default position may depend on: the call's arguments and the SDK package it came from. */

@@ -16,6 +16,8 @@ export const SCAN_CACHE_FORMAT = 1;
 export const SCAN_CACHE_FILE = 'scan-cache.bin';
 
 const MAGIC = Buffer.from('FLGLNSC\0', 'latin1');
+/** This machine's byte order, which the packed fingerprints are written in. */
+const BYTE_ORDER = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 'LE' : 'BE';
 /** magic (8) + header length (4) + blob length (4) + sha256 of header and blob (32). */
 const PREAMBLE_BYTES = 48;
 
@@ -114,8 +116,11 @@ function buildIdentity(): string {
 export function encodeScanCache(identity: ScanCacheIdentity, contents: ScanCacheContents): Uint8Array {
   const fingerprints: WordFingerprint[] = [];
   let words = 0;
+  const prefix = `${identity.root}/`;
   const files = contents.files.map((file) => {
-    const record: Record<string, unknown> = { p: file.path, w: file.walked ? 1 : 0, s: file.size, m: file.mtimeMs, h: file.hash };
+    // Paths inside the root are written relative to it (shorter to read back); others stay absolute.
+    const path = file.path.startsWith(prefix) ? file.path.slice(prefix.length) : file.path;
+    const record: Record<string, unknown> = { p: path, w: file.walked ? 1 : 0, s: file.size, m: file.mtimeMs, h: file.hash };
     if (file.skipped) record.k = file.skipped;
     if (file.facts) {
       const facts: Record<string, unknown> = { st: file.facts.passesStatic ? 1 : 0, rx: file.facts.reexports ? 1 : 0 };
@@ -131,14 +136,16 @@ export function encodeScanCache(identity: ScanCacheIdentity, contents: ScanCache
     if (file.failure !== undefined) record.x = file.failure;
     return record;
   });
-  const header = Buffer.from(JSON.stringify({ identity, files, resolution: contents.resolution }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ identity, byteOrder: BYTE_ORDER, files, resolution: contents.resolution }), 'utf8');
   const padding = (4 - (header.length % 4)) % 4;
-  const blob = Buffer.alloc(words * 4);
+  // The fingerprints in this machine's byte order (recorded in the header), copied in one piece each way.
+  const packed = new Uint32Array(words);
   let offset = 0;
   for (const fingerprint of fingerprints) {
-    for (let index = 0; index < fingerprint.length; index++) blob.writeUInt32LE(fingerprint[index]!, (offset + index) * 4);
+    packed.set(fingerprint, offset);
     offset += fingerprint.length;
   }
+  const blob = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
   const body = Buffer.concat([header, Buffer.alloc(padding), blob]);
   const preamble = Buffer.alloc(PREAMBLE_BYTES);
   MAGIC.copy(preamble, 0);
@@ -174,11 +181,14 @@ export function decodeScanCache(bytes: Uint8Array, identity: ScanCacheIdentity):
   if (stored.scanner !== identity.scanner) return { problem: 'written by another scanner build' };
   if (stored.config !== identity.config) return { problem: 'written for another config' };
   if (stored.root !== identity.root) return { problem: 'written for another workspace root' };
+  if (header.byteOrder !== BYTE_ORDER) return { problem: 'written on a machine of another byte order' };
   const blobStart = headerLength + padding;
-  const words = blobLength / 4;
+  const blob = new Uint32Array(blobLength / 4);
+  new Uint8Array(blob.buffer).set(body.subarray(blobStart, blobStart + blobLength));
+  const prefix = `${identity.root}/`;
   try {
     if (!Array.isArray(header.files)) throw new ShapeError('files');
-    const files = header.files.map((record) => decodeFile(record, body, blobStart, words));
+    const files = header.files.map((record) => decodeFile(record, blob, prefix));
     return { contents: { files, resolution: decodeResolution(header.resolution) } };
   } catch (error) {
     if (error instanceof ShapeError) return { problem: `a record of the wrong shape (${error.message})` };
@@ -200,11 +210,11 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 
-function decodeFile(record: unknown, body: Buffer, blobStart: number, words: number): CachedFile {
+function decodeFile(record: unknown, blob: Uint32Array, prefix: string): CachedFile {
   expect(isRecord(record), 'file');
   const { p, w, s, m, h, k, f, a, x } = record;
-  expect(isString(p) && (w === 0 || w === 1) && isNumber(s) && isNumber(m) && isString(h), 'file fields');
-  const file: CachedFile = { path: p, walked: w === 1, size: s, mtimeMs: m, hash: h };
+  expect(isString(p) && p.length > 0 && (w === 0 || w === 1) && isNumber(s) && isNumber(m) && isString(h), 'file fields');
+  const file: CachedFile = { path: p.startsWith('/') ? p : prefix + p, walked: w === 1, size: s, mtimeMs: m, hash: h };
   if (k !== undefined) {
     expect(k === 'binary' || k === 'tooLarge', 'skipped');
     file.skipped = k;
@@ -216,10 +226,8 @@ function decodeFile(record: unknown, body: Buffer, blobStart: number, words: num
       expect(Array.isArray(f.f) && f.f.length === 2 && f.f.every((n) => Number.isInteger(n) && n >= 0), 'fingerprint');
       const [offset, length] = f.f as [number, number];
       // A fingerprint is a power of two of 32-bit words (prefilter.ts), inside the blob.
-      expect(offset + length <= words && length >= 1 && (length & (length - 1)) === 0, 'fingerprint bounds');
-      const fingerprint = new Uint32Array(length);
-      for (let index = 0; index < length; index++) fingerprint[index] = body.readUInt32LE(blobStart + (offset + index) * 4);
-      facts.fingerprint = fingerprint;
+      expect(offset + length <= blob.length && length >= 1 && (length & (length - 1)) === 0, 'fingerprint bounds');
+      facts.fingerprint = blob.subarray(offset, offset + length);
     }
     if (f.mn !== undefined) {
       expect(isRecord(f.mn) && Object.values(f.mn).every((v) => typeof v === 'boolean'), 'mentions');

@@ -2,7 +2,7 @@
 // (or a property of one, through local constants, defaults and templates) as the key of a check, so
 // each of their calls is a check. Also finds the function a callee refers to (plain functions, object
 // and class members, namespace members, methods on instances).
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { RawCheck } from './matching.js';
 import { keyText } from './keys.js';

@@ -6,7 +6,7 @@
 //   and conditions to them itself;
 // - build outputs (`dist/index.d.ts`) map back to their sources (see buildOutputs.ts).
 // A failed resolution says precisely what was missing. `resolveImport` is the public entry point.
-import { ts } from 'ts-morph';
+import { ts } from '../../typescript.js';
 import { dirname, posix } from 'node:path';
 import type { FileSystem } from '../../io.js';
 import { packageNameOf } from '../presets.js';
