@@ -424,15 +424,17 @@ export class ScannerHost {
    * fingerprint (and whether it re-exports), never its text.
    */
   private learnFromText(path: string, text: string): boolean {
-    const passesStatic = this.prefilter.passes(text);
     const reexports = REEXPORT_PATTERN.test(text);
     this.mentions.delete(path);
-    if (passesStatic) {
-      this.prefilterFacts.set(path, { passesStatic, reexports });
+    // An SDK import needs no fingerprint; for the other files the fingerprint rules most configured checks out.
+    const fingerprint = this.prefilter.importsSdk(text) ? undefined : fingerprintWords(text);
+    if (!fingerprint || this.prefilter.namesCheck(text, fingerprint)) {
+      this.prefilterFacts.set(path, { passesStatic: true, reexports });
       this.passedOver.delete(path);
       return true;
     }
-    this.prefilterFacts.set(path, { passesStatic, reexports, fingerprint: fingerprintWords(text) });
+    const passesStatic = false;
+    this.prefilterFacts.set(path, { passesStatic, reexports, fingerprint });
     if (this.allTriggers.size && this.namesTriggerIn(path, this.allTriggers, text)) {
       this.passedOver.delete(path);
       return true;

@@ -15,6 +15,8 @@ import { SDK_IMPORT_PATTERN } from './presets.js';
 export class StaticPrefilter {
   /** Per configured check, one pattern per distinct segment (a check matches only when all of them do). */
   private readonly checkWords: Array<Array<{ word: string; pattern: RegExp }>>;
+  /** The same words as fingerprint queries: most texts are ruled out by a few bit tests. */
+  private readonly checkQueries: FingerprintQuery[][];
 
   constructor(checks: readonly CustomCheck[]) {
     const seen = new Set<string>();
@@ -29,21 +31,36 @@ export class StaticPrefilter {
       segments.reverse();
       this.checkWords.push(segments.map((word) => ({ word, pattern: wordPattern([word]) })));
     }
+    this.checkQueries = this.checkWords.map((words) => words.map(({ word }) => fingerprintQuery(word)));
   }
 
   /** True when the text imports an SDK or names every segment of a configured check. */
-  passes(text: string): boolean {
-    if (SDK_IMPORT_PATTERN.test(text)) return true;
-    for (const words of this.checkWords) {
+  passes(text: string, fingerprint?: WordFingerprint): boolean {
+    return this.importsSdk(text) || this.namesCheck(text, fingerprint);
+  }
+
+  /** An import or require of an SDK package. */
+  importsSdk(text: string): boolean {
+    return SDK_IMPORT_PATTERN.test(text);
+  }
+
+  /** Every segment of some configured check, as words; with the text's fingerprint, most texts cost a few bit tests. */
+  namesCheck(text: string, fingerprint?: WordFingerprint): boolean {
+    for (let index = 0; index < this.checkWords.length; index++) {
+      if (fingerprint && !this.checkQueries[index]!.every((query) => fingerprintMayHold(fingerprint, query))) continue;
       // `includes` is a fast scan; the pattern then asks for the whole word.
-      if (words.every(({ word, pattern }) => text.includes(word) && pattern.test(text))) return true;
+      if (this.checkWords[index]!.every(({ word, pattern }) => text.includes(word) && pattern.test(text))) return true;
     }
     return false;
   }
 }
 
-/** `export … from '…'` and `export * from`: a module that re-exports may pass on another module's accessor. */
-export const REEXPORT_PATTERN = /\bexport\s*(?:\*|\{[^}]*\}|type\s*\{[^}]*\})\s*(?:as\s+\w+\s*)?from\b/;
+/**
+ * `export … from '…'` and `export * from`: a module that re-exports may pass on another module's accessor. It
+ * starts with the literal word (no boundary test before it), which lets the regular expression engine skip
+ * ahead to each `export`; the rare extra match (`reexport {} from`) only makes a module look worth opening.
+ */
+export const REEXPORT_PATTERN = /export\s*(?:\*|\{[^}]*\}|type\s*\{[^}]*\})\s*(?:as\s+\w+\s*)?from\b/;
 
 /**
  * The words of a text as a Bloom filter: every run of identifier characters ([A-Za-z0-9_$]) of two or more
