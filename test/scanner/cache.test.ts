@@ -212,3 +212,29 @@ test('a corrupt, cut short, foreign, wrongly shaped or unreadable cache is ignor
 function failWith(code: string): never {
   throw Object.assign(new Error(`${code}: refused`), { code });
 }
+
+test('an editor host can index from the cache without writing it, and write it when it chooses', async () => {
+  const ws = workspace();
+  try {
+    const { ScannerHost } = await import('../../core/src/scanner/index.js');
+    const writes: number[] = [];
+    const store = fileScanCacheStore(ws.cacheDirectory, nodeFileSystem, nodeFileWriter);
+    const counted = { ...store, write: (bytes: Uint8Array) => (writes.push(bytes.length), store.write(bytes)) };
+    const host = new ScannerHost({ root: ws.root, fs: nodeFileSystem, config: configFrom(), cache: counted });
+    const cold = await host.indexWorkspace({ writeCache: false });
+    assert.deepEqual(writes, [], 'not written during the index');
+    assert.equal(host.saveCache(), undefined);
+    assert.equal(writes.length, 1);
+    assert.equal(host.saveCache(), undefined);
+    assert.equal(writes.length, 1, 'nothing new to write');
+    const warmHost = new ScannerHost({ root: ws.root, fs: nodeFileSystem, config: configFrom(), cache: counted });
+    const warm = await warmHost.indexWorkspace();
+    assert.deepEqual(comparable(warm), comparable(cold));
+    assert.equal(warm.cache!.misses, 0);
+    // The warm host is fully incremental: an edit re-analyses its dependents as after a cold index.
+    assert.deepEqual(warmHost.updateFile(join(ws.root, 'src/flags/keys.ts'), `export const CHECKOUT = 'checkout-v3';\nexport enum Flags { Search = 'new-search' }\n`), ['src/app.ts']);
+    assert.equal(warmHost.referencesInFile('src/app.ts')[0]!.key, 'checkout-v3');
+  } finally {
+    ws.remove();
+  }
+});

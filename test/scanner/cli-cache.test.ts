@@ -4,10 +4,10 @@
 // leaving one complete cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { runCli } from '../../cli/src/main.js';
 import { recordingIo } from '../cli/recordingIo.js';
 import { freshBundle } from '../freshBundle.js';
@@ -160,6 +160,30 @@ test('concurrent runs of the built CLI on one cache leave a complete cache and r
     const after = await run();
     assert.equal(JSON.parse(after.out).cache.misses, 0);
     assert.deepEqual(readdirSync(location), [SCAN_CACHE_FILE], 'no temp file left behind');
+  } finally {
+    rmSync(ws.base, { recursive: true, force: true });
+  }
+});
+
+test('the built CLI loads TypeScript only when it parses, and ts-morph never for a scan', async () => {
+  const ws = setup();
+  try {
+    const cli = freshBundle('cli.js');
+    // Records which of the shared library files the process loads.
+    const hook = join(ws.base, 'record-loads.js');
+    const loads = join(ws.base, 'loads.txt');
+    writeFileSync(hook, `const Module = require('module');\nconst load = Module._load;\nModule._load = function (request) {\n  if (/(typescript|ts-morph)\\.js$/.test(request)) require('fs').appendFileSync(${JSON.stringify(loads)}, request + '\\n');\n  return load.apply(this, arguments);\n};\n`);
+    const run = (args: string[]) => {
+      rmSync(loads, { force: true });
+      const result = spawnSync(process.execPath, ['-r', hook, cli, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+      assert.equal(result.status, 0, result.stderr);
+      return existsSync(loads) ? readFileSync(loads, 'utf8').trim().split('\n') : [];
+    };
+    assert.deepEqual(run(['--version']), []);
+    const location = join(ws.base, 'cache');
+    assert.deepEqual(run(['scan', ws.root, '--cache-location', location]), ['./typescript.js'], 'a cold scan parses');
+    assert.deepEqual(run(['scan', ws.root, '--cache-location', location]), [], 'a warm scan of an unchanged workspace parses nothing');
+    assert.deepEqual(run(['check', ws.root, '--cache-location', location, '--fail-on', 'never']), [], 'nor does a check answered from the cache');
   } finally {
     rmSync(ws.base, { recursive: true, force: true });
   }

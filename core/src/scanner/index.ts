@@ -50,6 +50,11 @@ export interface IndexOptions {
    * `indexWorkspace` again finishes the job with the same result as an uncancelled run.
    */
   signal?: AbortSignal;
+  /**
+   * With a cache: write it at the end when anything changed (default true). An editor that must not block its event
+   * loop passes false and calls `saveCache()` when it is idle (writing encodes the whole cache and fsyncs it).
+   */
+  writeCache?: boolean;
 }
 
 /** Scans the whole workspace once. */
@@ -193,7 +198,7 @@ export class ScannerHost {
       const readable = total - (skipped.unreadable - listing.unreadable);
       cacheReport = { hits: Math.max(0, readable - cache.misses.size), misses: cache.misses.size };
       if (cache.problem) cacheReport.ignored = cache.problem;
-      if (cache.dirty) {
+      if (cache.dirty && options.writeCache !== false) {
         const problem = this.saveCache();
         if (problem) cacheReport.notWritten = problem;
       }
@@ -212,11 +217,12 @@ export class ScannerHost {
   /**
    * Writes the persistent cache now (an index writes it itself when anything changed): what is known of every
    * file as it is on disk (files the editor holds are left out: their disk text was not what was analysed).
-   * Returns why it could not be written, or undefined. Without `options.cache`, does nothing.
+   * Returns why it could not be written, or undefined. Without `options.cache`, or when the cache on disk already
+   * says all this, does nothing. Synchronous: it encodes the whole cache and fsyncs it.
    */
   saveCache(): string | undefined {
     const cache = this.caching;
-    if (!cache) return undefined;
+    if (!cache || !cache.dirty) return undefined;
     try {
       const bytes = encodeScanCache(cache.identity, { files: this.cacheRecords(), resolution: cache.resolutionToKeep(this.resolver.readInputs()) });
       cache.store.write(bytes);
