@@ -4,7 +4,7 @@
 // its hash; and a cache that is corrupt, cut short, foreign or unreadable is ignored and written again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { nodeFileSystem, nodeFileWriter } from '../../core/src/nodeIo.js';
@@ -234,6 +234,71 @@ test('an editor host can index from the cache without writing it, and write it w
     // The warm host is fully incremental: an edit re-analyses its dependents as after a cold index.
     assert.deepEqual(warmHost.updateFile(join(ws.root, 'src/flags/keys.ts'), `export const CHECKOUT = 'checkout-v3';\nexport enum Flags { Search = 'new-search' }\n`), ['src/app.ts']);
     assert.equal(warmHost.referencesInFile('src/app.ts')[0]!.key, 'checkout-v3');
+  } finally {
+    ws.remove();
+  }
+});
+
+/**
+ * Sets every folder's modification time to one moment a minute back (as after a checkout long ago), so the walk's
+ * memo trusts them; folders changed afterwards get the time of their change, as on any disk.
+ */
+function ageFolders(root: string): void {
+  const minuteAgo = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
+  const visit = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) if (entry.isDirectory()) visit(join(folder, entry.name));
+    utimesSync(folder, minuteAgo, minuteAgo);
+  };
+  visit(root);
+}
+
+test('the walk memo: unchanged folders are not listed again, and new files, new ignore rules and moved links are still seen', async () => {
+  const ws = workspace({ ...FILES, '.gitignore': 'generated/\n', 'src/deep/er/more.ts': `import { isEnabled } from 'unleash-client';\nexport const e = isEnabled('deep-key');\n`, 'generated/skip.ts': `import { isEnabled } from 'unleash-client';\nexport const f = isEnabled('ignored-key');\n` });
+  const check = async (what: string) => {
+    const warm = await scan(ws.root, { cacheDirectory: ws.cacheDirectory });
+    assert.deepEqual(comparable(warm), comparable(await scan(ws.root)), what);
+    return warm;
+  };
+  try {
+    ageFolders(ws.root);
+    await scan(ws.root, { cacheDirectory: ws.cacheDirectory });
+    // Unchanged: no folder of the workspace is listed (module resolution's lookups above it may be).
+    const listed: string[] = [];
+    const fs: FileSystem = { ...nodeFileSystem, readDirectory: (path) => (listed.push(path), nodeFileSystem.readDirectory(path)) };
+    const unchanged = await scan(ws.root, { cacheDirectory: ws.cacheDirectory, fs });
+    assert.deepEqual(listed.filter((path) => path === ws.root || path.startsWith(`${ws.root}/`)), [], 'no folder listed');
+    assert.equal(unchanged.cache!.misses, 0);
+    // A rule added to an existing .gitignore (no folder's time changes): the files it ignores go.
+    writeFileSync(join(ws.root, '.gitignore'), 'generated/\nsrc/deep/\n');
+    assert.ok(!(await check('a new ignore rule')).references.some((r) => r.key === 'deep-key'));
+    // And taken back: they are there again.
+    writeFileSync(join(ws.root, '.gitignore'), 'generated/\n');
+    assert.ok((await check('the rule removed')).references.some((r) => r.key === 'deep-key'));
+    // A new .gitignore in a folder that had none applies to the unchanged folders below it.
+    ws.write('src/deep/.gitignore', 'more.ts\n');
+    assert.ok(!(await check('a new nested .gitignore')).references.some((r) => r.key === 'deep-key'));
+    unlinkSync(join(ws.root, 'src/deep/.gitignore'));
+    assert.ok((await check('the nested .gitignore removed')).references.some((r) => r.key === 'deep-key'));
+    // A new file deep down: its folder's time changes.
+    ws.write('src/deep/er/added.ts', `import { isEnabled } from 'unleash-client';\nexport const g = isEnabled('added-key');\n`);
+    assert.ok((await check('a new file')).references.some((r) => r.key === 'added-key'));
+    // A folder removed.
+    rmSync(join(ws.root, 'src/deep'), { recursive: true });
+    assert.ok(!(await check('a folder removed')).references.some((r) => r.key === 'deep-key'));
+    // A linked folder whose link now leads elsewhere (the link's folder does not change).
+    // (Outside the root, so that the link is the only way the walk reaches them.)
+    ws.write('../elsewhere-a/a.ts', `import { isEnabled } from 'unleash-client';\nexport const h = isEnabled('through-link-a');\n`);
+    ws.write('../elsewhere-b/b.ts', `import { isEnabled } from 'unleash-client';\nexport const i = isEnabled('through-link-b');\n`);
+    symlinkSync(join(ws.root, '../elsewhere-a'), join(ws.root, 'src/linked'));
+    const throughA = await check('a linked folder');
+    assert.ok(throughA.references.some((r) => r.key === 'through-link-a' && r.file === 'src/linked/a.ts'));
+    const folderTime = statSync(join(ws.root, 'src')).mtime;
+    unlinkSync(join(ws.root, 'src/linked'));
+    symlinkSync(join(ws.root, '../elsewhere-b'), join(ws.root, 'src/linked'));
+    utimesSync(join(ws.root, 'src'), folderTime, folderTime);
+    const throughB = await check('the link moved');
+    assert.ok(throughB.references.some((r) => r.file === 'src/linked/b.ts'));
+    assert.ok(!throughB.references.some((r) => r.file === 'src/linked/a.ts'));
   } finally {
     ws.remove();
   }

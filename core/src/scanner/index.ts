@@ -15,6 +15,7 @@ import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
 import { ABSENT_HASH, contentHash, decodeScanCache, encodeScanCache, scanCacheIdentity, type CachedFile, type ScanCacheIdentity, type ScanCacheStore } from './scanCache.js';
 import { TimeSlicer, type TimeSliceOptions } from './timeSlices.js';
 import { MAX_FILE_BYTES, isSourceFile, listWorkspaceFilesInSteps, readSourceText } from './walk.js';
+import type { WalkMemo } from '../workspaceFiles.js';
 
 export { toScanJson, formatScanText, type ScanJson } from './output.js';
 export { ModuleResolver, isResolutionInput, type ResolvedImport } from './resolution/resolver.js';
@@ -137,13 +138,14 @@ export class ScannerHost {
     const started = performance.now();
     const cache = this.caching;
     cache?.readPrevious(this.options.fs);
-    const walk = listWorkspaceFilesInSteps(this.options.fs, this.root, this.options.config.exclude);
+    const walk = listWorkspaceFilesInSteps(this.options.fs, this.root, this.options.config.exclude, cache ? { previous: cache.previousWalk, remember: { now: (this.options.clock ?? systemClock).now().getTime() } } : {});
     let step = walk.next();
     while (!step.done) {
       if (slicer.due()) await slicer.pause();
       step = walk.next();
     }
     const listing = step.value;
+    if (cache) cache.noteWalk(this.options.fs, listing);
     const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable, failed: 0 };
     const total = listing.files.length;
     // Files whose analysis waits until every file's content is known (their cached analysis may still hold).
@@ -224,7 +226,7 @@ export class ScannerHost {
     const cache = this.caching;
     if (!cache || !cache.dirty) return undefined;
     try {
-      const bytes = encodeScanCache(cache.identity, { files: this.cacheRecords(), resolution: cache.resolutionToKeep(this.resolver.readInputs()) });
+      const bytes = encodeScanCache(cache.identity, { files: this.cacheRecords(), resolution: cache.resolutionToKeep(this.resolver.readInputs()), walk: cache.walkMemo });
       cache.store.write(bytes);
       cache.dirty = false;
       return undefined;
@@ -852,6 +854,9 @@ function sameTimeAndSize(record: CachedFile, stat: FileStat): boolean {
 class CacheState {
   previous: Map<string, CachedFile> | undefined;
   private previousResolution: ResolutionInputs | undefined;
+  previousWalk: WalkMemo | undefined;
+  /** This run's walk memo, to be written. */
+  walkMemo: WalkMemo | undefined;
   /** Why the cache on disk was not used. */
   problem: string | undefined;
   /** The previous run's analyses may be taken: module resolution reads today what it read then. */
@@ -898,8 +903,21 @@ class CacheState {
     }
     this.previous = new Map(decoded.contents.files.map((file) => [file.path, file]));
     this.previousResolution = decoded.contents.resolution;
-    this.analysesReusable = resolutionInputsUnchanged(fs, decoded.contents.resolution);
-    if (!this.analysesReusable) this.dirty = true;
+    this.previousWalk = decoded.contents.walk;
+  }
+
+  /**
+   * After the walk: its memo (written again when any folder had to be listed or was too recent to trust), and
+   * whether the previous analyses may be taken (resolution reads today what it read then; folders the walk found
+   * unchanged need no listing for that).
+   */
+  noteWalk(fs: FileSystem, listing: { memo?: WalkMemo; foldersListed?: number; unchangedFolders?: Set<string> }): void {
+    this.walkMemo = listing.memo;
+    if (!this.previousWalk || (listing.foldersListed ?? 0) > 0 || listing.memo?.folders.some((folder) => folder.mtimeMs < 0)) this.dirty = true;
+    if (this.previousResolution) {
+      this.analysesReusable = resolutionInputsUnchanged(fs, this.previousResolution, listing.unchangedFolders);
+      if (!this.analysesReusable) this.dirty = true;
+    }
   }
 
   noteMiss(path: string): void {

@@ -10,6 +10,7 @@ import type { FlagReference } from '../model.js';
 import { FLAGLENS_VERSION } from '../version.js';
 import type { WordFingerprint } from './prefilter.js';
 import type { ResolutionInputs } from './resolution/cachedFileSystem.js';
+import type { WalkMemo } from '../workspaceFiles.js';
 
 /** Bump when what the scanner stores or how it analyses changes in a way the build identity would not show. */
 export const SCAN_CACHE_FORMAT = 1;
@@ -71,6 +72,8 @@ export type CachedResolution = ResolutionInputs;
 export interface ScanCacheContents {
   files: CachedFile[];
   resolution: CachedResolution;
+  /** The workspace walk's memo (unchanged folders are not listed again). */
+  walk?: WalkMemo;
 }
 
 export const ABSENT_HASH = 'absent';
@@ -136,7 +139,8 @@ export function encodeScanCache(identity: ScanCacheIdentity, contents: ScanCache
     if (file.failure !== undefined) record.x = file.failure;
     return record;
   });
-  const header = Buffer.from(JSON.stringify({ identity, byteOrder: BYTE_ORDER, files, resolution: contents.resolution }), 'utf8');
+  const walk = contents.walk ? { a: contents.walk.rulesAbove, f: contents.walk.folders.map((entry) => [entry.folder, entry.mtimeMs, entry.gitignore, entry.files, entry.folders]) } : undefined;
+  const header = Buffer.from(JSON.stringify({ identity, byteOrder: BYTE_ORDER, files, resolution: contents.resolution, walk }), 'utf8');
   const padding = (4 - (header.length % 4)) % 4;
   // The fingerprints in this machine's byte order (recorded in the header), copied in one piece each way.
   const packed = new Uint32Array(words);
@@ -189,7 +193,7 @@ export function decodeScanCache(bytes: Uint8Array, identity: ScanCacheIdentity):
   try {
     if (!Array.isArray(header.files)) throw new ShapeError('files');
     const files = header.files.map((record) => decodeFile(record, blob, prefix));
-    return { contents: { files, resolution: decodeResolution(header.resolution) } };
+    return { contents: { files, resolution: decodeResolution(header.resolution), walk: header.walk === undefined ? undefined : decodeWalk(header.walk) } };
   } catch (error) {
     if (error instanceof ShapeError) return { problem: `a record of the wrong shape (${error.message})` };
     throw error;
@@ -256,6 +260,19 @@ function decodeReference(value: unknown): FlagReference {
   expect(r.keyStyle === undefined || r.keyStyle === 'camelCase', 'reference keyStyle');
   expect(r.via === undefined || isStringArray(r.via), 'reference via');
   return r as unknown as FlagReference;
+}
+
+function decodeWalk(value: unknown): WalkMemo {
+  expect(isRecord(value) && Array.isArray(value.a) && Array.isArray(value.f), 'walk');
+  const textOrNull = (v: unknown) => v === null || isString(v);
+  expect(value.a.every((entry) => Array.isArray(entry) && entry.length === 2 && isString(entry[0]) && textOrNull(entry[1])), 'walk rules');
+  const names = (v: unknown) => Array.isArray(v) && v.every((entry) => Array.isArray(entry) && entry.length === 2 && isString(entry[0]) && typeof entry[1] === 'boolean');
+  const folders = value.f.map((entry) => {
+    expect(Array.isArray(entry) && entry.length === 5 && isString(entry[0]) && isNumber(entry[1]) && textOrNull(entry[2]) && names(entry[3]) && names(entry[4]), 'walk folder');
+    const [folder, mtimeMs, gitignore, files, subfolders] = entry as [string, number, string | null, Array<[string, boolean]>, Array<[string, boolean]>];
+    return { folder, mtimeMs, gitignore, files, folders: subfolders };
+  });
+  return { rulesAbove: value.a as Array<[string, string | null]>, folders };
 }
 
 function decodeResolution(value: unknown): CachedResolution {

@@ -2,7 +2,7 @@
 // (workspaceFiles.ts: .gitignore files at every level and above the root, .git/info/exclude, `config.exclude`,
 // node_modules/.git, symlink loops); and one file read, refusing binary, too-large and unreadable ones (counted, never fatal).
 import type { FileSystem } from '../io.js';
-import { WorkspaceRules, walkWorkspace, type WalkResult } from '../workspaceFiles.js';
+import { WorkspaceRules, walkWorkspace, type WalkMemo, type WalkResult } from '../workspaceFiles.js';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** Files larger than this are skipped as "too large" (minified bundles, generated code). */
@@ -21,6 +21,11 @@ export interface WorkspaceListing {
   unreadable: number;
   /** The rules the listing followed, for asking about other paths later (watched files). */
   rules: WorkspaceRules;
+  /** With `remember`: the walk's memo for the next listing, and how many folders were taken from the previous one or listed. */
+  memo?: WalkMemo;
+  foldersRemembered?: number;
+  foldersListed?: number;
+  unchangedFolders?: Set<string>;
 }
 
 /** The source files below `root` (absolute, `/`-separated). */
@@ -29,11 +34,14 @@ export function listWorkspaceFiles(fs: FileSystem, root: string, exclude: readon
   return { files, unreadable, rules };
 }
 
-/** The same listing one folder per step (see `WorkspaceRules.walkInSteps`), for callers that slice their work. */
-export function* listWorkspaceFilesInSteps(fs: FileSystem, root: string, exclude: readonly string[]): Generator<void, WorkspaceListing, void> {
+/**
+ * The same listing one folder per step (see `WorkspaceRules.walkInSteps`), for callers that slice their work;
+ * with a memo of an earlier listing (the scan cache keeps one), unchanged folders are not listed again.
+ */
+export function* listWorkspaceFilesInSteps(fs: FileSystem, root: string, exclude: readonly string[], memo: { previous?: WalkMemo; remember?: { now: number } } = {}): Generator<void, WorkspaceListing, void> {
   const rules = new WorkspaceRules(fs, root, exclude);
-  const { files, unreadable }: WalkResult = yield* rules.walkInSteps({ accept: (_path, name) => isSourceFile(name) });
-  return { files, unreadable, rules };
+  const result: WalkResult = yield* rules.walkInSteps({ accept: (_path, name) => isSourceFile(name), ...memo });
+  return { files: result.files, unreadable: result.unreadable, rules, memo: result.memo, foldersRemembered: result.foldersRemembered, foldersListed: result.foldersListed, unchangedFolders: result.unchangedFolders };
 }
 
 export type ReadOutcome = { text: string } | { skipped: 'binary' | 'tooLarge' | 'unreadable' };

@@ -155,9 +155,27 @@ function describeEntry(kind: EntryKind | undefined, isLink: boolean): string {
   return kind === undefined ? '-' : `${kind === 'file' ? 'f' : 'd'}${isLink ? '@' : ''}`;
 }
 
-/** True when every input resolution read back then reads the same now (an entry it asked about, a tsconfig, a package.json …). */
-export function resolutionInputsUnchanged(fs: FileSystem, inputs: ResolutionInputs): boolean {
+/**
+ * True when every input resolution read back then reads the same now (an entry it asked about, a tsconfig, a
+ * package.json …). `unchangedFolders` are folders known to hold the entries they held (the walk took them from its
+ * memo): only their symbolic links are looked at again.
+ */
+export function resolutionInputsUnchanged(fs: FileSystem, inputs: ResolutionInputs, unchangedFolders?: ReadonlySet<string>): boolean {
   for (const [directory, answers] of inputs.entries) {
+    if (answers && unchangedFolders?.has(directory)) {
+      for (const [name, was] of answers) {
+        if (!was.endsWith('@')) continue;
+        let kind: EntryKind | undefined;
+        try {
+          const stat = fs.stat(`${directory}/${name}`);
+          kind = stat.isDirectory ? 'directory' : stat.isFile ? 'file' : undefined;
+        } catch {
+          kind = undefined;
+        }
+        if (describeEntry(kind, true) !== was) return false;
+      }
+      continue;
+    }
     const links = new Set<string>();
     const listing = readListing(fs, directory, (link) => links.add(link));
     if (answers === null || listing === null) {
