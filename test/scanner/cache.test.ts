@@ -186,6 +186,7 @@ test('a corrupt, cut short, foreign, wrongly shaped or unreadable cache is ignor
       ['not a cache', () => writeFileSync(cacheFile, 'hello, I am not a cache at all, but I am long enough to have a preamble'), /not a Flaglens scan cache/],
       ['empty', () => writeFileSync(cacheFile, ''), /not a Flaglens scan cache/],
       ['another config', () => writeFileSync(cacheFile, good), /another config/, { config: 'checks:\n  - call: featureFlags.isOn\n' }],
+      ['another scanner build', () => writeFileSync(cacheFile, encodeScanCache({ ...scanCacheIdentity(ws.root, configFrom()), scanner: '0/0.0.0/older-build' }, { files: [], resolution: { entries: [], listings: [], texts: [], links: [] } })), /another scanner build/],
       [
         'a record of the wrong shape behind a good checksum',
         () => writeFileSync(cacheFile, encodeScanCache(scanCacheIdentity(ws.root, configFrom()), { files: [{ path: `${ws.root}/src/app.ts`, walked: true, size: 1, mtimeMs: 1, hash: 'x', analysis: { references: [{ key: 7 } as never], dependencies: [], gatedOut: [], triggerNames: [] } }], resolution: { entries: [], listings: [], texts: [], links: [] } })),
