@@ -14,11 +14,11 @@ test('the constants-object entry goes once nothing references it; other entries 
       DARK_MODE: 'dark-mode',
     } as const;
     //- /checkout.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     import { FLAGS } from './flags';
     export function flow(): string {
-      const theme = client.isEnabled(FLAGS.DARK_MODE) ? 'dark' : 'light';
-      return /*flag*/client.isEnabled(FLAGS.NEW_CHECKOUT) ? \`one-page \${theme}\` : 'multi-step';
+      const theme = client.getBooleanValue(FLAGS.DARK_MODE, false) ? 'dark' : 'light';
+      return /*flag*/client.getBooleanValue(FLAGS.NEW_CHECKOUT, false) ? \`one-page \${theme}\` : 'multi-step';
     }
     `,
     `
@@ -27,10 +27,10 @@ test('the constants-object entry goes once nothing references it; other entries 
       DARK_MODE: 'dark-mode',
     } as const;
     //- /checkout.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     import { FLAGS } from './flags';
     export function flow(): string {
-      const theme = client.isEnabled(FLAGS.DARK_MODE) ? 'dark' : 'light';
+      const theme = client.getBooleanValue(FLAGS.DARK_MODE, false) ? 'dark' : 'light';
       return \`one-page \${theme}\`;
     }
     `,
@@ -47,10 +47,10 @@ test('the enum member goes, and the enum import when nothing else uses it', () =
       NewCheckout = 'new-checkout',
     }
     //- /page.tsx
-    import { useFlag } from './sdk';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     import { UiFlag } from './flags';
     export function Page() {
-      return /*flag*/useFlag(UiFlag.NewCheckout, false) ? <main>New</main> : <main>Old</main>;
+      return /*flag*/useBooleanFlagValue(UiFlag.NewCheckout, false) ? <main>New</main> : <main>Old</main>;
     }
     `,
     `
@@ -70,13 +70,13 @@ test('a wrapper across files: its callers are rewritten, then the unused wrapper
   const plan = checkCleanup(
     `
     //- /features.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     export function isOn(key: string): boolean {
-      return client.isEnabled(key);
+      return client.getBooleanValue(key, false);
     }
     /** Whether the customer gets the one-page checkout. */
     export function isNewCheckout(): boolean {
-      return /*flag*/client.isEnabled('new-checkout');
+      return /*flag*/client.getBooleanValue('new-checkout', false);
     }
     //- /checkout.ts
     import { isNewCheckout, isOn } from './features';
@@ -87,9 +87,9 @@ test('a wrapper across files: its callers are rewritten, then the unused wrapper
     `,
     `
     //- /features.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     export function isOn(key: string): boolean {
-      return client.isEnabled(key);
+      return client.getBooleanValue(key, false);
     }
     //- /checkout.ts
     import { isOn } from './features';
@@ -107,10 +107,10 @@ test('a wrapper hook still used at a skipped site stays, and the flag is partial
   const plan = checkCleanup(
     `
     //- /useNewCheckout.ts
-    import { useFlag } from './sdk';
-    export const useNewCheckout = () => /*flag*/useFlag('new-checkout', false);
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
+    export const useNewCheckout = () => /*flag*/useBooleanFlagValue('new-checkout', false);
     //- /page.tsx
-    import { track } from './sdk';
+    import { track } from './analytics';
     import { useNewCheckout } from './useNewCheckout';
     export function Page() {
       track('checkout-variant', /*flag*/useNewCheckout());
@@ -119,10 +119,10 @@ test('a wrapper hook still used at a skipped site stays, and the flag is partial
     `,
     `
     //- /useNewCheckout.ts
-    import { useFlag } from './sdk';
-    export const useNewCheckout = () => useFlag('new-checkout', false);
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
+    export const useNewCheckout = () => useBooleanFlagValue('new-checkout', false);
     //- /page.tsx
-    import { track } from './sdk';
+    import { track } from './analytics';
     import { useNewCheckout } from './useNewCheckout';
     export function Page() {
       track('checkout-variant', useNewCheckout());
@@ -145,7 +145,7 @@ test("removing a file's first import keeps the file's header comment", () => {
   checkCleanup(
     `
     // The checkout call to action.
-    import { useFlags } from './sdk';
+    import { useFlags } from 'launchdarkly-react-client-sdk';
 
     export function Button() {
       const { /*flag*/newCheckout } = useFlags();
@@ -165,7 +165,7 @@ test("removing a file's first import keeps the file's header comment", () => {
 test('a client or flags object left unused once its checks are gone is removed, with its import', () => {
   checkCleanup(
     `
-    import { useFlags } from './sdk';
+    import { useFlags } from 'launchdarkly-react-client-sdk';
     export function Header() {
       const flags = useFlags();
       const title = 'Shop';

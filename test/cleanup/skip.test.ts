@@ -9,20 +9,24 @@ import { checkChangeTypes } from '../../core/src/cleanup/typecheck.js';
 test('values stored in an object, passed to a function or to a prop are skipped with the reason', () => {
   const plan = checkCleanup(
     `
-    import { client, track, useFlag } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export function Page() {
-      const settings = { newCheckout: /*flag*/client.isEnabled('new-checkout') };
-      track('checkout', /*flag*/client.isEnabled('new-checkout'));
-      const isOn = /*flag*/useFlag('new-checkout', false);
-      return <button disabled={!isOn} data-settings={settings}>{/*flag*/client.isEnabled('new-checkout') ? 'Pay' : 'Checkout'}</button>;
+      const settings = { newCheckout: /*flag*/client.getBooleanValue('new-checkout', false) };
+      track('checkout', /*flag*/client.getBooleanValue('new-checkout', false));
+      const isOn = /*flag*/useBooleanFlagValue('new-checkout', false);
+      return <button disabled={!isOn} data-settings={settings}>{/*flag*/client.getBooleanValue('new-checkout', false) ? 'Pay' : 'Checkout'}</button>;
     }
     `,
     `
-    import { client, track, useFlag } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export function Page() {
-      const settings = { newCheckout: client.isEnabled('new-checkout') };
-      track('checkout', client.isEnabled('new-checkout'));
-      const isOn = useFlag('new-checkout', false);
+      const settings = { newCheckout: client.getBooleanValue('new-checkout', false) };
+      track('checkout', client.getBooleanValue('new-checkout', false));
+      const isOn = useBooleanFlagValue('new-checkout', false);
       return <button disabled={!isOn} data-settings={settings}>{'Pay'}</button>;
     }
     `,
@@ -31,10 +35,10 @@ test('values stored in an object, passed to a function or to a prop are skipped 
   assert.deepEqual(
     plan.sites.map((site) => [site.line, site.status, site.reason]),
     [
-      [3, 'skipped', 'the value is stored in an object property (`newCheckout`)'],
-      [4, 'skipped', 'the value is passed to `track`'],
-      [5, 'skipped', 'the value is passed as the prop `disabled` of <button>'],
-      [6, 'rewritten', undefined],
+      [5, 'skipped', 'the value is stored in an object property (`newCheckout`)'],
+      [6, 'skipped', 'the value is passed to `track`'],
+      [7, 'skipped', 'the value is passed as the prop `disabled` of <button>'],
+      [8, 'rewritten', undefined],
     ],
   );
 });
@@ -42,11 +46,11 @@ test('values stored in an object, passed to a function or to a prop are skipped 
 test('a JSX check with other attributes is skipped', () => {
   const plan = checkCleanup(
     `
-    import { IfFeatureEnabled } from './sdk';
+    import { IfFeatureEnabled } from '@growthbook/growthbook-react';
     export const Page = () => <main>/*flag*/<IfFeatureEnabled feature="new-checkout" key="a"><b>New</b></IfFeatureEnabled></main>;
     `,
     `
-    import { IfFeatureEnabled } from './sdk';
+    import { IfFeatureEnabled } from '@growthbook/growthbook-react';
     export const Page = () => <main><IfFeatureEnabled feature="new-checkout" key="a"><b>New</b></IfFeatureEnabled></main>;
     `,
   );
@@ -58,9 +62,9 @@ test('a change that introduces a type error is reported with the error and its s
   // Off, the early return goes and `label` is `string | undefined` where a string is expected.
   const { files, references } = parseFixture(
     `
-    import { client } from './sdk';
+    import { client } from './clients';
     export function label(name?: string): string {
-      if (!/*flag*/client.isEnabled('new-checkout') || !name) return 'guest';
+      if (!/*flag*/client.getBooleanValue('new-checkout', false) || !name) return 'guest';
       return name;
     }
     `,
@@ -72,8 +76,8 @@ test('a change that introduces a type error is reported with the error and its s
   // Now a genuinely breaking rewrite: the value replaces a call whose result type is needed.
   const breaking = parseFixture(
     `
-    import { client } from './sdk';
-    export const ready: Promise<boolean> = /*flag*/client.getBooleanValue('new-checkout', false);
+    import { serverClient } from './clients';
+    export const ready: Promise<boolean> = /*flag*/serverClient.getBooleanValue('new-checkout', false);
     `,
     'new-checkout',
   );
@@ -82,7 +86,7 @@ test('a change that introduces a type error is reported with the error and its s
   assert.equal(breakingPlan.changes.length, 0, 'a value stored in an exported constant is skipped, not rewritten');
   // Force a bad text through the checker to prove it names the error and the site.
   const fs = memoryFileSystem(new Map([[`${FIXTURE_ROOT}/main.ts`, breaking.files[0]!.text]]));
-  const result = checkChangeTypes(new Map([['main.ts', breaking.files[0]!.text.replace(/client\.getBooleanValue\([^)]*\)/, 'true')]]), { root: FIXTURE_ROOT, fs, workspaceFiles: ['main.ts'] });
+  const result = checkChangeTypes(new Map([['main.ts', breaking.files[0]!.text.replace(/serverClient\.getBooleanValue\([^)]*\)/, 'true')]]), { root: FIXTURE_ROOT, fs, workspaceFiles: ['main.ts'] });
   assert.equal(result.introduced.length, 1);
   assert.equal(result.introduced[0]!.file, 'main.ts');
   assert.equal(result.introduced[0]!.line, 2);
@@ -91,10 +95,11 @@ test('a change that introduces a type error is reported with the error and its s
 
 test('idempotent: the rewritten text has nothing left to simplify and a second plan changes nothing', () => {
   const fixture = `
-    import { client, track } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
     export function run(user: { admin: boolean }): void {
-      if (/*flag*/client.isEnabled('new-checkout') && user.admin) track('a', 1);
-      track('b', /*flag*/client.isEnabled('new-checkout'));
+      if (/*flag*/client.getBooleanValue('new-checkout', false) && user.admin) track('a', 1);
+      track('b', /*flag*/client.getBooleanValue('new-checkout', false));
     }
     `;
   const { files, references } = parseFixture(fixture, 'new-checkout');
@@ -103,11 +108,11 @@ test('idempotent: the rewritten text has nothing left to simplify and a second p
   assert.equal(first.changes.length, 1);
   const after = first.changes[0]!.after;
   // The skipped site is still where a scanner finds it in the new text.
-  const skippedStart = after.indexOf("client.isEnabled('new-checkout')");
+  const skippedStart = after.indexOf("client.getBooleanValue('new-checkout', false)");
   const second = planFlagRemoval({
     key: 'new-checkout',
     value: true,
-    references: [{ ...references[1]!, checkStart: skippedStart, checkEnd: skippedStart + "client.isEnabled('new-checkout')".length }],
+    references: [{ ...references[1]!, checkStart: skippedStart, checkEnd: skippedStart + "client.getBooleanValue('new-checkout', false)".length }],
     readFile: () => after,
   });
   assert.deepEqual(second.changes, []);
@@ -118,8 +123,8 @@ test('lineColumnEdits gives 1-based positions that reproduce the planned text', 
   const { lineColumnEdits } = await import('../../core/src/cleanup/plan.js');
   const { files, references } = parseFixture(
     `
-    import { client } from './sdk';
-    export const label = () => (/*flag*/client.isEnabled('new-checkout') ? 'new' : 'old');
+    import { client } from './clients';
+    export const label = () => (/*flag*/client.getBooleanValue('new-checkout', false) ? 'new' : 'old');
     `,
     'new-checkout',
   );
@@ -142,10 +147,10 @@ test('onlySites (the "remove here" quick fix) rewrites one site and leaves the o
     //- /flags.ts
     export const FLAGS = { NEW_CHECKOUT: 'new-checkout' } as const;
     //- /main.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     import { FLAGS } from './flags';
-    export const a = () => (/*flag*/client.isEnabled(FLAGS.NEW_CHECKOUT) ? 'new' : 'old');
-    export const b = () => (/*flag*/client.isEnabled(FLAGS.NEW_CHECKOUT) ? 'new' : 'old');
+    export const a = () => (/*flag*/client.getBooleanValue(FLAGS.NEW_CHECKOUT, false) ? 'new' : 'old');
+    export const b = () => (/*flag*/client.getBooleanValue(FLAGS.NEW_CHECKOUT, false) ? 'new' : 'old');
     `,
     'new-checkout',
   );
@@ -162,7 +167,7 @@ test('onlySites (the "remove here" quick fix) rewrites one site and leaves the o
   assert.deepEqual(plan.changes.map((change) => change.file), ['main.ts']);
   assert.equal(
     plan.changes[0]!.after,
-    "import { client } from './sdk';\nimport { FLAGS } from './flags';\nexport const a = () => (client.isEnabled(FLAGS.NEW_CHECKOUT) ? 'new' : 'old');\nexport const b = () => ('new');\n",
+    "import { client } from './clients';\nimport { FLAGS } from './flags';\nexport const a = () => (client.getBooleanValue(FLAGS.NEW_CHECKOUT, false) ? 'new' : 'old');\nexport const b = () => ('new');\n",
   );
   assert.deepEqual(plan.sites.map((site) => site.status), ['rewritten']);
 });
