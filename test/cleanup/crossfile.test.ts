@@ -110,10 +110,9 @@ test('a wrapper hook still used at a skipped site stays, and the flag is partial
     import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export const useNewCheckout = () => /*flag*/useBooleanFlagValue('new-checkout', false);
     //- /page.tsx
-    import { track } from './analytics';
     import { useNewCheckout } from './useNewCheckout';
+    export const defaultVariant = /*flag*/useNewCheckout();
     export function Page() {
-      track('checkout-variant', /*flag*/useNewCheckout());
       return /*flag*/useNewCheckout() ? <main>New</main> : <main>Old</main>;
     }
     `,
@@ -122,10 +121,9 @@ test('a wrapper hook still used at a skipped site stays, and the flag is partial
     import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export const useNewCheckout = () => useBooleanFlagValue('new-checkout', false);
     //- /page.tsx
-    import { track } from './analytics';
     import { useNewCheckout } from './useNewCheckout';
+    export const defaultVariant = useNewCheckout();
     export function Page() {
-      track('checkout-variant', useNewCheckout());
       return <main>New</main>;
     }
     `,
@@ -135,8 +133,8 @@ test('a wrapper hook still used at a skipped site stays, and the flag is partial
     plan.sites.map((site) => [site.file, site.line, site.status, site.reason]),
     [
       ['useNewCheckout.ts', 2, 'skipped', 'the value is returned from a function that is still used'],
-      ['page.tsx', 4, 'skipped', 'the value is passed to `track`'],
-      ['page.tsx', 5, 'rewritten', undefined],
+      ['page.tsx', 2, 'skipped', 'the value is stored in the exported constant `defaultVariant`'],
+      ['page.tsx', 4, 'rewritten', undefined],
     ],
   );
 });

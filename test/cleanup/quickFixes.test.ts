@@ -41,8 +41,7 @@ test('no fix is offered when the only site cannot be rewritten', () => {
   const { files, references } = parseFixture(
     `
     import { client } from './clients';
-    import { track } from './analytics';
-    track('x', /*flag*/client.getBooleanValue('new-checkout', false));
+    export const checkoutEnabled = /*flag*/client.getBooleanValue('new-checkout', false);
     `,
     'new-checkout',
   );

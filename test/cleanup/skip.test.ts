@@ -1,33 +1,26 @@
-// Sites the cleanup must not rewrite are left exactly as written and listed with the reason; a change
-// that would break the types is refused; a second run changes nothing.
+// Sites the cleanup must not rewrite (an exported constant, a JSX check with other attributes) are left
+// exactly as written and listed with the reason; a change that would break the types is refused; a second
+// run changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCleanup, parseFixture, memoryFileSystem, FIXTURE_ROOT } from './fixture.js';
 import { planFlagRemoval } from '../../core/src/cleanup/plan.js';
 import { checkChangeTypes } from '../../core/src/cleanup/typecheck.js';
 
-test('values stored in an object, passed to a function or to a prop are skipped with the reason', () => {
+test('a value in an exported constant, or called as a function, is skipped with the reason; the rest is rewritten', () => {
   const plan = checkCleanup(
     `
     import { client } from './clients';
-    import { track } from './analytics';
-    import { useBooleanFlagValue } from '@openfeature/react-sdk';
+    export const checkoutEnabled = /*flag*/client.getBooleanValue('new-checkout', false);
     export function Page() {
-      const settings = { newCheckout: /*flag*/client.getBooleanValue('new-checkout', false) };
-      track('checkout', /*flag*/client.getBooleanValue('new-checkout', false));
-      const isOn = /*flag*/useBooleanFlagValue('new-checkout', false);
-      return <button disabled={!isOn} data-settings={settings}>{/*flag*/client.getBooleanValue('new-checkout', false) ? 'Pay' : 'Checkout'}</button>;
+      return <button>{/*flag*/client.getBooleanValue('new-checkout', false) ? 'Pay' : 'Checkout'}</button>;
     }
     `,
     `
     import { client } from './clients';
-    import { track } from './analytics';
-    import { useBooleanFlagValue } from '@openfeature/react-sdk';
+    export const checkoutEnabled = client.getBooleanValue('new-checkout', false);
     export function Page() {
-      const settings = { newCheckout: client.getBooleanValue('new-checkout', false) };
-      track('checkout', client.getBooleanValue('new-checkout', false));
-      const isOn = useBooleanFlagValue('new-checkout', false);
-      return <button disabled={!isOn} data-settings={settings}>{'Pay'}</button>;
+      return <button>{'Pay'}</button>;
     }
     `,
   );
@@ -35,10 +28,8 @@ test('values stored in an object, passed to a function or to a prop are skipped 
   assert.deepEqual(
     plan.sites.map((site) => [site.line, site.status, site.reason]),
     [
-      [5, 'skipped', 'the value is stored in an object property (`newCheckout`)'],
-      [6, 'skipped', 'the value is passed to `track`'],
-      [7, 'skipped', 'the value is passed as the prop `disabled` of <button>'],
-      [8, 'rewritten', undefined],
+      [2, 'skipped', 'the value is stored in the exported constant `checkoutEnabled`'],
+      [4, 'rewritten', undefined],
     ],
   );
 });
@@ -97,6 +88,7 @@ test('idempotent: the rewritten text has nothing left to simplify and a second p
   const fixture = `
     import { client } from './clients';
     import { track } from './analytics';
+    export const enabled = /*flag*/client.getBooleanValue('new-checkout', false);
     export function run(user: { admin: boolean }): void {
       if (/*flag*/client.getBooleanValue('new-checkout', false) && user.admin) track('a', 1);
       track('b', /*flag*/client.getBooleanValue('new-checkout', false));
@@ -106,13 +98,15 @@ test('idempotent: the rewritten text has nothing left to simplify and a second p
   const texts = new Map(files.map((file) => [file.path, file.text]));
   const first = planFlagRemoval({ key: 'new-checkout', value: true, references, readFile: (file) => texts.get(file) });
   assert.equal(first.changes.length, 1);
+  assert.deepEqual(first.sites.map((site) => site.status), ['skipped', 'rewritten', 'rewritten']);
   const after = first.changes[0]!.after;
+  assert.match(after, /track\('b', true\);/);
   // The skipped site is still where a scanner finds it in the new text.
   const skippedStart = after.indexOf("client.getBooleanValue('new-checkout', false)");
   const second = planFlagRemoval({
     key: 'new-checkout',
     value: true,
-    references: [{ ...references[1]!, checkStart: skippedStart, checkEnd: skippedStart + "client.getBooleanValue('new-checkout', false)".length }],
+    references: [{ ...references[0]!, checkStart: skippedStart, checkEnd: skippedStart + "client.getBooleanValue('new-checkout', false)".length }],
     readFile: () => after,
   });
   assert.deepEqual(second.changes, []);

@@ -1,0 +1,253 @@
+// Every SDK's value shapes, rewritten and type-checked against the real packages: OpenFeature's React query
+// objects and evaluation details, ConfigCat's `{ value, loading }`, GrowthBook's feature results, Flagsmith's
+// flag objects, LaunchDarkly's flags object and evaluation details, Statsig's gates, Unleash's variants and the
+// Vercel Flags SDK's awaited flag functions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkCleanup } from './fixture.js';
+
+test('OpenFeature React: useFlag(k, d).value, { value: x } and { value } of useFlag / useSuspenseFlag', () => {
+  const plan = checkCleanup(
+    `
+    import { useFlag, useSuspenseFlag } from '@openfeature/react-sdk';
+    export function Page() {
+      const { value: darkMode } = /*flag*/useFlag('new-checkout', false);
+      const { value } = /*flag*/useSuspenseFlag('new-checkout', false);
+      const theme = darkMode ? 'dark' : 'light';
+      return /*flag*/useFlag('new-checkout', false).value && value ? <main className={theme}>New</main> : <main>Old</main>;
+    }
+    `,
+    `
+    export function Page() {
+      const theme = 'dark';
+      return <main className={theme}>New</main>;
+    }
+    `,
+  );
+  assert.deepEqual(plan.sites.map((site) => [site.status, site.depth]), [['rewritten', 1], ['rewritten', 1], ['rewritten', 0]]);
+});
+
+test('OpenFeature server: get*Details as a constant read by property, and (await …).value', () => {
+  checkCleanup(
+    `
+    import { serverClient } from './clients';
+    export async function checkoutPage(): Promise<string> {
+      const details = await /*flag*/serverClient.getBooleanDetails('new-checkout', false);
+      if (!details.value) return 'multi-step';
+      return (await /*flag*/serverClient.getBooleanDetails('new-checkout', false)).value ? 'one-page' : 'steps';
+    }
+    `,
+    `
+    export async function checkoutPage(): Promise<string> {
+      return 'one-page';
+    }
+    `,
+  );
+});
+
+test('OpenFeature: a property only the SDK knew (the reason) leaves the site as written', () => {
+  const plan = checkCleanup(
+    `
+    import { serverClient } from './clients';
+    export async function reason(): Promise<string | undefined> {
+      const details = await /*flag*/serverClient.getBooleanDetails('new-checkout', false);
+      return details.reason;
+    }
+    `,
+    `
+    import { serverClient } from './clients';
+    export async function reason(): Promise<string | undefined> {
+      const details = await serverClient.getBooleanDetails('new-checkout', false);
+      return details.reason;
+    }
+    `,
+  );
+  assert.equal(plan.sites[0]!.reason, '`.reason` of the OpenFeature evaluation details has no value once the flag is removed');
+});
+
+test('ConfigCat: { value, loading } of useFeatureFlag — a constant is never loading', () => {
+  checkCleanup(
+    `
+    import { useFeatureFlag } from 'configcat-react';
+    export function Page() {
+      const { value: isNewCheckout, loading } = /*flag*/useFeatureFlag('new-checkout', false);
+      if (loading) return <p>Loading…</p>;
+      return isNewCheckout ? <main>New</main> : <main>Old</main>;
+    }
+    `,
+    `
+    export function Page() {
+      return <main>New</main>;
+    }
+    `,
+  );
+});
+
+test('GrowthBook: useFeature(k).on / .off / .value and evalFeature', () => {
+  const plan = checkCleanup(
+    `
+    import { useFeature } from '@growthbook/growthbook-react';
+    import { growthbook } from './clients';
+    export function Page() {
+      const feature = /*flag*/useFeature('new-checkout');
+      if (feature.off) return <main>Old</main>;
+      const banner = /*flag*/growthbook.evalFeature('new-checkout').on ? <aside>New</aside> : null;
+      return <main>{banner}{/*flag*/useFeature('new-checkout').value ? 'one-page' : 'steps'}</main>;
+    }
+    `,
+    `
+    export function Page() {
+      const banner = <aside>New</aside>;
+      return <main>{banner}{'one-page'}</main>;
+    }
+    `,
+  );
+  assert.equal(plan.status, 'cleaned');
+});
+
+test('Flagsmith: flags.k.enabled of useFlags([k]), and .value with a remote-config value', () => {
+  checkCleanup(
+    `
+    import { useFlags } from 'flagsmith/react';
+    export function Page() {
+      const flags = useFlags(['new_checkout']);
+      return /*flag*/flags.new_checkout/*end*/.enabled ? <main>New</main> : <main>Old</main>;
+    }
+    `,
+    `
+    export function Page() {
+      return <main>New</main>;
+    }
+    `,
+  );
+  checkCleanup(
+    `
+    import { useFlags } from 'flagsmith/react';
+    export function Layout() {
+      const flags = useFlags(['new_checkout']);
+      return <main className={/*flag*/flags.new_checkout/*end*/.value === 'compact' ? 'tight' : 'wide'}>New</main>;
+    }
+    `,
+    `
+    export function Layout() {
+      return <main className="tight">New</main>;
+    }
+    `,
+    { value: 'compact' },
+  );
+});
+
+test('LaunchDarkly: useFlags() fields and variationDetail(…).value on the React and the server SDK', () => {
+  checkCleanup(
+    `
+    import { useFlags, useLDClient } from 'launchdarkly-react-client-sdk';
+    import { launchDarkly } from './clients';
+    export function Page() {
+      const flags = useFlags();
+      const detailed = /*flag*/useLDClient()?.variationDetail('new-checkout', false)/*end*/.value;
+      return /*flag*/flags.newCheckout/*end*/ && detailed ? <main>New</main> : <main>Old</main>;
+    }
+    export async function serverSide(): Promise<string> {
+      return (await /*flag*/launchDarkly.variationDetail('new-checkout', { key: 'user-1' }, false)).value ? 'one-page' : 'steps';
+    }
+    `,
+    `
+    export function Page() {
+      return <main>New</main>;
+    }
+    export async function serverSide(): Promise<string> {
+      return 'one-page';
+    }
+    `,
+  );
+});
+
+test('Statsig: useFeatureGate(k).value', () => {
+  checkCleanup(
+    `
+    import { useFeatureGate } from '@statsig/react-bindings';
+    export function Page() {
+      const gate = /*flag*/useFeatureGate('new-checkout');
+      return gate.value ? <main>New</main> : <main>Old</main>;
+    }
+    `,
+    `
+    export function Page() {
+      return <main>New</main>;
+    }
+    `,
+  );
+});
+
+test("Unleash: getVariant(k).enabled / .name; off is Unleash's disabled variant", () => {
+  const fixture = `
+    import { useVariant } from '@unleash/proxy-client-react';
+    import { unleash } from './clients';
+    export function label(): string {
+      const variant = /*flag*/unleash.getVariant('new-checkout');
+      return variant.enabled ? variant.name : 'control';
+    }
+    export function Page() {
+      return /*flag*/useVariant('new-checkout').enabled ? <main>New</main> : <main>Old</main>;
+    }
+    `;
+  checkCleanup(
+    fixture,
+    `
+    export function label(): string {
+      return 'compact';
+    }
+    export function Page() {
+      return <main>New</main>;
+    }
+    `,
+    { value: 'compact' },
+  );
+  checkCleanup(
+    fixture,
+    `
+    export function label(): string {
+      return 'control';
+    }
+    export function Page() {
+      return <main>Old</main>;
+    }
+    `,
+    { value: false },
+  );
+  const enabledWithoutName = checkCleanup(
+    `
+    import { unleash } from './clients';
+    export const label = (): string => /*flag*/unleash.getVariant('new-checkout')/*end*/.name;
+    `,
+    `
+    import { unleash } from './clients';
+    export const label = (): string => unleash.getVariant('new-checkout').name;
+    `,
+  );
+  assert.match(enabledWithoutName.sites[0]!.reason!, /`\.name` of the Unleash variant of an enabled flag is not known/);
+});
+
+test('Vercel Flags SDK: `await flag()` is the value, and the flag declaration goes once unused', () => {
+  const plan = checkCleanup(
+    `
+    //- /flags.ts
+    import { flag } from 'flags/next';
+    export const showNewCheckout = flag<boolean>({ key: 'new-checkout', decide: () => false });
+    //- /page.tsx
+    import { showNewCheckout } from './flags';
+    export default async function Page() {
+      if (!(await /*flag*/showNewCheckout())) return <main>Old</main>;
+      return <main>New</main>;
+    }
+    `,
+    `
+    //- /flags.ts
+    //- /page.tsx
+    export default async function Page() {
+      return <main>New</main>;
+    }
+    `,
+  );
+  assert.deepEqual(plan.removedDeclarations, ['flags.ts: showNewCheckout']);
+});
