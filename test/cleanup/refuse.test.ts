@@ -45,7 +45,9 @@ test('a change adding a type error is not written and the error is named with it
   const io = recordingIo(repositoryRoot);
   const code = await runCli(['cleanup', 'new-promo', workspace, '--value', 'off', '--write'], io);
   assert.equal(code, 1, io.out + io.err);
-  assert.match(io.out, /new-promo → off: refused \(the change would add type errors\), 1 site\(s\) rewritten, 0 skipped/);
+  // The one site whose rewrite breaks the types is left as written, with the error as its reason.
+  assert.match(io.out, /new-promo → off: not-cleaned, 0 site\(s\) rewritten, 1 skipped/);
+  assert.match(io.out, /src\/Promo\.tsx:6:5: skipped: its rewrite adds a type error: src\/Promo\.tsx:5:3: TS2322: Type 'null' is not assignable to type 'Element'/);
   assert.match(io.out, /src\/Promo\.tsx:5:3: error TS2322: Type 'null' is not assignable to type 'Element'/);
   assert.match(io.out, /Nothing to change\./);
   assert.equal(readFileSync(join(workspace, 'src/Promo.tsx'), 'utf8'), files['src/Promo.tsx']);
@@ -64,4 +66,39 @@ test('a change adding a type error is not written and the error is named with it
   assert.equal(readFileSync(join(workspace, 'src/Promo.tsx'), 'utf8'), 'export function Promo(): JSX.Element {\n  return (\n    <aside>Promo</aside>\n  );\n}\n');
   assert.deepEqual(JSON.parse(readFileSync(join(workspace, 'flags.flagd.json'), 'utf8')), { flags: {} });
   assert.equal(readFileSync(join(workspace, 'src/flags.ts'), 'utf8'), files['src/flags.ts'], 'FLAGS.PROMO is still used by an excluded test');
+});
+
+test('per site: the site whose rewrite adds a type error stays byte-identical, the others proceed, the definition stays', async () => {
+  const { planWithPerSiteRefusal } = await import('../../core/src/cleanup/workspace.js');
+  const { checkChangeTypes } = await import('../../core/src/cleanup/typecheck.js');
+  const { parseFixture, memoryFileSystem, FIXTURE_ROOT } = await import('./fixture.js');
+  const promo = '<IfFeatureEnabled feature="new-checkout"><aside>Promo</aside></IfFeatureEnabled>';
+  const { files, references } = parseFixture(
+    `
+    import type { JSX } from 'react';
+    import { IfFeatureEnabled } from '@growthbook/growthbook-react';
+    export function Promo(): JSX.Element {
+      return /*flag*/${promo};
+    }
+    export function Banner() {
+      return <main>{/*flag*/<IfFeatureEnabled feature="new-checkout"><b>New</b></IfFeatureEnabled>}</main>;
+    }
+    `,
+    'new-checkout',
+  );
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const fs = memoryFileSystem(new Map([...texts].map(([path, text]) => [`${FIXTURE_ROOT}/${path}`, text])));
+  const workspaceFiles = [...texts.keys()];
+  const result = planWithPerSiteRefusal({ key: 'new-checkout', value: false, references, readFile: (file) => texts.get(file), workspaceFiles }, (changes) =>
+    checkChangeTypes(changes, { root: FIXTURE_ROOT, fs, workspaceFiles }).introduced,
+  );
+  assert.equal(result.accepted, true);
+  assert.equal(result.plan.status, 'partially-cleaned');
+  assert.deepEqual(result.plan.sites.map((site) => site.status), ['skipped', 'rewritten']);
+  assert.match(result.plan.sites[0]!.reason!, /^its rewrite adds a type error: main\.tsx:4:3: TS2322: Type 'null' is not assignable to type 'Element'/);
+  assert.equal(result.typeErrors.length, 1);
+  const after = result.plan.changes[0]!.after;
+  assert.ok(after.includes(`return ${promo};`), 'the refused site is byte-identical');
+  assert.ok(after.includes('return <main></main>;'), after);
+  assert.equal(checkChangeTypes(new Map([['main.tsx', after]]), { root: FIXTURE_ROOT, fs, workspaceFiles }).introduced.length, 0);
 });

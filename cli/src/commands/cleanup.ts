@@ -157,7 +157,7 @@ function describeFlag(flag: FlagCleanupResult): string {
   const rewritten = plan.sites.filter((site) => site.status === 'rewritten').length;
   const skipped = plan.sites.length - rewritten;
   const value = typeof flag.value === 'boolean' ? (flag.value ? 'on' : 'off') : JSON.stringify(flag.value);
-  const status = flag.accepted ? plan.status : 'refused (the change would add type errors)';
+  const status = flag.accepted ? plan.status : 'refused (the change would add type errors no site can be blamed for)';
   const lines = [`${flag.key} → ${value}: ${status}, ${rewritten} site(s) rewritten, ${skipped} skipped`];
   for (const site of plan.sites) if (site.status === 'skipped') lines.push(`  ${site.file}:${site.line}:${site.column}: skipped: ${site.reason}`);
   for (const error of flag.typeErrors) lines.push(`  ${error.file}:${error.line}:${error.column}: error TS${error.code}: ${error.message}`);

@@ -392,6 +392,11 @@ function jsxSiteEdits(sourceFile: ts.SourceFile, node: ts.JsxElement | ts.JsxSel
     };
   }
   if (inChildren) return { edits: [{ ...removalRange(sourceFile, node), newText: '' }], watchFragments: ts.isJsxFragment(node.parent) ? [node.parent.getStart(sourceFile)] : [] };
+  // `{<IfFeatureEnabled …/>}` among children: the container goes with it.
+  const container = node.parent;
+  if (ts.isJsxExpression(container) && (ts.isJsxElement(container.parent) || ts.isJsxFragment(container.parent))) {
+    return { edits: [{ ...removalRange(sourceFile, container), newText: '' }], watchFragments: ts.isJsxFragment(container.parent) ? [container.parent.getStart(sourceFile)] : [] };
+  }
   return { edits: [{ start: node.getStart(sourceFile), end: node.end, newText: 'null' }] };
 }
 

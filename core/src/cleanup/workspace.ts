@@ -10,7 +10,8 @@ import { resolveReferenceKeys } from '../rules/findings.js';
 import { scanWorkspace } from '../scanner/index.js';
 import { isSourceFile, listWorkspaceFiles } from '../scanner/walk.js';
 import { removeFlagDefinition } from './definition.js';
-import { planFlagRemoval, type FileChange, type FlagRemovalPlan, type FlagValue } from './plan.js';
+import { planFlagRemoval, type FileChange, type FlagRemovalPlan, type FlagRemovalRequest, type FlagValue, type SiteOutcome } from './plan.js';
+import { parseSource } from './simplify.js';
 import { applyTextEdits, computeTextEdits } from './textEdits.js';
 import { checkChangeTypes, type TypeDiagnostic } from './typecheck.js';
 
@@ -35,7 +36,10 @@ export interface FlagCleanupResult {
   value?: FlagValue;
   /** Absent when no value could be decided (the flag is neither released nor removed, and none was given). */
   plan?: FlagRemovalPlan;
-  /** New type errors the change would introduce; non-empty means it was not accepted. */
+  /**
+   * The type errors the rewrite of some sites would add: those sites were left as written (skipped with the
+   * error as the reason) and the others proceeded. When `accepted` is false the whole flag was refused.
+   */
   typeErrors: TypeDiagnostic[];
   accepted: boolean;
   definition?: DefinitionOutcome;
@@ -75,13 +79,11 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
     }
     const scan = await scanWorkspace({ root: options.root, config: options.config, fs });
     const references = resolveReferenceKeys(scan.references, options.state).map(({ reference, flagKey }) => ({ ...reference, key: flagKey ?? reference.key }));
-    const plan = planFlagRemoval({ key: request.key, value, references, readFile: readRelative, workspaceFiles });
+    const { plan, typeErrors, accepted } = planWithPerSiteRefusal({ key: request.key, value, references, readFile: readRelative, workspaceFiles }, (changes) =>
+      changes.size ? checkChangeTypes(changes, { root: options.root, fs, workspaceFiles, tsconfigPath: options.tsconfigPath }).introduced : [],
+    );
     const codeChanges = new Map(plan.changes.map((change) => [change.file, change.after]));
-    const typeCheck = codeChanges.size
-      ? checkChangeTypes(codeChanges, { root: options.root, fs, workspaceFiles, tsconfigPath: options.tsconfigPath })
-      : { introduced: [] as TypeDiagnostic[] };
-    const accepted = typeCheck.introduced.length === 0;
-    const result: FlagCleanupResult = { key: request.key, value, plan, typeErrors: typeCheck.introduced, accepted };
+    const result: FlagCleanupResult = { key: request.key, value, plan, typeErrors, accepted };
     if (accepted) {
       for (const [file, text] of codeChanges) overlay.set(file, text);
       result.definition = removeDefinition(options, flag, plan, readRelative, overlay);
@@ -94,6 +96,54 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
     if (before !== after) changes.push({ file, before, after, edits: computeTextEdits(before, after) });
   }
   return { flags: results, changes };
+}
+
+/** Rounds of refusing sites before the whole flag is refused (each round is one more type check). */
+const MAX_REFUSAL_ROUNDS = 4;
+
+/**
+ * Plans, type-checks, and leaves byte-identical each site whose rewrite adds a type error (an error in the
+ * site's file is the rewrite of the nearest rewritten site before it in the same top-level statement, or the
+ * nearest one), then plans again without it, until the change adds no error. An error that no site of its
+ * file can be blamed for (it is in an importer) refuses the whole flag, as does one that survives the rounds.
+ */
+export function planWithPerSiteRefusal(
+  request: FlagRemovalRequest,
+  introducedErrors: (changes: ReadonlyMap<string, string>) => TypeDiagnostic[],
+): { plan: FlagRemovalPlan; typeErrors: TypeDiagnostic[]; accepted: boolean } {
+  const refused: { file: string; checkStart: number; reason: string }[] = [];
+  const typeErrors: TypeDiagnostic[] = [];
+  for (let round = 0; ; round++) {
+    const plan = planFlagRemoval({ ...request, refusedSites: refused });
+    const errors = introducedErrors(new Map(plan.changes.map((change) => [change.file, change.after])));
+    if (errors.length === 0) return { plan, typeErrors, accepted: true };
+    const blamed = new Map<SiteOutcome, TypeDiagnostic>();
+    for (const error of errors) {
+      const site = blameSite(plan, error, request.readFile(error.file));
+      if (site && !blamed.has(site)) blamed.set(site, error);
+    }
+    if (blamed.size === 0 || round === MAX_REFUSAL_ROUNDS) {
+      typeErrors.push(...errors);
+      return { plan: planFlagRemoval({ ...request, refusedSites: refused }), typeErrors, accepted: false };
+    }
+    for (const [site, error] of blamed) {
+      typeErrors.push(error);
+      refused.push({ file: site.file, checkStart: site.checkStart, reason: `its rewrite adds a type error: ${error.file}:${error.line}:${error.column}: TS${error.code}: ${error.message.split('\n')[0]}` });
+    }
+  }
+}
+
+function blameSite(plan: FlagRemovalPlan, error: TypeDiagnostic, text: string | undefined): SiteOutcome | undefined {
+  const candidates = plan.sites.filter((site) => site.status === 'rewritten' && site.file === error.file);
+  if (candidates.length === 0 || text === undefined) return undefined;
+  const lines = text.split('\n');
+  let offset = error.column - 1;
+  for (let line = 0; line < error.line - 1 && line < lines.length; line++) offset += lines[line]!.length + 1;
+  const sourceFile = parseSource(error.file, text);
+  const statementOf = (position: number) => sourceFile.statements.find((statement) => statement.pos <= position && position < statement.end);
+  const sameStatement = candidates.filter((site) => statementOf(site.checkStart) === statementOf(offset) && site.checkStart <= offset);
+  if (sameStatement.length) return sameStatement.reduce((best, site) => (site.checkStart > best.checkStart ? site : best));
+  return candidates.reduce((best, site) => (Math.abs(site.checkStart - offset) < Math.abs(best.checkStart - offset) ? site : best));
 }
 
 /**
