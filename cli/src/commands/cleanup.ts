@@ -9,11 +9,12 @@ import { analyzeWorkspace } from '../../../core/src/workspace.js';
 import { defaultFlagValue, parseFlagValue, planWorkspaceCleanup, type FileChange, type FlagCleanupResult, type FlagValue, type WorkspaceCleanupResult } from '../../../core/src/cleanup/index.js';
 import { nodeFileSystem } from '../../../core/src/nodeIo.js';
 import { parseCommandArguments } from '../args.js';
+import { workspacePrettier } from '../prettier.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
 import { reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
-const help = `Usage: flaglens cleanup KEY [DIR] [--value on|off|<literal>] [--diff | --write] [--keep-definition] [--format text|json]
-       flaglens cleanup --stale [DIR] [--diff | --write] [--keep-definition] [--format text|json]
+const help = `Usage: flaglens cleanup KEY [DIR] [--value on|off|<literal>] [--diff | --write] [--keep-definition] [--no-format] [--format text|json]
+       flaglens cleanup --stale [DIR] [--diff | --write] [--keep-definition] [--no-format] [--format text|json]
 
 Removes a flag from the code under DIR (default: the current directory): every check of KEY is replaced
 by the flag's final value and the code simplified (dead branches, ternaries, JSX, variables and wrappers
@@ -29,6 +30,8 @@ Options:
   --diff             print the change as a unified diff, write nothing (default)
   --write            apply the change: every file or none
   --keep-definition  keep the flag's definition in the state file
+  --no-format        leave the changed lines as the cleanup wrote them; by default, when the
+                     workspace configures and installs Prettier, the changed ranges are formatted with it
   --format FORMAT    text (default) or json (per site: rewritten, or skipped with the reason)
   --config FILE      flaglens.yaml to use (default: DIR/flaglens.yaml)
   -h, --help         this help
@@ -49,6 +52,7 @@ export const cleanupCommand: Command = {
         diff: { type: 'boolean' },
         write: { type: 'boolean' },
         'keep-definition': { type: 'boolean' },
+        'no-format': { type: 'boolean' },
         format: { type: 'string', choices: ['text', 'json'] },
         config: { type: 'string' },
       },
@@ -92,6 +96,7 @@ export const cleanupCommand: Command = {
       state: analysis.state,
       flags,
       keepDefinition: options['keep-definition'] === true,
+      formatter: options['no-format'] === true ? undefined : await workspacePrettier(root),
     });
     let writeError: string | undefined;
     if (write && result.changes.length) {

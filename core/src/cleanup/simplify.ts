@@ -181,7 +181,17 @@ export function removalRange(sourceFile: ts.SourceFile, node: ts.Node): { start:
     // Between two blank lines (or at the top of the file, above a blank line), one blank line goes too.
     const blankBefore = lineStart === 0 || /\n[ \t]*\n$/.test(text.slice(Math.max(0, lineStart - 200), lineStart));
     const blankAfter = /^[ \t]*\n/.exec(text.slice(end));
-    if (blankBefore && blankAfter) end += blankAfter[0].length;
+    // At the top of a block (the line before opens it), a blank line after the removed lines would become the
+    // block's first line; at the bottom, a blank line before them its last: either goes with them.
+    const previousLine = text.slice(text.lastIndexOf('\n', lineStart - 2) + 1, Math.max(0, lineStart - 1));
+    const nextLineEnd = text.indexOf('\n', end + (blankAfter ? blankAfter[0].length : 0));
+    const opensBlock = lineStart > 0 && /[{([]\s*$/.test(previousLine);
+    const closesBlock = /^[ \t]*[})\]]/.test(text.slice(end, nextLineEnd === -1 ? text.length : nextLineEnd));
+    if ((blankBefore || opensBlock) && blankAfter) end += blankAfter[0].length;
+    else if (closesBlock && blankBefore && lineStart > 0) {
+      const blankStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+      return { start: blankStart, end };
+    }
     return { start: lineStart, end };
   }
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;

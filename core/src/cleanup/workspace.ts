@@ -12,6 +12,7 @@ import { isSourceFile, listWorkspaceFiles } from '../scanner/walk.js';
 import { removeFlagDefinition } from './definition.js';
 import { planFlagRemoval, type FileChange, type FlagRemovalPlan, type FlagRemovalRequest, type FlagValue, type SiteOutcome } from './plan.js';
 import { parseSource } from './simplify.js';
+import { formatChangedRanges, type RangeFormatter } from './format.js';
 import { applyTextEdits, computeTextEdits } from './textEdits.js';
 import { checkChangeTypes, type TypeDiagnostic } from './typecheck.js';
 
@@ -25,8 +26,10 @@ export interface WorkspaceCleanupOptions {
   flags: { key: string; value?: FlagValue }[];
   /** Keep the flags' definitions in the state file. */
   keepDefinition?: boolean;
-  /** Absolute tsconfig path for the type check; default `<root>/tsconfig.json` when present. */
+  /** Absolute tsconfig path for the type check; default: each file's nearest tsconfig.json. */
   tsconfigPath?: string;
+  /** The workspace's formatter for the changed ranges of source files (none: the minimal edits as they are). */
+  formatter?: RangeFormatter;
 }
 
 export type DefinitionOutcome = { file: string; status: 'removed' } | { file?: string; status: 'kept'; reason: string };
@@ -93,7 +96,9 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
   const changes: FileChange[] = [];
   for (const [file, after] of [...overlay].sort(([a], [b]) => a.localeCompare(b))) {
     const before = options.fs.readFile(join(options.root, file));
-    if (before !== after) changes.push({ file, before, after, edits: computeTextEdits(before, after) });
+    if (before === after) continue;
+    const change: FileChange = { file, before, after, edits: computeTextEdits(before, after) };
+    changes.push(options.formatter && isSourceFile(file) ? await formatChangedRanges(change, options.formatter) : change);
   }
   return { flags: results, changes };
 }
