@@ -80,7 +80,7 @@ test('--stale --write on the example: stale flags removed, it still type-checks 
   assert.deepEqual(report.files.map((file) => file.file), ['flags.flagd.yaml', 'src/flags.ts', 'src/server/checkout.ts', 'src/server/search.ts']);
   const counts = report.flags.flatMap((flag) => flag.sites).reduce((sum, site) => ({ ...sum, [site.status]: (sum[site.status] ?? 0) + 1 }), {} as Record<string, number>);
   console.log(`example shop: ${counts.rewritten ?? 0} site(s) rewritten, ${counts.skipped ?? 0} skipped`);
-  console.log(`example shop: cleanup --stale (3 flags: scan, plan and a before/after type-check each) took ${cleanupMs} ms = ${(cleanupMs / tscMs).toFixed(1)}× a plain tsc -p (${tscMs} ms)`);
+  console.log(`example shop: cleanup --stale (3 flags: one scan, a plan each, one before/after type check) took ${cleanupMs} ms = ${(cleanupMs / tscMs).toFixed(1)}× a plain tsc -p (${tscMs} ms)`);
   const { computeTextEdits } = await import('../../core/src/cleanup/textEdits.js');
   let touched = 0;
   let total = 0;
