@@ -3,10 +3,11 @@
 // An independent type check (the `typescript` package on disk, each file's own tsconfig, the program's module
 // resolution for importers) compares the errors of the changed files and their importers before and after as
 // (file, code, message) sets, so line shifts do not count; a second run must change nothing. The table printed
-// at the end is the one in docs/cleanup.md.
+// at the end is the one in docs/cleanup.md. A second test runs `--stale` over every key at once and reports its
+// time as a ratio to a plain `tsc --noEmit` of the projects it touches, measured in the same run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -95,9 +96,63 @@ test('cleanup of every flag key of the real corpus: ≥ 90% of sites rewritten, 
   for (const [reason, count] of skipReasons) console.log(`skipped ×${count}: ${reason}`);
   console.log(`corpus cleanup check: ${keys.length} keys in ${(totalMs / 1000).toFixed(0)} s (cleanup runs ${(cleanupMs / 1000).toFixed(0)} s, independent type check ${(types.elapsedMs / 1000).toFixed(0)} s)`);
 
+  // The independent check is live: an edit that breaks the types is seen as a new error.
+  const probe = 'packages/twenty-front/src/modules/object-metadata/hooks/useFilteredObjectMetadataItems.ts';
+  const probeText = readFileSync(join(work, probe), 'utf8');
+  writeFileSync(join(work, probe), `${probeText}\nexport const probeNumber: number = 'not a number';\n`);
+  assert.deepEqual(types.introducedErrors([probe], () => probeText), [`${probe}: TS2322 Type 'string' is not assignable to type 'number'.`]);
+  writeFileSync(join(work, probe), probeText);
+  types.reset([probe]);
+
   assert.equal(totals.newErrors, 0, 'no new type errors');
   assert.equal(totals.idempotent, keys.length, 'a second run changes nothing, for every key');
   assert.ok(totals.rewritten / totals.sites >= 0.9, `≥ 90% of the sites rewritten (${totals.rewritten}/${totals.sites})`);
+});
+
+test('--stale on the corpus: one scan, a plan per flag and one type check, timed against a plain tsc --noEmit of the same projects', async () => {
+  assert.ok(corpus, `the real corpus is missing: looked in ${corpusCandidates.join(', ')}`);
+  execFileSync('bash', [join(corpus, 'unpack.sh'), 'twenty', cacheRoot]);
+  const pristine = join(cacheRoot, 'twenty');
+  const work = join(cacheRoot, 'stale');
+  rmSync(work, { recursive: true, force: true });
+  cpSync(pristine, work, { recursive: true });
+  const keys = [...new Set(readFileSync(join(corpus, 'twenty.groundtruth.tsv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[2]!))].sort();
+  // Every key released for everyone a year ago (FL001), in a flagd state file the config points at.
+  const flags = Object.fromEntries(keys.map((key) => [key, { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on', metadata: { releasedAt: '2025-01-01T00:00:00Z' } }]));
+  writeFileSync(join(work, 'flags.flagd.json'), `${JSON.stringify({ flags }, null, 2)}\n`);
+  const config = join(cacheRoot, 'twenty-stale.flaglens.yaml');
+  writeFileSync(config, `${readFileSync(join(corpus, 'twenty.flaglens.yaml'), 'utf8')}\nstate:\n  flagd: flags.flagd.json\n`);
+
+  const io = recordingIo(repositoryRoot);
+  const started = Date.now();
+  const code = await runCli(['cleanup', '--stale', work, '--write', '--format', 'json', '--config', config], io);
+  const staleMs = Date.now() - started;
+  assert.equal(code, 0, io.err);
+  const report = JSON.parse(io.out) as ReportJson;
+  const sites = report.flags.flatMap((flag) => flag.sites);
+  const rewritten = sites.filter((site) => site.status === 'rewritten').length;
+  const changed = report.files.map((file) => file.file).filter((file) => /\.[cm]?[jt]sx?$/.test(file));
+  const types = new IndependentTypeCheck(work);
+  const newErrors = types.introducedErrors(changed, (file) => readFileSync(join(pristine, file), 'utf8'));
+  for (const error of newErrors) console.log(`--stale: new type error: ${error}`);
+
+  const again = recordingIo(repositoryRoot);
+  assert.equal(await runCli(['cleanup', '--stale', work, '--write', '--format', 'json', '--config', config], again), 0, again.err);
+  const second = JSON.parse(again.out) as ReportJson;
+
+  // The plain compiler over the same projects, measured in the same run.
+  const projects = [...new Set(changed.map((file) => types.projectConfigOf(join(work, file))).filter((config): config is string => config !== undefined))].sort();
+  const tscStarted = Date.now();
+  for (const project of projects) spawnSync(process.execPath, [join(repositoryRoot, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], { encoding: 'utf8' });
+  const tscMs = Date.now() - tscStarted;
+  console.log(
+    `corpus --stale: ${report.flags.length} flags, ${rewritten}/${sites.length} sites rewritten, ${changed.length} source files changed, ${newErrors.length} new type errors; ` +
+      `${(staleMs / 1000).toFixed(1)} s = ${(staleMs / tscMs).toFixed(2)}× a plain tsc --noEmit of the ${projects.length} projects it touches (${projects.map((project) => relative(work, project)).join(', ')}: ${(tscMs / 1000).toFixed(1)} s)`,
+  );
+  assert.equal(newErrors.length, 0);
+  assert.ok(rewritten / sites.length >= 0.9, `${rewritten}/${sites.length}`);
+  assert.deepEqual(second.files, [], 'a second --stale run changes nothing');
+  assert.ok(projects.length > 0);
 });
 
 /** Workspace-relative source file → size, for finding files a run changed without saying so. */
@@ -177,6 +232,11 @@ class IndependentTypeCheck {
       }
     }
     return errors;
+  }
+
+  /** The tsconfig whose program holds an absolute `file`. */
+  projectConfigOf(file: string): string | undefined {
+    return this.projectOf(file);
   }
 
   /** The tsconfig whose program holds `file`: the nearest one, or the referenced one of a solution-style config. */
