@@ -63,6 +63,7 @@ Try (build first with npm run build):
   curl '${services.TEST_APP_URL}/control?flag=${DEMO_ROLLOUT}&errorRate=0.2'   # errors spike on the on-variant
   ${cli} bump ${DEMO_ROLLOUT} ${workspace} --yes     # refused: health is failing
   ${cli} watch ${DEMO_ROLLOUT} ${workspace} --interval 5 --abort-after 3   # aborts after 3 failing checks
+  (or, from 1% with healthy traffic: ${cli} watch ${DEMO_ROLLOUT} ${workspace} --advance --interval 5   # 1 → 10 → 50 → 100, 30 s per step)
   ${cli} check ${workspace}                          # FL006 while the rollout is failing
 In VS Code: open ${workspace} with the Flaglens extension, run "Flaglens: Set Token" with the token above,
 then watch hovers, the Flags view and the status bar follow the rollout.

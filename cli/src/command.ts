@@ -1,5 +1,6 @@
 // The contract every CLI command implements, and the IO a command receives, so commands can be
 // tested in-process (tests pass a recording CliIo) and the dispatcher stays one table in main.ts.
+import type { HttpTransport } from '../../core/src/http.js';
 
 export interface CliIo {
   /** Current working directory (absolute). */
@@ -11,6 +12,8 @@ export interface CliIo {
   isInteractive: boolean;
   /** Asks a question on the terminal; resolves to the answer (only called when isInteractive). */
   prompt(question: string): Promise<string>;
+  /** The HTTP client of this run (Prometheus); `runCli` provides one and closes it when the command ends. */
+  http?: HttpTransport;
 }
 
 export interface Command {

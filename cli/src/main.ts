@@ -1,6 +1,7 @@
 // The `flaglens` command line: a thin front-end over the core (it never goes through the server).
 // Commands are registered in one table; each lives in its own file under commands/.
 import { createInterface } from 'node:readline/promises';
+import { createHttpClient } from '../../core/src/http.js';
 import type { CliIo, Command } from './command.js';
 import { UsageError } from './command.js';
 import { checkCommand } from './commands/check.js';
@@ -49,8 +50,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
     return 0;
   }
+  // One HTTP client per run, owned here: commands receive it and it is closed when the command ends (its
+  // keep-alive sockets would otherwise hold the process open for seconds).
+  const http = io.http ?? createHttpClient();
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, io.http ? io : { ...io, http });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`flaglens ${command.name}: ${error.message}\n\n${command.help}\n`);
@@ -58,6 +62,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     io.stderr(`flaglens ${command.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     return 2;
+  } finally {
+    if (!io.http) await http.close().catch(() => undefined);
   }
 }
 

@@ -5,6 +5,8 @@ import { RolloutRefusedError, type FlagState, type RolloutChange, type StateProv
 import { suggestKeys } from '../../core/src/rules/index.js';
 import type { RolloutPlan } from '../../core/src/state/rollout.js';
 import { createStateProviders } from '../../core/src/state/registry.js';
+import { recordRolloutStep } from '../../core/src/health/rolloutSteps.js';
+import { nodeWorkspaceFileWriter } from '../../core/src/nodeIo.js';
 import { loadWorkspaceState, providerContext } from '../../core/src/workspace.js';
 import type { FlaglensConfig } from '../../core/src/config.js';
 import type { CliIo } from './command.js';
@@ -65,6 +67,8 @@ export async function runRolloutCommand(io: CliIo, request: RolloutCommandReques
     }
     try {
       const change = await request.write(provider, flag, plan);
+      // A new rollout step begins now: health windows ({{window}}) of this flag start here.
+      if (options.snapshotDir) recordRolloutStep(nodeWorkspaceFileWriter, options.snapshotDir, { key: flag.key, percentage: change.toPercentage, since: options.clock.now().toISOString(), by: request.command });
       io.stdout(`Done: ${flag.key} ${change.summary}\n`);
       return 0;
     } catch (error) {

@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Clock, InputError } from '../../core/src/index.js';
+import type { HttpTransport } from '../../core/src/http.js';
 import type { AnalyzeWorkspaceOptions } from '../../core/src/workspace.js';
 import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
 import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
@@ -25,6 +26,12 @@ export function cliClock(io: CliIo): Clock {
   return { now: () => new Date(time) };
 }
 
+/** The run's HTTP client (runCli provides it; a command run outside runCli has none, which is a bug). */
+export function cliHttp(io: CliIo): HttpTransport {
+  if (!io.http) throw new Error('no HTTP client: commands run through runCli');
+  return io.http;
+}
+
 /** Analysis options for a workspace folder, with Node's file system, state-file store and git. */
 export function workspaceOptions(io: CliIo, root: string, configPath: string | undefined): AnalyzeWorkspaceOptions {
   return {
@@ -37,6 +44,7 @@ export function workspaceOptions(io: CliIo, root: string, configPath: string | u
     env: io.env,
     allowNetwork: true,
     snapshotDir: join(root, '.flaglens'),
+    http: io.http,
   };
 }
 

@@ -30,18 +30,55 @@ export interface UnleashConfig {
 
 export interface MetricCheckConfig {
   name: string;
+  /** One number per variant, judged against `max`/`min`/`maxRatioToControl`. Empty for `compare: control` checks. */
   query: string;
+  /** Absolute bounds on the on-variant's value (for a `compare` check: its rate or quantile). */
   max?: number;
   min?: number;
   maxRatioToControl?: number;
+  /** `compare: control`: the on-variant against the control with a sequential test (health/compare.ts). */
+  compare?: ControlComparisonConfig;
 }
+
+/** The settings every `compare: control` check shares. */
+interface ControlComparisonSettings {
+  /** The tolerated relative increase over the control (0.2: 20% worse is still fine). Default 0. */
+  maxRelativeIncrease: number;
+  /** Default 0.95: a regression is called at most 5% of the time when there is none, however often it looks. */
+  confidence: number;
+  /** Fewer samples than this in either variant is `inconclusive`. Default 100. */
+  minSamples: number;
+}
+
+/** A ratio (errors / requests): two count queries over `{{window}}`, compared with the always-valid two-proportion test. */
+export interface RatioComparisonConfig extends ControlComparisonSettings {
+  kind: 'ratio';
+  errors: string;
+  requests: string;
+}
+
+/** Latency from a histogram (bucket counts by `le` over `{{window}}`): a quantile per variant plus a rank test. */
+export interface LatencyComparisonConfig extends ControlComparisonSettings {
+  kind: 'latency';
+  histogram: string;
+  /** The quantile compared (default 0.99). */
+  quantile: number;
+}
+
+export type ControlComparisonConfig = RatioComparisonConfig | LatencyComparisonConfig;
+
+export const DEFAULT_COMPARISON_CONFIDENCE = 0.95;
+export const DEFAULT_COMPARISON_MIN_SAMPLES = 100;
+export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
 
 export interface MetricsConfig {
   prometheus: { url: string };
-  /** The `{{interval}}` substituted into queries, a Prometheus duration (default `5m`). */
+  /** The `{{interval}}` substituted into queries, a Prometheus duration (default `5m`); also `{{window}}` when a rollout step's start is unknown. */
   interval: string;
   /** How often health is re-evaluated in the background, in seconds (default 30). */
   evaluateEverySeconds: number;
+  /** Consecutive Prometheus errors before the health becomes `unavailable`; until then the last verdict stays (default 4). */
+  consecutiveErrorLimit: number;
   minSamples?: { query: string; min: number };
   checks: MetricCheckConfig[];
   /** Variant label values for the treatment and the control (default `on` / `off`). */
@@ -59,7 +96,7 @@ export interface FlaglensConfig {
     flagd: string[];
     unleash?: UnleashConfig;
   };
-  rollout: { steps: number[] };
+  rollout: RolloutConfig;
   stale: {
     releasedDays: number;
     /** Days before a flag of this type is potentially stale (null: never). Unleash's defaults. */
@@ -68,7 +105,33 @@ export interface FlaglensConfig {
   metrics?: MetricsConfig;
 }
 
+/** The rollout ladder, and how long each step must stay healthy before `watch --advance` moves on. */
+export interface RolloutConfig {
+  steps: number[];
+  /** `rollout.bake`: the bake time of every step, in seconds. */
+  bakeSeconds?: number;
+  /** Per-step bake times (`steps: [1, { percent: 10, bake: 1h }, …]`), in seconds, by percentage. */
+  stepBakeSeconds?: Record<number, number>;
+}
+
 export const DEFAULT_ROLLOUT_STEPS = [1, 10, 50, 100];
+
+/** The bake time of the step at `percentage` (its own, else `rollout.bake`), in seconds; undefined when none is set. */
+export function bakeSecondsFor(rollout: RolloutConfig, percentage: number): number | undefined {
+  return rollout.stepBakeSeconds?.[percentage] ?? rollout.bakeSeconds;
+}
+
+/**
+ * A duration like `30s`, `30m`, `1h30m` or `2d` in seconds (units ms, s, m, h, d, w); undefined when the text
+ * is not one.
+ */
+export function parseDurationSeconds(text: string): number | undefined {
+  if (!/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$/.test(text)) return undefined;
+  const unitSeconds: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+  let seconds = 0;
+  for (const [, amount, , unit] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h|d|w)/g)) seconds += Number(amount) * unitSeconds[unit];
+  return seconds;
+}
 export const DEFAULT_LIFETIMES: Record<FlagType, number | null> = {
   release: 40,
   experiment: 40,
@@ -312,19 +375,53 @@ class ConfigReader {
   }
 
   private readRollout(node: Node | null, offset: number | undefined, config: FlaglensConfig): void {
-    const fields = this.entries(node, offset, 'rollout', ['steps']);
+    const fields = this.entries(node, offset, 'rollout', ['steps', 'bake']);
+    const bake = fields.get('bake');
+    if (bake) {
+      const seconds = this.duration(bake.value, bake.offset, 'rollout.bake');
+      if (seconds !== undefined) config.rollout.bakeSeconds = seconds;
+    }
     const steps = fields.get('steps');
     if (!steps) return;
     if (!steps.value || !isSeq(steps.value)) return this.report(steps.value?.range?.[0] ?? steps.offset, 'rollout.steps must be a list of percentages');
     const values: number[] = [];
+    const stepBakeSeconds: Record<number, number> = {};
     for (const item of steps.value.items as Node[]) {
-      const value = this.number(item, steps.offset, 'each rollout step', 0, 100);
+      let percentNode: Node | null = item;
+      let percentOffset = steps.offset;
+      if (item && isMap(item)) {
+        // A step with its own bake time: { percent: 10, bake: 1h }.
+        const step = this.entries(item, steps.offset, 'rollout.steps[]', ['percent', 'bake']);
+        if (!step.has('percent')) return this.report(item.range?.[0], 'a rollout step written as a mapping needs percent: { percent: 10, bake: 1h }');
+        percentNode = step.get('percent')!.value;
+        percentOffset = step.get('percent')!.offset;
+        const stepBake = step.get('bake');
+        if (stepBake) {
+          const seconds = this.duration(stepBake.value, stepBake.offset, 'rollout.steps[].bake');
+          if (seconds === undefined) return;
+          const percent = percentNode && isScalar(percentNode) && typeof percentNode.value === 'number' ? percentNode.value : undefined;
+          if (percent !== undefined) stepBakeSeconds[percent] = seconds;
+        }
+      }
+      const value = this.number(percentNode, percentOffset, 'each rollout step', 0, 100);
       if (value === undefined) return;
       if (values.length && value <= values[values.length - 1]) return this.report(item.range?.[0], 'rollout.steps must be strictly increasing');
       values.push(value);
     }
     if (values[values.length - 1] !== 100) return this.report(steps.value.range?.[0], 'rollout.steps must end at 100');
     config.rollout.steps = values;
+    if (Object.keys(stepBakeSeconds).length) config.rollout.stepBakeSeconds = stepBakeSeconds;
+  }
+
+  /** A duration (`30m`, `1h30m`) in seconds. */
+  private duration(node: Node | null | undefined, offset: number | undefined, what: string): number | undefined {
+    const text = node && isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+    const seconds = text === undefined ? undefined : parseDurationSeconds(text);
+    if (seconds === undefined) {
+      this.report(node?.range?.[0] ?? offset, `${what} must be a duration like 90s, 30m or 1h30m${text === undefined ? '' : `, got '${text}'`}`);
+      return undefined;
+    }
+    return seconds;
   }
 
   private readStale(node: Node | null, offset: number | undefined, config: FlaglensConfig): void {
@@ -346,7 +443,7 @@ class ConfigReader {
   }
 
   private readMetrics(node: Node | null, offset: number | undefined): MetricsConfig | undefined {
-    const fields = this.entries(node, offset, 'metrics', ['prometheus', 'interval', 'evaluateEvery', 'minSamples', 'checks', 'variants']);
+    const fields = this.entries(node, offset, 'metrics', ['prometheus', 'interval', 'evaluateEvery', 'consecutiveErrorLimit', 'minSamples', 'checks', 'variants']);
     const o = node?.range?.[0] ?? offset;
     const prometheus = fields.get('prometheus');
     if (!prometheus) {
@@ -366,6 +463,8 @@ class ConfigReader {
     }
     const every = fields.get('evaluateEvery');
     const evaluateEverySeconds = every ? this.number(every.value, every.offset, 'metrics.evaluateEvery (seconds)', 1, 86400) ?? 30 : 30;
+    const errorLimit = fields.get('consecutiveErrorLimit');
+    const consecutiveErrorLimit = errorLimit ? this.integer(errorLimit.value, errorLimit.offset, 'metrics.consecutiveErrorLimit', 1, 1000) ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT : DEFAULT_CONSECUTIVE_ERROR_LIMIT;
     let minSamples: MetricsConfig['minSamples'];
     const min = fields.get('minSamples');
     if (min) {
@@ -381,19 +480,8 @@ class ConfigReader {
         this.report(checksField.value?.range?.[0] ?? checksField.offset, 'metrics.checks must be a list');
       } else {
         for (const item of checksField.value.items as Node[]) {
-          const c = this.entries(item, checksField.offset, 'metrics.checks[]', ['name', 'query', 'max', 'min', 'maxRatioToControl']);
-          const io = item?.range?.[0];
-          const name = this.string(c.get('name')?.value, c.get('name')?.offset ?? io, 'metrics.checks[].name');
-          const query = this.string(c.get('query')?.value, c.get('query')?.offset ?? io, 'metrics.checks[].query');
-          const check: MetricCheckConfig = { name: name ?? '', query: query ?? '' };
-          for (const bound of ['max', 'min', 'maxRatioToControl'] as const) {
-            const f = c.get(bound);
-            if (f) check[bound] = this.number(f.value, f.offset, `metrics.checks[].${bound}`, 0, Number.MAX_SAFE_INTEGER);
-          }
-          if (check.max === undefined && check.min === undefined && check.maxRatioToControl === undefined) {
-            this.report(io, `metrics check '${name}' needs a threshold: max, min or maxRatioToControl`);
-          }
-          if (name !== undefined && query !== undefined) checks.push(check);
+          const check = this.readMetricCheck(item, checksField.offset);
+          if (check) checks.push(check);
         }
       }
     }
@@ -405,6 +493,79 @@ class ConfigReader {
       if (v.has('off')) variants.off = this.string(v.get('off')!.value, v.get('off')!.offset, 'metrics.variants.off') ?? 'off';
     }
     if (url === undefined) return undefined;
-    return { prometheus: { url: url.replace(/\/+$/, '') }, interval, evaluateEverySeconds, minSamples, checks, variants };
+    return { prometheus: { url: url.replace(/\/+$/, '') }, interval, evaluateEverySeconds, consecutiveErrorLimit, minSamples, checks, variants };
+  }
+
+  /**
+   * One entry of metrics.checks: either an absolute check (`query` with `max`/`min`/`maxRatioToControl`) or a
+   * `compare: control` check (`errors` + `requests`, or `histogram`), which may also carry `max`/`min`.
+   */
+  private readMetricCheck(item: Node, listOffset: number | undefined): MetricCheckConfig | undefined {
+    const comparisonFields = ['errors', 'requests', 'histogram', 'quantile', 'maxRelativeIncrease', 'confidence', 'minSamples'];
+    const c = this.entries(item, listOffset, 'metrics.checks[]', ['name', 'query', 'max', 'min', 'maxRatioToControl', 'compare', ...comparisonFields]);
+    const io = item?.range?.[0];
+    const name = this.string(c.get('name')?.value, c.get('name')?.offset ?? io, 'metrics.checks[].name');
+    const check: MetricCheckConfig = { name: name ?? '', query: '' };
+    for (const bound of ['max', 'min'] as const) {
+      const f = c.get(bound);
+      if (f) check[bound] = this.number(f.value, f.offset, `metrics.checks[].${bound}`, 0, Number.MAX_SAFE_INTEGER);
+    }
+    const compareField = c.get('compare');
+    if (!compareField) {
+      for (const field of comparisonFields) {
+        if (c.has(field)) this.report(c.get(field)!.offset, `metrics.checks[].${field} needs compare: control (check '${name}')`);
+      }
+      const query = this.string(c.get('query')?.value, c.get('query')?.offset ?? io, 'metrics.checks[].query');
+      const ratio = c.get('maxRatioToControl');
+      if (ratio) check.maxRatioToControl = this.number(ratio.value, ratio.offset, 'metrics.checks[].maxRatioToControl', 0, Number.MAX_SAFE_INTEGER);
+      if (check.max === undefined && check.min === undefined && check.maxRatioToControl === undefined) {
+        this.report(io, `metrics check '${name}' needs a threshold: max, min or maxRatioToControl (or compare: control)`);
+      }
+      if (name === undefined || query === undefined) return undefined;
+      check.query = query;
+      return check;
+    }
+    const compare = compareField.value && isScalar(compareField.value) ? compareField.value.value : undefined;
+    if (compare !== 'control') {
+      this.report(compareField.value?.range?.[0] ?? compareField.offset, `metrics.checks[].compare must be control, got '${String(compare)}'`);
+      return undefined;
+    }
+    for (const field of ['query', 'maxRatioToControl']) {
+      if (c.has(field)) this.report(c.get(field)!.offset, `a compare: control check reads errors + requests (a ratio) or histogram (latency), not ${field} (check '${name}')`);
+    }
+    const settings = {
+      maxRelativeIncrease: c.has('maxRelativeIncrease') ? this.number(c.get('maxRelativeIncrease')!.value, c.get('maxRelativeIncrease')!.offset, 'metrics.checks[].maxRelativeIncrease', 0, 1000) ?? 0 : 0,
+      confidence: c.has('confidence') ? this.number(c.get('confidence')!.value, c.get('confidence')!.offset, 'metrics.checks[].confidence', 0.5, 0.9999) ?? DEFAULT_COMPARISON_CONFIDENCE : DEFAULT_COMPARISON_CONFIDENCE,
+      minSamples: c.has('minSamples') ? this.integer(c.get('minSamples')!.value, c.get('minSamples')!.offset, 'metrics.checks[].minSamples', 0, Number.MAX_SAFE_INTEGER) ?? DEFAULT_COMPARISON_MIN_SAMPLES : DEFAULT_COMPARISON_MIN_SAMPLES,
+    };
+    const ratio = c.has('errors') || c.has('requests');
+    if (ratio && c.has('histogram')) {
+      this.report(c.get('histogram')!.offset, `check '${name}' has both errors/requests and histogram: a compare: control check is a ratio or a latency, not both`);
+      return undefined;
+    }
+    if (ratio) {
+      if (c.has('quantile')) this.report(c.get('quantile')!.offset, `metrics.checks[].quantile belongs to a histogram check, not to errors/requests (check '${name}')`);
+      const errors = this.string(c.get('errors')?.value, c.get('errors')?.offset ?? io, 'metrics.checks[].errors (a count of failed requests over {{window}})');
+      const requests = this.string(c.get('requests')?.value, c.get('requests')?.offset ?? io, 'metrics.checks[].requests (a count of all requests over {{window}})');
+      if (name === undefined || errors === undefined || requests === undefined) return undefined;
+      check.compare = { kind: 'ratio', errors, requests, ...settings };
+      return check;
+    }
+    if (!c.has('histogram')) {
+      this.report(io, `compare: control check '${name}' needs errors + requests (a ratio) or histogram (latency buckets by le)`);
+      return undefined;
+    }
+    const histogram = this.string(c.get('histogram')!.value, c.get('histogram')!.offset, 'metrics.checks[].histogram');
+    const quantileField = c.get('quantile');
+    const quantile = quantileField ? this.number(quantileField.value, quantileField.offset, 'metrics.checks[].quantile', 0.01, 0.9999) : 0.99;
+    if (name === undefined || histogram === undefined || quantile === undefined) return undefined;
+    check.compare = { kind: 'latency', histogram, quantile, ...settings };
+    return check;
+  }
+
+  private integer(node: Node | null | undefined, offset: number | undefined, what: string, min: number, max: number): number | undefined {
+    if (node && isScalar(node) && typeof node.value === 'number' && Number.isInteger(node.value) && node.value >= min && node.value <= max) return node.value;
+    this.report(node?.range?.[0] ?? offset, `${what} must be a whole number from ${min} to ${max}`);
+    return undefined;
   }
 }

@@ -4,7 +4,8 @@
 // every IDE feature from memory (it implements `FeatureWorkspace`). It never talks to an editor protocol.
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfig, parseConfig, type FlaglensConfig } from './config.js';
-import type { Clock, FileSystem, GitHost, ScheduledTimer, Timers } from './io.js';
+import type { HttpTransport } from './http.js';
+import type { Clock, FileSystem, GitHost, ScheduledTimer, Timers, WorkspaceFileWriter } from './io.js';
 import type {
   AbortRequest,
   BumpRequest,
@@ -25,7 +26,7 @@ import { createStateProviders, loadState, providerForFlag } from './state/regist
 import type { StateFileStore } from './state/fileStore.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
-import { decideBumpByHealth, startLiveUpdates, type LiveUpdates } from './health/index.js';
+import { decideBumpByHealth, recordRolloutStep, startLiveUpdates, type LiveUpdates, type WatchLease } from './health/index.js';
 
 export interface FlaglensHostOptions {
   /** Absolute workspace root. */
@@ -37,6 +38,10 @@ export interface FlaglensHostOptions {
   clock: Clock;
   /** Schedules the delayed workspace-wide findings pass (the server passes `systemTimers`). */
   timers: Timers;
+  /** The front-end's HTTP client, for Prometheus (health); never closed by the host. */
+  http: HttpTransport;
+  /** Writes Flaglens' own files in `.flaglens/` (the rollout step an editor bump starts); none: not recorded. */
+  writer?: WorkspaceFileWriter;
   /** Diagnostic log (never given secrets). */
   log?: (message: string) => void;
 }
@@ -70,6 +75,7 @@ export class FlaglensHost implements FeatureWorkspace {
   private providers: StateProvider[] = [];
   private currentSnapshot: StateSnapshot;
   private healthByKey = new Map<string, FlagHealth>();
+  private watchLeases = new Map<string, WatchLease>();
   private flagsByKey = new Map<string, FlagState>();
   /** Editor buffers, keyed by workspace-relative path: they win over the disk. */
   private openDocuments = new Map<string, string>();
@@ -113,7 +119,7 @@ export class FlaglensHost implements FeatureWorkspace {
 
   /** Starts live updates and indexes the workspace (the state is loaded separately by `reloadState`). */
   startIndex(onProgress?: (done: number, total: number) => void): Promise<void> {
-    this.live ??= startLiveUpdates(this);
+    this.live ??= startLiveUpdates(this, { http: this.options.http, files: { fs: this.options.fs, stateDirectory: this.stateDirectory } });
     this.indexing = this.runIndex(onProgress);
     return this.indexing;
   }
@@ -185,6 +191,22 @@ export class FlaglensHost implements FeatureWorkspace {
     this.healthByKey = new Map(health);
     this.invalidateFindings();
     this.emit({ state: true });
+  }
+
+  /** The `flaglens watch` leases in `.flaglens/watch/` (read by the live loop); hovers say when a flag is under watch. */
+  setWatchLeases(leases: Map<string, WatchLease>): void {
+    const changed = JSON.stringify([...leases]) !== JSON.stringify([...this.watchLeases]);
+    this.watchLeases = new Map(leases);
+    if (changed) this.emit({ state: true });
+  }
+
+  watchLease(key: string): WatchLease | undefined {
+    return this.watchLeases.get(key);
+  }
+
+  /** `<root>/.flaglens`: snapshots, rollout step records, watch leases. */
+  get stateDirectory(): string {
+    return join(this.options.root, '.flaglens');
   }
 
   /** `flaglens.staleDays` from the editor settings (null: use flaglens.yaml). */
@@ -307,17 +329,34 @@ export class FlaglensHost implements FeatureWorkspace {
     return this.write(request.key, async (provider) => {
       if (!provider.bump) throw new RolloutRefusedError(`the ${provider.id} provider cannot change rollouts`, 'unsupported');
       // Health guard: a failing or inconclusive rollout is not widened unless forced (the editor asks twice).
-      const guard = await decideBumpByHealth(request.key, { metrics: this.config.metrics, clock: this.options.clock, allowNetwork: this.trust.trusted, force: request.force });
+      const guard = await decideBumpByHealth(request.key, {
+        metrics: this.config.metrics,
+        clock: this.options.clock,
+        allowNetwork: this.trust.trusted,
+        force: request.force,
+        http: this.options.http,
+        steps: { fs: this.options.fs, stateDirectory: this.stateDirectory },
+        flags: this.currentSnapshot.flags,
+      });
       if (!guard.allowed) throw new RolloutRefusedError(`${request.key}: ${guard.reason}`, 'unhealthy');
-      return provider.bump({ ...request, expected: request.expected ?? this.flag(request.key) });
+      const change = await provider.bump({ ...request, expected: request.expected ?? this.flag(request.key) });
+      this.recordStep(change, 'bump');
+      return change;
     });
   }
 
   async abort(request: AbortRequest): Promise<RolloutWriteResult> {
-    return this.write(request.key, (provider) => {
+    return this.write(request.key, async (provider) => {
       if (!provider.abort) throw new RolloutRefusedError(`the ${provider.id} provider cannot abort rollouts`, 'unsupported');
-      return provider.abort({ ...request, expected: request.expected ?? this.flag(request.key) });
+      const change = await provider.abort({ ...request, expected: request.expected ?? this.flag(request.key) });
+      this.recordStep(change, 'abort');
+      return change;
     });
+  }
+
+  /** A new rollout step begins now: health windows of this flag start here. */
+  private recordStep(change: RolloutChange, by: 'bump' | 'abort'): void {
+    if (this.options.writer) recordRolloutStep(this.options.writer, this.stateDirectory, { key: change.key, percentage: change.toPercentage, since: this.now().toISOString(), by });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -495,6 +534,8 @@ export class FlaglensHost implements FeatureWorkspace {
       if (!provider) return { ok: false, reason: 'not-found', message: `flag '${key}' is not defined by any configured state source` };
       const change = await run(provider);
       await this.reloadState();
+      // The step changed: its health is judged on the new window, not on the next tick.
+      void this.live?.evaluateHealthNow().catch(() => undefined);
       return { ok: true, change };
     } catch (error) {
       if (error instanceof RolloutRefusedError) return { ok: false, reason: error.reason, message: error.message };

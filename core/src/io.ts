@@ -40,6 +40,16 @@ export interface Timers {
   schedule(run: () => void, delayMs: number): ScheduledTimer;
 }
 
+/**
+ * Writes the small files Flaglens keeps for itself in `<workspace>/.flaglens/` (rollout step records, watch
+ * leases): atomically (temp file + rename), creating folders as needed. Never used for the user's files.
+ */
+export interface WorkspaceFileWriter {
+  writeFile(path: string, content: string): void;
+  /** Removes the file; a file that is already gone is not an error. */
+  removeFile(path: string): void;
+}
+
 /** One commit's view of a file, newest first in `fileHistory`. */
 export interface FileRevision {
   commit: string;

@@ -245,7 +245,43 @@ export interface HealthCheckResult {
   max?: number;
   maxRatioToControl?: number;
   passed: boolean | null;
+  /** The evidence in one sentence, e.g. `error-rate 2.1% vs 0.3% control (n = 4,210 / 38,900), regression at 95%`. */
   message: string;
+  /** For `compare: control` checks: the numbers that decided it. */
+  comparison?: HealthComparison;
+}
+
+/** The time range a health query covers: since the rollout step began, or the configured interval. */
+export interface MetricsWindow {
+  /** The PromQL range substituted for `{{window}}`, e.g. `1834s` or `5m`. */
+  range: string;
+  seconds: number;
+  /** `step`: since the current rollout step began (`since`); `interval`: `metrics.interval`, the step's start being unknown. */
+  source: 'step' | 'interval';
+  since?: string;
+}
+
+/** The evidence of a `compare: control` check: samples, values, the test's conclusion and its bounds. */
+export interface HealthComparison {
+  kind: 'ratio' | 'latency';
+  /** Requests behind each side over the window. */
+  samples: { on: number; control: number };
+  /** Rates (0.021) for a ratio, the quantile in seconds for latency; null: no data. */
+  on: number | null;
+  control: number | null;
+  /** on / control − 1; null when it cannot be computed (no data, a control of 0). */
+  relativeIncrease: number | null;
+  maxRelativeIncrease: number;
+  confidence: number;
+  /** True when the test shows the on-variant worse than the control beyond the tolerance, at the confidence. */
+  regression: boolean;
+  /** Ratio checks: always-valid one-sided bounds on the relative increase (null: none yet). */
+  bounds?: { lower: number | null; upper: number | null };
+  /** When there were too few samples: how many each variant needs. */
+  needSamples?: number;
+  /** Latency checks: the binned rank test, or why the buckets allowed none. */
+  rankTest?: { probabilitySlower: number; z: number; slower: boolean } | { unavailable: string };
+  window: MetricsWindow;
 }
 
 export interface FlagHealth {
@@ -258,6 +294,11 @@ export interface FlagHealth {
   evaluatedAt: string;
   /** For `unavailable`: the last known result, kept with its age. */
   lastKnown?: FlagHealth;
+  /**
+   * Prometheus failed this many times in a row, fewer than `metrics.consecutiveErrorLimit`: the verdict shown
+   * is the last real one (from `evaluatedAt`), not a new evaluation.
+   */
+  providerErrors?: { count: number; limit: number; message: string; at: string };
 }
 
 // ---------------------------------------------------------------------------------------------

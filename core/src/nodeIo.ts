@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, basename } from 'node:path';
-import type { FileSystem, GitHost, FileRevision } from './io.js';
+import type { FileSystem, GitHost, FileRevision, WorkspaceFileWriter } from './io.js';
+import { nodeFileStore } from './state/nodeFileStore.js';
 
 export const nodeFileSystem: FileSystem = {
   readFile: (path) => fs.readFileSync(path, 'utf8'),
@@ -20,6 +21,15 @@ export const nodeFileSystem: FileSystem = {
   },
   realpath: (path) => fs.realpathSync(path),
   exists: (path) => fs.existsSync(path),
+};
+
+/** Flaglens' own files under `.flaglens/`, through the state files' atomic replace (temp file, fsync, rename). */
+export const nodeWorkspaceFileWriter: WorkspaceFileWriter = {
+  writeFile(path, content) {
+    fs.mkdirSync(dirname(path), { recursive: true });
+    nodeFileStore.replaceAtomically(path, content);
+  },
+  removeFile: (path) => fs.rmSync(path, { force: true }),
 };
 
 function git(cwd: string, args: string[]): string | undefined {

@@ -2,6 +2,7 @@
 // → per-flag overview. Each step stays separately callable (the language server composes them incrementally).
 import { join } from 'node:path';
 import { loadConfig, type FlaglensConfig } from './config.js';
+import type { HttpTransport } from './http.js';
 import type { Clock, FileSystem, GitHost } from './io.js';
 import type { Finding, FlagHealth, InputError, ProviderContext, ScanResult, StateProvider, StateSnapshot } from './model.js';
 import { computeFindings, resolveReferenceKeys, summarizeFlags, type FlagOverview } from './rules/index.js';
@@ -13,8 +14,10 @@ import { evaluateRolloutHealth } from './health/workspaceHealth.js';
 export interface AnalyzeWorkspaceOptions extends Omit<ProviderContext, 'config'> {
   /** flaglens.yaml to use instead of `<root>/flaglens.yaml` (absolute, or relative to root). */
   configPath?: string;
-  /** Health per flag (live metrics), for FL006. */
+  /** Health per flag (live metrics), for FL006; evaluated here through `http` when not given. */
   health?: Map<string, FlagHealth>;
+  /** The front-end's HTTP client for Prometheus; without it (and without `health`) health is not evaluated. */
+  http?: HttpTransport;
   /** Scan progress (files done, total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -45,21 +48,22 @@ export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promis
   } finally {
     for (const provider of providers) provider.dispose?.();
   }
+  // Live health for FL006 and the flag list: evaluated here when the caller passes none (the CLI).
+  const health = options.health ?? (options.http ? await evaluateRolloutHealth(state, { metrics: config.metrics, clock: options.clock, allowNetwork: options.allowNetwork, http: options.http, steps: options.snapshotDir ? { fs: options.fs, stateDirectory: options.snapshotDir } : undefined }) : undefined);
   const findings = computeFindings({
     references: scan.references,
     state,
     config,
     clock: options.clock,
-    // Live health for FL006: evaluated here when the caller passes none (the CLI); the language server passes its scheduler's map.
-    health: options.health ?? (await evaluateRolloutHealth(state, { metrics: config.metrics, clock: options.clock, allowNetwork: options.allowNetwork })),
+    health,
     readSource: workspaceSourceReader(options.root, options.fs),
   });
-  const flags = summarizeFlags({ state, references: resolveReferenceKeys(scan.references, state), findings, clock: options.clock });
+  const flags = summarizeFlags({ state, references: resolveReferenceKeys(scan.references, state), findings, clock: options.clock, health });
   return { root: options.root, config, configErrors, scan, state, findings, flags };
 }
 
 /** The ProviderContext for a workspace (also used by bump/abort). */
-export function providerContext(options: Omit<AnalyzeWorkspaceOptions, 'configPath' | 'health' | 'onProgress'>, config: FlaglensConfig): ProviderContext {
+export function providerContext(options: Omit<AnalyzeWorkspaceOptions, 'configPath' | 'health' | 'onProgress' | 'http'>, config: FlaglensConfig): ProviderContext {
   return {
     root: options.root,
     config,

@@ -2,7 +2,8 @@
 // simulates steady traffic per flag and variant (request counters by status, latency histograms) and has
 // an HTTP control to change the "on" variant's error rate or stop traffic, so health checks see real data.
 //   FLAGS=new-checkout,search-v2 PORT=19100 node scripts/services/test-app.mjs
-//   GET /control?flag=new-checkout&variant=on&errorRate=0.2   GET /control?traffic=off (or &flag=X: one flag)   GET /metrics
+//   GET /control?flag=new-checkout&variant=on&errorRate=0.2   GET /control?traffic=off (or &flag=X: one flag)
+//   GET /control?flag=quiet-flag&rate=2 (requests per variant per 100 ms tick, both variants unless &variant=)   GET /metrics
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 
@@ -29,7 +30,7 @@ const behaviour = new Map();
 let traffic = process.env.TRAFFIC !== 'off';
 for (const flag of flags) {
   for (const variant of variants) {
-    behaviour.set(`${flag}/${variant}`, { errorRate: 0, latencySeconds: 0.04, errorDebt: 0, traffic: true });
+    behaviour.set(`${flag}/${variant}`, { errorRate: 0, latencySeconds: 0.04, errorDebt: 0, traffic: true, requestsPerTick });
     // Without these zero increments a series does not exist until its first event and queries return empty.
     requests.inc({ flag, variant, status: '200' }, 0);
     requests.inc({ flag, variant, status: '500' }, 0);
@@ -43,7 +44,7 @@ setInterval(() => {
     for (const variant of variants) {
       const b = behaviour.get(`${flag}/${variant}`);
       if (!b.traffic) continue;
-      for (let i = 0; i < requestsPerTick; i++) {
+      for (let i = 0; i < b.requestsPerTick; i++) {
         b.errorDebt += b.errorRate;
         const failed = b.errorDebt >= 1;
         if (failed) b.errorDebt -= 1;
@@ -65,11 +66,12 @@ const server = createServer(async (req, res) => {
     const p = url.searchParams;
     if (p.has('traffic') && !p.has('flag')) traffic = p.get('traffic') !== 'off';
     for (const flag of p.has('flag') ? [p.get('flag')] : flags) {
-      for (const variant of p.has('variant') ? [p.get('variant')] : p.has('traffic') ? variants : ['on']) {
+      for (const variant of p.has('variant') ? [p.get('variant')] : p.has('traffic') || p.has('rate') ? variants : ['on']) {
         const b = behaviour.get(`${flag}/${variant}`);
         if (!b) continue;
         if (p.has('errorRate')) b.errorRate = Number(p.get('errorRate'));
         if (p.has('latency')) b.latencySeconds = Number(p.get('latency'));
+        if (p.has('rate')) b.requestsPerTick = Number(p.get('rate'));
         if (p.has('traffic') && p.has('flag')) b.traffic = p.get('traffic') !== 'off';
       }
     }

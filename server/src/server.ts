@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { FlaglensHost } from '../../core/src/host.js';
 import { systemClock, systemTimers } from '../../core/src/io.js';
-import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
+import { nodeFileSystem, nodeGitHost, nodeWorkspaceFileWriter } from '../../core/src/nodeIo.js';
 import { FLAGLENS_VERSION } from '../../core/src/version.js';
 import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
 import {
@@ -69,7 +69,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialized(() => void lifecycle.initialized());
   connection.onShutdown(() => {
     session.shutDown = true;
-    session.host?.dispose();
+    session.dispose();
   });
 
   // The registration table: method → handler.
@@ -143,6 +143,8 @@ class Lifecycle {
         git: session.options.git ?? nodeGitHost,
         clock: session.options.clock ?? systemClock,
         timers: session.options.timers ?? systemTimers,
+        http: session.http,
+        writer: nodeWorkspaceFileWriter,
         log: (message) => session.log(message),
       });
       // Clients other than VS Code (Neovim…) cannot send flaglens/setSecrets: they may declare trust here.

@@ -4,6 +4,7 @@
 import { ResponseError, ErrorCodes, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlaglensHost } from '../../core/src/host.js';
+import { createHttpClient, type HttpTransport } from '../../core/src/http.js';
 import type { Clock, FileSystem, GitHost, Timers } from '../../core/src/io.js';
 import type { StateFileStore } from '../../core/src/state/fileStore.js';
 import { SettingsCache } from './settings.js';
@@ -16,6 +17,8 @@ export interface ServerOptions {
   git?: GitHost;
   clock?: Clock;
   timers?: Timers;
+  /** The HTTP client for Prometheus; default: one of the server's own, closed at shutdown. */
+  http?: HttpTransport;
   /** Test seam: called before every request handler runs, with the LSP method; may throw to simulate a bug. */
   beforeRequest?: (method: string) => void;
 }
@@ -49,12 +52,21 @@ export class Session {
   requestsInFlight = 0;
   /** Set by `shutdown`: background work stops sending. */
   shutDown = false;
+  /** The one HTTP client of this connection's host (Prometheus). */
+  readonly http: HttpTransport;
 
   constructor(
     readonly connection: Connection,
     readonly options: ServerOptions,
   ) {
     this.settings = new SettingsCache(connection, { pullSupported: false, log: (message) => this.log(message) });
+    this.http = options.http ?? createHttpClient();
+  }
+
+  /** Stops the host's background work and releases the HTTP client when it is the server's own. */
+  dispose(): void {
+    this.host?.dispose();
+    if (!this.options.http) void this.http.close().catch(() => undefined);
   }
 
   log(message: string): void {

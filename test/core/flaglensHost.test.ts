@@ -7,9 +7,19 @@ import assert from 'node:assert/strict';
 import { FlaglensHost, type HostChange } from '../../core/src/host.js';
 import type { ScheduledTimer, Timers } from '../../core/src/io.js';
 import type { StateFileStore } from '../../core/src/state/fileStore.js';
+import { HttpError, type HttpTransport } from '../../core/src/http.js';
 import { memoryFileSystem } from '../scanner/fixture.js';
 
 /** Timers that run only when the test says so. */
+/** No network in these tests: any request is an error (no metrics are configured, so none is made). */
+const offlineHttp: HttpTransport = {
+  request: async (request) => Promise.reject(new HttpError('offline test', 'network', request.url)),
+  json: async (request) => Promise.reject(new HttpError('offline test', 'network', typeof request === 'string' ? request : request.url)),
+  throwForStatus: () => undefined,
+  redact: (text) => text,
+  close: async () => undefined,
+};
+
 function manualTimers(): Timers & { pending: Array<{ run: () => void; delayMs: number; cancelled: boolean }>; runPending(): void } {
   const pending: Array<{ run: () => void; delayMs: number; cancelled: boolean }> = [];
   return {
@@ -50,7 +60,7 @@ const USES_NOTHING = `export const on = false;\n`;
 test('an edit updates its own file at once; the workspace-wide pass runs once, when the scheduled timer fires', async () => {
   const timers = manualTimers();
   const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
-  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers });
+  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
   try {
     await host.reloadState();
     await host.startIndex();
@@ -80,7 +90,7 @@ test('an edit updates its own file at once; the workspace-wide pass runs once, w
 test('dispose cancels a pending full pass', async () => {
   const timers = manualTimers();
   const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
-  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers });
+  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
   await host.reloadState();
   await host.startIndex();
   host.openDocument('/w/src/app.ts', USES_GIFT);
@@ -94,7 +104,7 @@ test('dispose cancels a pending full pass', async () => {
 test('files written on disk where the walk does not look (gitignored dist/, node_modules, excludes) change nothing', async () => {
   const timers = manualTimers();
   const fs = memoryFileSystem({ '.gitignore': 'dist/\n', 'flaglens.yaml': 'exclude: ["**/fixtures/**"]\n', 'flags.flagd.yaml': STATE, 'src/app.ts': USES_NOTHING });
-  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers });
+  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
   try {
     await host.reloadState();
     await host.startIndex();

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { defaultConfig } from '../../core/src/config.js';
 import type { Finding, FlagHealth, FlagReference, FlagState, StateSnapshot } from '../../core/src/model.js';
 import type { FeatureWorkspace } from '../../core/src/features/workspaceView.js';
+import type { WatchLease } from '../../core/src/health/watchLease.js';
 import { flagHover } from '../../core/src/features/hover.js';
 import { inlineLabels } from '../../core/src/features/inlayHints.js';
 import { completeFlagKeys } from '../../core/src/features/completion.js';
@@ -39,7 +40,7 @@ function fixture(source: string): { text: string; cursor: number; references: Fl
   return { text, cursor, references };
 }
 
-function workspace(options: { references: FlagReference[]; flags: FlagState[]; findings?: Finding[]; health?: Map<string, FlagHealth> }): FeatureWorkspace {
+function workspace(options: { references: FlagReference[]; flags: FlagState[]; findings?: Finding[]; health?: Map<string, FlagHealth>; leases?: Map<string, WatchLease> }): FeatureWorkspace {
   const snapshot: StateSnapshot = { provider: 'flagd', flags: options.flags, removedKeys: ['old-flag'], errors: [], fetchedAt: NOW.toISOString() };
   const findings = options.findings ?? [];
   return {
@@ -56,6 +57,7 @@ function workspace(options: { references: FlagReference[]; flags: FlagState[]; f
     findingsInFile: (file) => findings.filter((finding) => finding.file === file),
     findingsForKey: (key) => findings.filter((finding) => finding.key === key),
     health: (key) => options.health?.get(key),
+    watchLease: (key) => options.leases?.get(key),
     inputErrorsInFile: () => [],
     isStateFile: (file) => file === 'flags.flagd.yaml',
     indexComplete: () => true,
@@ -90,6 +92,25 @@ test('hover: stage, ladder, owner, age, health with its checks, findings; nothin
   assert.deepEqual(hover.range, { start: references[0].start, end: references[0].end });
   assert.deepEqual(hover.links.definition, FLAGS[0].definition);
   assert.equal(flagHover(view, 'src/app.ts', text, text.indexOf('const b')), undefined);
+});
+
+test('hover: a compare: control verdict with its evidence and window, and the watch that holds the flag', () => {
+  const { text, cursor, references } = fixture(`const a = await client.getBooleanValue('fast-$0search', false);\n`);
+  const evidence = 'error-rate 2.1% vs 0.3% control (n = 4,210 / 38,900), regression at 95%: at least +370% (tolerance +20%)';
+  const window = { range: '1834s', seconds: 1834, source: 'step' as const, since: '2026-11-27T11:29:26.000Z' };
+  const comparison = { kind: 'ratio' as const, samples: { on: 4210, control: 38900 }, on: 0.021, control: 0.003, relativeIncrease: 6, maxRelativeIncrease: 0.2, confidence: 0.95, regression: true, window };
+  const health = new Map<string, FlagHealth>([
+    ['fast-search', { key: 'fast-search', status: 'failing', summary: evidence, evaluatedAt: NOW.toISOString(), checks: [{ name: 'error-rate', value: 0.021, control: 0.003, passed: false, message: evidence, comparison }] }],
+  ]);
+  const live: WatchLease = { version: 1, key: 'fast-search', mode: 'advance', pid: 4242, hostname: 'ci-1', startedAt: '2026-11-27T11:00:00.000Z', refreshedAt: '2026-11-27T11:59:50.000Z', expiresAt: '2026-11-27T12:01:20.000Z' };
+  const hover = flagHover(workspace({ references, flags: FLAGS, health, leases: new Map([['fast-search', live]]) }), 'src/app.ts', text, cursor)!;
+  assert.ok(hover.markdown.includes(`health: **failing** — ${evidence}\n- ✗ ${evidence}\n- window: since this step began (2026-11-27T11:29:26.000Z, 31 min)`), hover.markdown);
+  assert.match(hover.markdown, /_under flaglens watch --advance \(pid 4242 on ci-1, since 2026-11-27T11:00:00\.000Z; last seen 10 s ago\)_/);
+  const expired = { ...live, expiresAt: '2026-11-27T11:59:59.000Z' };
+  const later = flagHover(workspace({ references, flags: FLAGS, health, leases: new Map([['fast-search', expired]]) }), 'src/app.ts', text, cursor)!;
+  assert.doesNotMatch(later.markdown, /under flaglens watch/, 'an expired lease is a watch that is gone');
+  const kept = new Map<string, FlagHealth>([['fast-search', { ...health.get('fast-search')!, providerErrors: { count: 2, limit: 4, message: 'Prometheus unavailable: ECONNREFUSED', at: NOW.toISOString() } }]]);
+  assert.match(flagHover(workspace({ references, flags: FLAGS, health: kept }), 'src/app.ts', text, cursor)!.markdown, /\(Prometheus failed 2 of 4 times in a row; verdict from 2026-11-27T12:00:00\.000Z\)/);
 });
 
 test('hover in the state file: on the definition line', () => {

@@ -4,8 +4,10 @@ import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { runRolloutCommand } from '../rolloutCommand.js';
+import { join } from 'node:path';
 import { decideBumpByHealth } from '../../../core/src/health/workspaceHealth.js';
-import { cliClock } from '../workspaceIo.js';
+import { nodeFileSystem } from '../../../core/src/nodeIo.js';
+import { cliClock, cliHttp, resolveWorkspaceRoot } from '../workspaceIo.js';
 
 const help = `Usage: flaglens bump KEY [DIR] [options]
 
@@ -46,7 +48,15 @@ export const bumpCommand: Command = {
         const plan = planBump(flag, config.rollout.steps, to);
         if (!plan.ok) return plan;
         // Health guard: refuse a failing or inconclusive rollout before asking, unless --force.
-        const guard = await decideBumpByHealth(flag.key, { metrics: config.metrics, clock: cliClock(io), allowNetwork: true, force: options.force === true });
+        const guard = await decideBumpByHealth(flag.key, {
+          metrics: config.metrics,
+          clock: cliClock(io),
+          allowNetwork: true,
+          force: options.force === true,
+          http: cliHttp(io),
+          steps: { fs: nodeFileSystem, stateDirectory: join(resolveWorkspaceRoot(io, directory), '.flaglens') },
+          flags: [flag],
+        });
         if (!guard.allowed) return { ok: false, reason: 'unhealthy', message: guard.reason };
         if (guard.health) io.stdout(`${flag.key}: ${guard.reason}\n`);
         return plan;

@@ -1,9 +1,12 @@
 // Hover on a flag check (or on a flag's definition in a state file): key, stage and percentage on the
-// rollout ladder, enabled, owner, type, age, release date, health, reference count, findings, links.
+// rollout ladder, enabled, owner, type, age, release date, health with its evidence, whether a `flaglens
+// watch` holds it, reference count, findings, links.
 // Returns Markdown plus the link targets; the server turns targets into URIs (it owns URI conversion).
 import type { SourceLocation } from '../model.js';
 import { daysSince, ladderMarkdown, stageLabel, isStale, daysReleased } from './describe.js';
 import { definitionOnLine, lineColumnAt, referenceAt, type FeatureWorkspace } from './workspaceView.js';
+import { formatDuration } from '../health/advance.js';
+import { describeWatchLease, isLeaseLive } from '../health/watchLease.js';
 
 export interface FlagHover {
   key: string | null;
@@ -70,9 +73,14 @@ export function describeFlag(workspace: FeatureWorkspace, key: string): FlagHove
   if (health) {
     const shown = health.status === 'unavailable' && health.lastKnown ? health.lastKnown : health;
     const suffix = health.status === 'unavailable' && health.lastKnown ? ` (metrics unavailable; last known from ${health.lastKnown.evaluatedAt})` : '';
-    lines.push('', `health: **${shown.status}**${shown.summary ? ` — ${shown.summary}` : ''}${suffix}`);
+    const kept = health.providerErrors ? ` (Prometheus failed ${health.providerErrors.count} of ${health.providerErrors.limit} times in a row; verdict from ${health.evaluatedAt})` : '';
+    lines.push('', `health: **${shown.status}**${shown.summary ? ` — ${shown.summary}` : ''}${suffix}${kept}`);
     for (const check of shown.checks) lines.push(`- ${check.passed === false ? '✗' : check.passed ? '✓' : '?'} ${check.message}`);
+    const window = shown.checks.find((check) => check.comparison)?.comparison?.window;
+    if (window) lines.push(window.source === 'step' ? `- window: since this step began (${window.since}, ${formatDuration(window.seconds)})` : `- window: the last ${window.range} (when this step began is not recorded)`);
   }
+  const lease = workspace.watchLease?.(key);
+  if (lease && isLeaseLive(lease, now)) lines.push('', `_${describeWatchLease(lease, now)}_`);
   lines.push('', referencesLine);
   if (findingLines.length) lines.push('', ...findingLines);
   const staleness = workspace.snapshot().staleness;

@@ -1,6 +1,7 @@
 // The read-only view of an analysed workspace that every IDE feature works on. `FlaglensHost`
 // (core/src/host.ts) implements it; features stay pure functions of this view plus a file and an offset.
 import type { FlaglensConfig } from '../config.js';
+import type { WatchLease } from '../health/watchLease.js';
 import type { Finding, FlagHealth, FlagReference, FlagState, InputError, StateSnapshot } from '../model.js';
 
 export interface FeatureWorkspace {
@@ -21,6 +22,8 @@ export interface FeatureWorkspace {
   findingsInFile(file: string): Finding[];
   findingsForKey(key: string): Finding[];
   health(key: string): FlagHealth | undefined;
+  /** The lease of a `flaglens watch` on this flag, when one was found (live or expired: check `isLeaseLive`). */
+  watchLease?(key: string): WatchLease | undefined;
   /** Problems reading config or state files, for diagnostics in those files. */
   inputErrorsInFile(file: string): InputError[];
   /** True for flagd definition files the state comes from. */

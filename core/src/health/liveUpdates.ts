@@ -1,14 +1,20 @@
-// The background loops of a long-running front-end (the language server): health of every rollout in
-// progress re-evaluated on `metrics.evaluateEvery`, and remote state (Unleash) re-read on its poll interval
-// with jittered exponential backoff while the source is unreachable. Readers never wait on either.
+// The one background loop of a long-running front-end (the language server): health of every rollout in
+// progress re-evaluated every `metrics.evaluateEvery` seconds (windows since each rollout step began, watch
+// leases read alongside), and remote state (Unleash) re-read on its poll interval, backing off while the
+// source is unreachable. Readers never wait on either: results reach the host through `setHealth`.
+// The HTTP client, the clock (through the target) and the timers come from the caller.
+import { backoffDelayMs, type BackoffPolicy } from '../backoff.js';
 import type { FlaglensConfig } from '../config.js';
-import { createHttpClient } from '../http.js';
+import type { HttpTransport } from '../http.js';
+import type { FileSystem } from '../io.js';
 import type { FlagHealth, FlagState, StateSnapshot } from '../model.js';
+import { evaluateHealthRound } from './evaluate.js';
 import { createPrometheusSource, type MetricsSource } from './prometheus.js';
-import { evaluateHealthRound } from './scheduler.js';
+import { rolloutWindows } from './rolloutSteps.js';
+import { readWatchLeases, type WatchLease } from './watchLease.js';
 import { rolloutKeysToWatch } from './workspaceHealth.js';
 
-/** What the loops need from the host (FlaglensHost satisfies it); read on every tick, so config and trust changes apply. */
+/** What the loop needs from the host (FlaglensHost satisfies it); read on every tick, so config and trust changes apply. */
 export interface LiveUpdatesTarget {
   readonly config: FlaglensConfig;
   /** False in an untrusted workspace: neither Prometheus nor Unleash is contacted. */
@@ -17,74 +23,113 @@ export interface LiveUpdatesTarget {
   snapshot(): StateSnapshot;
   now(): Date;
   setHealth(health: Map<string, FlagHealth>): void;
+  /** The watch leases found in `.flaglens/watch/` on each health tick. */
+  setWatchLeases?(leases: Map<string, WatchLease>): void;
   reloadState(): Promise<void>;
 }
 
+/** Timers, injectable so tests drive the loop without waiting. */
+export interface LoopTimers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface LiveUpdatesOptions {
+  /** The front-end's HTTP client; Prometheus queries go through it (it is never closed here). */
+  http: HttpTransport;
+  /** Where `.flaglens/` is, for rollout step records and watch leases. */
+  files?: { fs: FileSystem; stateDirectory: string };
+  timers?: LoopTimers;
+  random?: () => number;
+  /** Delay of the first health round, so the host's own first state load usually lands first (default 1 s). */
+  firstHealthDelayMs?: number;
+}
+
 export interface LiveUpdates {
-  /** Re-evaluates health now (e.g. right after a bump), without waiting for the next tick. */
-  evaluateHealthNow(): Promise<void>;
+  /** Re-evaluates health now (e.g. right after a bump), joining a round already running; resolves with its result. */
+  evaluateHealthNow(): Promise<Map<string, FlagHealth>>;
+  /** The last health round's results, immediately. */
+  currentHealth(): Map<string, FlagHealth>;
   dispose(): void;
 }
 
-export function startLiveUpdates(target: LiveUpdatesTarget, options: { random?: () => number } = {}): LiveUpdates {
+/** Unleash polling while it fails: 2 s, 4 s, … up to 5 min (then back to the poll interval once it answers). */
+export const STATE_POLL_BACKOFF: BackoffPolicy = { firstDelayMs: 2000, maxDelayMs: 300_000 };
+
+const nodeTimers: LoopTimers = {
+  setTimeout: (run, ms) => {
+    const handle = setTimeout(run, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export function startLiveUpdates(target: LiveUpdatesTarget, options: LiveUpdatesOptions): LiveUpdates {
+  const timers = options.timers ?? nodeTimers;
   const random = options.random ?? Math.random;
   let disposed = false;
-  let healthTimer: ReturnType<typeof setTimeout> | undefined;
-  let stateTimer: ReturnType<typeof setTimeout> | undefined;
+  let healthTimer: unknown;
+  let stateTimer: unknown;
   let source: { url: string; source: MetricsSource } | undefined;
   let health = new Map<string, FlagHealth>();
+  let round: Promise<Map<string, FlagHealth>> | undefined;
   let stateFailures = 0;
 
   const metricsSource = (url: string): MetricsSource => {
-    if (source?.url !== url) {
-      void source?.source.close?.();
-      source = { url, source: createPrometheusSource(url, createHttpClient()) };
-    }
+    if (source?.url !== url) source = { url, source: createPrometheusSource(url, options.http) };
     return source.source;
   };
 
-  const evaluateHealthNow = async () => {
+  const runRound = async (): Promise<Map<string, FlagHealth>> => {
+    if (options.files && target.setWatchLeases) target.setWatchLeases(readWatchLeases(options.files.fs, options.files.stateDirectory));
     const metrics = target.config.metrics;
-    if (!metrics || !target.writesAllowed) return;
-    const next = await evaluateHealthRound(rolloutKeysToWatch({ flags: target.flags() }), { metrics, source: metricsSource(metrics.prometheus.url), now: () => target.now(), previous: health });
+    if (!metrics || !target.writesAllowed) return health;
+    const flags = target.flags();
+    const now = () => target.now();
+    const window = options.files ? rolloutWindows(options.files.fs, options.files.stateDirectory, flags, now, metrics) : undefined;
+    const next = await evaluateHealthRound(rolloutKeysToWatch({ flags }), { metrics, source: metricsSource(metrics.prometheus.url), now, previous: health, window });
+    if (disposed) return next;
     health = next;
     target.setHealth(next);
+    return next;
   };
 
-  const healthLoop = async () => {
+  const evaluateHealthNow = (): Promise<Map<string, FlagHealth>> => {
+    round ??= runRound().finally(() => {
+      round = undefined;
+    });
+    return round;
+  };
+
+  const healthTick = async () => {
     await evaluateHealthNow().catch(() => undefined);
     if (disposed) return;
-    healthTimer = setTimeout(healthLoop, (target.config.metrics?.evaluateEverySeconds ?? 30) * 1000);
-    healthTimer.unref?.();
+    healthTimer = timers.setTimeout(() => void healthTick(), (target.config.metrics?.evaluateEverySeconds ?? 30) * 1000);
   };
 
-  const stateLoop = async () => {
+  const stateTick = async () => {
     const unleash = target.config.state.unleash;
     if (unleash && target.writesAllowed) {
       await target.reloadState().catch(() => undefined);
       stateFailures = target.snapshot().staleness ? stateFailures + 1 : 0;
     }
     if (disposed) return;
-    const base = (unleash?.pollIntervalSeconds ?? 30) * 1000;
-    // Backoff while the source is unreachable: 2 s, 4 s, … up to 5 min, with jitter so clients spread out.
-    const delay = stateFailures === 0 ? base : Math.round(Math.min(300_000, 2000 * 2 ** (stateFailures - 1)) * (0.5 + random() / 2));
-    stateTimer = setTimeout(stateLoop, delay);
-    stateTimer.unref?.();
+    const pollMs = (unleash?.pollIntervalSeconds ?? 30) * 1000;
+    stateTimer = timers.setTimeout(() => void stateTick(), stateFailures === 0 ? pollMs : backoffDelayMs(stateFailures, STATE_POLL_BACKOFF, random));
   };
 
   // The first state load is the host's own (start); the first health round waits for it briefly.
-  healthTimer = setTimeout(healthLoop, 1000);
-  healthTimer.unref?.();
-  stateTimer = setTimeout(stateLoop, (target.config.state.unleash?.pollIntervalSeconds ?? 30) * 1000);
-  stateTimer.unref?.();
+  healthTimer = timers.setTimeout(() => void healthTick(), options.firstHealthDelayMs ?? 1000);
+  stateTimer = timers.setTimeout(() => void stateTick(), (target.config.state.unleash?.pollIntervalSeconds ?? 30) * 1000);
 
   return {
     evaluateHealthNow,
+    currentHealth: () => new Map(health),
     dispose() {
       disposed = true;
-      if (healthTimer) clearTimeout(healthTimer);
-      if (stateTimer) clearTimeout(stateTimer);
-      void source?.source.close?.();
+      if (healthTimer !== undefined) timers.clearTimeout(healthTimer);
+      if (stateTimer !== undefined) timers.clearTimeout(stateTimer);
     },
   };
 }

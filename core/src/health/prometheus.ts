@@ -1,6 +1,7 @@
-// A minimal Prometheus HTTP API client (instant queries) over the shared undici client: every response
-// is checked for the fields we read, so an odd server gives an error naming the URL and the field.
-import { createHttpClient, expectShape, HttpError, type HttpTransport } from '../http.js';
+// A minimal Prometheus HTTP API client (instant queries) over the HTTP client the front-end owns and passes
+// in: every response is checked for the fields we read, so an odd server gives an error naming the URL and
+// the field.
+import { expectShape, HttpError, type HttpTransport } from '../http.js';
 
 /** One sample of an instant query: its labels and value (NaN and ±Inf are kept as numbers). */
 export interface PrometheusSample {
@@ -12,10 +13,10 @@ export interface PrometheusSample {
 export interface MetricsSource {
   /** Runs an instant query; throws HttpError when the server is unreachable or answers oddly. */
   query(promql: string): Promise<PrometheusSample[]>;
-  close?(): Promise<void>;
 }
 
-export function createPrometheusSource(url: string, http: HttpTransport = createHttpClient()): MetricsSource {
+/** A source for the Prometheus at `url`; the HTTP client stays the caller's (it is never closed here). */
+export function createPrometheusSource(url: string, http: HttpTransport): MetricsSource {
   return new PrometheusSource(url, http);
 }
 
@@ -51,9 +52,5 @@ export class PrometheusSource implements MetricsSource {
       void sample;
       return { labels, value: Number(raw) };
     });
-  }
-
-  async close(): Promise<void> {
-    await this.http.close();
   }
 }

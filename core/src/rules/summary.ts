@@ -1,7 +1,7 @@
 // One row per flag (defined, removed or unknown-but-referenced): stage, percentage, owner, age, release
 // date, check sites and finding codes. Used by `flaglens flags`, the text/markdown reports and the editor's tree view.
 import type { Clock } from '../io.js';
-import type { Finding, FindingCode, FlagReference, FlagState, FlagType, SourceLocation, Stage, StateSnapshot } from '../model.js';
+import type { Finding, FindingCode, FlagHealth, FlagReference, FlagState, FlagType, SourceLocation, Stage, StateSnapshot } from '../model.js';
 import { daysSince, resolveReferenceKeys, type ResolvedReference } from './findings.js';
 
 export interface FlagOverview {
@@ -28,6 +28,8 @@ export interface FlagOverview {
   /** Where the flag is defined (state file), when known. */
   definition?: SourceLocation;
   provider?: string;
+  /** The live health verdict with its evidence, for flags being rolled out when metrics are configured. */
+  health?: FlagHealth;
 }
 
 export interface SummarizeFlagsInput {
@@ -35,6 +37,8 @@ export interface SummarizeFlagsInput {
   references: FlagReference[] | ResolvedReference[];
   findings: Finding[];
   clock: Clock;
+  /** Health per flag key (live metrics), shown with its evidence. */
+  health?: ReadonlyMap<string, FlagHealth>;
 }
 
 /** Flags in the state's order, then removed and unknown keys referenced in code, alphabetically. */
@@ -67,6 +71,7 @@ export function summarizeFlags(input: SummarizeFlagsInput): FlagOverview[] {
     findings: codesOf(flag.key),
     definition: flag.definition,
     provider: flag.provider,
+    ...(input.health?.has(flag.key) ? { health: input.health.get(flag.key) } : {}),
   }));
   const defined = new Set(input.state.flags.map((flag) => flag.key));
   const removed = new Set(input.state.removedKeys);
