@@ -228,10 +228,11 @@ export function dedent(text: string): string {
  * The fixture files, the app modules and the tsconfig in memory at the fixture root, over the real disk for
  * everything else (the SDK packages and TypeScript's libraries in node_modules).
  */
-export function memoryFileSystem(files: Map<string, string>): FileSystem {
+export function memoryFileSystem(files: Map<string, string>, options: { compilerOptions?: Record<string, unknown> } = {}): FileSystem {
   const all = new Map(files);
   for (const [path, text] of Object.entries(APP_MODULES)) all.set(`${FIXTURE_ROOT}/${path}`, text);
-  all.set(`${FIXTURE_ROOT}/tsconfig.json`, TSCONFIG);
+  const tsconfig = JSON.parse(TSCONFIG) as { compilerOptions: Record<string, unknown> };
+  all.set(`${FIXTURE_ROOT}/tsconfig.json`, JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, ...options.compilerOptions } }));
   const directories = new Set<string>();
   for (const path of all.keys()) {
     let dir = path.slice(0, path.lastIndexOf('/'));

@@ -102,3 +102,31 @@ test('per site: the site whose rewrite adds a type error stays byte-identical, t
   assert.ok(after.includes('return <main></main>;'), after);
   assert.equal(checkChangeTypes(new Map([['main.tsx', after]]), { root: FIXTURE_ROOT, fs, workspaceFiles }).introduced.length, 0);
 });
+
+test('an importer reached through a tsconfig path alias is type-checked: its new error refuses the flag', async () => {
+  const { checkChangeTypes } = await import('../../core/src/cleanup/typecheck.js');
+  const { planWithPerSiteRefusal } = await import('../../core/src/cleanup/workspace.js');
+  const { parseFixture, memoryFileSystem, FIXTURE_ROOT } = await import('./fixture.js');
+  const { files, references } = parseFixture(
+    `
+    //- /src/checkout/mode.ts
+    import { client } from '../../clients';
+    export const checkoutMode = /*flag*/client.getBooleanValue('new-checkout', false) ? 'one-page' : 'steps';
+    //- /src/pages/summary.ts
+    import { checkoutMode } from '~/checkout/mode';
+    export const stepCount: number = checkoutMode === 'steps' ? 3 : 1;
+    `,
+    'new-checkout',
+  );
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const fs = memoryFileSystem(new Map([...texts].map(([path, text]) => [`${FIXTURE_ROOT}/${path}`, text])), { compilerOptions: { baseUrl: '.', paths: { '~/*': ['./src/*'] } } });
+  const workspaceFiles = [...texts.keys()];
+  const check = (changes: ReadonlyMap<string, string>) => checkChangeTypes(changes, { root: FIXTURE_ROOT, fs, workspaceFiles });
+  const result = planWithPerSiteRefusal({ key: 'new-checkout', value: true, references, readFile: (file) => texts.get(file), workspaceFiles }, (changes) => check(changes).introduced);
+  // `checkoutMode` is now the literal type 'one-page': the aliased importer's comparison no longer type-checks.
+  assert.equal(result.accepted, false);
+  assert.deepEqual(result.typeErrors.map((error) => [error.file, error.code]), [['src/pages/summary.ts', 2367]]);
+  const direct = check(new Map(result.plan.changes.map((change) => [change.file, change.after])));
+  assert.deepEqual(direct.checkedFiles, ['src/checkout/mode.ts', 'src/pages/summary.ts']);
+  assert.deepEqual(direct.projects, ['tsconfig.json']);
+});
