@@ -251,3 +251,40 @@ test('Vercel Flags SDK: `await flag()` is the value, and the flag declaration go
   );
   assert.deepEqual(plan.removedDeclarations, ['flags.ts: showNewCheckout']);
 });
+
+test('through the scanner and the CLI: OpenFeature, ConfigCat and GrowthBook result objects, type-checked against the real packages', async () => {
+  const { mkdirSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { join, resolve } = await import('node:path');
+  const { runCli } = await import('../../cli/src/main.js');
+  const { recordingIo } = await import('../cli/recordingIo.js');
+  const repositoryRoot = resolve(__dirname, '../..');
+  // Inside the repository, so the workspace resolves the SDK packages from its node_modules.
+  const root = join(repositoryRoot, '.cache', `cleanup-shapes-${process.pid}`);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(join(root, 'src'), { recursive: true });
+  writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, jsx: 'react-jsx', noEmit: true, target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'Bundler', skipLibCheck: true, types: [] }, include: ['src'] }));
+  const page = [
+    "import { useFlag } from '@openfeature/react-sdk';",
+    "import { useFeatureFlag } from 'configcat-react';",
+    "import { useFeature } from '@growthbook/growthbook-react';",
+    '',
+    'export function Page() {',
+    "  const { value: darkMode } = useFlag('new-checkout', false);",
+    "  const { value: compact, loading } = useFeatureFlag('new-checkout', false);",
+    "  if (loading || useFeature('new-checkout').off) return <p>Loading</p>;",
+    "  return <main className={darkMode && compact ? 'dark compact' : 'light'}>New</main>;",
+    '}',
+    '',
+  ].join('\n');
+  writeFileSync(join(root, 'src/Page.tsx'), page);
+  try {
+    const io = recordingIo(repositoryRoot);
+    assert.equal(await runCli(['cleanup', 'new-checkout', root, '--value', 'on', '--write', '--format', 'json'], io), 0, io.err);
+    const report = JSON.parse(io.out) as { flags: { status: string; typeErrors: unknown[]; sites: { status: string; reason?: string }[] }[] };
+    assert.deepEqual(report.flags[0]!.sites.map((site) => site.status), ['rewritten', 'rewritten', 'rewritten'], io.out);
+    assert.equal(report.flags[0]!.status, 'cleaned');
+    assert.equal(readFileSync(join(root, 'src/Page.tsx'), 'utf8'), 'export function Page() {\n  return <main className="dark compact">New</main>;\n}\n');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
