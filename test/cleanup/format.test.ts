@@ -37,6 +37,32 @@ test('a removed statement at the top or bottom of a block leaves no blank line t
   );
 });
 
+test('a kept branch on lines of its own is re-indented to where it lands, nothing around it', () => {
+  checkCleanup(
+    `
+    import { client } from './clients';
+    export function pick(items: string[], fallback: string): string {
+      const choice =
+        /*flag*/client.getBooleanValue('new-checkout', false)
+          ? items.find(
+              (item) => item.startsWith('new'),
+            ) ?? fallback
+          : fallback;
+      return   choice;
+    }
+    `,
+    `
+    export function pick(items: string[], fallback: string): string {
+      const choice =
+        items.find(
+          (item) => item.startsWith('new'),
+        ) ?? fallback;
+      return   choice;
+    }
+    `,
+  );
+});
+
 const repositoryRoot = resolve(__dirname, '../..');
 const workspaces: string[] = [];
 after(() => {

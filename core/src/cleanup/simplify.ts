@@ -440,9 +440,31 @@ class PassSimplifier {
     }
     const isSimple = ts.isIdentifier(kept) || ts.isPropertyAccessExpression(kept) || ts.isCallExpression(kept) || ts.isTemplateExpression(kept) || (literalOf(kept) !== undefined && !ts.isPrefixUnaryExpression(kept));
     if (ts.isParenthesizedExpression(parent) && isSimple && keptText === kept.getText(this.sourceFile) && !ts.isArrowFunction(parent.parent) && !ts.isNewExpression(parent.parent)) {
-      return this.replace(parent, keptText);
+      return this.replace(parent, this.reindentKept(keptText, kept, parent));
     }
-    return this.replace(node, keptText, kept);
+    return this.replace(node, this.reindentKept(keptText, kept, node), kept);
+  }
+
+  /**
+   * A kept branch spanning lines moves to where the replaced expression starts: its continuation lines keep
+   * their indentation relative to the branch's first character, now relative to the indentation of the line
+   * it lands on (`? call(\n      a,\n    )` after `const x = ` becomes `call(\n  a,\n)` at that line's indent).
+   */
+  private reindentKept(keptText: string, kept: ts.Node, replaced: ts.Node): string {
+    if (!keptText.includes('\n')) return keptText;
+    const keptStart = kept.getStart(this.sourceFile);
+    const fromColumn = keptStart - (this.text.lastIndexOf('\n', keptStart - 1) + 1);
+    const toIndent = indentationAt(this.text, replaced.getStart(this.sourceFile));
+    return keptText
+      .split('\n')
+      .map((line, index) => {
+        if (index === 0 || line.trim() === '') return line;
+        const leading = /^[ \t]*/.exec(line)![0];
+        // A line indented less than the branch's column is not part of its layout: left as it is.
+        if (leading.length < fromColumn - 2) return line;
+        return toIndent + ' '.repeat(Math.max(0, leading.length - fromColumn)) + line.slice(leading.length);
+      })
+      .join('\n');
   }
 
   private ifStatement(node: ts.IfStatement): TextEdit[] | undefined {
