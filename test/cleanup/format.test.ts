@@ -53,10 +53,9 @@ test('a kept branch on lines of its own is re-indented to where it lands, nothin
     `,
     `
     export function pick(items: string[], fallback: string): string {
-      const choice =
-        items.find(
-          (item) => item.startsWith('new'),
-        ) ?? fallback;
+      const choice = items.find(
+        (item) => item.startsWith('new'),
+      ) ?? fallback;
       return   choice;
     }
     `,
@@ -110,4 +109,27 @@ test('--no-format, or Prettier configured but not installed, or installed but no
   assert.equal(await cleanupLabel(workspace({ configured: true, installed: true }), ['--no-format']), minimal);
   assert.equal(await cleanupLabel(workspace({ configured: true, installed: false })), minimal);
   assert.equal(await cleanupLabel(workspace({ configured: false, installed: true })), minimal);
+});
+
+test('a check a formatter had put on a line of its own after `:` comes back up as a short literal', () => {
+  checkCleanup(
+    `
+    import { client } from './clients';
+    import { track } from './analytics';
+    export function save(): void {
+      track('settings', {
+        newCheckout:
+          /*flag*/client.getBooleanValue('new-checkout', false),
+      });
+    }
+    `,
+    `
+    import { track } from './analytics';
+    export function save(): void {
+      track('settings', {
+        newCheckout: true,
+      });
+    }
+    `,
+  );
 });

@@ -287,7 +287,22 @@ function siteEdits(sourceFile: ts.SourceFile, node: ts.Node, site: Site, value: 
   const shape = resultShapeOf(site.reference, node);
   if (shape) return resultSiteEdits(sourceFile, node, shape, site, value, quote);
   if (ts.isCallExpression(node.parent) && node.parent.expression === node) return { skip: 'the flag value is called as a function' };
-  return { edits: [{ start: node.getStart(sourceFile), end: node.end, newText: literalText(value, quote) + marker }] };
+  return { edits: [literalReplacement(sourceFile, node, literalText(value, quote) + marker)] };
+}
+
+/**
+ * Replaces an expression by a literal. An expression a formatter had moved to a line of its own after `:`,
+ * `=` or `=>` (because it was long) brings the short literal back up: `key:\n  true` would be no one's style.
+ */
+function literalReplacement(sourceFile: ts.SourceFile, node: ts.Node, newText: string): TextEdit {
+  const text = sourceFile.text;
+  const start = node.getStart(sourceFile);
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (text.slice(lineStart, start).trim() === '' && lineStart > 0) {
+    const before = text.slice(0, lineStart - 1).replace(/[ \t]+$/, '');
+    if (/(?:[:=]|=>)$/.test(before) && !/\/\/[^\n]*$/.test(before.slice(before.lastIndexOf('\n') + 1))) return { start: before.length, end: node.end, newText: ` ${newText}` };
+  }
+  return { start, end: node.end, newText };
 }
 
 /**
@@ -328,7 +343,7 @@ function resultSiteEdits(sourceFile: ts.SourceFile, check: ts.Node, shape: Resul
     const property = shape.property(read, value);
     if ('unknown' in property) return { skip: property.unknown };
     if (isAssignedOrCalled(parent)) return { skip: `\`.${read}\` of the ${shape.name} is written or called` };
-    return { edits: [{ start: parent.getStart(sourceFile), end: parent.end, newText: literalText(property.value, quote) + siteMarker(site.id) }] };
+    return { edits: [literalReplacement(sourceFile, parent, literalText(property.value, quote) + siteMarker(site.id))] };
   }
   if (!ts.isVariableDeclaration(parent) || parent.initializer !== outer) return { skip: `the ${shape.name} is used as a whole (\`${clip(parent.getText(sourceFile))}\`)` };
   const statement = parent.parent.parent;

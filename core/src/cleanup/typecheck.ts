@@ -202,7 +202,10 @@ function readDirectoryWithTypeScriptGlobs(
   includes: readonly string[],
   depth: number | undefined,
 ): string[] {
-  const matchFiles = (ts as unknown as { matchFiles: MatchFiles }).matchFiles;
+  const matchFiles = (ts as unknown as { matchFiles?: MatchFiles }).matchFiles;
+  // Without TypeScript's matcher (an internal API) no included file is listed: only the checked files and
+  // what they import are in the program, which loses ambient declarations but nothing else.
+  if (typeof matchFiles !== 'function') return [];
   return matchFiles(path, extensions, excludes, includes, true, path, depth, (directory) => {
     const files: string[] = [];
     const directories: string[] = [];
