@@ -185,7 +185,7 @@ test("Unleash: getVariant(k).enabled / .name; off is Unleash's disabled variant"
     import { unleash } from './clients';
     export function label(): string {
       const variant = /*flag*/unleash.getVariant('new-checkout');
-      return variant.enabled ? variant.name : 'control';
+      return variant.enabled ? \`variant \${variant.name}\` : 'control';
     }
     export function Page() {
       return /*flag*/useVariant('new-checkout').enabled ? <main>New</main> : <main>Old</main>;
@@ -195,7 +195,7 @@ test("Unleash: getVariant(k).enabled / .name; off is Unleash's disabled variant"
     fixture,
     `
     export function label(): string {
-      return 'compact';
+      return \`variant compact\`;
     }
     export function Page() {
       return <main>New</main>;

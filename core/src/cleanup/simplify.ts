@@ -388,6 +388,7 @@ class PassSimplifier {
     if (ts.isJsxFragment(node) && this.watchedFragments.has(node.getStart(this.sourceFile))) return this.fragment(node);
     if (ts.isVariableStatement(node)) return this.inlineConstant(node) ?? this.followLocalObject(node);
     if (ts.isArrayLiteralExpression(node)) return this.hookDependency(node);
+    if (ts.isTemplateExpression(node)) return this.templateSubstitutions(node);
     return undefined;
   }
 
@@ -632,6 +633,20 @@ class PassSimplifier {
       if (!ts.isPropertyAccessExpression(access) || access.expression !== use || isWriteTarget(access)) return undefined;
       const literal = marked.get(access.name.text);
       if (literal) edits.push({ start: access.getStart(this.sourceFile), end: access.end, newText: literalText(literal.value, this.quote) + deepenMarkers(literal.markers) });
+    }
+    return edits.length ? edits : undefined;
+  }
+
+  /** `\`variant ${'compact'}\``: a literal substitution becomes the template's own text. */
+  private templateSubstitutions(node: ts.TemplateExpression): TextEdit[] | undefined {
+    const edits: TextEdit[] = [];
+    for (const span of node.templateSpans) {
+      const literal = this.markedLiteral(span.expression);
+      if (!literal || literal.value === undefined || literal.value === null) continue;
+      const start = this.text.lastIndexOf('${', span.expression.getStart(this.sourceFile));
+      const end = this.text.indexOf('}', span.expression.end) + 1;
+      const escaped = String(literal.value).replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+      edits.push({ start, end, newText: escaped });
     }
     return edits.length ? edits : undefined;
   }
