@@ -2,8 +2,9 @@
 // measured in the same run). Sections are functions in their own files; add one to `sections` below.
 // Flags: --only NAME[,NAME] (e.g. --only scanner), --sizes 1000,5000, --runs N, --edits N.
 import { parseArgs } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../core/src/nodeIo.js';
 import { runScannerBench } from './scanner.js';
 import { runServerBench } from './server.js';
 
@@ -45,9 +46,7 @@ async function main(): Promise<void> {
   // Sections run separately (--only) keep each other's last figures.
   const resultsFile = join(workDirectory, 'results.json');
   const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
-  const temporary = `${resultsFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
-  renameSync(temporary, resultsFile);
+  writeFileAtomic(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
 }
 
 main().catch((error) => {

@@ -57,6 +57,7 @@ Flaglens live demo is running.
 
 Try (build first with npm run build):
   export UNLEASH_TOKEN='${token}'
+  export FLAGLENS_TRUST=UNLEASH_TOKEN@${new URL(services.UNLEASH_URL).origin}   # the token may go to this server (not decided by flaglens.yaml)
   ${cli} flags ${workspace}                          # stages and percentages from Unleash
   ${cli} bump ${DEMO_ROLLOUT} ${workspace} --yes     # 1% → 10% (health is checked first; wait ~30 s for enough samples)
   ${cli} bump ${DEMO_ROLLOUT} ${workspace} --yes     # 10% → 50%
@@ -65,13 +66,14 @@ Try (build first with npm run build):
   ${cli} watch ${DEMO_ROLLOUT} ${workspace} --interval 5 --abort-after 3   # aborts after 3 failing checks
   (or, from 1% with healthy traffic: ${cli} watch ${DEMO_ROLLOUT} ${workspace} --advance --interval 5   # 1 → 10 → 50 → 100, 30 s per step)
   ${cli} check ${workspace}                          # FL006 while the rollout is failing
-In VS Code: open ${workspace} with the Flaglens extension, run "Flaglens: Set Token" with the token above,
-then watch hovers, the Flags view and the status bar follow the rollout.
+In VS Code: open ${workspace} with the Flaglens extension, run "Flaglens: Set Token" (or click "Set Token for
+${new URL(services.UNLEASH_URL).origin}" when it asks) with the token above, then watch hovers, the Flags view
+and the status bar follow the rollout.
 
 Press Ctrl+C to stop everything and remove the temporary workspace.`);
 
   if (exitAfterSetup) {
-    const result = spawnSync(process.execPath, [join(services.repoRoot, 'dist/cli.js'), 'flags', workspace], { encoding: 'utf8', env: { ...process.env, UNLEASH_TOKEN: token } });
+    const result = spawnSync(process.execPath, [join(services.repoRoot, 'dist/cli.js'), 'flags', workspace], { encoding: 'utf8', env: { ...process.env, UNLEASH_TOKEN: token, FLAGLENS_TRUST: `UNLEASH_TOKEN@${new URL(services.UNLEASH_URL).origin}` } });
     console.log(result.stdout + result.stderr);
     await cleanUp(result.status === 0 && result.stdout.includes(DEMO_ROLLOUT) ? 0 : 1);
   } else {

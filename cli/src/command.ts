@@ -26,10 +26,28 @@ export interface Command {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
+/**
+ * Thrown when the configuration around a command is unusable (FLAGLENS_TRUST, the user config file, a token not
+ * trusted for its server); the dispatcher prints each line (`file:line:column: message`) and exits 2.
+ */
+export class ConfigurationError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+    this.name = 'ConfigurationError';
+  }
+}
+
 /** Thrown for bad usage; the dispatcher prints it with the command's usage and exits 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** One line for an error nobody anticipated (a bug, or input that defeats a guard). */
+export function describeUnexpectedError(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'internal error: the input is nested too deeply to analyse (set FLAGLENS_DEBUG=1 for details)';
+  const message = error instanceof Error ? error.message : String(error);
+  return `internal error: ${message.split('\n')[0]} (set FLAGLENS_DEBUG=1 for details)`;
 }

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import { createHttpClient } from '../../core/src/http.js';
 import type { CliIo, Command } from './command.js';
-import { UsageError } from './command.js';
+import { ConfigurationError, describeUnexpectedError, UsageError } from './command.js';
 import { checkCommand } from './commands/check.js';
 import { flagsCommand } from './commands/flags.js';
 import { bumpCommand } from './commands/bump.js';
@@ -60,12 +60,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`flaglens ${command.name}: ${error.message}\n\n${command.help}\n`);
       return 2;
     }
-    io.stderr(`flaglens ${command.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    if (error instanceof ConfigurationError) {
+      for (const line of error.lines) io.stderr(`${line}\n`);
+      return 2;
+    }
+    // Never a stack trace for people: one line, and the details only when asked for.
+    io.stderr(`flaglens ${command.name}: ${describeUnexpectedError(error)}\n`);
+    if (io.env.FLAGLENS_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return 2;
   } finally {
     if (!io.http) await http.close().catch(() => undefined);
   }
 }
+
 
 function processIo(): CliIo {
   return {

@@ -6,11 +6,12 @@ import { suggestKeys } from '../../core/src/rules/index.js';
 import type { RolloutPlan } from '../../core/src/state/rollout.js';
 import { createStateProviders } from '../../core/src/state/registry.js';
 import { recordRolloutStep } from '../../core/src/health/rolloutSteps.js';
-import { nodeWorkspaceFileWriter } from '../../core/src/nodeIo.js';
+import { flaglensFileWriter } from '../../core/src/workspaceWrites.js';
 import { loadWorkspaceState, providerContext } from '../../core/src/workspace.js';
 import type { FlaglensConfig } from '../../core/src/config.js';
+import { tokenTrustErrors } from '../../core/src/trust.js';
 import type { CliIo } from './command.js';
-import { formatInputError, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from './workspaceIo.js';
+import { formatInputError, recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from './workspaceIo.js';
 
 export interface RolloutCommandRequest {
   command: 'bump' | 'abort';
@@ -18,6 +19,8 @@ export interface RolloutCommandRequest {
   directory?: string;
   configPath?: string;
   yes: boolean;
+  /** `--allow-outside-workspace`: the state file may resolve outside DIR. */
+  allowOutsideWorkspace?: boolean;
   /** The plan for the flag as read now (from → to, or a refusal). */
   plan(flag: FlagState, config: FlaglensConfig): RolloutPlan | Promise<RolloutPlan>; // async: bump's health guard
   /** The write, given the provider and the state the person confirmed. */
@@ -26,9 +29,12 @@ export interface RolloutCommandRequest {
 
 export async function runRolloutCommand(io: CliIo, request: RolloutCommandRequest): Promise<number> {
   const root = resolveWorkspaceRoot(io, request.directory);
-  const options = workspaceOptions(io, root, request.configPath);
+  const options = workspaceOptions(io, root, request.configPath, { allowOutsideWorkspace: request.allowOutsideWorkspace });
+  recoverInterruptedWork(io, root, { allowOutsideWorkspace: request.allowOutsideWorkspace });
   const { config, errors } = loadConfig(options.fs, root, options.configPath);
   if (errors.length) return reportConfigErrors(io, request.command, errors);
+  const untrusted = tokenTrustErrors(config, options.tokens);
+  if (untrusted.length) return reportConfigErrors(io, request.command, untrusted);
   const providers = createStateProviders(providerContext(options, config));
   try {
     const state = await loadWorkspaceState(providers, options.clock.now(), config);
@@ -68,7 +74,7 @@ export async function runRolloutCommand(io: CliIo, request: RolloutCommandReques
     try {
       const change = await request.write(provider, flag, plan);
       // A new rollout step begins now: health windows ({{window}}) of this flag start here.
-      if (options.snapshotDir) recordRolloutStep(nodeWorkspaceFileWriter, options.snapshotDir, { key: flag.key, percentage: change.toPercentage, since: options.clock.now().toISOString(), by: request.command });
+      if (options.snapshotDir) recordRolloutStep(flaglensFileWriter({ root: options.root, fs: options.fs, writer: options.writer }), options.snapshotDir, { key: flag.key, percentage: change.toPercentage, since: options.clock.now().toISOString(), by: request.command });
       io.stdout(`Done: ${flag.key} ${change.summary}\n`);
       return 0;
     } catch (error) {

@@ -1,14 +1,17 @@
 // What the workspace commands share: the workspace folder from DIR, the Node IO implementations, the clock
-// (FLAGLENS_NOW pins it for reproducible reports), and `file:line:column: message` for input errors.
+// (FLAGLENS_NOW pins it for reproducible reports), the tokens and where they may go (FLAGLENS_TRUST and the
+// user config file, never the repository), the recovery of an interrupted write, and `file:line:column: message`
+// for input errors.
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import type { Clock, InputError } from '../../core/src/index.js';
+import { MAX_INPUT_FILE_BYTES, describeReadError, systemTimers, type Clock, type InputError } from '../../core/src/index.js';
 import type { HttpTransport } from '../../core/src/http.js';
 import type { AnalyzeWorkspaceOptions } from '../../core/src/workspace.js';
-import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
-import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
+import { nodeFileSystem, nodeFileWriter, nodeGitHost } from '../../core/src/nodeIo.js';
+import { environmentTokenVault, parseTrustList, parseUserConfig, TOKEN_UNTRUSTED, TRUST_VARIABLE, type TokenVault, type TrustEntry } from '../../core/src/trust.js';
+import { recoverInterruptedWrites } from '../../core/src/workspaceWrites.js';
 import type { CliIo } from './command.js';
-import { UsageError } from './command.js';
+import { ConfigurationError, UsageError } from './command.js';
 
 /** The absolute workspace folder for DIR (default: the current directory); a usage error when it is not a folder. */
 export function resolveWorkspaceRoot(io: CliIo, directory: string | undefined): string {
@@ -32,20 +35,75 @@ export function cliHttp(io: CliIo): HttpTransport {
   return io.http;
 }
 
-/** Analysis options for a workspace folder, with Node's file system, state-file store and git. */
-export function workspaceOptions(io: CliIo, root: string, configPath: string | undefined): AnalyzeWorkspaceOptions {
+/** `$XDG_CONFIG_HOME/flaglens/config.yaml` (default `~/.config/flaglens/config.yaml`); undefined without a home. */
+export function userConfigFile(env: Record<string, string | undefined>): string | undefined {
+  const base = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : env.HOME ? join(env.HOME, '.config') : undefined;
+  return base ? join(base, 'flaglens', 'config.yaml') : undefined;
+}
+
+/**
+ * The tokens of this run: values from the environment, each sent only to an origin trusted for it in
+ * FLAGLENS_TRUST or the user config file. A malformed trust entry or user config stops the command (exit 2).
+ */
+export function cliTokenVault(io: CliIo): TokenVault {
+  const trusted: TrustEntry[] = [];
+  const problems: string[] = [];
+  const fromEnvironment = parseTrustList(io.env[TRUST_VARIABLE] ?? '');
+  trusted.push(...fromEnvironment.entries);
+  for (const error of fromEnvironment.errors) problems.push(`${TRUST_VARIABLE}: ${error}`);
+  const file = userConfigFile(io.env);
+  if (file) {
+    let text: string | undefined;
+    try {
+      text = nodeFileSystem.readFile(file, { maxBytes: MAX_INPUT_FILE_BYTES, strictUtf8: true });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') problems.push(`${file}:1:1: the Flaglens user config ${describeReadError(error)}`);
+    }
+    if (text !== undefined) {
+      const parsed = parseUserConfig(text, file);
+      trusted.push(...parsed.trust);
+      for (const error of parsed.errors) problems.push(`${error.file}:${error.line}:${error.column}: ${error.message}`);
+    }
+  }
+  if (problems.length) throw new ConfigurationError(problems);
+  return environmentTokenVault(io.env, trusted, file ?? '~/.config/flaglens/config.yaml');
+}
+
+export interface WorkspaceWriteFlags {
+  /** `--allow-outside-workspace`: state files and cleanup targets may resolve outside DIR. */
+  allowOutsideWorkspace?: boolean;
+}
+
+/** Analysis options for a workspace folder, with Node's file system, git, writer and the run's tokens. */
+export function workspaceOptions(io: CliIo, root: string, configPath: string | undefined, flags: WorkspaceWriteFlags = {}): AnalyzeWorkspaceOptions {
   return {
     root,
     configPath: configPath === undefined ? undefined : resolve(io.cwd, configPath),
     fs: nodeFileSystem,
-    fileStore: nodeFileStore,
     git: nodeGitHost,
     clock: cliClock(io),
-    env: io.env,
+    timers: systemTimers,
+    writer: nodeFileWriter,
+    tokens: cliTokenVault(io),
     allowNetwork: true,
+    allowOutsideWorkspace: flags.allowOutsideWorkspace === true,
     snapshotDir: join(root, '.flaglens'),
     http: io.http,
   };
+}
+
+/**
+ * Before anything else: completes or rolls back a multi-file write that a crash interrupted, and says so on
+ * stderr. A journal of a process that is still running is left alone.
+ */
+export function recoverInterruptedWork(io: CliIo, root: string, flags: WorkspaceWriteFlags = {}): void {
+  const report = recoverInterruptedWrites({ root, fs: nodeFileSystem, writer: nodeFileWriter, allowOutsideWorkspace: flags.allowOutsideWorkspace });
+  if (report) io.stderr(`flaglens: ${report.message}\n`);
+}
+
+/** Files the scanner skipped because their analysis failed: one line each on stderr, so reports stay parseable. */
+export function reportScanFailures(io: CliIo, failures: ReadonlyArray<{ file: string; reason: string }>, root: string): void {
+  for (const failure of failures) io.stderr(`${formatInputError(io, { file: failure.file, line: 1, column: 1, message: `skipped: ${failure.reason}` }, root)}\n`);
 }
 
 /** `file:line:column: message`, the path relative to the current directory when it is below it. */
@@ -56,10 +114,11 @@ export function formatInputError(io: CliIo, error: InputError, root?: string): s
   return `${file}:${error.line}:${error.column}: ${error.message}`;
 }
 
-/** Prints config errors and returns exit code 2. */
+/** Prints config errors (or untrusted tokens) and returns exit code 2. */
 export function reportConfigErrors(io: CliIo, command: string, errors: InputError[]): number {
   for (const error of errors) io.stderr(`${formatInputError(io, error)}\n`);
-  io.stderr(`flaglens ${command}: invalid configuration, nothing was checked\n`);
+  const untrusted = errors.every((error) => error.code === TOKEN_UNTRUSTED);
+  io.stderr(`flaglens ${command}: ${untrusted ? 'a token is not trusted for the server flaglens.yaml names, nothing was sent or checked' : 'invalid configuration, nothing was checked'}\n`);
   return 2;
 }
 

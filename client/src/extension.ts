@@ -4,13 +4,13 @@
 // only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ClientCommands, FlagsChangedNotification, SetSecretsNotification } from '../../protocol/src/index.js';
+import { ClientCommands, FlagsChangedNotification, SetSecretsNotification, TokenRequiredNotification } from '../../protocol/src/index.js';
 import { registerCommands } from './commands.js';
 import { FlagsModel } from './flagsModel.js';
 import { FLAGS_VIEW_ID, FlagsTreeProvider } from './flagsTree.js';
 import { SETTINGS_SECTION, readFlaglensSettings } from './settings.js';
 import { createStatusBarItem } from './statusBar.js';
-import { TokenStore } from './secrets.js';
+import { offerMissingTokens, TokenStore } from './secrets.js';
 import { createTraceChannel } from './traceChannel.js';
 
 /** Source languages whose flag checks the server analyses. */
@@ -93,6 +93,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
 
   client.onNotification(FlagsChangedNotification.method, () => void model.reload());
+  // flaglens.yaml names a server that has no token stored for it: nothing was sent; offer to set one (one click).
+  const askedForTokens = new Set<string>();
+  client.onNotification(TokenRequiredNotification.method, (params: TokenRequiredNotification.Params) => offerMissingTokens(tokens, params, askedForTokens, sendSecrets));
   // Each (re)start of the server: a restarted server (after a crash) knows neither the tokens nor the trust
   // state, and its flag list is new.
   context.subscriptions.push(

@@ -1,20 +1,21 @@
-// How Flaglens backs off from a source that keeps failing: one rule, named and documented here, for every
-// background loop (the language server's Unleash polling). Pure; the caller owns the timer and the random source.
+// The one backoff of Flaglens, for HTTP retries, Unleash polling and the health loop: exponential with
+// "equal jitter" (as named in Marc Brooker's "Exponential Backoff And Jitter", AWS Architecture Blog, 2015).
+// Pure: the random source is passed in, so every caller's waits are testable.
 
 export interface BackoffPolicy {
-  /** The wait after the first failure. */
-  firstDelayMs: number;
+  /** The bound of the first wait (attempt 0). */
+  baseMs: number;
   /** No wait is longer than this. */
-  maxDelayMs: number;
+  capMs: number;
 }
 
 /**
- * Exponential backoff with equal jitter: after `failures` consecutive failures (1, 2, …) the wait is drawn
- * uniformly from [½·d, d] with d = min(maxDelayMs, firstDelayMs · 2^(failures − 1)), so retries spread out
- * between clients but never come back much sooner than planned. 0 failures: no wait.
+ * The wait before retry number `attempt` (0 for the first retry): with the bound b = min(cap, base · 2^attempt),
+ * a wait drawn uniformly from [b/2, b]. Keeping half of the bound fixed means a retry always waits noticeably
+ * (full jitter, [0, b], may retry at once); the random half spreads out clients that failed at the same moment.
  */
-export function backoffDelayMs(failures: number, policy: BackoffPolicy, random: () => number): number {
-  if (failures <= 0) return 0;
-  const ceiling = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(failures - 1, 52));
-  return Math.round(ceiling * (0.5 + random() / 2));
+export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+  const exponent = Math.max(0, Math.min(attempt, 52));
+  const bound = Math.min(policy.capMs, policy.baseMs * 2 ** exponent);
+  return Math.round(bound * (0.5 + random() / 2));
 }

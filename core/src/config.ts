@@ -4,6 +4,7 @@
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
 import { join, isAbsolute, resolve } from 'node:path';
 import type { FileSystem } from './io.js';
+import { MAX_INPUT_FILE_BYTES, describeReadError } from './io.js';
 import type { FlagType, InputError } from './model.js';
 
 /** A team-defined flag check. `key` is an argument path: `0`, `1`, `0.key`, `0.flag.name`. */
@@ -26,6 +27,10 @@ export interface UnleashConfig {
   pollIntervalSeconds: number;
   /** Only for self-signed test servers; must be set explicitly. */
   insecureSkipTlsVerify: boolean;
+  /** The total deadline of each HTTP call to Unleash, in seconds (default 10). */
+  timeoutSeconds?: number;
+  /** Where `url` is written in flaglens.yaml (token trust problems are reported there). */
+  urlAt?: { line: number; column: number };
 }
 
 export interface MetricCheckConfig {
@@ -158,15 +163,23 @@ export interface ConfigResult {
 
 export const CONFIG_FILE_NAME = 'flaglens.yaml';
 
-/** Reads `flaglens.yaml` from the workspace root (or `configPath`); a missing default file means defaults. */
+/**
+ * Reads `flaglens.yaml` from the workspace root (or `configPath`). Only a default file that does not exist means
+ * defaults: one that cannot be read (a directory, a FIFO, no permission, over 10 MB, not UTF-8) is an error, so a
+ * write never happens under defaults the person did not choose.
+ */
 export function loadConfig(fs: FileSystem, root: string, configPath?: string): ConfigResult {
   const file = configPath ? (isAbsolute(configPath) ? configPath : resolve(root, configPath)) : join(root, CONFIG_FILE_NAME);
   let text: string;
   try {
-    text = fs.readFile(file);
-  } catch {
-    if (!configPath) return { config: defaultConfig(), errors: [] };
-    return { config: defaultConfig(), errors: [{ file, line: 1, column: 1, message: `cannot read config file ${file}`, code: 'config' }] };
+    text = fs.readFile(file, { maxBytes: MAX_INPUT_FILE_BYTES, strictUtf8: true });
+  } catch (error) {
+    if (!configPath && (error as { code?: string }).code === 'ENOENT') return { config: defaultConfig(), errors: [] };
+    const position = /at line (\d+), column (\d+)/.exec((error as Error).message ?? '');
+    return {
+      config: defaultConfig(),
+      errors: [{ file, line: position ? Number(position[1]) : 1, column: position ? Number(position[2]) : 1, message: `config file ${describeReadError(error)}`, code: 'config' }],
+    };
   }
   return parseConfig(text, file);
 }
@@ -184,7 +197,10 @@ export function parseConfig(text: string, file: string): ConfigResult {
   const config = defaultConfig();
   config.file = file;
   if (errors.length) return { config, errors };
-  const reader = new ConfigReader(doc, at);
+  const reader = new ConfigReader(doc, at, (offset) => {
+    const pos = lineCounter.linePos(offset ?? 0);
+    return { line: pos.line, column: pos.col };
+  });
   reader.read(config);
   return { config, errors };
 }
@@ -196,6 +212,7 @@ class ConfigReader {
   constructor(
     private readonly doc: Document,
     private readonly report: Report,
+    private readonly position: (offset: number | undefined) => { line: number; column: number },
   ) {}
 
   read(config: FlaglensConfig): void {
@@ -347,7 +364,7 @@ class ConfigReader {
     if (flagd) config.state.flagd = this.readStringList(flagd.value, flagd.offset, 'state.flagd');
     const unleash = fields.get('unleash');
     if (unleash) {
-      const u = this.entries(unleash.value, unleash.offset, 'state.unleash', ['url', 'project', 'environment', 'token', 'pollInterval', 'insecureSkipTlsVerify']);
+      const u = this.entries(unleash.value, unleash.offset, 'state.unleash', ['url', 'project', 'environment', 'token', 'pollInterval', 'timeout', 'insecureSkipTlsVerify']);
       const o = unleash.value?.range?.[0] ?? unleash.offset;
       const url = this.string(u.get('url')?.value, u.get('url')?.offset ?? o, 'state.unleash.url');
       if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) this.report(u.get('url')?.value?.range?.[0], 'state.unleash.url must be an http(s) URL');
@@ -366,10 +383,13 @@ class ConfigReader {
       }
       const poll = u.get('pollInterval');
       const pollIntervalSeconds = poll ? this.number(poll.value, poll.offset, 'state.unleash.pollInterval (seconds)', 1, 86400) ?? 30 : 30;
+      const timeout = u.get('timeout');
+      const timeoutSeconds = timeout ? this.number(timeout.value, timeout.offset, 'state.unleash.timeout (seconds, the total deadline of each request)', 0.1, 600) : undefined;
       const insecure = u.get('insecureSkipTlsVerify');
       const insecureSkipTlsVerify = insecure ? this.boolean(insecure.value, insecure.offset, 'state.unleash.insecureSkipTlsVerify') ?? false : false;
       if (url && project && environment) {
-        config.state.unleash = { url: url.replace(/\/+$/, ''), project, environment, token, pollIntervalSeconds, insecureSkipTlsVerify };
+        const urlAt = this.position(u.get('url')?.value?.range?.[0] ?? u.get('url')?.offset);
+        config.state.unleash = { url: url.replace(/\/+$/, ''), project, environment, token, pollIntervalSeconds, insecureSkipTlsVerify, timeoutSeconds, urlAt };
       }
     }
   }

@@ -5,7 +5,8 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfig, parseConfig, type FlaglensConfig } from './config.js';
 import type { HttpTransport } from './http.js';
-import type { Clock, FileSystem, GitHost, ScheduledTimer, Timers, WorkspaceFileWriter } from './io.js';
+import type { Clock, FileSystem, FileWriter, GitHost, Timers } from './io.js';
+import { storedTokenVault, tokenRequirements, type StoredToken } from './trust.js';
 import type {
   AbortRequest,
   BumpRequest,
@@ -19,11 +20,11 @@ import type {
   StateSnapshot,
 } from './model.js';
 import { RolloutRefusedError } from './model.js';
-import { ScannerHost } from './scanner/index.js';
+import { ScannerHost, isResolutionInput } from './scanner/index.js';
 import { listWorkspaceFiles } from './scanner/walk.js';
 import { WorkspaceRules } from './workspaceFiles.js';
+import { flaglensFileWriter } from './workspaceWrites.js';
 import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
-import type { StateFileStore } from './state/fileStore.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
 import { decideBumpByHealth, recordRolloutStep, startLiveUpdates, type LiveUpdates, type WatchLease } from './health/index.js';
@@ -32,18 +33,25 @@ export interface FlaglensHostOptions {
   /** Absolute workspace root. */
   root: string;
   fs: FileSystem;
-  /** Guarded state-file writes for bump and abort (the server passes `nodeFileStore`). */
-  fileStore: StateFileStore;
   git: GitHost;
   clock: Clock;
   /** Schedules the delayed workspace-wide findings pass (the server passes `systemTimers`). */
   timers: Timers;
   /** The front-end's HTTP client, for Prometheus (health); never closed by the host. */
   http: HttpTransport;
-  /** Writes Flaglens' own files in `.flaglens/` (the rollout step an editor bump starts); none: not recorded. */
-  writer?: WorkspaceFileWriter;
+  /** Bump and abort write state files through it, inside the workspace only; so do Flaglens' own files in `.flaglens/`. */
+  writer: FileWriter;
   /** Diagnostic log (never given secrets). */
   log?: (message: string) => void;
+}
+
+/** A token the configuration would send that the editor has not stored for its origin. */
+export interface MissingToken {
+  provider: string;
+  variable: string;
+  origin: string;
+  /** Why nothing is sent, for people. */
+  message: string;
 }
 
 /** What changed, so the server knows what to republish. */
@@ -91,12 +99,13 @@ export class FlaglensHost implements FeatureWorkspace {
   private findingsCache: { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> } | undefined;
   /** Files edited since the last full findings pass: their per-reference findings were recomputed alone. */
   private findingsStale = false;
-  private fullFindingsTimer: ScheduledTimer | undefined;
+  /** Cancels the pending full findings pass. */
+  private fullFindingsTimer: (() => void) | undefined;
   /** Disk text of files with findings, for suppression comments (dropped when the file changes). */
   private diskTexts = new Map<string, string | undefined>();
   private referencesByKeyCache: Map<string, FlagReference[]> | undefined;
   private listeners: HostChangeListener[] = [];
-  private trust = { env: {} as Record<string, string | undefined>, trusted: false };
+  private trust = { tokens: [] as StoredToken[], trusted: false };
   private staleDaysOverride: number | null = null;
   /** Background health evaluation and Unleash polling; started with `start`. */
   private live: LiveUpdates | undefined;
@@ -172,10 +181,10 @@ export class FlaglensHost implements FeatureWorkspace {
     this.listeners.push(listener);
   }
 
-  /** Tokens (env) and workspace trust from the client; untrusted: no network, no writes. */
-  setTrust(trust: { env: Record<string, string | undefined>; trusted: boolean }): void {
-    const changed = trust.trusted !== this.trust.trusted || JSON.stringify(trust.env) !== JSON.stringify(this.trust.env);
-    this.trust = { env: { ...trust.env }, trusted: trust.trusted };
+  /** Tokens (each stored for one origin) and workspace trust from the client; untrusted: no network, no writes. */
+  setTrust(trust: { tokens: StoredToken[]; trusted: boolean }): void {
+    const changed = trust.trusted !== this.trust.trusted || JSON.stringify(trust.tokens) !== JSON.stringify(this.trust.tokens);
+    this.trust = { tokens: trust.tokens.map((token) => ({ ...token })), trusted: trust.trusted };
     if (!changed) return;
     this.disposeProviders();
     this.providers = this.createProviders();
@@ -184,6 +193,18 @@ export class FlaglensHost implements FeatureWorkspace {
 
   get writesAllowed(): boolean {
     return this.trust.trusted;
+  }
+
+  /** Tokens flaglens.yaml asks to send that have none stored for their origin (the client offers to set them). */
+  missingTokens(): MissingToken[] {
+    if (!this.trust.trusted) return [];
+    const vault = storedTokenVault(this.trust.tokens);
+    const missing: MissingToken[] = [];
+    for (const requirement of tokenRequirements(this.config)) {
+      const grant = vault.tokenFor(requirement.variable, requirement.url);
+      if (!grant.ok) missing.push({ provider: requirement.provider, variable: requirement.variable, origin: requirement.origin, message: grant.message });
+    }
+    return missing;
   }
 
   /** Seam for live metrics: the health of each flag (replaces the previous map). */
@@ -219,7 +240,7 @@ export class FlaglensHost implements FeatureWorkspace {
 
   dispose(): void {
     this.live?.dispose();
-    this.fullFindingsTimer?.cancel();
+    this.fullFindingsTimer?.();
     this.disposeProviders();
     this.listeners = [];
   }
@@ -294,7 +315,15 @@ export class FlaglensHost implements FeatureWorkspace {
     // Created or deleted files change the listing; edits do not, but telling them apart costs a stat.
     if (this.sourceFileList && this.sourceFileList.includes(file) !== this.options.fs.exists(absPath)) this.sourceFileList = undefined;
     if (this.openDocuments.has(file)) return;
-    // Other JSON/YAML files (package.json, CI config) hold no flag checks.
+    // tsconfig, package.json and workspace declarations change how imports resolve (and so keys and clients).
+    if (isResolutionInput(file) && this.indexed) {
+      const changed = this.scanner.resolutionInputChanged().map((path) => this.toRelative(path));
+      for (const path of changed) this.diskTexts.delete(path);
+      this.updateFindingsOf(changed);
+      if (changed.length) this.emit({ files: changed });
+      return;
+    }
+    // Other JSON/YAML files (CI config) hold no flag checks.
     if (!SOURCE_FILE.test(file)) return;
     this.applyText(absPath, file, this.readDisk(absPath));
   }
@@ -356,7 +385,7 @@ export class FlaglensHost implements FeatureWorkspace {
 
   /** A new rollout step begins now: health windows of this flag start here. */
   private recordStep(change: RolloutChange, by: 'bump' | 'abort'): void {
-    if (this.options.writer) recordRolloutStep(this.options.writer, this.stateDirectory, { key: change.key, percentage: change.toPercentage, since: this.now().toISOString(), by });
+    recordRolloutStep(flaglensFileWriter({ root: this.options.root, fs: this.options.fs, writer: this.options.writer }), this.stateDirectory, { key: change.key, percentage: change.toPercentage, since: this.now().toISOString(), by });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -529,6 +558,11 @@ export class FlaglensHost implements FeatureWorkspace {
     if (!this.trust.trusted) {
       return { ok: false, reason: 'untrusted', message: 'This workspace is not trusted: Flaglens makes no writes or network requests here.' };
     }
+    // With a config that cannot be read or has errors the defaults apply for display, never for a write.
+    if (this.configErrors.length) {
+      const first = this.configErrors[0]!;
+      return { ok: false, reason: 'invalid', message: `${this.toRelative(first.file)}:${first.line}:${first.column}: ${first.message} (fix flaglens.yaml before a bump or abort)` };
+    }
     try {
       const provider = await providerForFlag(this.providers, key);
       if (!provider) return { ok: false, reason: 'not-found', message: `flag '${key}' is not defined by any configured state source` };
@@ -589,13 +623,13 @@ export class FlaglensHost implements FeatureWorkspace {
     }
     this.addFindings(cache, fresh);
     this.findingsStale = true;
-    this.fullFindingsTimer?.cancel();
-    this.fullFindingsTimer = this.options.timers.schedule(() => {
+    this.fullFindingsTimer?.();
+    this.fullFindingsTimer = this.options.timers.schedule(FULL_FINDINGS_DELAY_MS, () => {
       this.fullFindingsTimer = undefined;
       if (!this.findingsStale) return;
       this.invalidateFindings();
       this.emit({ files: undefined, findings: true });
-    }, FULL_FINDINGS_DELAY_MS);
+    });
   }
 
   private findingsInput(references: FlagReference[]) {
@@ -679,11 +713,13 @@ export class FlaglensHost implements FeatureWorkspace {
         root: this.options.root,
         config: this.config,
         fs: this.options.fs,
-        fileStore: this.options.fileStore,
         git: this.options.git,
         clock: this.options.clock,
-        env: this.trust.env,
+        timers: this.options.timers,
+        writer: this.options.writer,
+        tokens: storedTokenVault(this.trust.tokens),
         allowNetwork: this.trust.trusted,
+        outsideWorkspaceHint: 'the editor writes only inside the workspace (the CLI can, with --allow-outside-workspace)',
         snapshotDir: join(this.options.root, '.flaglens'),
       });
     } catch (error) {

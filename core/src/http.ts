@@ -1,7 +1,10 @@
-// The one HTTP client of Flaglens (Unleash, Prometheus): undici with short timeouts, bounded retries
-// with backoff and jitter, a response-size cap, origin-bound credentials and redacted errors, so a slow,
-// broken or hostile server yields a clear error naming the URL and never a hang, a crash or a leaked token.
+// The one HTTP client of Flaglens (Unleash, Prometheus): undici with connect/idle timeouts and a total
+// deadline per call, bounded retries with the shared backoff, a response-size cap, origin-bound credentials
+// and redacted errors, so a slow, dripping, broken or hostile server yields a clear error naming the URL and
+// never a hang, a crash or a leaked token.
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { backoffDelayMs } from './backoff.js';
+import { systemClock, systemTimers, type Clock, type Timers } from './io.js';
 
 /** A secret header sent only to one origin (scheme://host:port), never anywhere else and never logged. */
 export interface OriginCredential {
@@ -11,13 +14,16 @@ export interface OriginCredential {
 }
 
 export interface HttpClientOptions {
-  /** Defaults are all ≤ 5 s: a hanging server must never block an editor for long. */
+  /** Connect, headers and body-idle timeouts; defaults are all ≤ 5 s: a hanging server must never block an editor for long. */
   connectTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** The longest pause between two chunks of a body (a drip-feeding server is ended by `totalTimeoutMs`). */
   bodyTimeoutMs?: number;
+  /** The whole call — every attempt, every wait between them, headers and body — ends within this. Default 10 s. */
+  totalTimeoutMs?: number;
   /** Retries after the first attempt, for idempotent requests only (GET/HEAD/PUT). Default 2. */
   maxRetries?: number;
-  /** First backoff delay; doubles each retry, with full jitter. Default 250 ms. */
+  /** The bound of the first retry's wait; doubles each retry, with equal jitter (backoff.ts). Default 250 ms. */
   retryBaseDelayMs?: number;
   /** Upper bound for any single wait, including a server's Retry-After. Default 5000 ms. */
   maxRetryDelayMs?: number;
@@ -26,8 +32,11 @@ export interface HttpClientOptions {
   credentials?: OriginCredential[];
   /** Origins for which TLS certificate verification is off (explicit opt-in per origin). */
   insecureSkipTlsVerifyOrigins?: string[];
-  /** Injected for tests: waits between retries and the random source of the jitter. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Dates of Retry-After headers are compared with it. */
+  clock?: Clock;
+  /** Waits between retries, the deadline timer and monotonic time. */
+  timers?: Timers;
+  /** The random source of the jitter. */
   random?: () => number;
 }
 
@@ -58,6 +67,8 @@ export class HttpError extends Error {
     readonly kind: HttpErrorKind,
     readonly url: string,
     readonly status?: number,
+    /** True when the call's total deadline ended it (never retried). */
+    readonly deadline = false,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -65,6 +76,7 @@ export class HttpError extends Error {
 }
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 5000;
+export const DEFAULT_HTTP_TOTAL_TIMEOUT_MS = 10_000;
 
 /** The narrow interface the providers use, so tests can stand in a local server rather than a mock. */
 export interface HttpTransport {
@@ -94,11 +106,13 @@ export class HttpClient implements HttpTransport {
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
       headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
       bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
+      totalTimeoutMs: options.totalTimeoutMs ?? DEFAULT_HTTP_TOTAL_TIMEOUT_MS,
       maxRetries: options.maxRetries ?? 2,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 250,
       maxRetryDelayMs: options.maxRetryDelayMs ?? 5000,
       maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      clock: options.clock ?? systemClock,
+      timers: options.timers ?? systemTimers,
       random: options.random ?? Math.random,
     };
     this.credentials = (options.credentials ?? []).map((c) => ({ ...c, origin: normalizeOrigin(c.origin) }));
@@ -116,21 +130,29 @@ export class HttpClient implements HttpTransport {
     const method = req.method ?? 'GET';
     const idempotent = req.idempotent ?? (method === 'GET' || method === 'HEAD' || method === 'PUT');
     const safeUrl = this.safeUrl(req.url);
+    const { timers, totalTimeoutMs } = this.settings;
+    const deadline = timers.monotonicMs() + totalTimeoutMs;
+    const remaining = () => deadline - timers.monotonicMs();
     let attempt = 0;
     for (;;) {
       try {
-        const response = await this.once(req, method, safeUrl);
+        const response = await this.once(req, method, safeUrl, remaining());
         if ((response.status === 429 || response.status >= 500) && idempotent && attempt < this.settings.maxRetries) {
-          await this.settings.sleep(this.retryDelay(attempt, response.headers['retry-after']));
+          const wait = this.retryDelay(attempt, response.headers['retry-after']);
+          // A retry that cannot finish before the deadline is not started: the caller gets this answer now.
+          if (wait >= remaining()) return response;
+          await timers.sleep(wait);
           attempt++;
           continue;
         }
         return response;
       } catch (error) {
         const httpError = error instanceof HttpError ? error : this.wrap(error, safeUrl);
-        const retryable = httpError.kind === 'network' || httpError.kind === 'timeout';
+        const retryable = (httpError.kind === 'network' || httpError.kind === 'timeout') && !httpError.deadline;
         if (!retryable || !idempotent || attempt >= this.settings.maxRetries) throw httpError;
-        await this.settings.sleep(this.retryDelay(attempt, undefined));
+        const wait = this.retryDelay(attempt, undefined);
+        if (wait >= remaining()) throw httpError;
+        await timers.sleep(wait);
         attempt++;
       }
     }
@@ -161,17 +183,17 @@ export class HttpClient implements HttpTransport {
 
   /** Replaces every configured secret in `text` (error messages, traces) with `***`. */
   redact(text: string): string {
-    let out = text;
-    for (const credential of this.credentials) if (credential.value) out = out.split(credential.value).join('***');
-    return out;
+    return redactSecrets(text, this.credentials.map((credential) => credential.value));
   }
 
   async close(): Promise<void> {
     await Promise.all([this.secureAgent.close(), this.insecureAgent?.close()]);
   }
 
-  private async once(req: HttpRequest, method: string, safeUrl: string): Promise<HttpResponse> {
+  /** One attempt, aborted when the call's deadline (`budgetMs` from now) passes, whatever phase it is in. */
+  private async once(req: HttpRequest, method: string, safeUrl: string, budgetMs: number): Promise<HttpResponse> {
     const url = new URL(req.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpError(`cannot request ${safeUrl}: only http and https URLs are supported`, 'network', safeUrl);
     const origin = url.origin;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     // Credentials go only to their own origin: a redirect target or a mistyped URL never sees them.
@@ -181,28 +203,40 @@ export class HttpClient implements HttpTransport {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
     }
-    const dispatcher: Dispatcher = this.insecureOrigins.has(origin) && this.insecureAgent ? this.insecureAgent : this.secureAgent;
-    const result = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher });
-    const responseHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(result.headers)) {
-      if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-    }
-    const declared = Number(responseHeaders['content-length']);
-    if (Number.isFinite(declared) && declared > this.settings.maxResponseBytes) {
-      result.body.destroy();
-      throw new HttpError(`response from ${safeUrl} is too large (${declared} bytes > ${this.settings.maxResponseBytes})`, 'too-large', safeUrl, result.statusCode);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of result.body) {
-      size += (chunk as Buffer).length;
-      if (size > this.settings.maxResponseBytes) {
-        result.body.destroy();
-        throw new HttpError(`response from ${safeUrl} is too large (more than ${this.settings.maxResponseBytes} bytes)`, 'too-large', safeUrl, result.statusCode);
+    const deadlineError = () =>
+      new HttpError(`timed out: ${safeUrl} did not answer completely within ${formatSeconds(this.settings.totalTimeoutMs)} (the total deadline of a request)`, 'timeout', safeUrl, undefined, true);
+    if (budgetMs <= 0) throw deadlineError();
+    const controller = new AbortController();
+    const cancelDeadline = this.settings.timers.schedule(budgetMs, () => controller.abort());
+    try {
+      const dispatcher: Dispatcher = this.insecureOrigins.has(origin) && this.insecureAgent ? this.insecureAgent : this.secureAgent;
+      const result = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, signal: controller.signal });
+      const responseHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(result.headers)) {
+        if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
       }
-      chunks.push(chunk as Buffer);
+      const declared = Number(responseHeaders['content-length']);
+      if (Number.isFinite(declared) && declared > this.settings.maxResponseBytes) {
+        result.body.destroy();
+        throw new HttpError(`response from ${safeUrl} is too large (${declared} bytes > ${this.settings.maxResponseBytes})`, 'too-large', safeUrl, result.statusCode);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of result.body) {
+        size += (chunk as Buffer).length;
+        if (size > this.settings.maxResponseBytes) {
+          result.body.destroy();
+          throw new HttpError(`response from ${safeUrl} is too large (more than ${this.settings.maxResponseBytes} bytes)`, 'too-large', safeUrl, result.statusCode);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      return { status: result.statusCode, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8'), url: safeUrl };
+    } catch (error) {
+      if (controller.signal.aborted) throw deadlineError();
+      throw error;
+    } finally {
+      cancelDeadline();
     }
-    return { status: result.statusCode, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8'), url: safeUrl };
   }
 
   private wrap(error: unknown, safeUrl: string): HttpError {
@@ -223,11 +257,9 @@ export class HttpClient implements HttpTransport {
       const seconds = Number(retryAfter);
       if (Number.isFinite(seconds)) return Math.min(cap, Math.max(0, seconds * 1000));
       const date = Date.parse(retryAfter);
-      if (Number.isFinite(date)) return Math.min(cap, Math.max(0, date - Date.now()));
+      if (Number.isFinite(date)) return Math.min(cap, Math.max(0, date - this.settings.clock.now().getTime()));
     }
-    // Full jitter: a random wait up to the exponential bound, so many clients do not retry in lockstep.
-    const bound = Math.min(cap, this.settings.retryBaseDelayMs * 2 ** attempt);
-    return Math.round(bound * (0.5 + this.settings.random() / 2));
+    return backoffDelayMs(attempt, { baseMs: this.settings.retryBaseDelayMs, capMs: cap }, this.settings.random);
   }
 
   /** The URL as it may be shown: no user-info, and any secret value (e.g. in a query) masked. */
@@ -268,4 +300,26 @@ export function originOf(url: string): string {
 
 function normalizeOrigin(originOrUrl: string): string {
   return originOf(originOrUrl);
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${Math.round(ms / 100) / 10} s`;
+}
+
+/** Secrets of at least this many characters are masked wherever they occur; shorter ones only as whole words. */
+const SUBSTRING_REDACTION_LENGTH = 12;
+
+/**
+ * Masks every secret in `text` with `***`. A short secret is masked only where it stands as a whole token (not
+ * inside a longer run of letters and digits), so a token "tok" does not turn "Unexpected token" into
+ * "Unexpected ***en"; a long one is masked even inside other text.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    if (secret.length >= SUBSTRING_REDACTION_LENGTH) out = out.split(secret).join('***');
+    else out = out.replace(new RegExp(`(?<![A-Za-z0-9])${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`, 'g'), '***');
+  }
+  return out;
 }

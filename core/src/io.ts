@@ -1,6 +1,6 @@
-// The small interfaces through which the core touches the outside world (files, clock, timers, git),
-// so analyses stay deterministic and testable from strings. Node implementations are in `nodeIo.ts`;
-// the CLI and the server pass them in, tests pass in-memory ones.
+// The small interfaces through which the core touches the outside world (files, clock, timers, git, the
+// writing process), so analyses stay deterministic and testable from strings. Node implementations are in
+// `nodeIo.ts`; the CLI and the server pass them in, tests pass in-memory ones.
 
 export interface DirectoryEntry {
   name: string;
@@ -16,33 +16,72 @@ export interface FileStat {
   mtimeMs: number;
 }
 
-/** Synchronous file access with absolute paths. Every method may throw (ENOENT, EACCES …). */
+/** Limits a read puts on the file it opens. */
+export interface ReadOptions {
+  /** Refuse a file larger than this many bytes (error code `EFBIG`), before reading it. */
+  maxBytes?: number;
+  /** Refuse bytes that are not valid UTF-8 (error code `EILSEQ`) instead of replacing them with U+FFFD. */
+  strictUtf8?: boolean;
+}
+
+/**
+ * Synchronous file access with absolute paths. Every method may throw (ENOENT, EACCES …). Reads open only
+ * regular files: a directory is `EISDIR`, a FIFO, socket or device `ENOTREGULAR`, and a read never blocks
+ * on a FIFO.
+ */
 export interface FileSystem {
-  readFile(path: string): string;
-  readFileBytes(path: string): Uint8Array;
+  readFile(path: string, options?: ReadOptions): string;
+  readFileBytes(path: string, options?: ReadOptions): Uint8Array;
   readDirectory(path: string): DirectoryEntry[];
   stat(path: string): FileStat;
   realpath(path: string): string;
   exists(path: string): boolean;
 }
 
+/** Input files Flaglens parses as a whole (flagd state files, flaglens.yaml, the user config) are at most this big by default. */
+export const MAX_INPUT_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Why a file could not be read, in words that fit after its path ("flags.yaml is a directory"). */
+export function describeReadError(error: unknown): string {
+  const code = (error as { code?: string } | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'does not exist';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    case 'ENOTREGULAR':
+      return 'is not a regular file (a FIFO, socket or device): Flaglens reads only regular files';
+    case 'EFBIG':
+      return `is too large: ${(error as Error).message.replace(/^.*?: /, '')}`;
+    case 'EILSEQ':
+      return `is not valid UTF-8 (${(error as Error).message.replace(/^.*?: /, '')}): Flaglens does not re-encode files, fix the bytes first`;
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read (permission denied)';
+    case 'ELOOP':
+      return 'is a symbolic link loop';
+    default:
+      return `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+  }
+}
+
 export interface Clock {
   now(): Date;
 }
 
-/** A callback scheduled through `Timers`; `cancel` is safe to call after it ran. */
-export interface ScheduledTimer {
-  cancel(): void;
-}
-
-/** Deferred work (a debounce, a delayed pass): the core schedules through this, so tests can run time by hand. */
+/** Waiting and scheduling, and a monotonic reading for durations (a pinned Clock would make them all 0). */
 export interface Timers {
-  schedule(run: () => void, delayMs: number): ScheduledTimer;
+  /** Runs `callback` after `ms`; the returned function cancels it. A pending timer never keeps the process alive. */
+  schedule(ms: number, callback: () => void): () => void;
+  sleep(ms: number): Promise<void>;
+  /** Milliseconds on a monotonic clock (only differences mean anything). */
+  monotonicMs(): number;
 }
 
 /**
  * Writes the small files Flaglens keeps for itself in `<workspace>/.flaglens/` (rollout step records, watch
- * leases): atomically (temp file + rename), creating folders as needed. Never used for the user's files.
+ * leases), creating folders as needed. Built on the workspace's `FileWriter` by `flaglensFileWriter`
+ * (workspaceWrites.ts), so these writes are atomic and never leave the workspace. Never used for the user's files.
  */
 export interface WorkspaceFileWriter {
   writeFile(path: string, content: string): void;
@@ -67,12 +106,59 @@ export interface GitHost {
   changedLines?(absPath: string, ref: string): Set<number> | undefined;
 }
 
+/** A process as lock files and journals record it, so a later process can tell whether it is still running. */
+export interface ProcessIdentity {
+  pid: number;
+  host: string;
+  /** The process's start time as the OS reports it (Linux), so a reused pid is not mistaken for the writer. */
+  start?: string;
+}
+
+export interface ProcessInfo {
+  /** The running process. */
+  readonly self: ProcessIdentity;
+  /**
+   * False only when the process is known to be gone: same host and no such pid (or the pid now belongs to a
+   * process that started later). A process on another host is assumed alive.
+   */
+  isAlive(identity: ProcessIdentity): boolean;
+}
+
+/**
+ * The write side of the file system. Paths are absolute and already resolved (no symlink in the last
+ * component: the caller writes through a link by passing its target). Every write keeps the replaced
+ * file's mode, goes through a temp file in the target's directory created `O_EXCL|O_NOFOLLOW` under an
+ * unpredictable name, is fsynced, and is renamed over the target, so readers see the old file or the new
+ * one and never half of one.
+ */
+export interface FileWriter {
+  readonly process: ProcessInfo;
+  /** Replaces (or creates) `path` with `content` atomically. */
+  writeAtomic(path: string, content: string | Uint8Array): void;
+  /** Writes and fsyncs the temp file for `path` without renaming it; returns the temp file's path. */
+  stage(path: string, content: string | Uint8Array): string;
+  /** Renames a staged temp file over `path` (and fsyncs the directory). */
+  commit(temp: string, path: string): void;
+  /** Creates `path` with `content` only if nothing exists there (atomically, with the content complete); false when it exists. */
+  createExclusive(path: string, content: string): boolean;
+  /** Removes a file; a missing file is not an error. */
+  remove(path: string): void;
+  /** Creates one directory (its parent must exist); an existing directory is not an error. */
+  makeDirectory(path: string): void;
+  /** Removes temp files of `path` left behind by writers that are no longer running; returns how many. */
+  removeDeadTemps(path: string): number;
+  /** How long ago (real time) `path` was last modified, in ms; undefined when it does not exist. */
+  ageMs(path: string): number | undefined;
+}
+
 export const systemClock: Clock = { now: () => new Date() };
 
-/** The JavaScript runtime's timers. */
 export const systemTimers: Timers = {
-  schedule(run, delayMs) {
-    const handle = setTimeout(run, delayMs);
-    return { cancel: () => clearTimeout(handle) };
+  schedule(ms, callback) {
+    const timer = setTimeout(callback, ms);
+    timer.unref?.();
+    return () => clearTimeout(timer);
   },
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  monotonicMs: () => performance.now(),
 };

@@ -4,8 +4,8 @@
 // plus 0-based offsets; paths are workspace-relative with `/` separators unless a field says otherwise.
 // The IO a provider receives (`ProviderContext`) is named here by its interfaces only; the front-ends pass it in.
 import type { FlaglensConfig } from './config.js';
-import type { Clock, FileSystem, GitHost } from './io.js';
-import type { StateFileStore } from './state/fileStore.js';
+import type { Clock, FileSystem, FileWriter, GitHost, Timers } from './io.js';
+import type { TokenVault } from './trust.js';
 
 /** A place in a file of the workspace. */
 export interface SourceLocation {
@@ -33,6 +33,11 @@ export type SdkId =
   | 'configcat'
   | 'statsig'
   | 'posthog'
+  | 'devcycle'
+  | 'vercel'
+  | 'split'
+  | 'optimizely'
+  | 'eppo'
   | 'custom'
   | 'wrapper';
 
@@ -60,8 +65,10 @@ export interface FlagReference {
   /** Source text of the key expression, e.g. `FLAGS.NEW_CHECKOUT` or `'new-checkout'`. */
   keyExpression: string;
   resolved: boolean;
-  /** Why the key could not be resolved (`dynamic expression`, `parameter`, `unresolved import`, …). */
+  /** Why the key could not be resolved (`dynamic expression`, `parameter`, an import not found and why, …). */
   unresolvedReason?: string;
+  /** For an unresolved key built from known and unknown parts (`` `team-${name}` ``): its shape, `team-*`. */
+  keyPattern?: string;
   /** The fallback value when the call has a literal one (JSON value); absent when there is none or it is not a literal. */
   default?: unknown;
   /** Source text of the default argument when present but not a literal. */
@@ -81,6 +88,15 @@ export interface SkippedFiles {
   binary: number;
   tooLarge: number;
   unreadable: number;
+  /** Files whose parse or analysis failed (nested too deeply, a parser failure): skipped, the scan goes on. */
+  failed: number;
+}
+
+/** A file the scanner skipped because analysing it failed, and why. */
+export interface ScanFailure {
+  /** Workspace-relative path. */
+  file: string;
+  reason: string;
 }
 
 /** A problem with input the scanner or a provider read (config, state file), with its position. */
@@ -100,6 +116,8 @@ export interface ScanResult {
   /** Files actually parsed (the text prefilter lets most files be skipped). */
   parsedFiles: number;
   skipped: SkippedFiles;
+  /** The files counted in `skipped.failed`, with the reason (sorted by file). */
+  failures: ScanFailure[];
   durationMs: number;
 }
 
@@ -190,7 +208,7 @@ export interface RolloutChange {
 export class RolloutRefusedError extends Error {
   constructor(
     message: string,
-    readonly reason: 'conflict' | 'invalid' | 'unsupported' | 'unhealthy' | 'not-found' | 'unavailable',
+    readonly reason: 'conflict' | 'invalid' | 'unsupported' | 'unhealthy' | 'not-found' | 'unavailable' | 'outside-workspace',
   ) {
     super(message);
     this.name = 'RolloutRefusedError';
@@ -206,14 +224,20 @@ export interface ProviderContext {
   root: string;
   config: FlaglensConfig;
   fs: FileSystem;
-  /** Guarded state-file writes (lock, hash compare, atomic replace); the CLI and server pass `nodeFileStore`. */
-  fileStore: StateFileStore;
   git: GitHost;
   clock: Clock;
-  /** Where secrets come from (CLI: process.env; extension: SecretStorage values passed by the client). */
-  env: Record<string, string | undefined>;
+  /** Waits and monotonic time (lock waits, request deadlines). */
+  timers: Timers;
+  /** Every write of a state file or the snapshot goes through it, confined to the workspace (workspaceWrites.ts). */
+  writer: FileWriter;
+  /** Provider tokens, each only for the origin it is trusted for (CLI: environment + FLAGLENS_TRUST; editor: stored per origin). */
+  tokens: TokenVault;
   /** False in an untrusted workspace: no network requests and no writes. */
   allowNetwork: boolean;
+  /** State-file writes may resolve outside the workspace root (the CLI's `--allow-outside-workspace`). */
+  allowOutsideWorkspace?: boolean;
+  /** How a refused outside-workspace write tells people to allow it (default: the CLI option). */
+  outsideWorkspaceHint?: string;
   /** Folder for persisted snapshots (last known remote state), e.g. `<root>/.flaglens`; undefined: none. */
   snapshotDir?: string;
 }

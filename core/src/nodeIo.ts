@@ -1,13 +1,17 @@
-// Node implementations of the core's IO interfaces, used by the CLI and the language server.
+// Node implementations of the core's IO interfaces (files, git, the writing process), used by the CLI and the
+// language server. This is the one place Flaglens writes files: `writeFileAtomic` and the staged writes of
+// `nodeFileWriter` all create their temp file the same careful way.
 import * as fs from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { dirname, basename } from 'node:path';
-import type { FileSystem, GitHost, FileRevision, WorkspaceFileWriter } from './io.js';
-import { nodeFileStore } from './state/nodeFileStore.js';
+import { hostname } from 'node:os';
+import { dirname, basename, join } from 'node:path';
+import type { FileSystem, FileWriter, GitHost, FileRevision, ProcessIdentity, ProcessInfo, ReadOptions } from './io.js';
 
 export const nodeFileSystem: FileSystem = {
-  readFile: (path) => fs.readFileSync(path, 'utf8'),
-  readFileBytes: (path) => fs.readFileSync(path),
+  readFile: (path, options) => decodeText(readRegularFile(path, options), options),
+  readFileBytes: (path, options) => readRegularFile(path, options),
   readDirectory: (path) =>
     fs.readdirSync(path, { withFileTypes: true }).map((entry) => ({
       name: entry.name,
@@ -23,14 +27,84 @@ export const nodeFileSystem: FileSystem = {
   exists: (path) => fs.existsSync(path),
 };
 
-/** Flaglens' own files under `.flaglens/`, through the state files' atomic replace (temp file, fsync, rename). */
-export const nodeWorkspaceFileWriter: WorkspaceFileWriter = {
-  writeFile(path, content) {
-    fs.mkdirSync(dirname(path), { recursive: true });
-    nodeFileStore.replaceAtomically(path, content);
-  },
-  removeFile: (path) => fs.rmSync(path, { force: true }),
-};
+function fileError(code: string, message: string): NodeJS.ErrnoException {
+  const error = new Error(message) as NodeJS.ErrnoException;
+  error.code = code;
+  return error;
+}
+
+/**
+ * Opens without blocking (a FIFO would otherwise wait for a writer forever), checks with fstat that it is a
+ * regular file within the size limit, and reads at most that many bytes (a file growing meanwhile is refused too).
+ */
+function readRegularFile(path: string, options: ReadOptions | undefined): Buffer {
+  const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw fileError('EISDIR', `${path}: is a directory`);
+    if (!stat.isFile()) throw fileError('ENOTREGULAR', `${path}: not a regular file`);
+    const limit = options?.maxBytes;
+    if (limit === undefined) return fs.readFileSync(fd);
+    const tooLarge = () => fileError('EFBIG', `${path}: more than ${formatBytes(limit)} (the limit for this file)`);
+    if (stat.size > limit) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total));
+      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > limit) throw tooLarge();
+      chunks.push(chunk.subarray(0, read));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function decodeText(bytes: Buffer, options: ReadOptions | undefined): string {
+  if (options?.strictUtf8 && !isUtf8(bytes)) {
+    const offset = firstInvalidUtf8Offset(bytes);
+    const before = bytes.subarray(0, offset).toString('latin1');
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    throw fileError('EILSEQ', `invalid byte 0x${bytes[offset]!.toString(16).padStart(2, '0')} at line ${line}, column ${column}`);
+  }
+  // Buffer decoding keeps a byte-order mark as U+FEFF, so writing the text back reproduces it.
+  return bytes.toString('utf8');
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index]!;
+    let length: number;
+    let min: number;
+    if (lead < 0x80) {
+      index++;
+      continue;
+    } else if (lead >= 0xc2 && lead <= 0xdf) [length, min] = [2, 0x80];
+    else if (lead >= 0xe0 && lead <= 0xef) [length, min] = [3, 0x800];
+    else if (lead >= 0xf0 && lead <= 0xf4) [length, min] = [4, 0x10000];
+    else return index;
+    if (index + length > bytes.length) return index;
+    let codePoint = lead & (0xff >> (length + 1));
+    for (let k = 1; k < length; k++) {
+      const next = bytes[index + k]!;
+      if ((next & 0xc0) !== 0x80) return index;
+      codePoint = (codePoint << 6) | (next & 0x3f);
+    }
+    if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return index;
+    index += length;
+  }
+  return bytes.length;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB` : `${bytes} bytes`;
+}
 
 function git(cwd: string, args: string[]): string | undefined {
   try {
@@ -70,3 +144,202 @@ export const nodeGitHost: GitHost = {
     return lines;
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// The writing process
+
+/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot (Linux only). */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: count fields after its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export const nodeProcessInfo: ProcessInfo = {
+  self: { pid: process.pid, host: hostname(), start: processStartTime(process.pid) },
+  isAlive(identity: ProcessIdentity): boolean {
+    // pid 0 and negative pids address process groups in kill(): never probe them.
+    if (!Number.isInteger(identity.pid) || identity.pid <= 0) return true;
+    if (identity.host !== this.self.host) return true;
+    try {
+      process.kill(identity.pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    }
+    if (identity.start === undefined) return true;
+    const start = processStartTime(identity.pid);
+    return start === undefined || start === identity.start;
+  },
+};
+
+/** Temp files are `.<name>.flaglens-<pid>-<16 random hex>.tmp` beside their target. */
+const TEMP_PATTERN = /^\.(.+)\.flaglens-(\d+)-[0-9a-f]{16}\.tmp$/;
+
+function tempPathFor(path: string, pid: number): string {
+  return join(dirname(path), `.${basename(path)}.flaglens-${pid}-${randomBytes(8).toString('hex')}.tmp`);
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+function fsyncDirectory(directory: string): void {
+  // Makes a rename durable; best effort, since not every file system lets a directory be fsynced.
+  try {
+    const fd = fs.openSync(directory, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // The content itself is already on disk.
+  }
+}
+
+/** A FileWriter over node:fs for the given process (the pid goes into temp-file names). */
+export function createNodeFileWriter(processInfo: ProcessInfo = nodeProcessInfo): FileWriter {
+  const stage = (path: string, content: string | Uint8Array): string => {
+    let existing: fs.Stats | undefined;
+    try {
+      existing = fs.lstatSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    // Replacing a link with a file would silently detach it: callers pass the link's resolved target.
+    if (existing?.isSymbolicLink()) throw fileError('ELINK', `${path} is a symbolic link: write to its target`);
+    if (existing && !existing.isFile()) throw fileError('ENOTREGULAR', `${path} is not a regular file`);
+    const temp = tempPathFor(path, processInfo.self.pid);
+    // O_EXCL|O_NOFOLLOW: a planted file or symlink at the temp name makes this fail instead of writing through it.
+    const fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    try {
+      if (existing) {
+        fs.fchmodSync(fd, existing.mode & 0o7777);
+        if (typeof process.getuid === 'function' && (existing.uid !== process.getuid() || existing.gid !== process.getgid!())) {
+          try {
+            fs.fchownSync(fd, existing.uid, existing.gid);
+          } catch {
+            // Only root may give a file away; an ordinary user's replacement is owned by that user, as with any editor.
+          }
+        }
+      } else {
+        // A new file gets the usual 0666 less the umask, like any file a tool creates.
+        const umask = process.umask();
+        fs.fchmodSync(fd, 0o666 & ~umask);
+      }
+      writeAll(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+      fs.fsyncSync(fd);
+    } catch (error) {
+      fs.closeSync(fd);
+      fs.rmSync(temp, { force: true });
+      throw error;
+    }
+    fs.closeSync(fd);
+    return temp;
+  };
+  const commit = (temp: string, path: string): void => {
+    fs.renameSync(temp, path);
+    fsyncDirectory(dirname(path));
+  };
+  const writer: FileWriter = {
+    process: processInfo,
+    writeAtomic(path, content) {
+      writer.removeDeadTemps(path);
+      const temp = stage(path, content);
+      try {
+        commit(temp, path);
+      } catch (error) {
+        fs.rmSync(temp, { force: true });
+        throw error;
+      }
+    },
+    stage,
+    commit,
+    createExclusive(path, content) {
+      // The content is complete before the name appears (link is atomic and fails when the name exists), so a
+      // reader never sees an empty lock file from a writer that died between creating and writing it.
+      const temp = stage(`${path}.new`, content);
+      try {
+        fs.linkSync(temp, path);
+        return true;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') return false;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+        // File systems without hard links: O_EXCL still decides who wins.
+        let fd: number;
+        try {
+          fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
+        } catch (openError) {
+          if ((openError as NodeJS.ErrnoException).code === 'EEXIST') return false;
+          throw openError;
+        }
+        try {
+          writeAll(fd, Buffer.from(content, 'utf8'));
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+        return true;
+      } finally {
+        fs.rmSync(temp, { force: true });
+      }
+    },
+    remove(path) {
+      fs.rmSync(path, { force: true });
+    },
+    makeDirectory(path) {
+      try {
+        fs.mkdirSync(path, { mode: 0o755 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    },
+    removeDeadTemps(path) {
+      let removed = 0;
+      let names: string[];
+      try {
+        names = fs.readdirSync(dirname(path));
+      } catch {
+        return 0;
+      }
+      const name = basename(path);
+      for (const candidate of names) {
+        const match = TEMP_PATTERN.exec(candidate);
+        if (!match || (match[1] !== name && match[1] !== `${name}.new`)) continue;
+        if (processInfo.isAlive({ pid: Number(match[2]), host: processInfo.self.host })) continue;
+        try {
+          fs.unlinkSync(join(dirname(path), candidate));
+          removed++;
+        } catch {
+          // Removed by someone else meanwhile.
+        }
+      }
+      return removed;
+    },
+    ageMs(path) {
+      try {
+        return Date.now() - fs.statSync(path).mtimeMs;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+  return writer;
+}
+
+/** The writer of this process. */
+export const nodeFileWriter: FileWriter = createNodeFileWriter();
+
+/**
+ * Replaces `path` (absolute, no symlink in its last component) with `content` atomically, keeping its mode:
+ * the one helper behind every file Flaglens writes outside a multi-file transaction.
+ */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  nodeFileWriter.writeAtomic(path, content);
+}

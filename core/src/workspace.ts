@@ -8,6 +8,7 @@ import type { Finding, FlagHealth, InputError, ProviderContext, ScanResult, Stat
 import { computeFindings, resolveReferenceKeys, summarizeFlags, type FlagOverview } from './rules/index.js';
 import { scanWorkspace } from './scanner/index.js';
 import { createStateProviders, loadState } from './state/registry.js';
+import { tokenTrustErrors } from './trust.js';
 import { evaluateRolloutHealth } from './health/workspaceHealth.js';
 
 /** The provider context (root, IO, env, trust, snapshot folder), with the config path instead of the config. */
@@ -25,7 +26,10 @@ export interface AnalyzeWorkspaceOptions extends Omit<ProviderContext, 'config'>
 export interface WorkspaceAnalysis {
   root: string;
   config: FlaglensConfig;
-  /** Non-empty: the config is invalid, nothing else was done (scan, state, findings and flags are empty). */
+  /**
+   * Non-empty: the config is invalid, or names a server its token is not trusted for (code `token-untrusted`);
+   * nothing else was done (scan, state, findings and flags are empty).
+   */
   configErrors: InputError[];
   scan: ScanResult;
   state: StateSnapshot;
@@ -36,7 +40,10 @@ export interface WorkspaceAnalysis {
 /** Runs the whole analysis. Never throws for bad input: config errors stop it, state errors land in `state.errors`. */
 export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promise<WorkspaceAnalysis> {
   const now = options.clock.now();
-  const { config, errors: configErrors } = loadConfig(options.fs, options.root, options.configPath);
+  const loaded = loadConfig(options.fs, options.root, options.configPath);
+  const config = loaded.config;
+  // A token the repository points at a server it is not trusted for stops the run before anything is requested.
+  const configErrors = loaded.errors.length ? loaded.errors : options.allowNetwork ? tokenTrustErrors(config, options.tokens) : [];
   if (configErrors.length) {
     return { root: options.root, config, configErrors, scan: emptyScanResult(), state: emptySnapshot(now), findings: [], flags: [] };
   }
@@ -68,11 +75,14 @@ export function providerContext(options: Omit<AnalyzeWorkspaceOptions, 'configPa
     root: options.root,
     config,
     fs: options.fs,
-    fileStore: options.fileStore,
     git: options.git,
     clock: options.clock,
-    env: options.env,
+    timers: options.timers,
+    writer: options.writer,
+    tokens: options.tokens,
     allowNetwork: options.allowNetwork,
+    allowOutsideWorkspace: options.allowOutsideWorkspace,
+    outsideWorkspaceHint: options.outsideWorkspaceHint,
     snapshotDir: options.snapshotDir,
   };
 }
@@ -113,7 +123,7 @@ export function workspaceSourceReader(root: string, fs: FileSystem): (file: stri
 }
 
 export function emptyScanResult(): ScanResult {
-  return { references: [], files: 0, parsedFiles: 0, skipped: { binary: 0, tooLarge: 0, unreadable: 0 }, durationMs: 0 };
+  return { references: [], files: 0, parsedFiles: 0, skipped: { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 }, failures: [], durationMs: 0 };
 }
 
 export function emptySnapshot(now: Date): StateSnapshot {

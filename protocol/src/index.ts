@@ -119,11 +119,30 @@ export namespace FlagsChangedNotification {
   export type Params = { attention: { stale: number; unhealthy: number } };
 }
 
+/** A provider token as the client stored it: for one environment-variable name at one origin. */
+export interface StoredTokenParams {
+  /** The name flaglens.yaml gives in `token.env`, e.g. `UNLEASH_TOKEN`. */
+  variable: string;
+  /** `scheme://host[:port]` the token was stored for; it is sent to this origin only. */
+  origin: string;
+  value: string;
+}
+
 /**
- * Client → server: secrets (provider tokens) read from SecretStorage, and whether the workspace is trusted.
- * Sent after start and whenever a token is set or trust is granted. Tokens never appear in settings or logs.
+ * Client → server: secrets (provider tokens) read from SecretStorage, each bound to the origin it was stored
+ * for, and whether the workspace is trusted. Sent after start and whenever a token is set or trust is granted.
+ * A flaglens.yaml that names another origin gets no token. Tokens never appear in settings or logs.
  */
 export namespace SetSecretsNotification {
   export const method = 'flaglens/setSecrets';
-  export type Params = { env: Record<string, string>; trusted: boolean };
+  export type Params = { tokens: StoredTokenParams[]; trusted: boolean };
+}
+
+/**
+ * Server → client: flaglens.yaml asks to send tokens that have none stored for their origin, so nothing was
+ * sent. The client offers "Set Token" for each (one click). Sent whenever the list changes (also when empty).
+ */
+export namespace TokenRequiredNotification {
+  export const method = 'flaglens/tokenRequired';
+  export type Params = { missing: Array<{ provider: string; variable: string; origin: string; message: string }> };
 }

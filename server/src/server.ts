@@ -11,9 +11,9 @@ import {
 } from 'vscode-languageserver/node';
 import { FlaglensHost } from '../../core/src/host.js';
 import { systemClock, systemTimers } from '../../core/src/io.js';
-import { nodeFileSystem, nodeGitHost, nodeWorkspaceFileWriter } from '../../core/src/nodeIo.js';
+import { nodeFileSystem, nodeFileWriter, nodeGitHost } from '../../core/src/nodeIo.js';
 import { FLAGLENS_VERSION } from '../../core/src/version.js';
-import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
+import { httpOrigin } from '../../core/src/trust.js';
 import {
   AbortRolloutRequest,
   BumpRolloutRequest,
@@ -24,6 +24,7 @@ import {
   PreviewRolloutRequest,
   RefreshRequest,
   SetSecretsNotification,
+  TokenRequiredNotification,
 } from '../../protocol/src/index.js';
 import { Uri } from './convert.js';
 import { codeActions } from './handlers/codeActions.js';
@@ -38,6 +39,7 @@ import { definition, references, workspaceSymbols } from './handlers/navigation.
 import { abort, bump, previewRollout, refresh } from './handlers/rollout.js';
 import { guardNotification, guardRequest, Session, type ServerOptions } from './session.js';
 import { SettingsCache } from './settings.js';
+import { validateParams } from './params.js';
 
 export type { ServerOptions } from './session.js';
 
@@ -73,26 +75,26 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   // The registration table: method → handler.
-  connection.onHover(guardRequest(session, 'textDocument/hover', (params) => hover(session, params)));
-  connection.languages.inlayHint.on(guardRequest(session, 'textDocument/inlayHint', (params) => inlayHints(session, params)));
-  connection.onCodeLens(guardRequest(session, 'textDocument/codeLens', (params) => codeLens(session, params)));
-  connection.onCompletion(guardRequest(session, 'textDocument/completion', (params) => completion(session, params)));
-  connection.onDefinition(guardRequest(session, 'textDocument/definition', (params) => definition(session, params)));
-  connection.onReferences(guardRequest(session, 'textDocument/references', (params) => references(session, params)));
-  connection.onWorkspaceSymbol(guardRequest(session, 'workspace/symbol', (params) => workspaceSymbols(session, params)));
-  connection.onCodeAction(guardRequest(session, 'textDocument/codeAction', (params) => codeActions(session, params)));
-  connection.onRequest(ListFlagsRequest.method, guardRequest(session, ListFlagsRequest.method, () => listFlags(session)));
+  connection.onHover(guardRequest(session, 'textDocument/hover', (params) => hover(session, params), validateParams.textDocumentPosition));
+  connection.languages.inlayHint.on(guardRequest(session, 'textDocument/inlayHint', (params) => inlayHints(session, params), validateParams.textDocumentRange));
+  connection.onCodeLens(guardRequest(session, 'textDocument/codeLens', (params) => codeLens(session, params), validateParams.textDocument));
+  connection.onCompletion(guardRequest(session, 'textDocument/completion', (params) => completion(session, params), validateParams.textDocumentPosition));
+  connection.onDefinition(guardRequest(session, 'textDocument/definition', (params) => definition(session, params), validateParams.textDocumentPosition));
+  connection.onReferences(guardRequest(session, 'textDocument/references', (params) => references(session, params), validateParams.references));
+  connection.onWorkspaceSymbol(guardRequest(session, 'workspace/symbol', (params) => workspaceSymbols(session, params), validateParams.workspaceSymbol));
+  connection.onCodeAction(guardRequest(session, 'textDocument/codeAction', (params) => codeActions(session, params), validateParams.codeAction));
+  connection.onRequest(ListFlagsRequest.method, guardRequest(session, ListFlagsRequest.method, () => listFlags(session), validateParams.none));
   connection.onRequest(
     FlagAtPositionRequest.method,
-    guardRequest(session, FlagAtPositionRequest.method, (params: FlagAtPositionRequest.Params) => flagAtPosition(session, params)),
+    guardRequest(session, FlagAtPositionRequest.method, (params: FlagAtPositionRequest.Params) => flagAtPosition(session, params), validateParams.textDocumentPosition),
   );
   connection.onRequest(
     PreviewRolloutRequest.method,
-    guardRequest(session, PreviewRolloutRequest.method, (params: PreviewRolloutRequest.Params) => previewRollout(session, params)),
+    guardRequest(session, PreviewRolloutRequest.method, (params: PreviewRolloutRequest.Params) => previewRollout(session, params), validateParams.previewRollout),
   );
-  connection.onRequest(BumpRolloutRequest.method, guardRequest(session, BumpRolloutRequest.method, (params: BumpRolloutRequest.Params) => bump(session, params)));
-  connection.onRequest(AbortRolloutRequest.method, guardRequest(session, AbortRolloutRequest.method, (params: AbortRolloutRequest.Params) => abort(session, params)));
-  connection.onRequest(RefreshRequest.method, guardRequest(session, RefreshRequest.method, () => refresh(session)));
+  connection.onRequest(BumpRolloutRequest.method, guardRequest(session, BumpRolloutRequest.method, (params: BumpRolloutRequest.Params) => bump(session, params), validateParams.bump));
+  connection.onRequest(AbortRolloutRequest.method, guardRequest(session, AbortRolloutRequest.method, (params: AbortRolloutRequest.Params) => abort(session, params), validateParams.abort));
+  connection.onRequest(RefreshRequest.method, guardRequest(session, RefreshRequest.method, () => refresh(session), validateParams.none));
   connection.onNotification(
     SetSecretsNotification.method,
     guardNotification(session, SetSecretsNotification.method, (params: SetSecretsNotification.Params) => lifecycle.setSecrets(params)),
@@ -112,6 +114,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 /** Initialisation, background indexing, and reactions to host changes, settings and trust. */
 class Lifecycle {
   private progress: WorkDoneProgressServerReporter | undefined;
+  /** The missing tokens last told to the client, so it is told again only when they change. */
+  private lastMissingTokens = '[]';
   private publishScheduled: { firstFiles: Set<string>; publishAll: boolean; refreshViews: boolean } | undefined;
 
   constructor(
@@ -139,17 +143,16 @@ class Lifecycle {
       const host = new FlaglensHost({
         root,
         fs: session.options.fs ?? nodeFileSystem,
-        fileStore: session.options.fileStore ?? nodeFileStore,
         git: session.options.git ?? nodeGitHost,
         clock: session.options.clock ?? systemClock,
         timers: session.options.timers ?? systemTimers,
         http: session.http,
-        writer: nodeWorkspaceFileWriter,
+        writer: session.options.writer ?? nodeFileWriter,
         log: (message) => session.log(message),
       });
       // Clients other than VS Code (Neovim…) cannot send flaglens/setSecrets: they may declare trust here.
       const trusted = (params.initializationOptions as FlaglensInitializationOptions | undefined)?.trusted;
-      if (trusted === true) host.setTrust({ env: {}, trusted: true });
+      if (trusted === true) host.setTrust({ tokens: [], trusted: true });
       host.onDidChange((change) =>
         this.scheduleRefresh({
           firstFiles: change.files ?? [],
@@ -222,8 +225,15 @@ class Lifecycle {
   }
 
   setSecrets(params: SetSecretsNotification.Params): void {
-    const env = params && typeof params.env === 'object' && params.env !== null ? params.env : {};
-    this.session.host?.setTrust({ env, trusted: params?.trusted === true });
+    const raw: unknown[] = params && Array.isArray(params.tokens) ? params.tokens : [];
+    // Only well-formed entries: a token without a valid http(s) origin could never be matched safely.
+    const tokens = raw.flatMap((entry) => {
+      const token = entry as { variable?: unknown; origin?: unknown; value?: unknown } | null;
+      if (!token || typeof token.variable !== 'string' || typeof token.origin !== 'string' || typeof token.value !== 'string' || !token.value) return [];
+      const origin = httpOrigin(token.origin);
+      return origin ? [{ variable: token.variable, origin, value: token.value }] : [];
+    });
+    this.session.host?.setTrust({ tokens, trusted: params?.trusted === true });
   }
 
   async settingsChanged(pushed: unknown): Promise<void> {
@@ -274,6 +284,18 @@ class Lifecycle {
     } catch (error) {
       session.log(`flagsChanged failed: ${String(error)}`);
     }
+    this.sendMissingTokens();
+  }
+
+  /** Tells the client which tokens flaglens.yaml needs that have none stored for their origin (it offers Set Token). */
+  private sendMissingTokens(): void {
+    const { session } = this;
+    const missing = session.host?.missingTokens() ?? [];
+    const serialized = JSON.stringify(missing);
+    if (serialized === this.lastMissingTokens) return;
+    this.lastMissingTokens = serialized;
+    const params: TokenRequiredNotification.Params = { missing };
+    session.connection.sendNotification(TokenRequiredNotification.method, params).catch(() => undefined);
   }
 }
 

@@ -5,20 +5,21 @@ import { ResponseError, ErrorCodes, TextDocuments, type CancellationToken, type 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlaglensHost } from '../../core/src/host.js';
 import { createHttpClient, type HttpTransport } from '../../core/src/http.js';
-import type { Clock, FileSystem, GitHost, Timers } from '../../core/src/io.js';
-import type { StateFileStore } from '../../core/src/state/fileStore.js';
+import type { Clock, FileSystem, FileWriter, GitHost, Timers } from '../../core/src/io.js';
 import { SettingsCache } from './settings.js';
 import { Uri } from './convert.js';
+import type { ParamsValidator } from './params.js';
 
 /** What the server is built from: real IO by default, test doubles in tests. */
 export interface ServerOptions {
   fs?: FileSystem;
-  fileStore?: StateFileStore;
   git?: GitHost;
   clock?: Clock;
   timers?: Timers;
   /** The HTTP client for Prometheus; default: one of the server's own, closed at shutdown. */
   http?: HttpTransport;
+  /** Every write (state files, the snapshot, Flaglens' own files); default: `nodeFileWriter`. */
+  writer?: FileWriter;
   /** Test seam: called before every request handler runs, with the LSP method; may throw to simulate a bug. */
   beforeRequest?: (method: string) => void;
 }
@@ -85,24 +86,32 @@ export class Session {
 }
 
 /**
- * Wraps a request handler so that an exception is logged and answered with an error for that request
- * only: the server keeps serving everything else.
+ * Wraps a request handler so that params that do not have the expected shape are answered with InvalidParams
+ * (naming the field) before the handler runs, and an exception is logged in one line and answered with an
+ * error for that request only: the server keeps serving everything else.
  */
 export function guardRequest<P, R>(
   session: Session,
   method: string,
   run: (params: P, token: CancellationToken) => R | Promise<R>,
+  validate?: ParamsValidator,
 ): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
   return async (params, token) => {
     session.lastRequestAt = Date.now();
     session.requestsInFlight++;
     try {
+      const problem = validate?.(params);
+      if (problem) {
+        session.log(`${method}: invalid params: ${problem}`);
+        return new ResponseError(ErrorCodes.InvalidParams, `Flaglens ${method}: invalid params: ${problem}`);
+      }
       session.options.beforeRequest?.(method);
       return await run(params, token);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      session.log(`${method} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
-      return new ResponseError(ErrorCodes.InternalError, `Flaglens ${method} failed: ${message}`);
+      // One line for people reading the log; the stack only when debugging (FLAGLENS_DEBUG=1).
+      session.log(`${method} failed: ${message.split('\n')[0]}${process.env.FLAGLENS_DEBUG && error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
+      return new ResponseError(ErrorCodes.InternalError, `Flaglens ${method} failed: ${message.split('\n')[0]}`);
     } finally {
       session.requestsInFlight--;
       session.lastRequestAt = Date.now();
@@ -110,13 +119,14 @@ export function guardRequest<P, R>(
   };
 }
 
-/** Same for notifications: log and carry on. */
+/** Same for notifications: log in one line and carry on. */
 export function guardNotification<P>(session: Session, method: string, run: (params: P) => void | Promise<void>): (params: P) => Promise<void> {
   return async (params) => {
     try {
       await run(params);
     } catch (error) {
-      session.log(`${method} failed: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      session.log(`${method} failed: ${message.split('\n')[0]}${process.env.FLAGLENS_DEBUG && error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
     }
   };
 }

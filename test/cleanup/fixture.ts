@@ -13,6 +13,7 @@ import { nodeFileSystem } from '../../core/src/nodeIo.js';
 import { presetForPackage } from '../../core/src/scanner/presets.js';
 import { planFlagRemoval, type FlagRemovalPlan, type FlagValue } from '../../core/src/cleanup/plan.js';
 import { checkChangeTypes } from '../../core/src/cleanup/typecheck.js';
+import { systemTimers } from '../../core/src/io.js';
 
 /**
  * The fixture workspace's root: a folder that exists only in memory, inside the repository so that
@@ -206,7 +207,7 @@ export function checkCleanup(fixture: string, expected: string, options: CheckOp
   for (const change of plan.changes) afterTexts.set(change.file, change.after);
   assert.equal(renderFixture(files.map((file) => ({ path: file.path, text: afterTexts.get(file.path)! })), files.length > 1), dedent(expected));
   const fs = memoryFileSystem(new Map([...texts].map(([path, text]) => [`${FIXTURE_ROOT}/${path}`, text])));
-  const typeCheck = checkChangeTypes(new Map(plan.changes.map((change) => [change.file, change.after])), { root: FIXTURE_ROOT, fs, workspaceFiles: files.map((file) => file.path) });
+  const typeCheck = checkChangeTypes(new Map(plan.changes.map((change) => [change.file, change.after])), { root: FIXTURE_ROOT, fs, workspaceFiles: files.map((file) => file.path), timers: systemTimers });
   assert.equal(typeCheck.beforeCount, 0, 'the fixture must type-check before the cleanup');
   assert.deepEqual(typeCheck.introduced, [], 'the cleanup must not introduce type errors');
   return plan;

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../cli/src/main.js';
 import { recordingIo } from '../cli/recordingIo.js';
+import { systemTimers } from '../../core/src/io.js';
 
 const repositoryRoot = resolve(__dirname, '../..');
 const workspace = join(repositoryRoot, '.cache', `cleanup-refuse-${process.pid}`);
@@ -90,7 +91,7 @@ test('per site: the site whose rewrite adds a type error stays byte-identical, t
   const fs = memoryFileSystem(new Map([...texts].map(([path, text]) => [`${FIXTURE_ROOT}/${path}`, text])));
   const workspaceFiles = [...texts.keys()];
   const result = planWithPerSiteRefusal({ key: 'new-checkout', value: false, references, readFile: (file) => texts.get(file), workspaceFiles }, (changes) =>
-    checkChangeTypes(changes, { root: FIXTURE_ROOT, fs, workspaceFiles }).introduced,
+    checkChangeTypes(changes, { root: FIXTURE_ROOT, fs, workspaceFiles, timers: systemTimers }).introduced,
   );
   assert.equal(result.accepted, true);
   assert.equal(result.plan.status, 'partially-cleaned');
@@ -100,7 +101,7 @@ test('per site: the site whose rewrite adds a type error stays byte-identical, t
   const after = result.plan.changes[0]!.after;
   assert.ok(after.includes(`return ${promo};`), 'the refused site is byte-identical');
   assert.ok(after.includes('return <main></main>;'), after);
-  assert.equal(checkChangeTypes(new Map([['main.tsx', after]]), { root: FIXTURE_ROOT, fs, workspaceFiles }).introduced.length, 0);
+  assert.equal(checkChangeTypes(new Map([['main.tsx', after]]), { root: FIXTURE_ROOT, fs, workspaceFiles, timers: systemTimers }).introduced.length, 0);
 });
 
 test('an importer reached through a tsconfig path alias is type-checked: its new error refuses the flag', async () => {
@@ -121,7 +122,7 @@ test('an importer reached through a tsconfig path alias is type-checked: its new
   const texts = new Map(files.map((file) => [file.path, file.text]));
   const fs = memoryFileSystem(new Map([...texts].map(([path, text]) => [`${FIXTURE_ROOT}/${path}`, text])), { compilerOptions: { baseUrl: '.', paths: { '~/*': ['./src/*'] } } });
   const workspaceFiles = [...texts.keys()];
-  const check = (changes: ReadonlyMap<string, string>) => checkChangeTypes(changes, { root: FIXTURE_ROOT, fs, workspaceFiles });
+  const check = (changes: ReadonlyMap<string, string>) => checkChangeTypes(changes, { root: FIXTURE_ROOT, fs, workspaceFiles, timers: systemTimers });
   const result = planWithPerSiteRefusal({ key: 'new-checkout', value: true, references, readFile: (file) => texts.get(file), workspaceFiles }, (changes) => check(changes).introduced);
   // `checkoutMode` is now the literal type 'one-page': the aliased importer's comparison no longer type-checks.
   assert.equal(result.accepted, false);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { checkCleanup, parseFixture, memoryFileSystem, FIXTURE_ROOT } from './fixture.js';
 import { planFlagRemoval } from '../../core/src/cleanup/plan.js';
 import { checkChangeTypes } from '../../core/src/cleanup/typecheck.js';
+import { systemTimers } from '../../core/src/io.js';
 
 test('a value in an exported constant, or called as a function, is skipped with the reason; the rest is rewritten', () => {
   const plan = checkCleanup(
@@ -77,7 +78,7 @@ test('a change that introduces a type error is reported with the error and its s
   assert.equal(breakingPlan.changes.length, 0, 'a value stored in an exported constant is skipped, not rewritten');
   // Force a bad text through the checker to prove it names the error and the site.
   const fs = memoryFileSystem(new Map([[`${FIXTURE_ROOT}/main.ts`, breaking.files[0]!.text]]));
-  const result = checkChangeTypes(new Map([['main.ts', breaking.files[0]!.text.replace(/serverClient\.getBooleanValue\([^)]*\)/, 'true')]]), { root: FIXTURE_ROOT, fs, workspaceFiles: ['main.ts'] });
+  const result = checkChangeTypes(new Map([['main.ts', breaking.files[0]!.text.replace(/serverClient\.getBooleanValue\([^)]*\)/, 'true')]]), { root: FIXTURE_ROOT, fs, workspaceFiles: ['main.ts'], timers: systemTimers });
   assert.equal(result.introduced.length, 1);
   assert.equal(result.introduced[0]!.file, 'main.ts');
   assert.equal(result.introduced[0]!.line, 2);

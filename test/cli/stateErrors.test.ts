@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeWorkspace } from '../../core/src/workspace.js';
-import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
-import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
+import { nodeFileSystem, nodeFileWriter, nodeGitHost } from '../../core/src/nodeIo.js';
+import { systemTimers } from '../../core/src/io.js';
+import { noTokens } from '../../core/src/trust.js';
 import { makeWorkspace, openFeatureSource, runFlaglens } from './cliHarness.js';
 
 const brokenFlags = ['flags:', '  a:', '    state: ENABLED', '    variants: { "on": true, "off": false }', '    defaultVariant: "on"', '  b: [unclosed', ''].join('\n');
@@ -25,7 +26,7 @@ test('a malformed flagd file is reported at its position and fails the check, wi
 
 test('analyzeWorkspace: config errors stop everything; a good workspace yields scan, state, findings and flags', async () => {
   const now = { now: () => new Date('2026-11-27T12:00:00Z') };
-  const base = { fs: nodeFileSystem, fileStore: nodeFileStore, git: nodeGitHost, clock: now, env: {}, allowNetwork: false };
+  const base = { fs: nodeFileSystem, git: nodeGitHost, clock: now, timers: systemTimers, writer: nodeFileWriter, tokens: noTokens, allowNetwork: false };
   const invalid = makeWorkspace({ 'flaglens.yaml': 'rollout: { steps: [50, 10] }\n', 'flags.flagd.yaml': brokenFlags, 'src/a.ts': openFeatureSource(['a']) });
   const stopped = await analyzeWorkspace({ ...base, root: invalid });
   assert.equal(stopped.configErrors.length, 1);

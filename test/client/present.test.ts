@@ -59,7 +59,7 @@ test('only the health guard may be overridden with "Bump anyway"', () => {
 });
 
 test('protocol traces never contain the tokens sent with setSecrets', () => {
-  const traced = "Sending notification 'flaglens/setSecrets'.\nParams: {\n    \"env\": {\n        \"UNLEASH_TOKEN\": \"*:*.secret-admin-token\"\n    },\n    \"trusted\": true\n}\n";
+  const traced = "Sending notification 'flaglens/setSecrets'.\nParams: {\n    \"tokens\": [\n        { \"variable\": \"UNLEASH_TOKEN\", \"origin\": \"http://127.0.0.1:4242\", \"value\": \"*:*.secret-admin-token\" }\n    ],\n    \"trusted\": true\n}\n";
   const written = redactSecretsInTrace(traced);
   assert.doesNotMatch(written, /secret-admin-token/);
   assert.match(written, /^Sending notification 'flaglens\/setSecrets'\./);

@@ -5,12 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlaglensHost, type HostChange } from '../../core/src/host.js';
-import type { ScheduledTimer, Timers } from '../../core/src/io.js';
-import type { StateFileStore } from '../../core/src/state/fileStore.js';
+import type { FileWriter, Timers } from '../../core/src/io.js';
 import { HttpError, type HttpTransport } from '../../core/src/http.js';
 import { memoryFileSystem } from '../scanner/fixture.js';
 
-/** Timers that run only when the test says so. */
 /** No network in these tests: any request is an error (no metrics are configured, so none is made). */
 const offlineHttp: HttpTransport = {
   request: async (request) => Promise.reject(new HttpError('offline test', 'network', request.url)),
@@ -20,28 +18,34 @@ const offlineHttp: HttpTransport = {
   close: async () => undefined,
 };
 
+/** Timers that run only when the test says so. */
 function manualTimers(): Timers & { pending: Array<{ run: () => void; delayMs: number; cancelled: boolean }>; runPending(): void } {
   const pending: Array<{ run: () => void; delayMs: number; cancelled: boolean }> = [];
   return {
     pending,
-    schedule(run, delayMs): ScheduledTimer {
+    schedule(delayMs, run) {
       const entry = { run, delayMs, cancelled: false };
       pending.push(entry);
-      return { cancel: () => void (entry.cancelled = true) };
+      return () => void (entry.cancelled = true);
     },
+    sleep: async () => undefined,
+    monotonicMs: () => 0,
     runPending() {
       for (const entry of pending.splice(0)) if (!entry.cancelled) entry.run();
     },
   };
 }
 
-const refusingStore: StateFileStore = {
-  readFile: () => assert.fail('no state-file reads in this test'),
+const refusingWriter: FileWriter = {
+  process: { self: { pid: 1, host: 'test' }, isAlive: () => true },
+  writeAtomic: () => assert.fail('no writes in this test'),
+  stage: () => assert.fail('no writes in this test'),
+  commit: () => assert.fail('no writes in this test'),
   createExclusive: () => assert.fail('no writes in this test'),
-  ageMs: () => undefined,
   remove: () => assert.fail('no writes in this test'),
-  replaceAtomically: () => assert.fail('no writes in this test'),
-  sleep: async () => undefined,
+  makeDirectory: () => assert.fail('no writes in this test'),
+  removeDeadTemps: () => 0,
+  ageMs: () => undefined,
 };
 
 const STATE = `flags:
@@ -60,7 +64,7 @@ const USES_NOTHING = `export const on = false;\n`;
 test('an edit updates its own file at once; the workspace-wide pass runs once, when the scheduled timer fires', async () => {
   const timers = manualTimers();
   const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
-  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
+  const host = new FlaglensHost({ root: '/w', fs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
   try {
     await host.reloadState();
     await host.startIndex();
@@ -90,7 +94,7 @@ test('an edit updates its own file at once; the workspace-wide pass runs once, w
 test('dispose cancels a pending full pass', async () => {
   const timers = manualTimers();
   const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
-  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
+  const host = new FlaglensHost({ root: '/w', fs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
   await host.reloadState();
   await host.startIndex();
   host.openDocument('/w/src/app.ts', USES_GIFT);
@@ -104,7 +108,7 @@ test('dispose cancels a pending full pass', async () => {
 test('files written on disk where the walk does not look (gitignored dist/, node_modules, excludes) change nothing', async () => {
   const timers = manualTimers();
   const fs = memoryFileSystem({ '.gitignore': 'dist/\n', 'flaglens.yaml': 'exclude: ["**/fixtures/**"]\n', 'flags.flagd.yaml': STATE, 'src/app.ts': USES_NOTHING });
-  const host = new FlaglensHost({ root: '/w', fs, fileStore: refusingStore, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
+  const host = new FlaglensHost({ root: '/w', fs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
   try {
     await host.reloadState();
     await host.startIndex();

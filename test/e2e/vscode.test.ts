@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, copyFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type BrowserContext, type Page, type Locator } from 'playwright-core';
 import { parse } from 'yaml';
 // @ts-expect-error plain ESM helper without type declarations
@@ -366,17 +368,21 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     await retry('inlay hint back', 30_000, async () => (/\d+%/.test(await renderedLine(CANARY_TOKEN)) ? true : undefined));
   });
 
-  test('"Flaglens: Set Token" keeps the token in secret storage, out of settings and traces', async () => {
+  test('"Flaglens: Set Token" keeps the token in secret storage for one origin, out of settings and traces', async () => {
     const token = 'flaglens-e2e-secret-4711';
     await editUserSettings({ 'flaglens.trace.server': 'verbose' });
     await runCommand('Flaglens: Set Token');
     await page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: 'UNLEASH_TOKEN' }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
+    // A token is stored for one server: the origin comes first (the example names none).
+    await page.locator('.quick-input-widget').filter({ hasText: 'It is sent to no other' }).waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-widget input.input').fill('http://127.0.0.1:4242');
+    await page.keyboard.press('Enter');
     const input = page.locator('.quick-input-widget input[type="password"]');
     await input.waitFor();
     await input.fill(token);
     await page.keyboard.press('Enter');
-    await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'UNLEASH_TOKEN stored in secret storage' }).waitFor({ timeout: 30_000 });
+    await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'UNLEASH_TOKEN stored in secret storage (sent to http://127.0.0.1:4242 only)' }).waitFor({ timeout: 30_000 });
     // The server received it (setSecrets is traced), with the params redacted.
     await runCommand('Output: Show Output Channels');
     await page.locator('.quick-input-widget input.input').fill('Flaglens (protocol)');
@@ -416,6 +422,45 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     assert.equal(await page.locator('.activitybar .action-item [aria-label^="Flaglens"]').count(), 0, 'no Flaglens activity-bar entry');
     assert.equal(await page.locator('.notifications-toasts .notification-toast').filter({ hasText: /Flaglens|flaglens/ }).count(), 0);
     await screenshot('no-flags');
+  });
+
+  test('a flaglens.yaml naming another server gets no token; one click stores one for that origin, and it is sent there', async () => {
+    // A stand-in Unleash on loopback that records who asks, with which token.
+    const seen: Array<string | undefined> = [];
+    const stand = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/api/admin/search/events')) return void res.end('{"events":[]}');
+      res.end(req.url === '/api/admin/projects/default/features' || req.url?.startsWith('/api/admin/search/features') ? '{"features":[]}' : '{}');
+    });
+    await new Promise<void>((resolve) => stand.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(stand.address() as AddressInfo).port}`;
+    try {
+      const foreign = join(runDir, 'workspace', 'foreign');
+      mkdirSync(join(foreign, 'src'), { recursive: true });
+      writeFileSync(join(foreign, 'flaglens.yaml'), `state:\n  unleash:\n    url: ${origin}\n    token: { env: UNLEASH_TOKEN }\n`);
+      writeFileSync(join(foreign, 'src', 'index.ts'), "import { OpenFeature } from '@openfeature/server-sdk';\nexport const on = OpenFeature.getClient().getBooleanValue('new-checkout', false);\n");
+      await page.goto(harness.workbenchUrl(codeServer!.url, foreign));
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      await openFile('index.ts');
+      // The token stored for http://127.0.0.1:4242 (previous test) is not sent here; the user is asked.
+      const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: `no UNLEASH_TOKEN is stored for ${origin}` });
+      await toast.waitFor({ timeout: 60_000 });
+      assert.match(await toast.innerText(), /stored for http:\/\/127\.0\.0\.1:4242 is not sent to another server/);
+      assert.equal(seen.length, 0, 'nothing was requested from the server flaglens.yaml names');
+      await toast.getByRole('button', { name: `Set Token for ${origin}` }).click();
+      const input = page.locator('.quick-input-widget input[type="password"]');
+      await input.waitFor({ timeout: 30_000 });
+      await input.fill('flaglens-e2e-foreign-token');
+      await page.keyboard.press('Enter');
+      await page.locator('.notifications-toasts .notification-toast').filter({ hasText: `UNLEASH_TOKEN stored in secret storage (sent to ${origin} only)` }).waitFor({ timeout: 30_000 });
+      await retry('a request with the new token', 30_000, async () => (seen.length > 0 ? true : undefined));
+      assert.ok(seen.every((authorization) => authorization === 'flaglens-e2e-foreign-token'), JSON.stringify(seen));
+      await screenshot('token-required');
+    } finally {
+      stand.closeAllConnections();
+      await new Promise((resolve) => stand.close(resolve));
+    }
   });
 
   test('in an untrusted workspace Flaglens shows state but offers no writes, until trust is granted', async () => {

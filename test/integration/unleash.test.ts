@@ -6,9 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
-import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
-import { systemClock } from '../../core/src/io.js';
+import { nodeFileSystem, nodeFileWriter, nodeGitHost } from '../../core/src/nodeIo.js';
+import { systemClock, systemTimers } from '../../core/src/io.js';
+import { environmentTokenVault, httpOrigin } from '../../core/src/trust.js';
 import { loadConfig } from '../../core/src/config.js';
 import { RolloutRefusedError, type StateSnapshot } from '../../core/src/model.js';
 import { UnleashStateProvider } from '../../core/src/providers/unleash/provider.js';
@@ -19,7 +19,9 @@ import { runCli } from '../../cli/src/main.js';
 import { admin, createRolloutFlag, makeWorkspace, readRollout, recordingIo, removeWorkspace, services, TOKEN_VARIABLE } from './liveHelpers.js';
 
 let root: string;
-const env = { [TOKEN_VARIABLE]: services.UNLEASH_ADMIN_TOKEN };
+// The token is trusted for the local Unleash outside the repository, as a developer or CI would (FLAGLENS_TRUST).
+const env = { [TOKEN_VARIABLE]: services.UNLEASH_ADMIN_TOKEN, FLAGLENS_TRUST: `${TOKEN_VARIABLE}@${httpOrigin(services.UNLEASH_URL)}` };
+const tokens = environmentTokenVault(env, [{ variable: TOKEN_VARIABLE, origin: httpOrigin(services.UNLEASH_URL)! }]);
 
 const config = [
   'state:',
@@ -50,9 +52,9 @@ function provider(options: { http?: HttpTransport } = {}): UnleashStateProvider 
     config: parsed.state.unleash!,
     steps: parsed.rollout.steps,
     clock: systemClock,
-    fs: nodeFileSystem,
-    env,
+    tokens,
     allowNetwork: true,
+    workspace: { root, fs: nodeFileSystem, writer: nodeFileWriter },
     snapshotDir: join(root, '.flaglens'),
     reuseWithinMs: 0,
   });
@@ -96,7 +98,7 @@ test('every flag of the project is read with its stage and percentage', async ()
   assert.ok(byKey.get('search-v2')?.releasedAt);
   assert.equal(byKey.get('beta-banner')?.stage, 'targeted');
   assert.equal(byKey.get('bad-rollout')?.percentage, null);
-  assert.ok(snapshot.errors.some((e) => /'bad-rollout'.*parameters\.rollout is "150"/.test(e.message)), JSON.stringify(snapshot.errors));
+  assert.ok(snapshot.errors.some((e) => /'bad-rollout': invalid rollout "150" \(must be 0–100\)/.test(e.message)), JSON.stringify(snapshot.errors));
   assert.deepEqual(snapshot.removedKeys, ['old-banner']);
   assert.equal(byKey.has('old-banner'), false);
 });
@@ -154,7 +156,7 @@ test('flaglens abort sets the rollout to 0 and records the reason in Unleash', a
 });
 
 test('an archived flag still referenced in code gives FL002', async () => {
-  const analysis = await analyzeWorkspace({ root, fs: nodeFileSystem, fileStore: nodeFileStore, git: nodeGitHost, clock: systemClock, env, allowNetwork: true, snapshotDir: join(root, '.flaglens') });
+  const analysis = await analyzeWorkspace({ root, fs: nodeFileSystem, git: nodeGitHost, clock: systemClock, timers: systemTimers, writer: nodeFileWriter, tokens, allowNetwork: true, snapshotDir: join(root, '.flaglens') });
   const fl002 = analysis.findings.filter((f) => f.code === 'FL002');
   assert.deepEqual(fl002.map((f) => [f.key, f.file, f.line]), [['old-banner', 'src/app.ts', 5]]);
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpClient, HttpError, expectShape } from '../../core/src/http.js';
+import { systemTimers } from '../../core/src/io.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const routes = new Map<string, Handler>();
@@ -66,7 +67,7 @@ after(async () => {
 function client(options: ConstructorParameters<typeof HttpClient>[0] = {}, waits: number[] = []) {
   return new HttpClient({
     credentials: [{ origin: base, header: 'Authorization', value: TOKEN }],
-    sleep: async (ms) => void waits.push(ms),
+    timers: { ...systemTimers, sleep: async (ms: number) => void waits.push(ms) },
     random: () => 0.5,
     ...options,
   });
@@ -109,13 +110,33 @@ test('a hanging server times out instead of blocking: the client gives up and cl
   await assert.rejects(http.json(`${base}/hang-observed`), (error: unknown) => error instanceof HttpError && error.kind === 'timeout' && /timed out waiting for the response from http/.test(error.message));
   assert.equal(requests, 1, 'one attempt (maxRetries 0)');
   assert.equal(await closedByClient, true, 'the client closed the unanswered request: the headers timeout fired');
+});
+
+test('a hanging server times out instead of blocking: the headers timeout fires, not the total deadline', async () => {
+  const http = client({ headersTimeoutMs: 300, totalTimeoutMs: 60_000, maxRetries: 0 });
+  await assert.rejects(http.json(`${base}/hang`), (error: unknown) => {
+    assert.ok(error instanceof HttpError);
+    assert.equal(error.kind, 'timeout');
+    assert.match(error.message, /timed out waiting for the response from http/);
+    assert.equal(error.deadline, false);
+    return true;
+  });
   await http.close();
 });
 
-test('the default timeouts are at most 5 s', () => {
+test('the default connect, headers and idle timeouts are at most 5 s, and every call has a 10 s total deadline', () => {
   const http = new HttpClient();
   const settings = (http as unknown as { settings: Record<string, number> }).settings;
   for (const name of ['connectTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs']) assert.ok(settings[name] <= 5000, name);
+  assert.equal(settings.totalTimeoutMs, 10_000);
+  void http.close();
+});
+
+test('short secrets are masked only as whole tokens, long ones everywhere', () => {
+  const http = new HttpClient({ credentials: [{ origin: base, header: 'authorization', value: 'tok' }, { origin: base, header: 'x-key', value: 'k3y-0123456789abcdef' }] });
+  assert.equal(http.redact('Unexpected token tok in JSON'), 'Unexpected token *** in JSON');
+  assert.equal(http.redact('auth=tok;'), 'auth=***;');
+  assert.equal(http.redact('prefixk3y-0123456789abcdefsuffix'), 'prefix***suffix');
   void http.close();
 });
 

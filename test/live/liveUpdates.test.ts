@@ -8,30 +8,32 @@ import assert from 'node:assert/strict';
 import { backoffDelayMs } from '../../core/src/backoff.js';
 import { defaultConfig, type FlaglensConfig } from '../../core/src/config.js';
 import { HttpError, type HttpTransport } from '../../core/src/http.js';
-import { startLiveUpdates, STATE_POLL_BACKOFF, type LiveUpdatesTarget, type LoopTimers } from '../../core/src/health/liveUpdates.js';
+import { startLiveUpdates, STATE_POLL_BACKOFF, type LiveUpdatesTarget } from '../../core/src/health/liveUpdates.js';
 import { rolloutStepFile } from '../../core/src/health/rolloutSteps.js';
 import { watchLeaseFile, type WatchLease } from '../../core/src/health/watchLease.js';
 import type { FlagHealth, FlagState, StateSnapshot } from '../../core/src/model.js';
+import type { Timers } from '../../core/src/io.js';
 import { memoryFileSystem } from '../scanner/fixture.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const ROOT = '/w';
 
 /** Timers that only record: `fire()` runs the earliest pending one, as the event loop would. */
-function recordedTimers(): LoopTimers & { pending: Array<{ id: number; ms: number; run: () => void }>; delays: number[]; fire(): Promise<void> } {
+function recordedTimers(): Timers & { pending: Array<{ id: number; ms: number; run: () => void }>; delays: number[]; fire(): Promise<void> } {
   let next = 1;
   const timers = {
     pending: [] as Array<{ id: number; ms: number; run: () => void }>,
     delays: [] as number[],
-    setTimeout(run: () => void, ms: number) {
+    schedule(ms: number, run: () => void) {
       const id = next++;
       timers.pending.push({ id, ms, run });
       timers.delays.push(ms);
-      return id;
+      return () => {
+        timers.pending = timers.pending.filter((timer) => timer.id !== id);
+      };
     },
-    clearTimeout(handle: unknown) {
-      timers.pending = timers.pending.filter((timer) => timer.id !== handle);
-    },
+    sleep: async () => undefined,
+    monotonicMs: () => 0,
     async fire() {
       const timer = timers.pending.shift();
       assert.ok(timer, 'a timer is pending');
@@ -167,10 +169,9 @@ test('Unleash polling backs off 2 s, 4 s, 8 s while the source fails, and return
   live.dispose();
 });
 
-test('the backoff: equal jitter between half and all of the doubling delay, capped', () => {
-  assert.equal(backoffDelayMs(0, STATE_POLL_BACKOFF, () => 0.5), 0);
-  assert.deepEqual([1, 2, 3, 4].map((n) => backoffDelayMs(n, STATE_POLL_BACKOFF, () => 1)), [2000, 4000, 8000, 16000]);
-  assert.deepEqual([1, 2, 3].map((n) => backoffDelayMs(n, STATE_POLL_BACKOFF, () => 0)), [1000, 2000, 4000]);
+test('the state poll backoff: equal jitter between half and all of the doubling delay, capped', () => {
+  assert.deepEqual([0, 1, 2, 3].map((n) => backoffDelayMs(n, STATE_POLL_BACKOFF, () => 1)), [2000, 4000, 8000, 16000]);
+  assert.deepEqual([0, 1, 2].map((n) => backoffDelayMs(n, STATE_POLL_BACKOFF, () => 0)), [1000, 2000, 4000]);
   assert.equal(backoffDelayMs(30, STATE_POLL_BACKOFF, () => 1), 300_000);
   assert.equal(backoffDelayMs(5000, STATE_POLL_BACKOFF, () => 1), 300_000, 'no overflow for long outages');
 });

@@ -2,6 +2,7 @@
 // note, release date from the audit log, and the human age of a stale snapshot.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { planAbort, planBump } from '../../core/src/state/rollout.js';
 import type { UnleashFeature } from '../../core/src/providers/unleash/api.js';
 import { parseRollout, unleashFeatureToFlagState, formatAbortNote } from '../../core/src/providers/unleash/mapping.js';
 import { unleashStageOf } from '../../core/src/providers/unleash/provider.js';
@@ -39,11 +40,16 @@ test('percentages map to stages', () => {
   assert.equal(stage('100'), 'released');
 });
 
-test('an invalid rollout is an error naming the flag and the field', () => {
-  const { flag, errors } = unleashFeatureToFlagState(feature('150'), options);
+test('an invalid rollout is an error naming the flag, the value and the field, at the configured URL; bump and abort say so', () => {
+  const { flag, errors } = unleashFeatureToFlagState(feature('150'), { ...options, errorFile: '/ws/flaglens.yaml', errorAt: { line: 4, column: 10 } });
   assert.equal(flag.percentage, null);
   assert.equal(errors.length, 1);
-  assert.match(errors[0].message, /flag 'new-checkout': strategy s1 field parameters\.rollout is "150", not a percentage 0–100/);
+  assert.match(errors[0].message, /flag 'new-checkout': invalid rollout "150" \(must be 0–100\) in strategy s1 \(parameters\.rollout\)/);
+  assert.deepEqual([errors[0].file, errors[0].line, errors[0].column], ['/ws/flaglens.yaml', 4, 10]);
+  for (const plan of [planBump(flag, [1, 10, 50, 100]), planAbort(flag, [1, 10, 50, 100])]) {
+    assert.equal(plan.ok, false);
+    assert.match(plan.ok ? '' : plan.message, /invalid rollout "150" \(must be 0–100\)/, 'not "targeted by rules"');
+  }
 });
 
 test('constraints or segments make a flag targeted', () => {

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeFileSystem } from '../../core/src/nodeIo.js';
+import { nodeFileSystem, nodeFileWriter } from '../../core/src/nodeIo.js';
+import { environmentTokenVault } from '../../core/src/trust.js';
 import { RolloutRefusedError } from '../../core/src/model.js';
 import { HttpClient } from '../../core/src/http.js';
 import { UnleashStateProvider } from '../../core/src/providers/unleash/provider.js';
@@ -64,9 +65,9 @@ function provider(options: { allowNetwork?: boolean; token?: string } = {}) {
     config: { url: base, project: 'default', environment: 'development', token: { env: 'UNLEASH_TOKEN' }, pollIntervalSeconds: 30, insecureSkipTlsVerify: false },
     steps: [1, 10, 50, 100],
     clock: { now: () => new Date() },
-    fs: nodeFileSystem,
-    env: { UNLEASH_TOKEN: options.token ?? TOKEN },
+    tokens: environmentTokenVault({ UNLEASH_TOKEN: options.token ?? TOKEN }, [{ variable: 'UNLEASH_TOKEN', origin: base }]),
     allowNetwork: options.allowNetwork ?? true,
+    workspace: { root: dir, fs: nodeFileSystem, writer: nodeFileWriter },
     snapshotDir: dir,
     reuseWithinMs: 0,
     http: new HttpClient({ credentials: [{ origin: base, header: 'authorization', value: options.token ?? TOKEN }], maxRetries: 0 }),
@@ -133,19 +134,6 @@ test('an unexpected shape is reported with the URL and the field', async () => {
   await assert.rejects(p.load(), /Unleash unreachable: unexpected response from http:\/\/127\.0\.0\.1:\d+\/api\/admin\/projects\/default\/features: field 'features\[0\]\.name' should be a string, got number/);
   p.dispose();
   mode = 'ok';
-});
-
-test('polling backs off exponentially with jitter after failures, and returns to the interval', async () => {
-  const p = provider();
-  assert.equal(p.nextPollDelayMs(() => 0.5), 30_000);
-  (p as unknown as { consecutiveFailures: number }).consecutiveFailures = 1;
-  const one = p.nextPollDelayMs(() => 1);
-  (p as unknown as { consecutiveFailures: number }).consecutiveFailures = 4;
-  const four = p.nextPollDelayMs(() => 1);
-  const jittered = p.nextPollDelayMs(() => 0);
-  (p as unknown as { consecutiveFailures: number }).consecutiveFailures = 30;
-  assert.deepEqual([one, four, jittered, p.nextPollDelayMs(() => 1)], [2000, 16_000, 8000, 300_000]);
-  p.dispose();
 });
 
 test('a token without write access turns a bump into a clear refusal, not a crash', async () => {

@@ -20,7 +20,7 @@ const files: Record<string, string> = {
     `const client = OpenFeature.getClient();`,
     `export async function checkout(name: string) {`,
     `  const on = await client.getBooleanValue(FLAGS.NEW_CHECKOUT, false);`,
-    `  return on && client.getStringValue(\`exp-\${name}\`, 'a');`,
+    `  return on && client.getStringValue(\`exp-\${name.trim()}\`, 'a');`,
     `}`,
     ``,
   ].join('\n'),
@@ -48,10 +48,11 @@ const expectedReferences = [
     column: 38,
     sdk: 'openfeature',
     call: 'getStringValue',
-    keyExpression: '`exp-${name}`',
+    keyExpression: '`exp-${name.trim()}`',
     resolved: false,
     default: 'a',
     unresolvedReason: 'dynamic expression',
+    keyPattern: 'exp-*',
   },
   { key: 'wrapped', file: 'src/use.ts', line: 3, column: 21, sdk: 'wrapper', call: 'on', keyExpression: "'wrapped'", resolved: true, via: ['on'] },
 ];
@@ -61,10 +62,11 @@ test('scan --format json follows the contract exactly (in process)', async () =>
   const code = await runCli(['scan', '.', '--format', 'json'], io);
   assert.equal(code, 0, io.err);
   const json = JSON.parse(io.out);
-  assert.deepEqual(Object.keys(json).sort(), ['durationMs', 'files', 'parsedFiles', 'references', 'skipped']);
+  assert.deepEqual(Object.keys(json).sort(), ['durationMs', 'failures', 'files', 'parsedFiles', 'references', 'skipped']);
+  assert.deepEqual(json.failures, []);
   assert.deepEqual(json.references, expectedReferences);
   assert.equal(json.files, 4);
-  assert.deepEqual(json.skipped, { binary: 0, tooLarge: 0, unreadable: 0 });
+  assert.deepEqual(json.skipped, { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 });
   assert.equal(typeof json.durationMs, 'number');
 });
 
@@ -72,8 +74,9 @@ test('scan text output: one line per reference, grouped by flag', async () => {
   const io = recordingIo(root);
   assert.equal(await runCli(['scan', root], io), 0);
   assert.match(io.out, /^new-checkout — 1 reference\n  src\/checkout\.ts:5:43 new-checkout \(getBooleanValue\) \[openfeature\]$/m);
-  assert.match(io.out, /src\/checkout\.ts:6:38 `exp-\$\{name\}` \(getStringValue\) \[openfeature\]: dynamic expression/);
+  assert.match(io.out, /src\/checkout\.ts:6:38 `exp-\$\{name\.trim\(\)\}` \(getStringValue\) \[openfeature\]: dynamic expression/);
   assert.match(io.out, /4 references to 3 flags in 4 files/);
+  assert.match(io.out, /\n1 key unresolved:\n  1 × dynamic expression\n\n4 references/);
 });
 
 test('bad usage and invalid config exit 2 with file:line:column, and nothing is scanned', async () => {

@@ -29,8 +29,8 @@ test('unresolvable keys are reported with a reason', async () => {
 import { MISSING } from './does-not-exist';
 let mutable = 'x';
 export function f(name: string, o: { k: string }) {
-  client.getBooleanValue(/*<!dynamic expression>*/\`exp-\${name}\`, false);
-  client.getBooleanValue(/*<!unresolved import>*/MISSING, false);
+  client.getBooleanValue(/*<!dynamic expression>*/\`exp-\${name.trim()}\`, false);
+  client.getBooleanValue(/*<!import of './does-not-exist' not found: no file src/does-not-exist(.ts, .tsx, …, /index.*) for src/main.ts>*/MISSING, false);
   client.getBooleanValue(/*<!not a constant>*/mutable, false);
   client.getBooleanValue(/*<!dynamic expression>*/o.k.toLowerCase(), false);
   client.getBooleanValue(/*<!unknown name>*/GLOBAL_FLAG, false);
@@ -142,5 +142,18 @@ import { getFlags, lazyClient } from './flags';
 export const a = getFlags().getBooleanValue(/*<from-factory>*/'from-factory', false);
 const client = lazyClient();
 export const b = client.getStringValue(/*<from-arrow-factory>*/'from-arrow-factory', '');
+`);
+});
+
+test('CommonJS: keys required from another module (whole module and destructured)', async () => {
+  await check(`
+//- /src/keys2.ts
+export const DARK = 'cjs-dark';
+//- /src/app.js
+const { isEnabled } = require('unleash-client');
+const keys = require('./keys2');
+const { DARK } = require('./keys2');
+isEnabled(/*<cjs-dark>*/keys.DARK);
+isEnabled(/*<cjs-dark>*/DARK);
 `);
 });

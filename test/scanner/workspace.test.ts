@@ -55,7 +55,7 @@ test('binary, too large and unreadable files are skipped and counted', async () 
   };
   const result = await scanWorkspace({ root: '/w', fs, config: configFrom() });
   assert.deepEqual(result.references.map((r) => r.key), ['kept']);
-  assert.deepEqual(result.skipped, { binary: 1, tooLarge: 1, unreadable: 1 });
+  assert.deepEqual(result.skipped, { binary: 1, tooLarge: 1, unreadable: 1, failed: 0 });
   assert.equal(result.files, 4);
 });
 

@@ -160,3 +160,62 @@ import useIt from '../hooks/flagHook';
 export const Page = () => useIt(/*<renamed-default>*/'renamed-default');
 `);
 });
+
+test('wrapper keys through local const aliases, default parameters, object-parameter fields and templates', async () => {
+  const refs = await check(`
+//- /src/flags.ts
+import { OpenFeature } from '@openfeature/web-sdk';
+const client = OpenFeature.getClient();
+export function isOn(flagKey: string) {
+  const key = flagKey;
+  return client.getBooleanValue(key, false);
+}
+export function useBeta(name = 'beta-default', fallback = true) {
+  return client.getBooleanValue(name, fallback);
+}
+export function gate(options: { flag: string; fallback?: boolean }) {
+  const { flag } = options;
+  return client.getBooleanValue(flag, options.fallback ?? false);
+}
+export const teamFlag = (team: string) => client.getBooleanValue(/*<!dynamic expression>*/\`team-\${team}\`, false);
+//- /src/use.ts
+import { isOn, useBeta, gate, teamFlag } from './flags';
+export function run(dynamicTeam: string) {
+  return [
+    isOn(/*<aliased>*/'aliased'),
+    useBeta(/*<explicit>*/'explicit'),
+    /*<beta-default>*/useBeta(),
+    gate({ flag: /*<object-field>*/'object-field' }),
+    teamFlag(/*<team-search>*/'search'),
+    teamFlag(/*<!dynamic expression>*/dynamicTeam.trim()),
+  ];
+}
+`);
+  const byExpression = (text: string) => refs.find((reference) => reference.keyExpression === text)!;
+  assert.equal(byExpression("'explicit'").default, true, "the wrapper's own default parameter is the default when the call leaves it out");
+  assert.equal(byExpression('useBeta').key, 'beta-default');
+  assert.equal(byExpression('dynamicTeam.trim()').keyPattern, 'team-*');
+  assert.deepEqual(byExpression("'search'").via, ['teamFlag']);
+  assert.equal(byExpression('`team-${team}`').keyPattern, 'team-*', 'the template wrapper itself shows the keys it makes');
+});
+
+test('a wrapper defined in one workspace package is found at its call sites in another (no node_modules)', async () => {
+  await check(`
+//- /package.json
+{ "name": "mono", "private": true, "workspaces": ["packages/*"] }
+//- /packages/flags/package.json
+{ "name": "@mono/flags", "exports": { ".": { "types": "./dist/index.d.ts", "default": "./dist/index.js" } } }
+//- /packages/flags/tsconfig.json
+{ "compilerOptions": { "outDir": "dist", "rootDir": "src" } }
+//- /packages/flags/src/index.ts
+export { useFeature } from './useFeature';
+//- /packages/flags/src/useFeature.ts
+import { useFlag } from '@unleash/proxy-client-react';
+export function useFeature(name: string) { return useFlag(name); }
+//- /packages/web/package.json
+{ "name": "@mono/web", "dependencies": { "@mono/flags": "workspace:*" } }
+//- /packages/web/src/Page.tsx
+import { useFeature } from '@mono/flags';
+export const Page = () => (useFeature(/*<cross-package>*/'cross-package') ? <b /> : null);
+`);
+});

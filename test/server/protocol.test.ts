@@ -325,7 +325,7 @@ test('custom requests: listFlags, flagAtPosition, previewRollout; bump refused u
     const fastSearchSection = () => /fast-search:[\s\S]*?metadata:/.exec(readFileSync(client.path(STATE_FILE), 'utf8'))?.[0] ?? '';
     assert.match(fastSearchSection(), /\["on", 10\]/);
 
-    await client.notify('flaglens/setSecrets', { env: {}, trusted: true });
+    await client.notify('flaglens/setSecrets', { tokens: [], trusted: true });
     const changesBefore = client.notifications.filter((n) => n.method === 'flaglens/flagsChanged').length;
     const bumped = await client.request<{ ok: boolean; summary?: string }>('flaglens/bump', { key: 'fast-search' });
     assert.equal(bumped.ok, true, JSON.stringify(bumped));

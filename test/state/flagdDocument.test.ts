@@ -206,7 +206,7 @@ test('invalid flagd names the flag and its position; the other flags are still r
   const expect = (pattern: RegExp) => assert.ok(messages.some((message) => pattern.test(message)), `${pattern} in\n${messages.join('\n')}`);
   expect(/^4:15 flag 'mixed': variants mix value types \(boolean, string\)/);
   expect(/^9:21 flag 'missing-default': defaultVariant "maybe" is not one of the variants \(on, off\)/);
-  expect(/^14:38 flag 'weights': fractional weight "ten" of variant "on" must be a number/);
+  expect(/^14:38 flag 'weights': fractional weight "ten" of variant "on" must be a finite number/);
   expect(/^19:38 flag 'fraction': fractional weight 12.5 .* must be a whole number/);
   expect(/^24:30 flag 'too-heavy': the fractional weights add up to 4000000000, more than flagd accepts \(2147483647\)/);
   expect(/^26:12 flag 'odd-state': unknown state "PAUSED"/);
@@ -256,4 +256,52 @@ flags:
   assert.equal(analysis.errors.length, 1);
   assert.match(analysis.errors[0].message, /flag 'b': YAML merge keys \(<<\) are not supported/);
   assert.equal(analysis.errors[0].line, 9);
+});
+
+test('an alias bomb is refused at the first alias before anything expands it; moderate reuse of anchors is fine', () => {
+  // Ten levels of ten aliases each: under 1 KB of text that would expand to 10^10 nodes.
+  const levels = ['metadata:', '  a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let level = 1; level <= 10; level++) levels.push(`  a${level}: &a${level} [${Array(10).fill(`*a${level - 1}`).join(', ')}]`);
+  const bomb = `${levels.join('\n')}\nflags:\n  f:\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: on\n`;
+  assert.ok(bomb.length < 1000);
+  const analysis = analyze(bomb);
+  assert.equal(analysis.malformed, true, 'nothing may be written to it');
+  assert.deepEqual(analysis.flags, []);
+  assert.equal(analysis.errors.length, 1);
+  assert.deepEqual([analysis.errors[0].line, analysis.errors[0].column, analysis.errors[0].code], [3, 12, 'flagd-syntax']);
+  assert.match(analysis.errors[0].message, /aliases here would expand the file by more than 100,000 nodes \(an alias bomb\?\)/);
+  // A shared variants mapping used by 200 flags is ordinary reuse.
+  const shared = ['defaults: &bool { on: true, off: false }', 'flags:'];
+  for (let index = 0; index < 200; index++) shared.push(`  f${index}:`, '    state: ENABLED', '    variants: *bool', '    defaultVariant: on');
+  const reused = analyze(`${shared.join('\n')}\n`);
+  assert.deepEqual(reused.errors, []);
+  assert.equal(reused.flags.length, 200);
+});
+
+test('thousands of nested brackets are a syntax error with a reason, never a stack overflow', () => {
+  const deep = `flags:\n  f: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`;
+  const analysis = analyze(deep);
+  assert.equal(analysis.malformed || analysis.errors.length > 0, true);
+  assert.ok(analysis.errors.every((error) => error.line >= 1 && error.column >= 1));
+});
+
+test('invalid values are errors at their position, not another stage: a non-list fractional, $ref cycles, non-finite weights', () => {
+  const fractional = analyze(booleanFlag('    defaultVariant: off\n    targeting: { fractional: "abc" }\n'));
+  assert.match(fractional.errors[0]?.message ?? '', /flag 'f': "fractional" must be a list of \[variant, weight\] entries, got "abc"/);
+  assert.deepEqual([fractional.errors[0].line, fractional.errors[0].column], [6, 30]);
+  assert.equal(fractional.flags[0].state.percentage, null);
+  assert.match(String(fractional.flags[0].state.fields.invalid), /must be a list/);
+
+  const cycle = analyze(`$evaluators:\n  a: { $ref: b }\n  b: { $ref: a }\nflags:\n  f:\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: off\n    targeting: { $ref: a }\n`);
+  assert.match(cycle.errors[0]?.message ?? '', /flag 'f': targeting's "\$ref"s form a cycle \(a → b → a\)/);
+  assert.equal(cycle.errors[0].line, 9);
+  const selfCycle = analyze(`$evaluators:\n  a: { if: [true, { $ref: a }, false] }\nflags:\n  f:\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: off\n    targeting: { $ref: a }\n`);
+  assert.match(selfCycle.errors[0]?.message ?? '', /cycle \(a → a\)/);
+
+  for (const [written, shown] of [['.nan', '.nan'], ['.inf', '.inf'], ['-.inf', '-.inf']]) {
+    const weights = analyze(booleanFlag(`    defaultVariant: off\n    targeting:\n      fractional:\n        - ["on", ${written}]\n        - ["off", 50]\n`));
+    assert.match(weights.errors[0]?.message ?? '', new RegExp(`fractional weight ${shown.replace('.', '\\.')} of variant "on" must be a finite number`), written);
+    assert.doesNotMatch(weights.errors[0].message, /weight null/);
+    assert.deepEqual([weights.errors[0].line, weights.errors[0].column], [8, 18]);
+  }
 });

@@ -4,10 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync, readdirSync, utimesSync, symlinkSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { FlagdFileProvider, isFlagdFileName } from '../../core/src/state/flagdProvider.js';
 import { createStateProviders, loadState } from '../../core/src/state/registry.js';
-import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
-import type { StateFileStore } from '../../core/src/state/fileStore.js';
+import { nodeFileWriter } from '../../core/src/nodeIo.js';
+import type { FileWriter } from '../../core/src/io.js';
 import { RolloutRefusedError } from '../../core/src/model.js';
 import { evaluatedShare, noGit, providerContext, temporaryWorkspace } from './helpers.js';
 
@@ -149,18 +150,18 @@ test('a change between read and write loses the race with "changed since read, r
   t.after(ws.cleanup);
   const file = join(ws.root, 'flags.flagd.yaml');
   const concurrentText = `# someone else's edit\nflags:\n${booleanFlag('a', 'on')}`;
-  // A store that lets another writer change the file just before this one takes the lock.
-  const racing: StateFileStore = {
-    ...nodeFileStore,
+  // A writer that lets another writer change the file just before this one takes the lock.
+  const racing: FileWriter = {
+    ...nodeFileWriter,
     createExclusive(path, content) {
       if (!existsSync(file + '.changed')) {
         writeFileSync(file, concurrentText);
         writeFileSync(file + '.changed', '');
       }
-      return nodeFileStore.createExclusive(path, content);
+      return nodeFileWriter.createExclusive(path, content);
     },
   };
-  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit, fileStore: racing }));
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit, writer: racing }));
   await assert.rejects(provider.bump({ key: 'a' }), (error: unknown) => error instanceof RolloutRefusedError && error.reason === 'conflict' && /^flags.flagd.yaml changed since read, retry$/.test(error.message));
   assert.equal(readFileSync(file, 'utf8'), concurrentText, 'no lost update');
   assert.ok(!existsSync(file + '.flaglens.lock'), 'the lock is released after a refusal');
@@ -212,4 +213,81 @@ test('auto-discovery that hits its entry limit says so instead of silently missi
   assert.equal(snapshot.errors.length, 1);
   assert.equal(snapshot.errors[0].code, 'flagd-discovery');
   assert.match(snapshot.errors[0].message, /stopped after 10 folder entries: name the state files in flaglens.yaml/);
+});
+
+test('a bump changes only the bytes of the edited values: BOM, CRLF, non-ASCII comments and every other byte survive', async (t) => {
+  const original = '\uFEFF# Flags — équipe paiement 🚀\r\nflags:\r\n  a:\r\n    state: ENABLED   # état\r\n    variants: { on: true, off: false }\r\n    defaultVariant: off\r\n    targeting:\r\n      fractional:\r\n        - ["on", 10]\r\n        - ["off", 90]\r\n  b:\r\n    state: ENABLED\r\n    variants: { on: true, off: false }\r\n    defaultVariant: on  # ☕\r\n';
+  const ws = temporaryWorkspace({ 'flags.flagd.yaml': original });
+  t.after(ws.cleanup);
+  const file = join(ws.root, 'flags.flagd.yaml');
+  await new FlagdFileProvider(providerContext(ws.root, { git: noGit })).bump({ key: 'a', to: 50 });
+  const before = Buffer.from(original, 'utf8');
+  const after = readFileSync(file);
+  // The common prefix and suffix cover everything but the two weights.
+  let prefix = 0;
+  while (prefix < before.length && before[prefix] === after[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < before.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
+  assert.equal(before.subarray(prefix, before.length - suffix).toString('utf8'), '10]\r\n        - ["off", 9');
+  assert.equal(after.subarray(prefix, after.length - suffix).toString('utf8'), '50]\r\n        - ["off", 5');
+  assert.ok(after.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'the byte-order mark is kept');
+});
+
+test('a state file that is not valid UTF-8 is an error at the bad byte and is never rewritten; a 10 MB+ file and a FIFO are refused', async (t) => {
+  const bytes = Buffer.concat([Buffer.from(`flags:\n${booleanFlag('a', 'off')}# caf`), Buffer.from([0xe9]), Buffer.from('\n')]);
+  const ws = temporaryWorkspace({});
+  t.after(ws.cleanup);
+  writeFileSync(join(ws.root, 'flags.flagd.yaml'), bytes);
+  const provider = new FlagdFileProvider(providerContext(ws.root, { git: noGit }));
+  const snapshot = await provider.load();
+  assert.equal(snapshot.errors[0]?.code, 'flagd-unreadable');
+  assert.match(snapshot.errors[0].message, /flags\.flagd\.yaml is not valid UTF-8 \(invalid byte 0xe9 at line 6, column 6\): Flaglens does not re-encode files/);
+  assert.deepEqual([snapshot.errors[0].line, snapshot.errors[0].column], [6, 6]);
+  await assert.rejects(provider.bump({ key: 'a' }), RolloutRefusedError);
+  assert.ok(readFileSync(join(ws.root, 'flags.flagd.yaml')).equals(bytes), 'not a byte changed');
+
+  const big = temporaryWorkspace({ 'flags.flagd.yaml': `flags:\n${booleanFlag('a', 'off')}` });
+  t.after(big.cleanup);
+  const small = await new FlagdFileProvider(providerContext(big.root, { git: noGit }), { maxFileBytes: 50 }).load();
+  assert.match(small.errors[0]?.message ?? '', /flags\.flagd\.yaml is too large: more than 50 bytes/);
+  const fifo = temporaryWorkspace({ 'flaglens.yaml': 'state: { flagd: pipe.flagd.yaml }\n' });
+  t.after(fifo.cleanup);
+  execFileSync('mkfifo', [join(fifo.root, 'pipe.flagd.yaml')]);
+  const piped = await new FlagdFileProvider(providerContext(fifo.root, { git: noGit, config: { state: { flagd: ['pipe.flagd.yaml'] } } })).load();
+  assert.match(piped.errors[0]?.message ?? '', /pipe\.flagd\.yaml is not a regular file/);
+});
+
+test('a state file outside the workspace (../, absolute, a symlink out) is read but never written, unless outside writes are allowed', async (t) => {
+  const ws = temporaryWorkspace({ 'app/keep.txt': '', 'elsewhere/flags.flagd.yaml': `flags:\n${booleanFlag('a', 'off')}` });
+  t.after(ws.cleanup);
+  const root = join(ws.root, 'app');
+  const outsideFile = join(ws.root, 'elsewhere', 'flags.flagd.yaml');
+  const before = readFileSync(outsideFile, 'utf8');
+  symlinkSync(outsideFile, join(root, 'linked.flagd.yaml'));
+  for (const named of ['../elsewhere/flags.flagd.yaml', outsideFile, 'linked.flagd.yaml']) {
+    const provider = new FlagdFileProvider(providerContext(root, { git: noGit, config: { state: { flagd: [named] } } }));
+    assert.equal((await provider.load()).flags[0]?.key, 'a', `${named} is read`);
+    await assert.rejects(provider.bump({ key: 'a' }), (error: unknown) => {
+      assert.ok(error instanceof RolloutRefusedError);
+      assert.equal(error.reason, 'outside-workspace');
+      assert.match(error.message, /outside the workspace .*--allow-outside-workspace/);
+      return true;
+    });
+    assert.equal(readFileSync(outsideFile, 'utf8'), before, `${named}: nothing written`);
+  }
+  const allowed = new FlagdFileProvider(providerContext(root, { git: noGit, allowOutsideWorkspace: true, config: { state: { flagd: ['../elsewhere/flags.flagd.yaml'] } } }));
+  assert.equal((await allowed.bump({ key: 'a' })).toPercentage, 1);
+});
+
+test('a lock left by a dead process is taken over at once, without waiting for it to age', async (t) => {
+  const ws = temporaryWorkspace({ 'flags.flagd.yaml': `flags:\n${booleanFlag('a', 'off')}` });
+  t.after(ws.cleanup);
+  const file = join(ws.root, 'flags.flagd.yaml');
+  const dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
+  writeFileSync(file + '.flaglens.lock', JSON.stringify({ owner: 'flaglens a', pid: dead, host: nodeFileWriter.process.self.host, at: new Date().toISOString() }));
+  writeFileSync(join(ws.root, `.flags.flagd.yaml.flaglens-${dead}-0123456789abcdef.tmp`), 'half a file');
+  // lockWaitMs 0: only an immediate takeover can succeed.
+  const change = await new FlagdFileProvider(providerContext(ws.root, { git: noGit }), { lockWaitMs: 0 }).bump({ key: 'a' });
+  assert.equal(change.toPercentage, 1);
+  assert.deepEqual(readdirSync(ws.root).sort(), ['flags.flagd.yaml'], 'lock and dead temp file are gone');
 });

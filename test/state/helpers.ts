@@ -6,11 +6,10 @@ import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { defaultConfig, type FlaglensConfig } from '../../core/src/config.js';
-import { nodeFileSystem, nodeGitHost } from '../../core/src/nodeIo.js';
-import type { Clock, GitHost } from '../../core/src/io.js';
+import { nodeFileSystem, nodeFileWriter, nodeGitHost } from '../../core/src/nodeIo.js';
+import { systemTimers, type Clock, type FileWriter, type GitHost } from '../../core/src/io.js';
 import type { ProviderContext } from '../../core/src/model.js';
-import { nodeFileStore } from '../../core/src/state/nodeFileStore.js';
-import type { StateFileStore } from '../../core/src/state/fileStore.js';
+import { noTokens } from '../../core/src/trust.js';
 
 const silentLogger = { error() {}, warn() {}, info() {}, debug() {} };
 
@@ -51,15 +50,20 @@ export function fixedClock(iso: string): Clock {
 
 export const noGit: GitHost = { fileHistory: () => [] };
 
-export function providerContext(root: string, overrides: { config?: Partial<FlaglensConfig>; clock?: Clock; git?: GitHost; allowNetwork?: boolean; fileStore?: StateFileStore } = {}): ProviderContext {
+export function providerContext(
+  root: string,
+  overrides: { config?: Partial<FlaglensConfig>; clock?: Clock; git?: GitHost; allowNetwork?: boolean; writer?: FileWriter; allowOutsideWorkspace?: boolean } = {},
+): ProviderContext {
   return {
     root,
     config: { ...defaultConfig(), ...overrides.config },
     fs: nodeFileSystem,
-    fileStore: overrides.fileStore ?? nodeFileStore,
     git: overrides.git ?? nodeGitHost,
     clock: overrides.clock ?? fixedClock('2026-03-01T12:00:00.000Z'),
-    env: {},
+    timers: systemTimers,
+    writer: overrides.writer ?? nodeFileWriter,
+    tokens: noTokens,
     allowNetwork: overrides.allowNetwork ?? true,
+    allowOutsideWorkspace: overrides.allowOutsideWorkspace,
   };
 }

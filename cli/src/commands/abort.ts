@@ -16,6 +16,9 @@ Options:
   --reason TEXT    why (required; recorded with the flag)
   --yes            do not ask for confirmation (required when not on a terminal)
   --config FILE    flaglens.yaml to use (default: DIR/flaglens.yaml)
+  --allow-outside-workspace
+                   write the state file even when it resolves outside DIR (a deliberate
+                   monorepo layout); by default such a write is refused
   -h, --help       this help
 
 Exit codes: 0 aborted, 1 refused (unknown flag, targeted by rules, changed since read…) or cancelled,
@@ -28,7 +31,7 @@ export const abortCommand: Command = {
   async run(argv: string[], io: CliIo): Promise<number> {
     const { positionals, options } = parseCommandArguments(
       argv,
-      { reason: { type: 'string' }, yes: { type: 'boolean' }, config: { type: 'string' } },
+      { reason: { type: 'string' }, yes: { type: 'boolean' }, config: { type: 'string' }, 'allow-outside-workspace': { type: 'boolean' } },
       { max: 2, names: 'KEY [DIR]' },
     );
     const [key, directory] = positionals;
@@ -41,6 +44,7 @@ export const abortCommand: Command = {
       directory,
       configPath: options.config as string | undefined,
       yes: options.yes === true,
+      allowOutsideWorkspace: options['allow-outside-workspace'] === true,
       plan: (flag, config) => planAbort(flag, config.rollout.steps),
       write: (provider, flag) => provider.abort!({ key: flag.key, reason, expected: flag }),
     });

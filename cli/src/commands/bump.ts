@@ -20,6 +20,9 @@ Options:
   --yes            do not ask for confirmation (required when not on a terminal)
   --force          bump even when the flag's health checks fail or are inconclusive
   --config FILE    flaglens.yaml to use (default: DIR/flaglens.yaml)
+  --allow-outside-workspace
+                   write the state file even when it resolves outside DIR (a deliberate
+                   monorepo layout); by default such a write is refused
   -h, --help       this help
 
 Exit codes: 0 bumped, 1 refused (unknown flag, targeted by rules, changed since read, unhealthy…)
@@ -32,7 +35,7 @@ export const bumpCommand: Command = {
   async run(argv: string[], io: CliIo): Promise<number> {
     const { positionals, options } = parseCommandArguments(
       argv,
-      { to: { type: 'string' }, yes: { type: 'boolean' }, force: { type: 'boolean' }, config: { type: 'string' } },
+      { to: { type: 'string' }, yes: { type: 'boolean' }, force: { type: 'boolean' }, config: { type: 'string' }, 'allow-outside-workspace': { type: 'boolean' } },
       { max: 2, names: 'KEY [DIR]' },
     );
     const [key, directory] = positionals;
@@ -44,6 +47,7 @@ export const bumpCommand: Command = {
       directory,
       configPath: options.config as string | undefined,
       yes: options.yes === true,
+      allowOutsideWorkspace: options['allow-outside-workspace'] === true,
       plan: async (flag, config) => {
         const plan = planBump(flag, config.rollout.steps, to);
         if (!plan.ok) return plan;

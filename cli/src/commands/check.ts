@@ -8,7 +8,7 @@ import { FLAGLENS_VERSION } from '../../../core/src/version.js';
 import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { filterChangedFindings, gitChangedLines, workspacePathInRepository } from '../changedLines.js';
-import { progressReporter, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
+import { progressReporter, recoverInterruptedWork, reportConfigErrors, reportScanFailures, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 type FailOn = (typeof FAIL_ON)[number];
@@ -50,6 +50,7 @@ export const checkCommand: Command = {
       { max: 1, names: '[DIR]' },
     );
     const root = resolveWorkspaceRoot(io, positionals[0]);
+    recoverInterruptedWork(io, root);
     const format = (options.format as ReportFormat | undefined) ?? 'text';
     const failOn = (options['fail-on'] as FailOn | undefined) ?? 'warning';
     const changedSince = options['changed-since'] as string | undefined;
@@ -59,6 +60,7 @@ export const checkCommand: Command = {
     const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), onProgress: progress.onProgress });
     progress.finish();
     if (analysis.configErrors.length) return reportConfigErrors(io, 'check', analysis.configErrors);
+    reportScanFailures(io, analysis.scan.failures, root);
 
     const findings = changes ? filterChangedFindings(analysis.findings, changes) : analysis.findings;
     const input = reportInputFrom({ ...analysis, findings });

@@ -1,17 +1,18 @@
 // `flaglens cleanup KEY [DIR]` / `flaglens cleanup --stale [DIR]`: removes released (or removed) flags from
 // the code — every check replaced by the final value and the dead branch deleted — proven to type-check.
 // A thin front-end over core/src/cleanup: it prints the plan as a unified diff (default) or writes every
-// changed file atomically (all or none).
-import { renameSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
+// changed file all-or-nothing (core/src/workspaceWrites.ts: journal, temp files, renames, crash recovery).
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { analyzeWorkspace } from '../../../core/src/workspace.js';
 import { defaultFlagValue, parseFlagValue, planWorkspaceCleanup, type FileChange, type FlagCleanupResult, type FlagValue, type WorkspaceCleanupResult } from '../../../core/src/cleanup/index.js';
-import { nodeFileSystem } from '../../../core/src/nodeIo.js';
+import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
+import { systemTimers } from '../../../core/src/io.js';
+import { writeFilesAllOrNothing, WriteRefusedError } from '../../../core/src/workspaceWrites.js';
 import { parseCommandArguments } from '../args.js';
 import { workspacePrettier } from '../prettier.js';
-import { UsageError, type CliIo, type Command } from '../command.js';
-import { reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
+import { describeUnexpectedError, UsageError, type CliIo, type Command } from '../command.js';
+import { recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
 const help = `Usage: flaglens cleanup KEY [DIR] [--value on|off|<literal>] [--diff | --write] [--keep-definition] [--no-format] [--format text|json]
        flaglens cleanup --stale [DIR] [--diff | --write] [--keep-definition] [--no-format] [--format text|json]
@@ -32,9 +33,15 @@ Options:
   --keep-definition  keep the flag's definition in the state file
   --no-format        leave the changed lines as the cleanup wrote them; by default, when the
                      workspace configures and installs Prettier, the changed ranges are formatted with it
+  --allow-outside-workspace
+                     write files that resolve outside DIR (symlinks, a state file elsewhere in a
+                     monorepo); by default the whole write is refused
   --format FORMAT    text (default) or json (per site: rewritten, or skipped with the reason)
   --config FILE      flaglens.yaml to use (default: DIR/flaglens.yaml)
   -h, --help         this help
+
+Files are written all or none, also across a crash: the next flaglens command completes or rolls back a
+write that was interrupted, and says so.
 
 Exit codes: 0 success, 1 a change was refused (type errors) or the write failed, 2 bad usage or invalid config.
 `;
@@ -53,6 +60,7 @@ export const cleanupCommand: Command = {
         write: { type: 'boolean' },
         'keep-definition': { type: 'boolean' },
         'no-format': { type: 'boolean' },
+        'allow-outside-workspace': { type: 'boolean' },
         format: { type: 'string', choices: ['text', 'json'] },
         config: { type: 'string' },
       },
@@ -68,9 +76,11 @@ export const cleanupCommand: Command = {
     const format = (options.format as string | undefined) ?? 'text';
     const write = options.write === true;
     const explicitValue = typeof options.value === 'string' ? parseFlagValue(options.value) : undefined;
+    const allowOutsideWorkspace = options['allow-outside-workspace'] === true;
+    recoverInterruptedWork(io, root, { allowOutsideWorkspace });
 
     // The analysis gives the state (for default values and the definition) and, for --stale, the findings.
-    const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), health: new Map() });
+    const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined, { allowOutsideWorkspace }), health: new Map() });
     if (analysis.configErrors.length) return reportConfigErrors(io, 'cleanup', analysis.configErrors);
 
     let flags: { key: string; value?: FlagValue }[];
@@ -97,13 +107,18 @@ export const cleanupCommand: Command = {
       flags,
       keepDefinition: options['keep-definition'] === true,
       formatter: options['no-format'] === true ? undefined : await workspacePrettier(root),
+      timers: systemTimers,
     });
     let writeError: string | undefined;
     if (write && result.changes.length) {
       try {
-        writeFilesAtomically(root, result.changes);
+        writeFilesAllOrNothing(
+          { root, fs: nodeFileSystem, writer: nodeFileWriter, allowOutsideWorkspace },
+          result.changes.map((change) => ({ path: join(root, change.file), shown: change.file, before: change.before, after: change.after })),
+          'cleanup --write',
+        );
       } catch (error) {
-        writeError = error instanceof Error ? error.message : String(error);
+        writeError = error instanceof WriteRefusedError ? error.message : error instanceof Error && 'code' in error ? error.message : describeUnexpectedError(error);
       }
     }
     if (format === 'json') io.stdout(`${JSON.stringify(toCleanupJson(result, { written: write && !writeError, writeError }), null, 2)}\n`);
@@ -138,6 +153,7 @@ export function toCleanupJson(result: WorkspaceCleanupResult, write: { written: 
       definition: flag.definition ?? null,
     })),
     files: result.changes.map((change) => ({ file: change.file, diff: unifiedDiff(change) })),
+    skippedFiles: result.skippedFiles,
     written: write.written,
     ...(write.writeError ? { writeError: write.writeError } : {}),
   };
@@ -147,6 +163,7 @@ function printText(io: CliIo, result: WorkspaceCleanupResult, options: { write: 
   // With --diff the patch alone goes to stdout (so it can be piped to `git apply`); the summary to stderr.
   const summary = options.write ? io.stdout : io.stderr;
   for (const flag of result.flags) summary(describeFlag(flag));
+  for (const skipped of result.skippedFiles) summary(`${skipped.file}:1:1: skipped: ${skipped.reason} (left as it is)\n`);
   if (result.flags.length === 0) summary('No stale flag to clean.\n');
   if (!options.write) {
     for (const change of result.changes) io.stdout(unifiedDiff(change));
@@ -162,7 +179,7 @@ function describeFlag(flag: FlagCleanupResult): string {
   const rewritten = plan.sites.filter((site) => site.status === 'rewritten').length;
   const skipped = plan.sites.length - rewritten;
   const value = typeof flag.value === 'boolean' ? (flag.value ? 'on' : 'off') : JSON.stringify(flag.value);
-  const status = flag.accepted ? plan.status : 'refused (the change would add type errors no site can be blamed for)';
+  const status = flag.accepted ? plan.status : 'refused (the type check reports the problems below, which no site can be blamed for)';
   const lines = [`${flag.key} → ${value}: ${status}, ${rewritten} site(s) rewritten, ${skipped} skipped`];
   for (const site of plan.sites) if (site.status === 'skipped') lines.push(`  ${site.file}:${site.line}:${site.column}: skipped: ${site.reason}`);
   for (const error of flag.typeErrors) lines.push(`  ${error.file}:${error.line}:${error.column}: error TS${error.code}: ${error.message}`);
@@ -174,50 +191,4 @@ function describeFlag(flag: FlagCleanupResult): string {
 
 function unifiedDiff(change: FileChange): string {
   return createTwoFilesPatch(`a/${change.file}`, `b/${change.file}`, change.before, change.after, undefined, undefined, { context: 3 }).replace(/^(Index: .*\n)?=+\n/, '');
-}
-
-/**
- * Writes every change or none: all new texts go to temporary files first, then each is renamed over its
- * file; if a rename fails, the files already replaced get their previous text back. A file that changed
- * on disk since it was read is refused before anything is written.
- */
-export function writeFilesAtomically(root: string, changes: FileChange[], operations: { rename?: (from: string, to: string) => void } = {}): void {
-  const rename = operations.rename ?? renameSync;
-  for (const change of changes) {
-    if (readFileSync(join(root, change.file), 'utf8') !== change.before) throw new Error(`${change.file} changed on disk since it was read`);
-  }
-  const temporary: string[] = [];
-  try {
-    for (const change of changes) {
-      const path = `${join(root, change.file)}.flaglens-${process.pid}.tmp`;
-      writeFileSync(path, change.after);
-      temporary.push(path);
-    }
-  } catch (error) {
-    for (const path of temporary) tryUnlink(path);
-    throw error;
-  }
-  const replaced: FileChange[] = [];
-  try {
-    changes.forEach((change, index) => {
-      rename(temporary[index]!, join(root, change.file));
-      replaced.push(change);
-    });
-  } catch (error) {
-    for (const change of replaced) {
-      const restore = `${join(root, change.file)}.flaglens-${process.pid}.restore`;
-      writeFileSync(restore, change.before);
-      renameSync(restore, join(root, change.file));
-    }
-    for (const path of temporary.slice(replaced.length)) tryUnlink(path);
-    throw error;
-  }
-}
-
-function tryUnlink(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
 }

@@ -3,7 +3,7 @@ import { analyzeWorkspace } from '../../../core/src/workspace.js';
 import { formatFlagsTable } from '../../../core/src/report/index.js';
 import { parseCommandArguments } from '../args.js';
 import type { CliIo, Command } from '../command.js';
-import { cliClock, formatInputError, progressReporter, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
+import { cliClock, formatInputError, progressReporter, recoverInterruptedWork, reportConfigErrors, reportScanFailures, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 import { describeStaleness } from '../../../core/src/state/staleness.js';
 
 const help = `Usage: flaglens flags [DIR] [options]
@@ -30,10 +30,12 @@ export const flagsCommand: Command = {
       { max: 1, names: '[DIR]' },
     );
     const root = resolveWorkspaceRoot(io, positionals[0]);
+    recoverInterruptedWork(io, root);
     const progress = progressReporter(io);
     const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), onProgress: progress.onProgress });
     progress.finish();
     if (analysis.configErrors.length) return reportConfigErrors(io, 'flags', analysis.configErrors);
+    reportScanFailures(io, analysis.scan.failures, root);
     for (const error of analysis.state.errors) io.stderr(`${formatInputError(io, error, root)}\n`);
     if (analysis.state.staleness) io.stderr(`${describeStaleness(analysis.state, cliClock(io).now())}\n`); // the age of a last-known remote state
     if (options.format === 'json') {

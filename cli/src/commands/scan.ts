@@ -6,6 +6,7 @@ import { loadConfig } from '../../../core/src/config.js';
 import { nodeFileSystem } from '../../../core/src/nodeIo.js';
 import { scanWorkspace, toScanJson, formatScanText } from '../../../core/src/scanner/index.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
+import { recoverInterruptedWork } from '../workspaceIo.js';
 
 const help = `Usage: flaglens scan [DIR] [--config FILE] [--format text|json]
 
@@ -47,6 +48,7 @@ export const scanCommand: Command = {
       isDirectory = false;
     }
     if (!isDirectory) throw new UsageError(`not a directory: ${root}`);
+    recoverInterruptedWork(io, root);
     const configPath = values.config === undefined ? undefined : resolve(io.cwd, values.config);
     const { config, errors } = loadConfig(nodeFileSystem, root, configPath);
     if (errors.length) {

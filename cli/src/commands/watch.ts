@@ -3,21 +3,23 @@
 // the ladder once each step has been healthy for its bake time. Every round re-reads the rollout state and
 // the step record, so stopping and restarting it is safe; a lease in .flaglens/watch/ tells the editor.
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { bakeSecondsFor, loadConfig, parseDurationSeconds, type FlaglensConfig } from '../../../core/src/config.js';
 import { decideWatchStep, type WatchSettings } from '../../../core/src/health/advance.js';
 import { evaluateFlagHealth } from '../../../core/src/health/evaluate.js';
 import { createPrometheusSource } from '../../../core/src/health/prometheus.js';
 import { currentStep, readRolloutStep, recordRolloutStep, stepWindow, type RolloutStepRecord } from '../../../core/src/health/rolloutSteps.js';
 import { describeWatchLease, isLeaseLive, readWatchLease, watchLeaseFile, watchLeaseLifetimeMs, writeWatchLease, type WatchLease } from '../../../core/src/health/watchLease.js';
+import type { WorkspaceFileWriter } from '../../../core/src/io.js';
 import { RolloutRefusedError, type FlagHealth, type FlagState, type StateProvider } from '../../../core/src/model.js';
-import { nodeFileSystem, nodeGitHost, nodeWorkspaceFileWriter } from '../../../core/src/nodeIo.js';
-import { nodeFileStore } from '../../../core/src/state/nodeFileStore.js';
+import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
 import { createStateProviders, providerForFlag } from '../../../core/src/state/registry.js';
 import { formatRolloutPercentage } from '../../../core/src/state/stages.js';
-import { loadWorkspaceState } from '../../../core/src/workspace.js';
+import { tokenTrustErrors } from '../../../core/src/trust.js';
+import { loadWorkspaceState, providerContext } from '../../../core/src/workspace.js';
+import { flaglensFileWriter } from '../../../core/src/workspaceWrites.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
-import { cliClock, cliHttp } from '../workspaceIo.js';
+import { cliClock, cliHttp, recoverInterruptedWork, reportConfigErrors, workspaceOptions } from '../workspaceIo.js';
 
 const help = `Usage: flaglens watch KEY [DIR] [options]
 
@@ -50,6 +52,7 @@ export const watchCommand: Command = {
   async run(argv, io) {
     const options = parseArguments(argv);
     const root = resolve(io.cwd, options.dir ?? '.');
+    recoverInterruptedWork(io, root);
     const { config, errors } = loadConfig(nodeFileSystem, root, options.config);
     if (errors.length) {
       for (const error of errors) io.stderr(`${error.file}:${error.line}:${error.column}: ${error.message}\n`);
@@ -74,7 +77,10 @@ export const watchCommand: Command = {
     const abortAfter = options.abortAfter ?? (options.advance ? 1 : 3);
     const settings: WatchSettings = { advance: options.advance, abortAfter, steps: config.rollout.steps, bakeSeconds };
     const source = createPrometheusSource(config.metrics.prometheus.url, cliHttp(io));
-    const providers = createStateProviders({ root, config, fs: nodeFileSystem, fileStore: nodeFileStore, git: nodeGitHost, clock, env: io.env, allowNetwork: true, snapshotDir: stateDirectory });
+    const context = providerContext({ ...workspaceOptions(io, root, options.config), clock }, config);
+    const untrusted = tokenTrustErrors(config, context.tokens);
+    if (untrusted.length) return reportConfigErrors(io, 'watch', untrusted);
+    const providers = createStateProviders(context);
     const lease: WatchLease = {
       version: 1,
       key: options.key,
@@ -141,7 +147,7 @@ export const watchCommand: Command = {
       return 0;
     } finally {
       stop.dispose();
-      nodeWorkspaceFileWriter.removeFile(watchLeaseFile(stateDirectory, options.key));
+      ownFiles(stateDirectory).removeFile(watchLeaseFile(stateDirectory, options.key));
       for (const provider of providers) provider.dispose?.();
     }
 
@@ -149,7 +155,7 @@ export const watchCommand: Command = {
       current.refreshedAt = at.toISOString();
       current.expiresAt = new Date(at.getTime() + watchLeaseLifetimeMs(interval)).toISOString();
       try {
-        writeWatchLease(nodeWorkspaceFileWriter, stateDirectory, current);
+        writeWatchLease(ownFiles(stateDirectory), stateDirectory, current);
       } catch {
         // The lease only informs editors; a read-only folder must not stop the watch.
       }
@@ -165,7 +171,7 @@ function knownStep(flag: FlagState | undefined, stateDirectory: string, now: Dat
   const recorded = currentStep(readRolloutStep(nodeFileSystem, stateDirectory, flag?.key ?? ''), flag);
   if (recorded || !flag || !flag.enabled || flag.percentage === null || flag.percentage === 0) return recorded;
   const record: RolloutStepRecord = { version: 1, key: flag.key, percentage: flag.percentage, since: now.toISOString(), by: 'watch' };
-  recordRolloutStep(nodeWorkspaceFileWriter, stateDirectory, record);
+  recordRolloutStep(ownFiles(stateDirectory), stateDirectory, record);
   io.stdout(`${now.toISOString()} ${flag.key}: no record of when the ${formatRolloutPercentage(flag.percentage)} step began; its window starts now\n`);
   return record;
 }
@@ -179,7 +185,7 @@ async function advanceRollout(flag: FlagState, to: number, providers: StateProvi
   try {
     // `expected` is the state this decision was made on: a change by someone else since is refused.
     const change = await provider.bump({ key: flag.key, to, expected: flag });
-    recordRolloutStep(nodeWorkspaceFileWriter, stateDirectory, { key: flag.key, percentage: change.toPercentage, since: now().toISOString(), by: 'bump' });
+    recordRolloutStep(ownFiles(stateDirectory), stateDirectory, { key: flag.key, percentage: change.toPercentage, since: now().toISOString(), by: 'bump' });
     io.stdout(`${now().toISOString()} advanced ${flag.key}: ${change.summary}\n`);
   } catch (error) {
     if (error instanceof RolloutRefusedError) io.stderr(`${now().toISOString()} flaglens watch: advance of ${flag.key} refused (${error.reason}): ${error.message}; watching the state as it is now\n`);
@@ -197,7 +203,7 @@ async function abortRollout(key: string, reason: string, providers: StateProvide
     }
     const expected = (await loadWorkspaceState([provider], now(), config)).flags.find((flag) => flag.key === key);
     const change = await provider.abort({ key, reason, expected });
-    recordRolloutStep(nodeWorkspaceFileWriter, stateDirectory, { key, percentage: 0, since: now().toISOString(), by: 'abort' });
+    recordRolloutStep(ownFiles(stateDirectory), stateDirectory, { key, percentage: 0, since: now().toISOString(), by: 'abort' });
     io.stdout(`${now().toISOString()} aborted ${key}: ${change.summary} — ${reason}\n`);
     return 1;
   } catch (error) {
@@ -290,3 +296,8 @@ function parseArguments(argv: string[]): WatchOptions {
   return { ...(options as WatchOptions), key: positional[0], dir: positional[1] };
 }
 
+
+/** Flaglens' own files (step records, the lease) in the workspace's `.flaglens/`, written confined and atomically. */
+function ownFiles(stateDirectory: string): WorkspaceFileWriter {
+  return flaglensFileWriter({ root: dirname(stateDirectory), fs: nodeFileSystem, writer: nodeFileWriter });
+}

@@ -6,7 +6,8 @@
 import { getLibFiles, libFolderInMemoryPath } from '@ts-morph/common';
 import { ts } from 'ts-morph';
 import { dirname, join, relative } from 'node:path';
-import type { FileSystem } from '../io.js';
+import type { FileSystem, Timers } from '../io.js';
+import { MAX_INPUT_FILE_BYTES } from '../io.js';
 import { findImporters } from './importers.js';
 import { computeTextEdits, lineAndColumn, type TextEdit } from './textEdits.js';
 
@@ -18,6 +19,8 @@ export interface TypeCheckOptions {
   workspaceFiles: readonly string[];
   /** Absolute tsconfig path for every file; default: each file's nearest tsconfig.json (see `projectFor`). */
   tsconfigPath?: string;
+  /** For the duration figure. */
+  timers: Pick<Timers, 'monotonicMs'>;
 }
 
 export interface TypeDiagnostic {
@@ -40,29 +43,38 @@ export interface TypeCheckResult {
   durationMs: number;
 }
 
-/** Type-checks `changes` (workspace-relative file → new text) against the current workspace. */
+/**
+ * Type-checks `changes` (workspace-relative file → new text) against the current workspace. A tsconfig that
+ * does not parse (or extends a file that does not exist), or a check that cannot run (code nested too deeply),
+ * is reported as an introduced problem with its place: the change is then refused, never applied unchecked.
+ */
 export function checkChangeTypes(changes: ReadonlyMap<string, string>, options: TypeCheckOptions): TypeCheckResult {
-  const started = Date.now();
+  const started = options.timers.monotonicMs();
+  const durationMs = () => Math.round(options.timers.monotonicMs() - started);
   const projects = new ProjectLocator(options);
   const changed = [...changes.keys()];
-  const importers = findImporters(changed, {
-    root: options.root,
-    fs: options.fs,
-    workspaceFiles: options.workspaceFiles,
-    compilerOptionsFor: (file) => projects.projectFor(file).options,
-  });
+  const importers = findImporters(changed, { root: options.root, fs: options.fs, workspaceFiles: options.workspaceFiles });
   const checkedFiles = [...new Set([...changed, ...importers])].sort();
   const byProject = new Map<TsProject, string[]>();
   for (const file of checkedFiles) {
     const project = projects.projectFor(file);
     byProject.set(project, [...(byProject.get(project) ?? []), file]);
   }
+  const projectNames = [...byProject.keys()].map((project) => (project.configPath ? shown(options.root, project.configPath) : '(default options)')).sort();
+  const problems = projects.problems();
+  if (problems.length) return { introduced: problems, beforeCount: 0, afterCount: problems.length, checkedFiles, projects: projectNames, durationMs: durationMs() };
   const before: TypeDiagnostic[] = [];
   const after: TypeDiagnostic[] = [];
-  for (const [project, files] of byProject) {
-    const result = diagnoseBeforeAndAfter(project, files, changes, options);
-    before.push(...result.before);
-    after.push(...result.after);
+  try {
+    for (const [project, files] of byProject) {
+      const result = diagnoseBeforeAndAfter(project, files, changes, options);
+      before.push(...result.before);
+      after.push(...result.after);
+    }
+  } catch (error) {
+    const reason = error instanceof RangeError ? 'the code is nested too deeply to type-check' : (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    const failure = { file: checkedFiles[0] ?? '.', line: 1, column: 1, code: 0, message: `the type check could not run (${reason}), so the change is not applied` };
+    return { introduced: [failure], beforeCount: 0, afterCount: 1, checkedFiles, projects: projectNames, durationMs: durationMs() };
   }
   const remaining = new Map<string, number>();
   for (const diagnostic of before) remaining.set(signature(diagnostic), (remaining.get(signature(diagnostic)) ?? 0) + 1);
@@ -72,14 +84,13 @@ export function checkChangeTypes(changes: ReadonlyMap<string, string>, options: 
     if (count > 0) remaining.set(signature(diagnostic), count - 1);
     else introduced.push(diagnostic);
   }
-  return {
-    introduced,
-    beforeCount: before.length,
-    afterCount: after.length,
-    checkedFiles,
-    projects: [...byProject.keys()].map((project) => (project.configPath ? relative(options.root, project.configPath).split('\\').join('/') : '(default options)')).sort(),
-    durationMs: Date.now() - started,
-  };
+  return { introduced, beforeCount: before.length, afterCount: after.length, checkedFiles, projects: projectNames, durationMs: durationMs() };
+}
+
+/** A path as the report shows it: workspace-relative, or absolute when outside the workspace. */
+function shown(root: string, path: string): string {
+  const rel = relative(root, path);
+  return (rel.startsWith('..') ? path : rel).split('\\').join('/');
 }
 
 function signature(diagnostic: TypeDiagnostic): string {
@@ -115,8 +126,14 @@ class ProjectLocator {
   private readonly parsed = new Map<string, TsProject | undefined>();
   private readonly byDirectory = new Map<string, TsProject>();
   private readonly defaultProject: TsProject = { options: DEFAULT_OPTIONS, fileNames: new Set(), ambientFiles: [] };
+  /** Problems of the tsconfig files parsed (syntax, a missing `extends`), each at its place in its file. */
+  private readonly configProblems = new Map<string, TypeDiagnostic[]>();
 
   constructor(private readonly options: TypeCheckOptions) {}
+
+  problems(): TypeDiagnostic[] {
+    return [...this.configProblems.values()].flat();
+  }
 
   /** The project of a workspace-relative file. */
   projectFor(file: string): TsProject {
@@ -163,7 +180,7 @@ class ProjectLocator {
 
   private read(path: string): string | undefined {
     try {
-      return this.options.fs.readFile(path);
+      return this.options.fs.readFile(path, { maxBytes: MAX_INPUT_FILE_BYTES });
     } catch {
       return undefined;
     }
@@ -177,9 +194,13 @@ class ProjectLocator {
       fileExists: (path) => this.isFile(path),
       readFile: (path) => this.read(path),
       readDirectory: (path, extensions, excludes, includes, depth) => readDirectoryWithTypeScriptGlobs(this.options.fs, path, extensions, excludes, includes, depth),
-      onUnRecoverableConfigFileDiagnostic: () => undefined,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => unrecoverable.push(diagnostic),
     };
+    const unrecoverable: ts.Diagnostic[] = [];
     const commandLine = ts.getParsedCommandLineOfConfigFile(configPath, { noEmit: true }, host);
+    // "No inputs were found" only means the config includes no file; the checked files are added by name.
+    const errors = [...unrecoverable, ...(commandLine?.errors ?? [])].filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error && diagnostic.code !== 18003);
+    if (errors.length) this.configProblems.set(configPath, errors.map((diagnostic) => this.toProblem(diagnostic, configPath)));
     const project: TsProject | undefined = commandLine
       ? {
           configPath,
@@ -190,6 +211,12 @@ class ProjectLocator {
       : undefined;
     this.parsed.set(configPath, project);
     return project;
+  }
+
+  private toProblem(diagnostic: ts.Diagnostic, configPath: string): TypeDiagnostic {
+    const file = diagnostic.file;
+    const position = file && diagnostic.start !== undefined ? file.getLineAndCharacterOfPosition(diagnostic.start) : { line: 0, character: 0 };
+    return { file: shown(this.options.root, file?.fileName ?? configPath), line: position.line + 1, column: position.character + 1, code: diagnostic.code, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n') };
   }
 }
 
@@ -274,7 +301,7 @@ function diagnoseBeforeAndAfter(project: TsProject, files: string[], changes: Re
 
 function readOrEmpty(fs: FileSystem, path: string): string {
   try {
-    return fs.readFile(path);
+    return fs.readFile(path, { maxBytes: MAX_INPUT_FILE_BYTES });
   } catch {
     return '';
   }
@@ -285,7 +312,8 @@ function compilerHost(fs: FileSystem, overlay: ReadonlyMap<string, string>): ts.
     const planned = overlay.get(path) ?? libraryFiles.get(path);
     if (planned !== undefined) return planned;
     try {
-      return fs.readFile(path);
+      // A source or declaration file is never larger than this in practice; a huge (or endless) one is treated as absent.
+      return fs.readFile(path, { maxBytes: MAX_INPUT_FILE_BYTES });
     } catch {
       return undefined;
     }

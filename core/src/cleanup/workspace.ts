@@ -4,7 +4,7 @@
 // The result is the combined change per file, to print as a diff or write atomically.
 import { join, relative } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
-import type { FileSystem } from '../io.js';
+import type { FileSystem, Timers } from '../io.js';
 import type { FlagReference, FlagState, StateSnapshot } from '../model.js';
 import { resolveReferenceKeys } from '../rules/findings.js';
 import { scanWorkspace } from '../scanner/index.js';
@@ -30,6 +30,7 @@ export interface WorkspaceCleanupOptions {
   tsconfigPath?: string;
   /** The workspace's formatter for the changed ranges of source files (none: the minimal edits as they are). */
   formatter?: RangeFormatter;
+  timers: Pick<Timers, 'monotonicMs'>;
 }
 
 export type DefinitionOutcome = { file: string; status: 'removed' } | { file?: string; status: 'kept'; reason: string };
@@ -50,10 +51,18 @@ export interface FlagCleanupResult {
   error?: string;
 }
 
+/** A file the cleanup could not analyse (nested too deeply): left as it is, with the reason. */
+export interface SkippedCleanupFile {
+  file: string;
+  reason: string;
+}
+
 export interface WorkspaceCleanupResult {
   flags: FlagCleanupResult[];
   /** The combined accepted change per file (source and state files), against the files on disk. */
   changes: FileChange[];
+  /** Files not analysed (the scanner skipped them): they stay as they are and may still check a flag. */
+  skippedFiles: SkippedCleanupFile[];
 }
 
 /**
@@ -63,7 +72,10 @@ export interface WorkspaceCleanupResult {
  * are made again without it (see `planWithPerSiteRefusal` for the blame).
  */
 export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Promise<WorkspaceCleanupResult> {
+  /** Files the scanner could not analyse: the planner must not parse them either (their stack would overflow again). */
+  const unanalysable = new Map<string, string>();
   const readOriginal = (file: string): string | undefined => {
+    if (unanalysable.has(file)) return undefined;
     try {
       return options.fs.readFile(join(options.root, file));
     } catch {
@@ -72,7 +84,7 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
   };
   // Every source file, flaglens.yaml's excludes included (tests excluded from the scan still import the
   // cleaned modules): they are searched for uses of wrappers and constants, and type-checked as importers.
-  const workspaceFiles = listWorkspaceFiles(options.fs, options.root, [])
+  const allWorkspaceFiles = listWorkspaceFiles(options.fs, options.root, [])
     .files.filter((file) => isSourceFile(file))
     .map((file) => relative(options.root, file).split('\\').join('/'));
   const results = new Map<string, FlagCleanupResult>();
@@ -84,13 +96,16 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
       results.set(request.key, { key: request.key, typeErrors: [], accepted: false, error: `flag '${request.key}' is ${flag ? flag.stage : 'not in the rollout state'}: give its final value with --value` });
     } else requests.push({ key: request.key, value, flag });
   }
-  const scan = requests.length ? await scanWorkspace({ root: options.root, config: options.config, fs: options.fs }) : { references: [] };
+  const scan = requests.length ? await scanWorkspace({ root: options.root, config: options.config, fs: options.fs }) : { references: [], failures: [] };
+  for (const failure of scan.failures) unanalysable.set(failure.file, failure.reason);
+  const workspaceFiles = allWorkspaceFiles.filter((file) => !unanalysable.has(file));
   const references = resolveReferenceKeys(scan.references, options.state).map(({ reference, flagKey }) => ({ ...reference, key: flagKey ?? reference.key }));
 
   // Refused sites by flag, by their position in the files on disk; flags refused as a whole.
   const refused = new Map<string, { file: string; originalStart: number; reason: string }[]>();
   const typeErrors = new Map<string, TypeDiagnostic[]>();
   const wholeRefused = new Set<string>();
+  const notPlanned = new Map<string, string>();
   let overlay = new Map<string, string>();
   let plans = new Map<string, { plan: FlagRemovalPlan; originalStartOf: Map<string, number> }>();
   for (let round = 0; ; round++) {
@@ -105,11 +120,19 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
         const current = [...originalStartOf].find(([id, start]) => start === site.originalStart && id.startsWith(`${site.file}\0`));
         return current ? [{ file: site.file, checkStart: Number(current[0].split('\0')[1]), reason: site.reason }] : [];
       });
-      const plan = planFlagRemoval({ key: request.key, value: request.value, references: mapped, readFile: read, workspaceFiles, refusedSites });
+      let plan: FlagRemovalPlan;
+      try {
+        plan = planFlagRemoval({ key: request.key, value: request.value, references: mapped, readFile: read, workspaceFiles, refusedSites });
+      } catch (error) {
+        // One flag's planning failing (a file shape that defeats a guard) must not stop the others.
+        const reason = error instanceof RangeError ? 'the code is nested too deeply to rewrite safely' : (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        notPlanned.set(request.key, `not planned: ${reason}`);
+        continue;
+      }
       for (const change of plan.changes) overlay.set(change.file, change.after);
       plans.set(request.key, { plan, originalStartOf });
     }
-    const errors = overlay.size ? checkChangeTypes(overlay, { root: options.root, fs: options.fs, workspaceFiles, tsconfigPath: options.tsconfigPath }).introduced : [];
+    const errors = overlay.size ? checkChangeTypes(overlay, { root: options.root, fs: options.fs, workspaceFiles, tsconfigPath: options.tsconfigPath, timers: options.timers }).introduced : [];
     if (errors.length === 0) break;
     let blamedAny = false;
     for (const error of errors) {
@@ -132,11 +155,22 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
     }
   }
   for (const request of requests) {
+    const failure = notPlanned.get(request.key);
+    if (failure) {
+      results.set(request.key, { key: request.key, value: request.value, typeErrors: [], accepted: false, error: failure });
+      continue;
+    }
     const planned = plans.get(request.key);
     const accepted = !wholeRefused.has(request.key);
     const plan = planned?.plan ?? planFlagRemoval({ key: request.key, value: request.value, references: [], readFile: readOriginal });
     const result: FlagCleanupResult = { key: request.key, value: request.value, plan, typeErrors: typeErrors.get(request.key) ?? [], accepted };
-    if (accepted) result.definition = removeDefinition(options, request.flag, plan, (file) => overlay.get(file) ?? readOriginal(file), overlay);
+    if (accepted) {
+      result.definition = unanalysable.size
+        ? request.flag?.definition?.file
+          ? { file: request.flag.definition.file, status: 'kept', reason: `${[...unanalysable.keys()].join(', ')} could not be analysed and may still check the flag` }
+          : undefined
+        : removeDefinition(options, request.flag, plan, (file) => overlay.get(file) ?? readOriginal(file), overlay);
+    }
     results.set(request.key, result);
   }
   const orderedResults = options.flags.map((request) => results.get(request.key)!);
@@ -147,7 +181,8 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
     const change: FileChange = { file, before, after, edits: computeTextEdits(before, after) };
     changes.push(options.formatter && isSourceFile(file) ? await formatChangedRanges(change, options.formatter) : change);
   }
-  return { flags: orderedResults, changes };
+  const skippedFiles = [...unanalysable].map(([file, reason]) => ({ file, reason })).sort((a, b) => a.file.localeCompare(b.file));
+  return { flags: orderedResults, changes, skippedFiles };
 }
 
 /** Rounds of refusing sites before the whole flag is refused (each round is one more type check). */

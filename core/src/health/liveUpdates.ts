@@ -6,7 +6,7 @@
 import { backoffDelayMs, type BackoffPolicy } from '../backoff.js';
 import type { FlaglensConfig } from '../config.js';
 import type { HttpTransport } from '../http.js';
-import type { FileSystem } from '../io.js';
+import { systemTimers, type FileSystem, type Timers } from '../io.js';
 import type { FlagHealth, FlagState, StateSnapshot } from '../model.js';
 import { evaluateHealthRound } from './evaluate.js';
 import { createPrometheusSource, type MetricsSource } from './prometheus.js';
@@ -28,18 +28,13 @@ export interface LiveUpdatesTarget {
   reloadState(): Promise<void>;
 }
 
-/** Timers, injectable so tests drive the loop without waiting. */
-export interface LoopTimers {
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface LiveUpdatesOptions {
   /** The front-end's HTTP client; Prometheus queries go through it (it is never closed here). */
   http: HttpTransport;
   /** Where `.flaglens/` is, for rollout step records and watch leases. */
   files?: { fs: FileSystem; stateDirectory: string };
-  timers?: LoopTimers;
+  /** Default: the runtime's (unref'd: a pending round never keeps the process alive). */
+  timers?: Timers;
   random?: () => number;
   /** Delay of the first health round, so the host's own first state load usually lands first (default 1 s). */
   firstHealthDelayMs?: number;
@@ -54,23 +49,15 @@ export interface LiveUpdates {
 }
 
 /** Unleash polling while it fails: 2 s, 4 s, … up to 5 min (then back to the poll interval once it answers). */
-export const STATE_POLL_BACKOFF: BackoffPolicy = { firstDelayMs: 2000, maxDelayMs: 300_000 };
-
-const nodeTimers: LoopTimers = {
-  setTimeout: (run, ms) => {
-    const handle = setTimeout(run, ms);
-    handle.unref?.();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+export const STATE_POLL_BACKOFF: BackoffPolicy = { baseMs: 2000, capMs: 300_000 };
 
 export function startLiveUpdates(target: LiveUpdatesTarget, options: LiveUpdatesOptions): LiveUpdates {
-  const timers = options.timers ?? nodeTimers;
+  const timers = options.timers ?? systemTimers;
   const random = options.random ?? Math.random;
   let disposed = false;
-  let healthTimer: unknown;
-  let stateTimer: unknown;
+  /** Cancel functions of the pending rounds. */
+  let cancelHealth: (() => void) | undefined;
+  let cancelState: (() => void) | undefined;
   let source: { url: string; source: MetricsSource } | undefined;
   let health = new Map<string, FlagHealth>();
   let round: Promise<Map<string, FlagHealth>> | undefined;
@@ -105,7 +92,7 @@ export function startLiveUpdates(target: LiveUpdatesTarget, options: LiveUpdates
   const healthTick = async () => {
     await evaluateHealthNow().catch(() => undefined);
     if (disposed) return;
-    healthTimer = timers.setTimeout(() => void healthTick(), (target.config.metrics?.evaluateEverySeconds ?? 30) * 1000);
+    cancelHealth = timers.schedule((target.config.metrics?.evaluateEverySeconds ?? 30) * 1000, () => void healthTick());
   };
 
   const stateTick = async () => {
@@ -116,20 +103,21 @@ export function startLiveUpdates(target: LiveUpdatesTarget, options: LiveUpdates
     }
     if (disposed) return;
     const pollMs = (unleash?.pollIntervalSeconds ?? 30) * 1000;
-    stateTimer = timers.setTimeout(() => void stateTick(), stateFailures === 0 ? pollMs : backoffDelayMs(stateFailures, STATE_POLL_BACKOFF, random));
+    // After the n-th failure in a row, the shared backoff's n-th wait (attempt n − 1): 2 s, 4 s, … up to 5 min.
+    cancelState = timers.schedule(stateFailures === 0 ? pollMs : backoffDelayMs(stateFailures - 1, STATE_POLL_BACKOFF, random), () => void stateTick());
   };
 
   // The first state load is the host's own (start); the first health round waits for it briefly.
-  healthTimer = timers.setTimeout(() => void healthTick(), options.firstHealthDelayMs ?? 1000);
-  stateTimer = timers.setTimeout(() => void stateTick(), (target.config.state.unleash?.pollIntervalSeconds ?? 30) * 1000);
+  cancelHealth = timers.schedule(options.firstHealthDelayMs ?? 1000, () => void healthTick());
+  cancelState = timers.schedule((target.config.state.unleash?.pollIntervalSeconds ?? 30) * 1000, () => void stateTick());
 
   return {
     evaluateHealthNow,
     currentHealth: () => new Map(health),
     dispose() {
       disposed = true;
-      if (healthTimer !== undefined) timers.clearTimeout(healthTimer);
-      if (stateTimer !== undefined) timers.clearTimeout(stateTimer);
+      cancelHealth?.();
+      cancelState?.();
     },
   };
 }

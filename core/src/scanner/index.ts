@@ -6,13 +6,14 @@
 import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import type { FileSystem } from '../io.js';
-import type { FlagReference, ScanResult, SkippedFiles } from '../model.js';
+import type { FlagReference, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
 import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
-import { SDK_SPECIFIER_TRIGGERS } from './presets.js';
-import { ModuleResolver } from './resolve.js';
+import { SDK_SPECIFIER_PATTERN } from './presets.js';
+import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
 import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
 
 export { toScanJson, formatScanText, type ScanJson } from './output.js';
+export { ModuleResolver, isResolutionInput, type ResolvedImport } from './resolution/resolver.js';
 
 export interface ScanOptions {
   /** Absolute workspace root. */
@@ -60,6 +61,15 @@ export class ScannerHost {
   private indexed = false;
   /** Cross-file analysis results (wrapper detection); cleared on every change. */
   private sharedCache = createSharedAnalysisCache();
+  /** Files whose parse or analysis failed, with the reason; they have no references and the scan goes on. */
+  private readonly failures = new Map<string, string>();
+  /** During indexing: texts of files the prefilter passed over (read once, reused by lazy parses). */
+  private pendingTexts: Map<string, string> | undefined;
+  /** mayHoldChecks answers by path; cleared on every change. */
+  private readonly mayHoldChecksCache = new Map<string, boolean>();
+  private mayHoldChecksTriggerCount = 0;
+  /** Every trigger name found so far, as one pattern (the round pattern holds only the newest). */
+  private allTriggersPattern: RegExp | undefined;
 
   constructor(readonly options: ScanOptions) {
     this.root = normalizeRoot(options.root);
@@ -70,10 +80,11 @@ export class ScannerHost {
       // (`const { isEnabled } = flagResolver`), and it is rarer than the method name.
       return name.split('.')[0];
     });
-    this.staticTriggers = new RegExp([...SDK_SPECIFIER_TRIGGERS, ...customNames].map(escapeRegExp).join('|'));
+    this.staticTriggers = new RegExp([SDK_SPECIFIER_PATTERN.source, ...customNames.map(escapeRegExp)].join('|'));
     this.store = {
       module: (path) => this.module(path),
-      resolve: (from, specifier) => this.resolver.resolve(from, specifier),
+      mayHoldChecks: (path) => this.mayHoldChecks(path),
+      resolve: (from, specifier, mode) => this.resolver.resolveImport(from, specifier, mode),
     };
   }
 
@@ -81,10 +92,11 @@ export class ScannerHost {
   async indexWorkspace(onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
     const started = performance.now();
     const listing = listWorkspaceFiles(this.options.fs, this.root, this.options.config.exclude);
-    const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable };
+    const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable, failed: 0 };
     const batchSize = this.options.batchSize ?? 200;
     // Texts of files the prefilter passed over: a later round may find a wrapper or client name in them.
     const pending = new Map<string, string>();
+    this.pendingTexts = pending;
     const total = listing.files.length;
     let done = 0;
     for (let index = 0; index < listing.files.length; index += batchSize) {
@@ -119,15 +131,23 @@ export class ScannerHost {
       if (analysedInRound === 0 && !this.triggerPattern) break;
     }
     if (total === 0) onProgress?.(0, 0);
+    this.pendingTexts = undefined;
     this.indexed = true;
     this.takeTriggerPattern();
+    const failures = this.failedFiles();
     return {
       references: this.references(),
       files: total,
       parsedFiles: this.parsedPaths.size,
-      skipped,
+      skipped: { ...skipped, failed: failures.length },
+      failures,
       durationMs: Math.round(performance.now() - started),
     };
+  }
+
+  /** Files skipped because their analysis failed, with the reason (workspace-relative, sorted). */
+  failedFiles(): ScanFailure[] {
+    return [...this.failures].map(([path, reason]) => ({ file: this.relative(path), reason })).sort((a, b) => a.file.localeCompare(b.file));
   }
 
   /** Analyses one file now (an opened editor document), even before the workspace index is done. */
@@ -155,6 +175,7 @@ export class ScannerHost {
     if (text === undefined || !existedBefore) this.resolver.clear();
     this.modules.delete(path);
     this.sharedCache = createSharedAnalysisCache();
+    this.mayHoldChecksCache.clear();
 
     const affected = new Set<string>([path]);
     const queue = [path];
@@ -191,12 +212,40 @@ export class ScannerHost {
       const pattern = this.takeTriggerPattern()!;
       for (const file of this.workspaceFiles) {
         if (this.analyses.has(file)) continue;
-        const fileText = this.overlays.get(file) ?? this.readText(file, { binary: 0, tooLarge: 0, unreadable: 0 });
+        const fileText = this.overlays.get(file) ?? this.readText(file, { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 });
         if (fileText === undefined || !pattern.test(fileText)) continue;
         if (this.analyzePath(file, fileText).references.length) changed.push(this.relative(file));
       }
     }
     return changed;
+  }
+
+  /**
+   * A file module resolution reads changed (a tsconfig/jsconfig, a package.json, a workspace declaration):
+   * every resolution is forgotten and every analysed file re-analysed. Returns the workspace-relative
+   * files whose references changed.
+   */
+  resolutionInputChanged(): string[] {
+    this.resolver.clear();
+    this.sharedCache = createSharedAnalysisCache();
+    this.mayHoldChecksCache.clear();
+    const changed: string[] = [];
+    for (const [path, before] of [...this.analyses]) {
+      const text = this.overlays.get(path) ?? this.module(path)?.text;
+      if (text === undefined) continue;
+      const after = this.analyzePath(path, text);
+      if (JSON.stringify(after.references) !== JSON.stringify(before.references)) changed.push(this.relative(path));
+    }
+    return changed;
+  }
+
+  /**
+   * Where an import of `specifier` in `fromFile` (absolute) leads, with TypeScript's module resolution
+   * (tsconfig paths, package exports, workspace packages without node_modules, build outputs mapped to
+   * sources), or why it does not. For other parts that follow imports (cleanup's importer type check).
+   */
+  resolveImport(fromFile: string, specifier: string, mode: 'import' | 'require' = 'import'): ResolvedImport {
+    return this.resolver.resolveImport(normalizePath(fromFile), specifier, mode);
   }
 
   /** All references currently known, ordered by file and position. */
@@ -224,6 +273,7 @@ export class ScannerHost {
     this.deleted.delete(path);
     this.modules.delete(path);
     this.sharedCache = createSharedAnalysisCache();
+    this.mayHoldChecksCache.clear();
   }
 
   private readText(path: string, skipped: SkippedFiles): string | undefined {
@@ -249,13 +299,31 @@ export class ScannerHost {
     const fresh = names.filter((name) => name.length > 1 && !this.triggerNames.has(name));
     if (!fresh.length) return;
     for (const name of fresh) this.triggerNames.add(name);
+    this.allTriggersPattern = new RegExp(`\\b(${[...this.triggerNames].map(escapeRegExp).join('|')})\\b`);
     const previous = this.triggerPattern ? this.triggerPattern.source.slice(3, -3) : '';
     const alternatives = fresh.map(escapeRegExp).join('|');
     this.triggerPattern = new RegExp(`\\b(${previous ? `${previous}|` : ''}${alternatives})\\b`);
   }
 
-  /** Parses (if needed) and analyses one file, updating results and the dependency graph. */
+  /**
+   * Parses (if needed) and analyses one file, updating results and the dependency graph. A failure (deeply nested
+   * code exhausting the stack, a parser failure) skips this file with the reason and never the scan.
+   */
   private analyzePath(path: string, text: string, previousModule?: ParsedModule): FileAnalysis {
+    try {
+      const analysis = this.analyzePathUnguarded(path, text, previousModule);
+      this.failures.delete(path);
+      return analysis;
+    } catch (error) {
+      this.forget(path);
+      // A failure half-way may have left partial cross-file results behind.
+      this.sharedCache = createSharedAnalysisCache();
+      this.failures.set(path, describeAnalysisFailure(error));
+      return { references: [], dependencies: new Set(), triggerNames: [] };
+    }
+  }
+
+  private analyzePathUnguarded(path: string, text: string, previousModule?: ParsedModule): FileAnalysis {
     let module = this.modules.get(path);
     if (!module || module.text !== text) {
       module = previousModule && previousModule.text !== text ? reparseModule(previousModule, text) : parseModule(path, this.relative(path), text);
@@ -285,22 +353,58 @@ export class ScannerHost {
     this.modules.delete(path);
   }
 
+  /**
+   * Whether a module could define a check or pass one on (see ModuleStore.mayHoldChecks), from its text:
+   * the prefilter's own test (an SDK specifier, a configured check name, a trigger name found so far) or
+   * a re-export. Negative answers are recomputed once new trigger names are known.
+   */
+  private mayHoldChecks(path: string): boolean {
+    const cached = this.mayHoldChecksCache.get(path);
+    if (cached === true || (cached === false && this.mayHoldChecksTriggerCount === this.triggerNames.size)) return cached;
+    if (this.mayHoldChecksTriggerCount !== this.triggerNames.size) {
+      // New trigger names: earlier negative answers may change.
+      for (const [key, value] of this.mayHoldChecksCache) if (!value) this.mayHoldChecksCache.delete(key);
+      this.mayHoldChecksTriggerCount = this.triggerNames.size;
+    }
+    let text = this.modules.get(path)?.text ?? this.overlays.get(path) ?? this.pendingTexts?.get(path);
+    if (text === undefined && !this.deleted.has(path)) {
+      const outcome = readSourceText(this.options.fs, path);
+      text = 'text' in outcome ? outcome.text : undefined;
+    }
+    const answer = text !== undefined && (this.staticTriggers.test(text) || REEXPORT_PATTERN.test(text) || (this.allTriggersPattern?.test(text) ?? false));
+    this.mayHoldChecksCache.set(path, answer);
+    return answer;
+  }
+
   /** A module by absolute path, parsed on first use (overlay text first, then disk). */
   private module(path: string): ParsedModule | undefined {
     const cached = this.modules.get(path);
     if (cached) return cached;
     if (this.deleted.has(path)) return undefined;
-    let text = this.overlays.get(path);
+    // Texts read by the indexing pass are reused: each file is read from disk once.
+    let text = this.overlays.get(path) ?? this.pendingTexts?.get(path);
     if (text === undefined) {
       const outcome = readSourceText(this.options.fs, path);
       if (!('text' in outcome)) return undefined;
       text = outcome.text;
     }
-    const module = parseModule(path, this.relative(path), text);
+    let module: ParsedModule;
+    try {
+      module = parseModule(path, this.relative(path), text);
+    } catch {
+      // A module that cannot be parsed resolves nothing; the file itself reports the failure when analysed.
+      return undefined;
+    }
     this.modules.set(path, module);
     this.parsedPaths.add(path);
     return module;
   }
+}
+
+/** Why a file's analysis failed, in words for people. */
+function describeAnalysisFailure(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'nested too deeply to analyse (the parser ran out of stack)';
+  return `analysis failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
 }
 
 function normalizePath(path: string): string {
@@ -311,6 +415,9 @@ function normalizeRoot(root: string): string {
   const normalized = normalizePath(root);
   return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : posix.normalize(normalized);
 }
+
+/** `export … from '…'` and `export * from`: a module that re-exports may pass on another module's accessor. */
+const REEXPORT_PATTERN = /\bexport\s*(?:\*|\{[^}]*\}|type\s*\{[^}]*\})\s*(?:as\s+\w+\s*)?from\b/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

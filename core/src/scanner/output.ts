@@ -1,6 +1,6 @@
 // The two output forms of a scan: the stable JSON contract of `flaglens scan --format json` (read by
 // other tools and tests) and the readable text listing (one line per reference, grouped by flag).
-import type { FlagReference, ScanResult, SdkId, SkippedFiles } from '../model.js';
+import type { FlagReference, ScanFailure, ScanResult, SdkId, SkippedFiles } from '../model.js';
 
 /** One reference in the JSON contract; optional fields appear only when set. */
 export interface ScanJsonReference {
@@ -14,6 +14,7 @@ export interface ScanJsonReference {
   resolved: boolean;
   default?: unknown;
   unresolvedReason?: string;
+  keyPattern?: string;
   keyStyle?: 'camelCase';
   via?: string[];
 }
@@ -23,6 +24,8 @@ export interface ScanJson {
   files: number;
   parsedFiles: number;
   skipped: SkippedFiles;
+  /** Files skipped because their analysis failed (counted in `skipped.failed`), with the reason. */
+  failures: ScanFailure[];
   durationMs: number;
 }
 
@@ -47,6 +50,7 @@ export function toScanJson(result: ScanResult, root: string): ScanJson {
       };
       if (reference.default !== undefined) out.default = reference.default;
       if (reference.unresolvedReason !== undefined) out.unresolvedReason = reference.unresolvedReason;
+      if (reference.keyPattern !== undefined) out.keyPattern = reference.keyPattern;
       if (reference.keyStyle !== undefined) out.keyStyle = reference.keyStyle;
       if (reference.via !== undefined) out.via = reference.via;
       return out;
@@ -54,13 +58,15 @@ export function toScanJson(result: ScanResult, root: string): ScanJson {
     files: result.files,
     parsedFiles: result.parsedFiles,
     skipped: result.skipped,
+    failures: result.failures,
     durationMs: result.durationMs,
   };
 }
 
 /**
  * Text listing: a header line per flag (key, reference count), then `file:line:column key (call)` per
- * reference; unresolved references last, under their own header, with the reason.
+ * reference; unresolved references last, under their own header, with the reason; then a summary of
+ * the unresolved keys grouped by reason, and the totals.
  */
 export function formatScanText(result: ScanResult): string {
   const byKey = new Map<string, FlagReference[]>();
@@ -90,13 +96,28 @@ export function formatScanText(result: ScanResult): string {
     lines.push(`(unresolved keys) — ${unresolved.length} reference${unresolved.length === 1 ? '' : 's'}`);
     for (const reference of unresolved) lines.push(`${describe(reference)}: ${reference.unresolvedReason ?? 'unresolved'}`);
   }
+  // Why keys stayed unknown, most frequent reason first: one line per reason, so a missing package or a
+  // broken tsconfig shows up once with its count instead of being buried in the listing.
+  if (unresolved.length) {
+    const byReason = new Map<string, number>();
+    for (const reference of unresolved) {
+      const reason = reference.unresolvedReason ?? 'unresolved';
+      byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+    }
+    lines.push('', `${unresolved.length} key${unresolved.length === 1 ? '' : 's'} unresolved:`);
+    for (const [reason, count] of [...byReason].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) lines.push(`  ${count} × ${reason}`);
+  }
   const skipped = result.skipped;
-  const skippedTotal = skipped.binary + skipped.tooLarge + skipped.unreadable;
+  const skippedTotal = skipped.binary + skipped.tooLarge + skipped.unreadable + skipped.failed;
+  if (result.failures.length) {
+    lines.push(`(skipped files) — ${result.failures.length} file${result.failures.length === 1 ? '' : 's'} not analysed`);
+    for (const failure of result.failures) lines.push(`  ${failure.file}: skipped: ${failure.reason}`);
+  }
   lines.push(
     '',
     `${result.references.length} reference${result.references.length === 1 ? '' : 's'} to ${byKey.size} flag${byKey.size === 1 ? '' : 's'}` +
       ` in ${result.files} files (${result.parsedFiles} parsed` +
-      (skippedTotal ? `; skipped ${skipped.binary} binary, ${skipped.tooLarge} too large, ${skipped.unreadable} unreadable` : '') +
+      (skippedTotal ? `; skipped ${skipped.binary} binary, ${skipped.tooLarge} too large, ${skipped.unreadable} unreadable, ${skipped.failed} failed` : '') +
       `) in ${result.durationMs} ms`,
   );
   return `${lines.join('\n')}\n`;

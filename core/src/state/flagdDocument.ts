@@ -1,6 +1,6 @@
 // Reads one OpenFeature flagd definition file (JSON or YAML: one `yaml` parser with a LineCounter gives positions
 // for both) into flag states plus the syntax nodes that bump/abort edit. Pure: text in, analysis out, never throws.
-import { Document, parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, visit, type Alias, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { FlagState, FlagType, InputError, SourceLocation } from '../model.js';
 import { roundRolloutPercentage, stageFor } from './stages.js';
 
@@ -72,6 +72,25 @@ export interface FlagdAnalyzeOptions {
 
 /** Parses and analyses one flagd file. Never throws: problems become `errors` with positions. */
 export function analyzeFlagdText(text: string, options: FlagdAnalyzeOptions): FlagdFileAnalysis {
+  try {
+    return analyzeFlagdTextUnguarded(text, options);
+  } catch (error) {
+    // The parser and the tree walks are recursive: thousands of nested [ or { exhaust the stack.
+    const reason = error instanceof RangeError ? 'it is nested too deeply to read' : `it cannot be read (${error instanceof Error ? error.message : String(error)})`;
+    return {
+      file: options.file,
+      text,
+      lineCounter: new LineCounter(),
+      malformed: true,
+      isFlagdFile: false,
+      flags: [],
+      errors: [{ file: options.file, line: 1, column: 1, message: `cannot parse flagd file: ${reason}`, code: 'flagd-syntax' }],
+      json: false,
+    };
+  }
+}
+
+function analyzeFlagdTextUnguarded(text: string, options: FlagdAnalyzeOptions): FlagdFileAnalysis {
   const lineCounter = new LineCounter();
   const analysis: FlagdFileAnalysis = { file: options.file, text, lineCounter, malformed: false, isFlagdFile: false, flags: [], errors: [], json: false };
   let document: Document;
@@ -83,11 +102,24 @@ export function analyzeFlagdText(text: string, options: FlagdAnalyzeOptions): Fl
     return analysis;
   }
   analysis.document = document;
-  inlineAliases(document);
   const at = (offset: number | undefined): { line: number; column: number } => {
     const position = lineCounter.linePos(offset ?? 0);
     return { line: position.line, column: position.col };
   };
+  if (!document.errors.length) {
+    // An alias bomb (a few hundred bytes that expand to billions of nodes) is refused before anything expands it.
+    const bomb = inlineAliases(document);
+    if (bomb) {
+      analysis.malformed = true;
+      analysis.errors.push({
+        file: options.file,
+        ...at(bomb.range?.[0]),
+        message: `YAML aliases here would expand the file by more than ${MAX_ALIAS_EXPANSION.toLocaleString('en')} nodes (an alias bomb?): write the values out`,
+        code: 'flagd-syntax',
+      });
+      return analysis;
+    }
+  }
   if (document.errors.length) {
     analysis.malformed = true;
     for (const error of document.errors) {
@@ -157,12 +189,56 @@ interface FlagContext extends FlagdAnalyzeOptions {
   errors: InputError[];
 }
 
+/** Aliases may add at most this many nodes to what the file itself writes out. */
+export const MAX_ALIAS_EXPANSION = 100_000;
+
 /**
  * Replaces each `*alias` by the node it names (the same object, so positions point at the anchor): the analysis
  * then reads anchored definitions like any other. A write to a shared node would change the other flags too, which
- * the provider's read-back check refuses.
+ * the provider's read-back check refuses. Anchors are resolved in one pass (the last anchor of that name before
+ * the alias, as YAML says), and the size the tree would have once expanded is computed first (shared subtrees
+ * counted once per use): when aliases would add more than MAX_ALIAS_EXPANSION nodes, nothing is inlined and the
+ * first alias is returned.
  */
-function inlineAliases(document: Document): void {
+function inlineAliases(document: Document): Alias | undefined {
+  const targets = new Map<Alias, Node>();
+  const anchors = new Map<string, Node>();
+  let firstAlias: Alias | undefined;
+  let ownNodes = 0;
+  visit(document, {
+    Node(_key, node) {
+      ownNodes++;
+      if (isAlias(node)) {
+        firstAlias ??= node;
+        const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  if (!firstAlias) return undefined;
+  // Expanded sizes, memoized per node; an alias to an enclosing node (a recursive structure) stays an alias.
+  const sizes = new Map<unknown, number>();
+  const onPath = new Set<unknown>();
+  const limit = ownNodes + MAX_ALIAS_EXPANSION;
+  const sizeOf = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      return target && !onPath.has(target) ? sizeOf(target) : 1;
+    }
+    if (!isMap(node) && !isSeq(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    onPath.add(node);
+    let size = 1;
+    for (const item of node.items as unknown[]) {
+      size += isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+      if (size > limit) break;
+    }
+    onPath.delete(node);
+    sizes.set(node, size);
+    return size;
+  };
+  if (sizeOf(document.contents) > limit) return firstAlias;
   const walk = (node: unknown, ancestors: Set<unknown>) => {
     if (!isMap(node) && !isSeq(node)) return;
     ancestors.add(node);
@@ -172,17 +248,18 @@ function inlineAliases(document: Document): void {
       if (isMap(node)) {
         const pair = item as Pair;
         if (isAlias(pair.value)) {
-          const target = pair.value.resolve(document);
+          const target = targets.get(pair.value);
           if (target && !ancestors.has(target)) pair.value = target;
         } else walk(pair.value, ancestors);
       } else if (isAlias(item)) {
-        const target = item.resolve(document);
+        const target = targets.get(item);
         if (target && !ancestors.has(target)) items[index] = target;
       } else walk(item, ancestors);
     }
     ancestors.delete(node);
   };
   walk(document.contents, new Set());
+  return undefined;
 }
 
 function keyOffset(pair: Pair): number | undefined {
@@ -362,24 +439,43 @@ function readMetadata(flagNode: YAMLMap, state: FlagState, context: FlagContext,
   if (metadata.abortReason !== undefined) state.abortReason = String(metadata.abortReason);
 }
 
-/** Resolves `{ "$ref": name }` to the named `$evaluators` entry (nested refs too); notes whether one was used. */
-function resolveRefs(value: unknown, evaluators: Record<string, unknown>, used: { ref: boolean; missing?: string }, depth = 0): unknown {
-  if (depth > 20) return value;
-  if (Array.isArray(value)) return value.map((item) => resolveRefs(item, evaluators, used, depth + 1));
+/** What resolving `$ref`s found: whether one was used, a missing name, or a cycle (`a → b → a`). */
+interface RefResolution {
+  ref: boolean;
+  missing?: string;
+  cycle?: string[];
+}
+
+/** Resolves `{ "$ref": name }` to the named `$evaluators` entry (nested refs too); notes refs used, missing and cyclic. */
+function resolveRefs(value: unknown, evaluators: Record<string, unknown>, used: RefResolution, chain: string[] = [], depth = 0): unknown {
+  if (depth > 64 || used.cycle) return value;
+  if (Array.isArray(value)) return value.map((item) => resolveRefs(item, evaluators, used, chain, depth + 1));
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 1 && entries[0][0] === '$ref' && typeof entries[0][1] === 'string') {
       used.ref = true;
       const name = entries[0][1];
-      if (!(name in evaluators)) {
+      if (chain.includes(name)) {
+        used.cycle = [...chain.slice(chain.indexOf(name)), name];
+        return value;
+      }
+      if (!Object.prototype.hasOwnProperty.call(evaluators, name)) {
         used.missing = name;
         return value;
       }
-      return resolveRefs(evaluators[name], evaluators, used, depth + 1);
+      return resolveRefs(evaluators[name], evaluators, used, [...chain, name], depth + 1);
     }
-    return Object.fromEntries(entries.map(([k, v]) => [k, resolveRefs(v, evaluators, used, depth + 1)]));
+    return Object.fromEntries(entries.map(([k, v]) => [k, resolveRefs(v, evaluators, used, chain, depth + 1)]));
   }
   return value;
+}
+
+/** A weight as YAML writes it (`.nan`, `.inf`, `-.inf`), or as JSON for anything else. */
+function describeWeight(weight: unknown): string {
+  if (typeof weight === 'number' && Number.isNaN(weight)) return '.nan';
+  if (weight === Number.POSITIVE_INFINITY) return '.inf';
+  if (weight === Number.NEGATIVE_INFINITY) return '-.inf';
+  return JSON.stringify(weight) ?? String(weight);
 }
 
 function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, context: FlagContext, report: (node: Node | null | undefined, message: string) => void): void {
@@ -395,8 +491,12 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
   const targetingPair = findFlagdPair(flagNode, 'targeting');
   const targetingNode = targetingPair?.value as Node | null | undefined;
   const rawTargeting = toJS(targetingNode);
-  const refs = { ref: false } as { ref: boolean; missing?: string };
+  const refs: RefResolution = { ref: false };
   const targeting = resolveRefs(rawTargeting, context.evaluators, refs);
+  if (refs.cycle) {
+    report(targetingNode, `targeting's "$ref"s form a cycle (${refs.cycle.join(' → ')}): flagd cannot evaluate it`);
+    return;
+  }
   if (refs.missing) {
     report(targetingNode, `targeting refers to "$ref": "${refs.missing}", which is not in $evaluators`);
     return;
@@ -409,6 +509,11 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
       definition.writeBlocked = `flag '${state.key}' has ${state.valueType ?? 'non-boolean'} variants and no two-variant fractional split: Flaglens cannot tell which variant is "on"`;
     }
     if (boolean && !definition.onVariant) definition.writeBlocked = `flag '${state.key}' has no variant with the value true`;
+    return;
+  }
+  if (hasFractionalKey(targeting) && !isFractional(targeting)) {
+    const fractionalNode = !refs.ref && targetingNode && isMap(targetingNode) ? (findFlagdPair(targetingNode, 'fractional')?.value as Node | undefined) : undefined;
+    report(fractionalNode ?? targetingNode, `"fractional" must be a list of [variant, weight] entries, got ${describeWeight((targeting as Record<string, unknown>).fractional)}`);
     return;
   }
   const fractionalArgs = isFractional(targeting) ? (targeting as { fractional: unknown[] }).fractional : undefined;
@@ -434,7 +539,7 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
     const [variant, weight = 1] = entry;
     if (typeof weight !== 'number' || !Number.isFinite(weight)) {
       const weightNode = entryNode && isSeq(entryNode) ? (entryNode.items[1] as Node) : entryNode;
-      report(weightNode ?? targetingNode, `fractional weight ${JSON.stringify(weight)} of variant ${JSON.stringify(variant)} must be a number`);
+      report(weightNode ?? targetingNode, `fractional weight ${describeWeight(weight)} of variant ${JSON.stringify(variant)} must be a finite number`);
       return;
     }
     if (!Number.isInteger(weight)) {
@@ -499,6 +604,11 @@ function computeRollout(definition: FlagdFlagDefinition, flagNode: YAMLMap, cont
 
 /** flagd-core refuses a split whose weights add up to more than a signed 32-bit integer. */
 const FLAGD_MAX_TOTAL_WEIGHT = 2147483647;
+
+/** `{ fractional: … }` whatever its value (a non-list value is an error, not "targeted by rules"). */
+function hasFractionalKey(targeting: unknown): boolean {
+  return Boolean(targeting && typeof targeting === 'object' && !Array.isArray(targeting) && Object.keys(targeting).length === 1 && 'fractional' in (targeting as object));
+}
 
 function isFractional(targeting: unknown): boolean {
   if (!targeting || typeof targeting !== 'object' || Array.isArray(targeting)) return false;

@@ -4,12 +4,14 @@
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { FileRevision } from '../io.js';
+import { MAX_INPUT_FILE_BYTES, describeReadError } from '../io.js';
 import type { AbortRequest, BumpRequest, FlagState, InputError, ProviderContext, RolloutChange, StateProvider, StateSnapshot } from '../model.js';
 import { RolloutRefusedError } from '../model.js';
 import { analyzeFlagdText, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
 import { flagdAbortEdits, applyFlagdEdits, flagdBumpEdits, type FlagdTextEdit } from './flagdEdit.js';
 import { stateFileHash, writeGuarded } from './fileStore.js';
 import { flagdHistoryFacts, FlagdRevisionCache } from './flagdHistory.js';
+import { resolveWriteTarget, WriteRefusedError } from '../workspaceWrites.js';
 import { planAbort, planBump, sameRolloutState, type RolloutPlan } from './rollout.js';
 import { formatRolloutPercentage } from './stages.js';
 import { WorkspaceRules } from '../workspaceFiles.js';
@@ -22,6 +24,8 @@ export function isFlagdFileName(name: string): boolean {
 }
 
 export interface FlagdProviderOptions {
+  /** Larger state files are refused with an error (default 10 MB). */
+  maxFileBytes?: number;
   /** Maximum directory depth of auto-discovery below the root (default 8). */
   maxDepth?: number;
   /** Git history is re-read at most this often per unchanged file (default 30 s). */
@@ -169,10 +173,18 @@ export class FlagdFileProvider implements StateProvider {
       const file = this.relative(absolutePath);
       let text: string;
       try {
-        text = this.context.fs.readFile(absolutePath);
+        // Strict UTF-8: a file whose bytes do not decode would be re-encoded by a write, changing bytes nobody edited.
+        text = this.context.fs.readFile(absolutePath, { maxBytes: this.options.maxFileBytes ?? MAX_INPUT_FILE_BYTES, strictUtf8: true });
       } catch (error) {
-        const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-        errors.push({ file, line: 1, column: 1, message: `flagd file ${file} ${why}${configured ? ' (named in flaglens.yaml state.flagd)' : ''}`, code: 'flagd-missing' });
+        const code = (error as NodeJS.ErrnoException).code;
+        const position = /at line (\d+), column (\d+)/.exec((error as Error).message ?? '');
+        errors.push({
+          file,
+          line: position ? Number(position[1]) : 1,
+          column: position ? Number(position[2]) : 1,
+          message: `flagd file ${file} ${describeReadError(error)}${configured ? ' (named in flaglens.yaml state.flagd)' : ''}`,
+          code: code === 'ENOENT' ? 'flagd-missing' : 'flagd-unreadable',
+        });
         continue;
       }
       const analysis = analyzeFlagdText(text, { file, steps: this.context.config.rollout.steps });
@@ -250,14 +262,16 @@ export class FlagdFileProvider implements StateProvider {
     if (problem || othersChanged) {
       throw new RolloutRefusedError(`refusing to write ${file.analysis.file}: ${problem ?? 'the edit would change other flags'} (please report this)`, 'unsupported');
     }
-    // Write through a symlinked state file to its target, so the link stays a link.
-    let target = file.absolutePath;
+    // Write through a symlinked state file to its target (the link stays a link), only inside the workspace.
+    let target: string;
     try {
-      target = this.context.fs.realpath(file.absolutePath);
-    } catch {
-      // Gone since it was read: writeGuarded reports the conflict.
+      target = resolveWriteTarget(this.context, file.absolutePath, file.analysis.file);
+    } catch (error) {
+      if (!(error instanceof WriteRefusedError)) throw error;
+      throw new RolloutRefusedError(error.message, error.reason === 'outside-workspace' ? 'outside-workspace' : 'conflict');
     }
-    await writeGuarded(this.context.fileStore, target, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
+    const io = { fs: this.context.fs, writer: this.context.writer, clock: this.context.clock, timers: this.context.timers };
+    await writeGuarded(io, target, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
   }
 }
 

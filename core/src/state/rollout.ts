@@ -15,6 +15,8 @@ export function planBump(flag: FlagState | undefined, steps: readonly number[], 
   if (flag.stage === 'archived' || flag.stage === 'removed') return refuse('not-found', `flag '${flag.key}' is ${flag.stage}`);
   const blocked = writeBlocked(flag);
   if (blocked) return refuse('unsupported', blocked);
+  const invalid = invalidValue(flag);
+  if (invalid) return refuse('invalid', `flag '${flag.key}' has an ${invalid}: fix it at its source first`);
   const current = currentPercentage(flag);
   if (current === null) return refuse('unsupported', `flag '${flag.key}' is targeted by rules, not one percentage: edit it by hand`);
   let target: number | undefined;
@@ -38,6 +40,8 @@ export function planAbort(flag: FlagState | undefined, steps: readonly number[] 
   if (flag.stage === 'archived' || flag.stage === 'removed') return refuse('not-found', `flag '${flag.key}' is ${flag.stage}`);
   const blocked = writeBlocked(flag);
   if (blocked) return refuse('unsupported', blocked);
+  const invalid = invalidValue(flag);
+  if (invalid) return refuse('invalid', `flag '${flag.key}' has an ${invalid}: fix it at its source first`);
   const current = currentPercentage(flag);
   if (current === null) return refuse('unsupported', `flag '${flag.key}' is targeted by rules, not one percentage: Flaglens cannot abort it safely, edit it by hand`);
   return change(flag, current, 0, steps);
@@ -55,6 +59,12 @@ export function describeRolloutChange(fromStage: Stage, fromPercentage: number |
 
 function currentPercentage(flag: FlagState): number | null {
   return flag.enabled ? flag.percentage : 0;
+}
+
+/** A provider's note that a value of the flag is invalid (an Unleash rollout outside 0–100). */
+function invalidValue(flag: FlagState): string | undefined {
+  const invalid = flag.fields?.invalid;
+  return typeof invalid === 'string' && invalid ? invalid : undefined;
 }
 
 function writeBlocked(flag: FlagState): string | undefined {

@@ -13,6 +13,8 @@ export interface UnleashMappingOptions {
   events?: UnleashEvent[];
   /** Where problems are reported (the flaglens.yaml that configures Unleash); default `unleash:<project>`. */
   errorFile?: string;
+  /** The position in `errorFile` (where the Unleash URL is configured); default 1:1. */
+  errorAt?: { line: number; column: number };
 }
 
 /** The marker Flaglens appends to a flag's description on abort: visible in the Unleash UI and read back. */
@@ -38,6 +40,8 @@ export function unleashFeatureToFlagState(feature: UnleashFeature, options: Unle
   let percentage: number | null = null;
   let rolloutRaw: unknown;
   let strategyId: string | undefined;
+  /** Set when the flag's values cannot be trusted (bump and abort refuse with it). */
+  let invalid: string | undefined;
   if (!env) {
     errors.push(inputError(options, feature.name, `flag '${feature.name}' has no environment '${options.environment}' in Unleash`));
   } else if (active.length === 0) {
@@ -51,9 +55,8 @@ export function unleashFeatureToFlagState(feature: UnleashFeature, options: Unle
       rolloutRaw = strategy.parameters.rollout;
       percentage = parseRollout(rolloutRaw);
       if (percentage === null) {
-        errors.push(
-          inputError(options, feature.name, `flag '${feature.name}': strategy ${strategy.id} field parameters.rollout is ${JSON.stringify(rolloutRaw)}, not a percentage 0–100`),
-        );
+        invalid = `invalid rollout ${JSON.stringify(rolloutRaw)} (must be 0–100)`;
+        errors.push(inputError(options, feature.name, `flag '${feature.name}': ${invalid} in strategy ${strategy.id} (parameters.rollout)`));
       }
     }
   }
@@ -86,6 +89,7 @@ export function unleashFeatureToFlagState(feature: UnleashFeature, options: Unle
       lifecycleStage: feature.lifecycle?.stage,
       ...(feature.archivedAt ? { archivedAt: feature.archivedAt } : {}),
       ...(lastEvent ? { lastChangedBy: lastEvent.createdBy, lastChangedAt: lastEvent.createdAt } : {}),
+      ...(invalid ? { invalid } : {}),
     },
   };
   if (note && (percentage === 0 || !enabled)) {
@@ -121,5 +125,5 @@ function asFlagType(type: string | undefined): FlagType | undefined {
 
 function inputError(options: UnleashMappingOptions, flag: string, message: string): InputError {
   void flag;
-  return { file: options.errorFile ?? `unleash:${options.project}`, line: 1, column: 1, message, code: 'unleash-invalid' };
+  return { file: options.errorFile ?? `unleash:${options.project}`, line: options.errorAt?.line ?? 1, column: options.errorAt?.column ?? 1, message, code: 'unleash-invalid' };
 }

@@ -3,7 +3,9 @@
 // and bumps/aborts a flexibleRollout strategy only if it still is what the user was shown.
 import type { UnleashConfig } from '../../config.js';
 import { createHttpClient, HttpError, originOf, type HttpTransport } from '../../http.js';
-import type { Clock, FileSystem } from '../../io.js';
+import type { Clock, Timers } from '../../io.js';
+import { TOKEN_UNTRUSTED, type TokenVault } from '../../trust.js';
+import type { WorkspaceWriteContext } from '../../workspaceWrites.js';
 import {
   RolloutRefusedError,
   type AbortRequest,
@@ -27,9 +29,12 @@ export interface UnleashProviderOptions {
   /** The rollout ladder (config.rollout.steps), for "bump to the next step". */
   steps: number[];
   clock: Clock;
-  fs: FileSystem;
-  env: Record<string, string | undefined>;
+  timers?: Timers;
+  /** The token for the configured URL, sent only when it is trusted for that origin. */
+  tokens: TokenVault;
   allowNetwork: boolean;
+  /** The workspace the snapshot folder belongs to (it must resolve inside it). */
+  workspace?: WorkspaceWriteContext;
   snapshotDir?: string;
   /** The flaglens.yaml that configures Unleash: problems are reported at it (absolute path). */
   configFile?: string;
@@ -54,9 +59,10 @@ export function unleashProviderFactory(context: ProviderContext): StateProvider[
       config,
       steps: context.config.rollout.steps,
       clock: context.clock,
-      fs: context.fs,
-      env: context.env,
+      timers: context.timers,
+      tokens: context.tokens,
       allowNetwork: context.allowNetwork,
+      workspace: { root: context.root, fs: context.fs, writer: context.writer },
       snapshotDir: context.snapshotDir,
       configFile: context.config.file,
     }),
@@ -72,26 +78,40 @@ export class UnleashStateProvider implements StateProvider {
   private last: StateSnapshot | undefined;
   private lastLoadedAt = 0;
   private readonly features = new Map<string, { etag?: string; feature: UnleashFeature; events?: UnleashEvent[] }>();
-  private consecutiveFailures = 0;
-  private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly tokenProblem: string | undefined;
+  /** `token-untrusted` when a token exists but is not trusted for the configured origin. */
+  private readonly tokenProblemCode: string = 'unleash-offline';
+  /** The last failed load, reused within `reuseWithinMs` so one command does not wait on a dead server twice. */
+  private lastFailure: { at: number; error: unknown } | undefined;
   /** The project's newest event id at the last full read, and when that read was. */
   private lastFullRead: { eventId: number | undefined; at: number } | undefined;
 
   constructor(private readonly options: UnleashProviderOptions) {
     this.stageOf = options.stageOf ?? unleashStageOf(options.steps);
-    this.store = options.snapshotStore ?? (options.snapshotDir ? createFileSnapshotStore(options.fs, options.snapshotDir, identityOf(options.config)) : undefined);
-    const tokenVariable = options.config.token.env;
-    const token = tokenVariable ? options.env[tokenVariable] : undefined;
+    this.store =
+      options.snapshotStore ?? (options.snapshotDir && options.workspace ? createFileSnapshotStore(options.workspace, options.snapshotDir, identityOf(options.config)) : undefined);
+    const tokenVariable = options.config.token.env ?? 'UNLEASH_TOKEN';
+    let token: string | undefined;
     if (!options.allowNetwork) this.tokenProblem = 'workspace not trusted: Unleash is not queried';
-    else if (!token) this.tokenProblem = `no Unleash token: set the environment variable ${tokenVariable ?? 'UNLEASH_TOKEN'}`;
-    if (!this.tokenProblem) {
+    else {
+      // The token is asked for by its destination: one not trusted for this origin is never handed out.
+      const grant = options.tokens.tokenFor(tokenVariable, options.config.url);
+      if (grant.ok) token = grant.value;
+      else {
+        this.tokenProblem = grant.reason === 'missing' ? `no Unleash token: set the environment variable ${tokenVariable}` : grant.message;
+        if (grant.reason === 'untrusted') this.tokenProblemCode = TOKEN_UNTRUSTED;
+      }
+    }
+    if (token !== undefined) {
       // The token is bound to the configured origin and header: the client never sends it elsewhere.
       this.http =
         options.http ??
         createHttpClient({
-          credentials: [{ origin: originOf(options.config.url), header: 'authorization', value: token! }],
+          credentials: [{ origin: originOf(options.config.url), header: 'authorization', value: token }],
           insecureSkipTlsVerifyOrigins: options.config.insecureSkipTlsVerify ? [originOf(options.config.url)] : [],
+          totalTimeoutMs: options.config.timeoutSeconds === undefined ? undefined : Math.round(options.config.timeoutSeconds * 1000),
+          clock: options.clock,
+          timers: options.timers,
         });
       this.api = new UnleashApi(this.http, options.config.url, options.config.project);
     }
@@ -101,15 +121,22 @@ export class UnleashStateProvider implements StateProvider {
     const now = this.options.clock.now();
     if (this.last && !this.last.staleness && now.getTime() - this.lastLoadedAt < (this.options.reuseWithinMs ?? 1000)) return this.last;
     if (!this.api) return this.offline(this.tokenProblem!);
+    const reuseWithinMs = this.options.reuseWithinMs ?? 1000;
     try {
-      const snapshot = await this.fetchSnapshot();
+      if (this.lastFailure && now.getTime() - this.lastFailure.at < reuseWithinMs) throw this.lastFailure.error;
+      let snapshot: StateSnapshot;
+      try {
+        snapshot = await this.fetchSnapshot();
+      } catch (error) {
+        this.lastFailure = { at: this.options.clock.now().getTime(), error };
+        throw error;
+      }
+      this.lastFailure = undefined;
       this.last = snapshot;
       this.lastLoadedAt = this.options.clock.now().getTime();
-      this.consecutiveFailures = 0;
       this.store?.write(snapshot);
       return snapshot;
     } catch (error) {
-      this.consecutiveFailures++;
       const message = this.redact(error instanceof Error ? error.message : String(error));
       const reason = error instanceof HttpError && error.kind === 'auth' ? message : UNLEASH_UNREACHABLE;
       const known = this.last ? { ...this.last, staleness: undefined } : this.store?.read();
@@ -148,43 +175,7 @@ export class UnleashStateProvider implements StateProvider {
     return change(request.key, plan.fromPercentage ?? 0, plan.fromStage, 0, after?.stage ?? 'off');
   }
 
-  /**
-   * Polls in the background: every `pollIntervalSeconds` after success, with exponential backoff and
-   * jitter after failures (capped at 5 minutes). `onUpdate` receives every snapshot (fresh or stale).
-   */
-  startPolling(onUpdate: (snapshot: StateSnapshot) => void): void {
-    this.stopPolling();
-    const tick = async () => {
-      let snapshot: StateSnapshot | undefined;
-      try {
-        this.lastLoadedAt = 0;
-        snapshot = await this.load();
-      } catch {
-        snapshot = undefined;
-      }
-      if (snapshot) onUpdate(snapshot);
-      this.pollTimer = setTimeout(tick, this.nextPollDelayMs());
-      this.pollTimer.unref?.();
-    };
-    this.pollTimer = setTimeout(tick, 0);
-    this.pollTimer.unref?.();
-  }
-
-  stopPolling(): void {
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
-  }
-
-  /** The delay before the next poll: the interval, or a jittered exponential backoff after failures. */
-  nextPollDelayMs(random: () => number = Math.random): number {
-    const base = this.options.config.pollIntervalSeconds * 1000;
-    if (this.consecutiveFailures === 0) return base;
-    const backoff = Math.min(300_000, 2000 * 2 ** (this.consecutiveFailures - 1));
-    return Math.round(backoff * (0.5 + random() / 2));
-  }
-
   dispose(): void {
-    this.stopPolling();
     void this.http?.close();
   }
 
@@ -240,7 +231,14 @@ export class UnleashStateProvider implements StateProvider {
   }
 
   private map(feature: UnleashFeature, events: UnleashEvent[] | undefined) {
-    return unleashFeatureToFlagState(feature, { environment: this.options.config.environment, project: this.options.config.project, stageOf: this.stageOf, events, errorFile: this.options.configFile });
+    return unleashFeatureToFlagState(feature, {
+      environment: this.options.config.environment,
+      project: this.options.config.project,
+      stageOf: this.stageOf,
+      events,
+      errorFile: this.options.configFile,
+      errorAt: this.options.config.urlAt,
+    });
   }
 
   /** Re-reads the flag just before a write and refuses when it is not what the user saw. */
@@ -269,7 +267,7 @@ export class UnleashStateProvider implements StateProvider {
     }
     const current = parseRollout(strategy.parameters.rollout);
     if (current === null) {
-      throw new RolloutRefusedError(`flag '${key}': field parameters.rollout is ${JSON.stringify(strategy.parameters.rollout)}, not a percentage 0–100`, 'invalid');
+      throw new RolloutRefusedError(`flag '${key}': invalid rollout ${JSON.stringify(strategy.parameters.rollout)} (must be 0–100)`, 'invalid');
     }
     const { flag } = this.map(feature, undefined);
     if (expected) {
@@ -310,20 +308,28 @@ export class UnleashStateProvider implements StateProvider {
 
   private offline(reason: string): StateSnapshot {
     const known = this.store?.read();
-    const error: InputError = { file: this.errorFile(), line: 1, column: 1, message: reason, code: 'unleash-offline' };
-    if (known) return this.withStaleness(known, reason, undefined);
+    const error: InputError = { file: this.errorFile(), ...this.errorPosition(), message: reason, code: this.tokenProblemCode };
+    if (known) {
+      const stale = this.withStaleness(known, reason, undefined);
+      return this.tokenProblemCode === TOKEN_UNTRUSTED ? { ...stale, errors: [...stale.errors, error] } : stale;
+    }
     return { provider: this.id, flags: [], removedKeys: [], errors: [error], fetchedAt: this.options.clock.now().toISOString(), staleness: { since: this.options.clock.now().toISOString(), reason } };
   }
 
   private withStaleness(known: StateSnapshot, reason: string, detail: string | undefined): StateSnapshot {
     const errors = detail
-      ? [...known.errors, { file: this.errorFile(), line: 1, column: 1, message: detail, code: 'unleash-unreachable' }]
+      ? [...known.errors, { file: this.errorFile(), ...this.errorPosition(), message: detail, code: 'unleash-unreachable' }]
       : known.errors;
     return { ...known, errors, staleness: { since: known.fetchedAt, reason } };
   }
 
   private errorFile(): string {
     return this.options.configFile ?? `unleash:${this.options.config.project}`;
+  }
+
+  /** Problems are reported where flaglens.yaml names the server. */
+  private errorPosition(): { line: number; column: number } {
+    return this.options.config.urlAt ?? { line: 1, column: 1 };
   }
 
   private redact(text: string): string {
