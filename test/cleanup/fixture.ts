@@ -118,7 +118,11 @@ function referenceAt(sourceFile: ts.SourceFile, file: string, key: string, start
   if (!check) throw new Error(`${file}: no check after /*flag*/ at offset ${start}`);
   let keyNode: ts.Node = check;
   let call = check.getText(sourceFile).split('(')[0]!;
-  if (ts.isCallExpression(check) && check.arguments[0]) keyNode = check.arguments[0];
+  if (ts.isCallExpression(check) && check.arguments[0]) {
+    keyNode = check.arguments[0];
+    // `useFlags(['a', 'b'])`: the key is the list's element naming the flag, as the scanner reports it.
+    if (ts.isArrayLiteralExpression(keyNode)) keyNode = keyNode.elements.find((element) => ts.isStringLiteral(element) && element.text === key) ?? keyNode.elements[0] ?? keyNode;
+  }
   else if (ts.isJsxElement(check) || ts.isJsxSelfClosingElement(check)) {
     const opening = ts.isJsxElement(check) ? check.openingElement : check;
     call = opening.tagName.getText(sourceFile);

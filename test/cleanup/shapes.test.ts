@@ -105,7 +105,41 @@ test('GrowthBook: useFeature(k).on / .off / .value and evalFeature', () => {
   assert.equal(plan.status, 'cleaned');
 });
 
-test('Flagsmith: flags.k.enabled of useFlags([k]), and .value with a remote-config value', () => {
+test('Flagsmith: the entry of useFlags([k, …]) — .enabled, .value with a remote-config value, destructured; other keys stay', () => {
+  checkCleanup(
+    `
+    import { useFlags } from 'flagsmith/react';
+    export function Page() {
+      const flags = /*flag*/useFlags(['new_checkout', 'dark_mode']);
+      const theme = flags.dark_mode.enabled ? 'dark' : 'light';
+      return flags.new_checkout.enabled ? <main className={theme}>New</main> : <main>Old</main>;
+    }
+    `,
+    `
+    import { useFlags } from 'flagsmith/react';
+    export function Page() {
+      const flags = useFlags(['dark_mode']);
+      const theme = flags.dark_mode.enabled ? 'dark' : 'light';
+      return <main className={theme}>New</main>;
+    }
+    `,
+    { key: 'new_checkout' },
+  );
+  checkCleanup(
+    `
+    import { useFlags } from 'flagsmith/react';
+    export function Layout() {
+      const { new_checkout } = /*flag*/useFlags(['new_checkout']);
+      return <main className={new_checkout.value === 'compact' ? 'tight' : 'wide'}>New</main>;
+    }
+    `,
+    `
+    export function Layout() {
+      return <main className="tight">New</main>;
+    }
+    `,
+    { key: 'new_checkout', value: 'compact' },
+  );
   checkCleanup(
     `
     import { useFlags } from 'flagsmith/react';
@@ -119,21 +153,7 @@ test('Flagsmith: flags.k.enabled of useFlags([k]), and .value with a remote-conf
       return <main>New</main>;
     }
     `,
-  );
-  checkCleanup(
-    `
-    import { useFlags } from 'flagsmith/react';
-    export function Layout() {
-      const flags = useFlags(['new_checkout']);
-      return <main className={/*flag*/flags.new_checkout/*end*/.value === 'compact' ? 'tight' : 'wide'}>New</main>;
-    }
-    `,
-    `
-    export function Layout() {
-      return <main className="tight">New</main>;
-    }
-    `,
-    { value: 'compact' },
+    { key: 'new_checkout' },
   );
 });
 
@@ -252,7 +272,7 @@ test('Vercel Flags SDK: `await flag()` is the value, and the flag declaration go
   assert.deepEqual(plan.removedDeclarations, ['flags.ts: showNewCheckout']);
 });
 
-test('through the scanner and the CLI: OpenFeature, ConfigCat and GrowthBook result objects, type-checked against the real packages', async () => {
+test('through the scanner and the CLI: OpenFeature, ConfigCat, GrowthBook and Flagsmith results and a Vercel flag, type-checked against the real packages', async () => {
   const { mkdirSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
   const { join, resolve } = await import('node:path');
   const { runCli } = await import('../../cli/src/main.js');
@@ -277,13 +297,48 @@ test('through the scanner and the CLI: OpenFeature, ConfigCat and GrowthBook res
     '',
   ].join('\n');
   writeFileSync(join(root, 'src/Page.tsx'), page);
+  writeFileSync(join(root, 'src/flags.ts'), "import { flag } from 'flags/next';\n\nexport const showNewCheckout = flag<boolean>({ key: 'new-checkout', decide: () => false });\n");
+  writeFileSync(
+    join(root, 'src/Checkout.tsx'),
+    [
+      "import { useFlags } from 'flagsmith/react';",
+      "import { showNewCheckout } from './flags';",
+      '',
+      'export function Checkout() {',
+      "  const flags = useFlags(['new-checkout', 'dark-mode']);",
+      "  return <main className={flags['dark-mode'].enabled ? 'dark' : 'light'}>{flags['new-checkout'].enabled ? 'one page' : 'steps'}</main>;",
+      '}',
+      '',
+      'export async function checkoutPath(): Promise<string> {',
+      "  return (await showNewCheckout()) ? '/checkout' : '/cart/checkout';",
+      '}',
+      '',
+    ].join('\n'),
+  );
   try {
     const io = recordingIo(repositoryRoot);
     assert.equal(await runCli(['cleanup', 'new-checkout', root, '--value', 'on', '--write', '--format', 'json'], io), 0, io.err);
     const report = JSON.parse(io.out) as { flags: { status: string; typeErrors: unknown[]; sites: { status: string; reason?: string }[] }[] };
-    assert.deepEqual(report.flags[0]!.sites.map((site) => site.status), ['rewritten', 'rewritten', 'rewritten'], io.out);
+    assert.deepEqual(report.flags[0]!.sites.map((site) => site.status), ['rewritten', 'rewritten', 'rewritten', 'rewritten', 'rewritten'], io.out);
     assert.equal(report.flags[0]!.status, 'cleaned');
     assert.equal(readFileSync(join(root, 'src/Page.tsx'), 'utf8'), 'export function Page() {\n  return <main className="dark compact">New</main>;\n}\n');
+    assert.equal(
+      readFileSync(join(root, 'src/Checkout.tsx'), 'utf8'),
+      [
+        "import { useFlags } from 'flagsmith/react';",
+        '',
+        'export function Checkout() {',
+        "  const flags = useFlags(['dark-mode']);",
+        "  return <main className={flags['dark-mode'].enabled ? 'dark' : 'light'}>{'one page'}</main>;",
+        '}',
+        '',
+        'export async function checkoutPath(): Promise<string> {',
+        "  return '/checkout';",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(readFileSync(join(root, 'src/flags.ts'), 'utf8'), '');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

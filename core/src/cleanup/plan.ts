@@ -335,6 +335,7 @@ function isAssignedOrCalled(node: ts.Node): boolean {
  * only by property (`const details = …; details.value`) goes, and its reads get the literals (depth 1).
  */
 function resultSiteEdits(sourceFile: ts.SourceFile, check: ts.Node, shape: ResultShape, site: Site, value: FlagValue, quote: "'" | '"'): SiteEditResult {
+  if (shape.entry) return keyedResultSiteEdits(sourceFile, check, shape, shape.entry, site, value, quote);
   let outer: ts.Node = check;
   while (ts.isParenthesizedExpression(outer.parent) || ts.isAwaitExpression(outer.parent) || ts.isNonNullExpression(outer.parent)) outer = outer.parent;
   const parent = outer.parent;
@@ -379,6 +380,77 @@ function resultSiteEdits(sourceFile: ts.SourceFile, check: ts.Node, shape: Resul
     if (isAssignedOrCalled(use.parent)) return { skip: `\`${name}.${read}\` is written or called` };
     edits.push({ start: use.parent.getStart(sourceFile), end: use.parent.end, newText: literalText(property.value, quote) + marker });
   }
+  return { edits };
+}
+
+/**
+ * A result keyed by flag key (`const flags = useFlags(['new_checkout', 'other'])`): only this flag's entry is
+ * rewritten — `flags.new_checkout.enabled` gets its value, a destructured `{ new_checkout }` goes — and its
+ * key leaves the call's list; the declaration goes with the last entry read.
+ */
+function keyedResultSiteEdits(sourceFile: ts.SourceFile, check: ts.Node, shape: ResultShape, entry: ResultShape, site: Site, value: FlagValue, quote: "'" | '"'): SiteEditResult {
+  const key = site.reference.key;
+  if (!key || !ts.isCallExpression(check)) return { skip: `the ${shape.name} is used in a form the cleanup does not rewrite` };
+  // The reads of this flag's entry (`<entry>.enabled`) become literals.
+  const entryReads = (entryNode: ts.Node, depth: number): TextEdit[] | { skip: string } => {
+    const read = propertyRead(entryNode.parent, entryNode);
+    if (read === undefined) return { skip: `the ${entry.name} \`${key}\` is used as a whole (\`${clip(entryNode.parent.getText(sourceFile))}\`)` };
+    const property = entry.property(read, value);
+    if ('unknown' in property) return { skip: property.unknown };
+    if (isAssignedOrCalled(entryNode.parent)) return { skip: `\`.${read}\` of the ${entry.name} is written or called` };
+    return [literalReplacement(sourceFile, entryNode.parent, literalText(property.value, quote) + siteMarker(site.id, depth))];
+  };
+  // The key's element in the call's list, when it is there.
+  const list = check.arguments[0];
+  const keyIndex = list && ts.isArrayLiteralExpression(list) ? list.elements.findIndex((element) => element.getStart(sourceFile) <= site.reference.start && site.reference.end <= element.end) : -1;
+  const keyRemoval = (): TextEdit[] => (keyIndex >= 0 && ts.isArrayLiteralExpression(list!) && list.elements.length > 1 ? [listElementRemoval(sourceFile, list.elements, keyIndex)] : []);
+  const onlyKey = keyIndex >= 0 && ts.isArrayLiteralExpression(list!) && list.elements.length === 1;
+
+  let outer: ts.Node = check;
+  while (ts.isParenthesizedExpression(outer.parent) || ts.isNonNullExpression(outer.parent)) outer = outer.parent;
+  if (propertyRead(outer.parent, outer) === key) {
+    const reads = entryReads(outer.parent, 0);
+    return 'skip' in reads ? reads : { edits: reads };
+  }
+  const declaration = outer.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== outer) return { skip: `the ${shape.name} is used as a whole` };
+  const statement = declaration.parent.parent;
+  if (!ts.isVariableStatement(statement) || !isInStatementList(statement) || statement.declarationList.declarations.length !== 1) {
+    return { skip: `the ${shape.name} is declared in a form the cleanup does not rewrite` };
+  }
+  const edits: TextEdit[] = [];
+  if (ts.isIdentifier(declaration.name)) {
+    const uses = findUses(statement.parent, declaration.name);
+    if (!uses) return { skip: `\`${declaration.name.text}\` is reassigned or shadowed` };
+    let otherUses = 0;
+    for (const use of uses) {
+      const read = propertyRead(use.parent, use);
+      if (read === undefined) return { skip: `the ${shape.name} \`${declaration.name.text}\` is used as a whole (\`${clip(use.parent.getText(sourceFile))}\`)` };
+      if (read !== key) {
+        otherUses++;
+        continue;
+      }
+      const reads = entryReads(use.parent, 1);
+      if ('skip' in reads) return reads;
+      edits.push(...reads);
+    }
+    edits.push(...(otherUses === 0 && (onlyKey || keyIndex === -1) ? [{ ...removalRange(sourceFile, statement), newText: '' }] : keyRemoval()));
+    return { edits };
+  }
+  if (!ts.isObjectBindingPattern(declaration.name)) return { skip: `the ${shape.name} is destructured in a form the cleanup does not rewrite` };
+  const pattern = declaration.name;
+  const index = pattern.elements.findIndex((element) => ((element.propertyName ?? element.name) as ts.Node).getText(sourceFile).replace(/^['"]|['"]$/g, '') === key);
+  const element = pattern.elements[index];
+  if (!element || element.dotDotDotToken || !ts.isIdentifier(element.name)) return { skip: `the ${shape.name} is destructured in a form the cleanup does not rewrite` };
+  const uses = findUses(statement.parent, element.name);
+  if (!uses) return { skip: `\`${element.name.text}\` is reassigned or shadowed` };
+  for (const use of uses) {
+    const reads = entryReads(use, 1);
+    if ('skip' in reads) return reads;
+    edits.push(...reads);
+  }
+  if (pattern.elements.length === 1) edits.push({ ...removalRange(sourceFile, statement), newText: '' });
+  else edits.push(listElementRemoval(sourceFile, pattern.elements, index), ...keyRemoval());
   return { edits };
 }
 

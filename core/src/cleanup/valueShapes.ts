@@ -17,6 +17,11 @@ export interface ResultShape {
   /** What the result is, for reasons: `OpenFeature evaluation details`. */
   name: string;
   property(name: string, flagValue: FinalValue): PropertyValue;
+  /**
+   * Set when the result is an object keyed by flag key (flagsmith/react's `useFlags(['a', 'b'])`): the
+   * flag's own entry (`flags.a`) has this shape; the other keys' entries belong to other flags.
+   */
+  entry?: ResultShape;
 }
 
 /** The result shape of a check, or undefined when the check's own value is the flag's value. */
@@ -39,7 +44,9 @@ export function resultShapeOf(reference: Pick<FlagReference, 'sdk'>, check: ts.N
     case 'unleash':
       return callee === 'getVariant' || callee === 'useVariant' ? UNLEASH_VARIANT : undefined;
     case 'flagsmith':
-      // `flags.new_checkout` of `useFlags(['new_checkout'])` or `flagsmith.getAllFlags()`: a flag object.
+      // `useFlags(['new_checkout'])`: an object keyed by the listed flags; `flags.new_checkout` (a check of
+      // its own where the scanner reports the entry) or `flagsmith.getAllFlags()[k]`: one flag object.
+      if (callee === 'useFlags') return FLAGSMITH_FLAGS;
       return ts.isPropertyAccessExpression(check) || ts.isElementAccessExpression(check) ? FLAGSMITH_FLAG : undefined;
     default:
       return undefined;
@@ -89,3 +96,4 @@ const FLAGSMITH_FLAG = table('Flagsmith flag', {
   enabled: (value) => known(typeof value === 'boolean' ? value : true),
   value: (value) => (typeof value === 'boolean' ? { unknown: '`.value` of the Flagsmith flag is its remote-config value: give it with --value' } : known(value)),
 });
+const FLAGSMITH_FLAGS: ResultShape = { name: 'Flagsmith flags object', property: (property) => ({ unknown: `\`.${property}\` of the Flagsmith flags object is another flag` }), entry: FLAGSMITH_FLAG };
