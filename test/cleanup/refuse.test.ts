@@ -131,3 +131,39 @@ test('an importer reached through a tsconfig path alias is type-checked: its new
   assert.deepEqual(direct.checkedFiles, ['src/checkout/mode.ts', 'src/pages/summary.ts']);
   assert.deepEqual(direct.projects, ['tsconfig.json']);
 });
+
+test('--stale: the flag whose change breaks an importer is refused whole, the other stale flag is cleaned', async () => {
+  const root = join(repositoryRoot, '.cache', `cleanup-stale-refuse-${process.pid}`);
+  rmSync(root, { recursive: true, force: true });
+  const released = { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on', metadata: { releasedAt: '2025-01-01T00:00:00Z' } };
+  const workspaceFiles: Record<string, string> = {
+    'flaglens.yaml': 'state:\n  flagd: flags.flagd.json\n',
+    'flags.flagd.json': `${JSON.stringify({ flags: { 'one-page-checkout': released, 'new-banner': released } }, null, 2)}\n`,
+    'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'Bundler', skipLibCheck: true, types: [] }, include: ['src'] }),
+    'src/client.ts': "import { OpenFeature } from '@openfeature/web-sdk';\nexport const client = OpenFeature.getClient('shop');\n",
+    // Once on, `checkoutMode` is the literal 'one-page' and the importer's comparison no longer type-checks.
+    'src/mode.ts': "import { client } from './client';\nexport const checkoutMode = client.getBooleanValue('one-page-checkout', false) ? 'one-page' : 'steps';\n",
+    'src/summary.ts': "import { checkoutMode } from './mode';\nexport const stepCount: number = checkoutMode === 'steps' ? 3 : 1;\n",
+    'src/banner.ts': "import { client } from './client';\nexport function banner(): string {\n  if (client.getBooleanValue('new-banner', false)) return 'new';\n  return 'old';\n}\n",
+  };
+  for (const [file, text] of Object.entries(workspaceFiles)) {
+    mkdirSync(join(root, file, '..'), { recursive: true });
+    writeFileSync(join(root, file), text);
+  }
+  try {
+    const io = recordingIo(repositoryRoot);
+    const code = await runCli(['cleanup', '--stale', root, '--write', '--format', 'json'], io);
+    assert.equal(code, 1, io.out + io.err);
+    const report = JSON.parse(io.out) as { flags: { key: string; status: string; accepted: boolean; typeErrors: { file: string; code: number }[] }[] };
+    const byKey = new Map(report.flags.map((flag) => [flag.key, flag]));
+    assert.equal(byKey.get('one-page-checkout')!.accepted, false);
+    assert.deepEqual(byKey.get('one-page-checkout')!.typeErrors.map((error) => [error.file, error.code]), [['src/summary.ts', 2367]]);
+    assert.equal(byKey.get('new-banner')!.status, 'cleaned');
+    assert.equal(readFileSync(join(root, 'src/mode.ts'), 'utf8'), workspaceFiles['src/mode.ts']);
+    assert.equal(readFileSync(join(root, 'src/banner.ts'), 'utf8'), "export function banner(): string {\n  return 'new';\n}\n");
+    const state = JSON.parse(readFileSync(join(root, 'flags.flagd.json'), 'utf8')) as { flags: Record<string, unknown> };
+    assert.deepEqual(Object.keys(state.flags), ['one-page-checkout']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

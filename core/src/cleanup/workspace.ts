@@ -146,9 +146,11 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
       typeErrors.set(blame.key, [...(typeErrors.get(blame.key) ?? []), error]);
     }
     if (!blamedAny || round === MAX_REFUSAL_ROUNDS) {
-      // Errors no site can be blamed for (in an importer): every flag that changed code is refused whole.
+      // Errors no site can be blamed for (in an importer): the flag whose change brings them is refused whole,
+      // found by checking the flags' changes cumulatively, in order; failing that, every flag that changed code.
+      const culprit = round < MAX_REFUSAL_ROUNDS ? firstFlagBringing(errors, plans, (changes) => checkChangeTypes(changes, { root: options.root, fs: options.fs, workspaceFiles, tsconfigPath: options.tsconfigPath, timers: options.timers }).introduced) : undefined;
       for (const [key, { plan }] of plans) {
-        if (plan.changes.length === 0) continue;
+        if (plan.changes.length === 0 || (culprit !== undefined && key !== culprit)) continue;
         wholeRefused.add(key);
         typeErrors.set(key, [...(typeErrors.get(key) ?? []), ...errors]);
       }
@@ -218,6 +220,26 @@ export function planWithPerSiteRefusal(
       refused.push({ file: site.file, checkStart: site.checkStart, reason: refusalReason(error) });
     }
   }
+}
+
+/**
+ * The first flag (in planning order) whose change, together with the changes of the flags before it, brings
+ * one of `errors`; undefined when only one flag changed code (it is the one) or none can be told apart.
+ */
+function firstFlagBringing(
+  errors: TypeDiagnostic[],
+  plans: ReadonlyMap<string, { plan: FlagRemovalPlan }>,
+  introducedErrors: (changes: ReadonlyMap<string, string>) => TypeDiagnostic[],
+): string | undefined {
+  const changing = [...plans].filter(([, { plan }]) => plan.changes.length > 0);
+  if (changing.length < 2) return undefined;
+  const signatures = new Set(errors.map((error) => `${error.file}\0${error.code}\0${error.message}`));
+  const cumulative = new Map<string, string>();
+  for (const [key, { plan }] of changing.slice(0, -1)) {
+    for (const change of plan.changes) cumulative.set(change.file, change.after);
+    if (introducedErrors(cumulative).some((error) => signatures.has(`${error.file}\0${error.code}\0${error.message}`))) return key;
+  }
+  return changing[changing.length - 1]![0];
 }
 
 function refusalReason(error: TypeDiagnostic): string {
