@@ -108,6 +108,8 @@ export const cleanupCommand: Command = {
       keepDefinition: options['keep-definition'] === true,
       formatter: options['no-format'] === true ? undefined : await workspacePrettier(root),
       timers: systemTimers,
+      // The analysis already scanned the workspace as it is on disk: the plan uses that one scan.
+      scan: analysis.scan,
     });
     let writeError: string | undefined;
     if (write && result.changes.length) {

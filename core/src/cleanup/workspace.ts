@@ -5,7 +5,7 @@
 import { join, relative } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import type { FileSystem, Timers } from '../io.js';
-import type { FlagReference, FlagState, StateSnapshot } from '../model.js';
+import type { FlagReference, FlagState, ScanResult, StateSnapshot } from '../model.js';
 import { resolveReferenceKeys } from '../rules/findings.js';
 import { scanWorkspace } from '../scanner/index.js';
 import { isSourceFile, listWorkspaceFiles } from '../scanner/walk.js';
@@ -31,6 +31,8 @@ export interface WorkspaceCleanupOptions {
   /** The workspace's formatter for the changed ranges of source files (none: the minimal edits as they are). */
   formatter?: RangeFormatter;
   timers: Pick<Timers, 'monotonicMs'>;
+  /** The scan of the workspace as it is on disk, when the caller has one (the CLI's analysis): not scanned again. */
+  scan?: Pick<ScanResult, 'references' | 'failures'>;
 }
 
 export type DefinitionOutcome = { file: string; status: 'removed' } | { file?: string; status: 'kept'; reason: string };
@@ -96,7 +98,7 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
       results.set(request.key, { key: request.key, typeErrors: [], accepted: false, error: `flag '${request.key}' is ${flag ? flag.stage : 'not in the rollout state'}: give its final value with --value` });
     } else requests.push({ key: request.key, value, flag });
   }
-  const scan = requests.length ? await scanWorkspace({ root: options.root, config: options.config, fs: options.fs }) : { references: [], failures: [] };
+  const scan = options.scan ?? (requests.length ? await scanWorkspace({ root: options.root, config: options.config, fs: options.fs }) : { references: [], failures: [] });
   for (const failure of scan.failures) unanalysable.set(failure.file, failure.reason);
   const workspaceFiles = allWorkspaceFiles.filter((file) => !unanalysable.has(file));
   const references = resolveReferenceKeys(scan.references, options.state).map(({ reference, flagKey }) => ({ ...reference, key: flagKey ?? reference.key }));
