@@ -3,38 +3,16 @@
 // An independent type check (the `typescript` package on disk, each file's own tsconfig, the program's module
 // resolution for importers) compares the errors of the changed files and their importers before and after as
 // (file, code, message) sets, so line shifts do not count; a second run must change nothing. The table printed
-// at the end is the one in docs/cleanup.md. A second test runs `--stale` over every key at once and reports its
-// time as a ratio to a plain `tsc --noEmit` of the projects it touches, measured in the same run.
+// at the end is the one in docs/cleanup.md. `--stale` over every key at once is cleanupStale.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCli } from '../../cli/src/main.js';
 import { recordingIo } from '../cli/recordingIo.js';
+import { cacheRoot, corpus, fileSizes, IndependentTypeCheck, keys, repositoryRoot, type ReportJson } from './corpusCleanup.js';
 
-const repositoryRoot = resolve(__dirname, '../..');
-const corpusCandidates = [resolve(repositoryRoot, '../shared/corpus'), '/work/shared/corpus'];
-const corpus = corpusCandidates.find((candidate) => existsSync(join(candidate, 'twenty.tar.gz')));
-const cacheRoot = join(repositoryRoot, '.cache', 'corpus-cleanup');
-
-interface SiteJson {
-  file: string;
-  line: number;
-  status: string;
-  reason?: string;
-  depth?: number;
-  literalKept?: string;
-}
-interface ReportJson {
-  flags: { key: string; status: string; accepted: boolean; sites: SiteJson[]; typeErrors: unknown[] }[];
-  files: { file: string }[];
-}
-
-/** The corpus's flag keys, read when the file loads so that each key is a test of its own (its own time budget). */
-const keys = corpus ? [...new Set(readFileSync(join(corpus, 'twenty.groundtruth.tsv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[2]!))].sort() : [];
-const pristine = join(cacheRoot, 'twenty');
+const pristine = 'tree' in corpus ? corpus.tree : '';
 const work = join(cacheRoot, 'work');
 const config = join(cacheRoot, 'twenty.flaglens.yaml');
 let types: IndependentTypeCheck;
@@ -46,12 +24,11 @@ let cleanupMs = 0;
 let started = 0;
 
 test('the real corpus is unpacked into a working copy', () => {
-  assert.ok(corpus, `the real corpus is missing: looked in ${corpusCandidates.join(', ')}`);
+  assert.ok('tree' in corpus, 'missing' in corpus ? corpus.missing : '');
   assert.ok(keys.length >= 10, `the ground truth names the corpus's flag keys (found ${keys.length})`);
-  execFileSync('bash', [join(corpus, 'unpack.sh'), 'twenty', cacheRoot]);
   rmSync(work, { recursive: true, force: true });
   cpSync(pristine, work, { recursive: true });
-  writeFileSync(config, readFileSync(join(corpus, 'twenty.flaglens.yaml'), 'utf8'));
+  writeFileSync(config, readFileSync(corpus.config, 'utf8'));
   types = new IndependentTypeCheck(work);
   pristineSizes = fileSizes(work);
   started = Date.now();
@@ -121,199 +98,3 @@ test('across every key: ≥ 90% of the sites rewritten, no new type error, every
   assert.equal(totals.idempotent, keys.length, 'a second run changes nothing, for every key');
   assert.ok(totals.rewritten / totals.sites >= 0.9, `≥ 90% of the sites rewritten (${totals.rewritten}/${totals.sites})`);
 });
-
-test('--stale on the corpus: one scan, a plan per flag and one type check, timed against a plain tsc --noEmit of the same projects', async () => {
-  assert.ok(corpus, `the real corpus is missing: looked in ${corpusCandidates.join(', ')}`);
-  execFileSync('bash', [join(corpus, 'unpack.sh'), 'twenty', cacheRoot]);
-  const staleWork = join(cacheRoot, 'stale');
-  rmSync(staleWork, { recursive: true, force: true });
-  cpSync(pristine, staleWork, { recursive: true });
-  // Every key released for everyone a year ago (FL001), in a flagd state file the config points at.
-  const flags = Object.fromEntries(keys.map((key) => [key, { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on', metadata: { releasedAt: '2025-01-01T00:00:00Z' } }]));
-  writeFileSync(join(staleWork, 'flags.flagd.json'), `${JSON.stringify({ flags }, null, 2)}\n`);
-  const staleConfig = join(cacheRoot, 'twenty-stale.flaglens.yaml');
-  writeFileSync(staleConfig, `${readFileSync(join(corpus, 'twenty.flaglens.yaml'), 'utf8')}\nstate:\n  flagd: flags.flagd.json\n`);
-
-  const io = recordingIo(repositoryRoot);
-  const staleStarted = Date.now();
-  const code = await runCli(['cleanup', '--stale', staleWork, '--write', '--format', 'json', '--config', staleConfig], io);
-  const staleMs = Date.now() - staleStarted;
-  assert.equal(code, 0, io.err);
-  const report = JSON.parse(io.out) as ReportJson;
-  const sites = report.flags.flatMap((flag) => flag.sites);
-  const rewritten = sites.filter((site) => site.status === 'rewritten').length;
-  const changed = report.files.map((file) => file.file).filter((file) => /\.[cm]?[jt]sx?$/.test(file));
-  const staleTypes = new IndependentTypeCheck(staleWork);
-  const newErrors = staleTypes.introducedErrors(changed, (file) => readFileSync(join(pristine, file), 'utf8'));
-  for (const error of newErrors) console.log(`--stale: new type error: ${error}`);
-
-  const again = recordingIo(repositoryRoot);
-  assert.equal(await runCli(['cleanup', '--stale', staleWork, '--write', '--format', 'json', '--config', staleConfig], again), 0, again.err);
-  const second = JSON.parse(again.out) as ReportJson;
-
-  // The plain compiler over the same projects, measured in the same run.
-  const projects = [...new Set(changed.map((file) => staleTypes.projectConfigOf(join(staleWork, file))).filter((project): project is string => project !== undefined))].sort();
-  const tscStarted = Date.now();
-  for (const project of projects) spawnSync(process.execPath, [join(repositoryRoot, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], { encoding: 'utf8' });
-  const tscMs = Date.now() - tscStarted;
-  console.log(
-    `corpus --stale: ${report.flags.length} flags, ${rewritten}/${sites.length} sites rewritten, ${changed.length} source files changed, ${newErrors.length} new type errors; ` +
-      `${(staleMs / 1000).toFixed(1)} s = ${(staleMs / tscMs).toFixed(2)}× a plain tsc --noEmit of the ${projects.length} projects it touches (${projects.map((project) => relative(staleWork, project)).join(', ')}: ${(tscMs / 1000).toFixed(1)} s)`,
-  );
-  assert.equal(newErrors.length, 0);
-  assert.ok(rewritten / sites.length >= 0.9, `${rewritten}/${sites.length}`);
-  assert.deepEqual(second.files, [], 'a second --stale run changes nothing');
-  assert.ok(projects.length > 0);
-});
-
-/** Workspace-relative source file → size, for finding files a run changed without saying so. */
-function fileSizes(root: string): Map<string, number> {
-  const sizes = new Map<string, number>();
-  const walk = (directory: string): void => {
-    for (const entry of readdirSync(directory, { withFileTypes: true })) {
-      const path = join(directory, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) sizes.set(relative(root, path), statSync(path).size);
-    }
-  };
-  walk(root);
-  return sizes;
-}
-
-/**
- * TypeScript's own language service per tsconfig, reading the copy on disk. The "before" texts of the
- * changed files are laid over it; their importers come from resolving every file's imports in its project.
- */
-class IndependentTypeCheck {
-  elapsedMs = 0;
-  private readonly services = new Map<string, { service: ts.LanguageService; fileNames: Set<string>; options: ts.CompilerOptions }>();
-  private readonly overlay = new Map<string, string>();
-  private readonly versions = new Map<string, number>();
-
-  constructor(private readonly root: string) {}
-
-  /** `file:code message` of every error in the changed files and their importers after and not before. */
-  introducedErrors(changed: string[], pristineText: (file: string) => string): string[] {
-    const started = Date.now();
-    const introduced: string[] = [];
-    const byProject = new Map<string, Set<string>>();
-    for (const file of changed.filter((candidate) => /\.[cm]?[jt]sx?$/.test(candidate))) {
-      const config = this.projectOf(join(this.root, file));
-      if (!config) continue;
-      const group = byProject.get(config) ?? new Set<string>();
-      group.add(join(this.root, file));
-      for (const importer of this.importersOf(config, join(this.root, file))) group.add(importer);
-      byProject.set(config, group);
-    }
-    for (const [config, files] of byProject) {
-      const { service } = this.services.get(config)!;
-      for (const file of changed) this.setText(join(this.root, file), pristineText(file));
-      const before = this.errors(service, files);
-      for (const file of changed) this.setText(join(this.root, file), undefined);
-      const after = this.errors(service, files);
-      const remaining = new Map<string, number>();
-      for (const error of before) remaining.set(error, (remaining.get(error) ?? 0) + 1);
-      for (const error of after) {
-        const count = remaining.get(error) ?? 0;
-        if (count > 0) remaining.set(error, count - 1);
-        else introduced.push(error);
-      }
-    }
-    this.elapsedMs += Date.now() - started;
-    return introduced;
-  }
-
-  /** The files were given their pristine text back on disk. */
-  reset(changed: string[]): void {
-    for (const file of changed) this.setText(join(this.root, file), undefined);
-  }
-
-  private setText(path: string, text: string | undefined): void {
-    if (text === undefined) this.overlay.delete(path);
-    else this.overlay.set(path, text);
-    this.versions.set(path, (this.versions.get(path) ?? 0) + 1);
-  }
-
-  private errors(service: ts.LanguageService, files: Set<string>): string[] {
-    const errors: string[] = [];
-    for (const file of files) {
-      for (const diagnostic of [...service.getSyntacticDiagnostics(file), ...service.getSemanticDiagnostics(file)]) {
-        if (diagnostic.category !== ts.DiagnosticCategory.Error) continue;
-        errors.push(`${relative(this.root, file)}: TS${diagnostic.code} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`);
-      }
-    }
-    return errors;
-  }
-
-  /** The tsconfig whose program holds an absolute `file`. */
-  projectConfigOf(file: string): string | undefined {
-    return this.projectOf(file);
-  }
-
-  /** The tsconfig whose program holds `file`: the nearest one, or the referenced one of a solution-style config. */
-  private projectOf(file: string): string | undefined {
-    for (let directory = dirname(file); directory.startsWith(this.root); directory = dirname(directory)) {
-      const config = join(directory, 'tsconfig.json');
-      if (!existsSync(config)) continue;
-      const candidates = [config, ...this.references(config)];
-      for (const candidate of candidates) if (this.service(candidate).fileNames.has(file)) return candidate;
-      return config;
-    }
-    return undefined;
-  }
-
-  private references(config: string): string[] {
-    const json = ts.readConfigFile(config, ts.sys.readFile).config as { references?: { path: string }[] };
-    return (json.references ?? []).map((reference) => {
-      const target = join(dirname(config), reference.path);
-      return target.endsWith('.json') ? target : join(target, 'tsconfig.json');
-    });
-  }
-
-  private service(config: string): { service: ts.LanguageService; fileNames: Set<string>; options: ts.CompilerOptions } {
-    const existing = this.services.get(config);
-    if (existing) return existing;
-    const parsed = ts.getParsedCommandLineOfConfigFile(config, { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-    const options = { ...parsed.options, noEmit: true, incremental: false, composite: false };
-    const host: ts.LanguageServiceHost = {
-      getScriptFileNames: () => parsed.fileNames,
-      getScriptVersion: (path) => String(this.versions.get(path) ?? 0),
-      getScriptSnapshot: (path) => {
-        const text = this.overlay.get(path) ?? ts.sys.readFile(path);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
-      },
-      getCurrentDirectory: () => dirname(config),
-      getCompilationSettings: () => options,
-      getDefaultLibFileName: (compilerOptions) => ts.getDefaultLibFilePath(compilerOptions),
-      fileExists: (path) => this.overlay.has(path) || ts.sys.fileExists(path),
-      readFile: (path) => this.overlay.get(path) ?? ts.sys.readFile(path),
-      readDirectory: ts.sys.readDirectory,
-      directoryExists: ts.sys.directoryExists,
-      getDirectories: ts.sys.getDirectories,
-    };
-    const entry = { service: ts.createLanguageService(host, ts.createDocumentRegistry()), fileNames: new Set(parsed.fileNames), options };
-    this.services.set(config, entry);
-    return entry;
-  }
-
-  /** Files of the project importing `target`, by TypeScript's resolution of their import specifiers. */
-  private importersOf(config: string, target: string): string[] {
-    const { fileNames, options } = this.service(config);
-    const stem = basename(target).replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
-    const names = stem === 'index' ? [stem, basename(dirname(target))] : [stem];
-    const importers: string[] = [];
-    for (const file of fileNames) {
-      if (file === target) continue;
-      const text = ts.sys.readFile(file) ?? '';
-      if (!names.some((name) => text.includes(name))) continue;
-      for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
-        if (!names.includes(imported.fileName.split('/').pop()!.replace(/\.[cm]?[jt]sx?$/, ''))) continue;
-        if (ts.resolveModuleName(imported.fileName, file, options, ts.sys).resolvedModule?.resolvedFileName === target) {
-          importers.push(file);
-          break;
-        }
-      }
-    }
-    return importers;
-  }
-}
