@@ -114,7 +114,7 @@ export function registerCorpusCleanupTests(part: number, of: number): void {
     console.log('| key | sites | rewritten | skipped | literal kept | files changed | new type errors | second run changes nothing |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const row of rows) console.log(row);
-    console.log(`| **these ${partKeys.length} keys** | ${totals.sites} | ${totals.rewritten} (${((100 * totals.rewritten) / Math.max(1, totals.sites)).toFixed(1)}%) | ${totals.sites - totals.rewritten} | | | ${totals.newErrors} | ${totals.idempotent}/${keys.length} |`);
+    console.log(`| **these ${partKeys.length} keys** | ${totals.sites} | ${totals.rewritten} (${((100 * totals.rewritten) / Math.max(1, totals.sites)).toFixed(1)}%) | ${totals.sites - totals.rewritten} | | | ${totals.newErrors} | ${totals.idempotent}/${partKeys.length} |`);
     console.log(`depth of rewritten sites: 0: ${totals.depth[0]}, 1: ${totals.depth[1]}, 2: ${totals.depth[2]}`);
     for (const [reason, count] of skipReasons) console.log(`skipped ×${count}: ${reason}`);
     console.log(`corpus cleanup check: ${partKeys.length} keys in ${(totalMs / 1000).toFixed(0)} s (cleanup runs ${(cleanupMs / 1000).toFixed(0)} s, independent type check ${(types.elapsedMs / 1000).toFixed(0)} s)`);
