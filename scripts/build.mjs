@@ -1,8 +1,9 @@
 // Bundles the three entry points with esbuild: the CLI and the language server for Node (with a shebang so
-// `bin` works) and the VS Code client (with `vscode` left external). TypeScript and ts-morph are files of their
-// own beside them, loaded when first needed: dist/typescript.js (ts-morph's copy of TypeScript, which the
-// scanner parses with) and dist/ts-morph.js (ts-morph on that same copy, for cleanup's type check). A scan
-// answered from its cache loads neither; a scan that parses loads TypeScript only.
+// `bin` works) and the VS Code client (with `vscode` left external). TypeScript and the library declarations are
+// files of their own beside them, loaded when first needed: dist/typescript.js (ts-morph's copy of TypeScript,
+// which the scanner parses with) and dist/ts-morph-common.js (@ts-morph/common on that same copy: the lib.*.d.ts
+// texts cleanup's type check reads). A scan answered from its cache loads neither; a scan that parses loads
+// TypeScript only.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -37,15 +38,15 @@ const common = {
   define: { FLAGLENS_BUILD_ID: JSON.stringify(buildIdentity()) },
 };
 
-/** TypeScript (and, but for ts-morph's own bundle, ts-morph) resolve to the shared files beside the bundle. */
-function sharedLibraries({ tsMorphToo }) {
+/** TypeScript (and, but for its own bundle, @ts-morph/common) resolve to the shared files beside the bundle. */
+function sharedLibraries({ commonToo }) {
   return {
     name: 'shared-typescript-and-ts-morph',
     setup(builder) {
       builder.onResolve({ filter: /^@ts-morph\/common\/dist\/typescript\.js$/ }, () => ({ path: './typescript.js', external: true }));
-      // Inside @ts-morph/common (bundled into ts-morph.js): its own `require('./typescript')`.
+      // Inside @ts-morph/common (bundled into ts-morph-common.js): its own `require('./typescript')`.
       builder.onResolve({ filter: /^\.\/typescript$/ }, (args) => (args.importer.includes('@ts-morph/common') ? { path: './typescript.js', external: true } : undefined));
-      if (tsMorphToo) builder.onResolve({ filter: /^ts-morph$/ }, () => ({ path: './ts-morph.js', external: true }));
+      if (commonToo) builder.onResolve({ filter: /^@ts-morph\/common$/ }, () => ({ path: './ts-morph-common.js', external: true }));
     },
   };
 }
@@ -53,10 +54,10 @@ function sharedLibraries({ tsMorphToo }) {
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('@ts-morph/common/dist/typescript.js'), 'dist/typescript.js');
 await Promise.all([
-  build({ ...common, plugins: [sharedLibraries({ tsMorphToo: true })], entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, plugins: [sharedLibraries({ tsMorphToo: true })], entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, plugins: [sharedLibraries({ tsMorphToo: true })], entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' }),
-  build({ ...common, plugins: [sharedLibraries({ tsMorphToo: false })], entryPoints: [require.resolve('ts-morph')], outfile: 'dist/ts-morph.js' }),
+  build({ ...common, plugins: [sharedLibraries({ commonToo: true })], entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [sharedLibraries({ commonToo: true })], entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [sharedLibraries({ commonToo: true })], entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' }),
+  build({ ...common, plugins: [sharedLibraries({ commonToo: false })], entryPoints: [require.resolve('@ts-morph/common')], outfile: 'dist/ts-morph-common.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 chmodSync('dist/server.js', 0o755);

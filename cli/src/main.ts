@@ -1,9 +1,11 @@
 // The `flaglens` command line: a thin front-end over the core (it never goes through the server).
 // Commands are registered in one table; each lives in its own file under commands/.
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { createHttpClient } from '../../core/src/http.js';
+import { suggestKeys } from '../../core/src/rules/index.js';
 import type { CliIo, Command } from './command.js';
-import { ConfigurationError, describeUnexpectedError, UsageError } from './command.js';
+import { commandError, ConfigurationError, describeUnexpectedError, usageHint, UsageError } from './command.js';
 import { checkCommand } from './commands/check.js';
 import { flagsCommand } from './commands/flags.js';
 import { bumpCommand } from './commands/bump.js';
@@ -11,10 +13,11 @@ import { abortCommand } from './commands/abort.js';
 import { watchCommand } from './commands/watch.js';
 import { scanCommand } from './commands/scan.js';
 import { cleanupCommand } from './commands/cleanup.js';
+import { initCommand } from './commands/init.js';
 import { FLAGLENS_VERSION } from '../../core/src/version.js';
 
 /** The command table. Adding a command: one file in commands/ and one line here. */
-const commands: Command[] = [scanCommand, checkCommand, flagsCommand, bumpCommand, abortCommand, watchCommand, cleanupCommand];
+export const commands: Command[] = [initCommand, scanCommand, checkCommand, flagsCommand, bumpCommand, abortCommand, watchCommand, cleanupCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -26,6 +29,10 @@ function mainHelp(): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Options:',
+    '  -h, --help     this help (and `flaglens <command> --help`: the command\'s)',
+    '  -v, --version  the version',
+    '',
     'Exit codes: 0 success, 1 findings at or above --fail-on (or a refused write), 2 usage or config error.',
     '',
   ].join('\n');
@@ -33,20 +40,28 @@ function mainHelp(): string {
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     io.stdout(mainHelp());
-    return name ? 0 : 2;
+    return 0;
+  }
+  if (!name) {
+    io.stderr(mainHelp());
+    return 2;
   }
   if (name === '--version' || name === '-v') {
     io.stdout(`${FLAGLENS_VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
+  const wanted = name === 'help' ? rest[0] : name;
+  const command = commands.find((c) => c.name === wanted);
   if (!command) {
-    io.stderr(`flaglens: unknown command '${name}'\n\n${mainHelp()}`);
+    const suggestions = suggestKeys(wanted, commands.map((c) => c.name));
+    const hint = suggestions.length ? ` (did you mean '${suggestions[0]}'?)` : '';
+    io.stderr(commandError(undefined, wanted.startsWith('-') ? `unknown option '${wanted}'` : `unknown command '${wanted}'${hint}`));
+    io.stderr(usageHint(undefined));
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (name === 'help' || rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
     return 0;
   }
@@ -56,16 +71,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io.http ? io : { ...io, http });
   } catch (error) {
+    // One error style: `flaglens CMD: message`, then where the usage is; never the whole help, which would bury it.
     if (error instanceof UsageError) {
-      io.stderr(`flaglens ${command.name}: ${error.message}\n\n${command.help}\n`);
+      io.stderr(commandError(command.name, error.message));
+      io.stderr(usageHint(command.name));
       return 2;
     }
     if (error instanceof ConfigurationError) {
-      for (const line of error.lines) io.stderr(`${line}\n`);
+      for (const line of error.lines) io.stderr(commandError(command.name, line));
+      io.stderr(usageHint(command.name));
       return 2;
     }
     // Never a stack trace for people: one line, and the details only when asked for.
-    io.stderr(`flaglens ${command.name}: ${describeUnexpectedError(error)}\n`);
+    io.stderr(commandError(command.name, describeUnexpectedError(error)));
     if (io.env.FLAGLENS_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return 2;
   } finally {
@@ -74,10 +92,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 
+/**
+ * `flaglens` when this process was started as `flaglens` from a shell (its bin link on PATH), else
+ * `npx flaglens`: the way a hint's command runs as shown. Under npm (`npx`, `npm run`, which set npm_command)
+ * the bin link is found through node_modules/.bin, which a shell does not search.
+ */
+export function programNameOf(argv1: string | undefined, env: Record<string, string | undefined>): string {
+  const startedAs = argv1 ? basename(argv1) : '';
+  return startedAs === 'flaglens' && !env.npm_command ? 'flaglens' : 'npx flaglens';
+}
+
 function processIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,
+    programName: programNameOf(process.argv[1], process.env),
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     isInteractive: Boolean(process.stdout.isTTY && process.stdin.isTTY),

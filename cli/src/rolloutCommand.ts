@@ -1,7 +1,7 @@
 // What `flaglens bump` and `flaglens abort` share: find the flag and the provider that owns it, show
 // `from → to`, ask for confirmation on a terminal (or --yes), write, and turn refusals into exit 1.
 import { loadConfig } from '../../core/src/config.js';
-import { RolloutRefusedError, type FlagState, type RolloutChange, type StateProvider } from '../../core/src/model.js';
+import { RolloutRefusedError, stateConfigurationErrors, type FlagState, type RolloutChange, type StateProvider } from '../../core/src/model.js';
 import { suggestKeys } from '../../core/src/rules/index.js';
 import type { RolloutPlan } from '../../core/src/state/rollout.js';
 import { createStateProviders } from '../../core/src/state/registry.js';
@@ -10,7 +10,7 @@ import { flaglensFileWriter } from '../../core/src/workspaceWrites.js';
 import { loadWorkspaceState, providerContext } from '../../core/src/workspace.js';
 import type { FlaglensConfig } from '../../core/src/config.js';
 import { tokenTrustErrors } from '../../core/src/trust.js';
-import type { CliIo } from './command.js';
+import { commandError, usageHint, type CliIo } from './command.js';
 import { formatInputError, recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from './workspaceIo.js';
 
 export interface RolloutCommandRequest {
@@ -38,6 +38,8 @@ export async function runRolloutCommand(io: CliIo, request: RolloutCommandReques
   const providers = createStateProviders(providerContext(options, config));
   try {
     const state = await loadWorkspaceState(providers, options.clock.now(), config);
+    const named = stateConfigurationErrors(state.errors);
+    if (named.length) return reportConfigErrors(io, request.command, named);
     const flag = state.flags.find((candidate) => candidate.key === request.key);
     if (!flag) {
       for (const error of state.errors) io.stderr(`${formatInputError(io, error, root)}\n`);
@@ -62,7 +64,8 @@ export async function runRolloutCommand(io: CliIo, request: RolloutCommandReques
     io.stdout(`${flag.key}: ${plan.summary}${where}\n`);
     if (!request.yes) {
       if (!io.isInteractive) {
-        io.stderr(`flaglens ${request.command}: not changing '${flag.key}' without confirmation: run it on a terminal, or pass --yes\n`);
+        io.stderr(commandError(request.command, `not changing '${flag.key}' without confirmation: run it on a terminal, or pass --yes`));
+        io.stderr(usageHint(request.command));
         return 2;
       }
       const answer = (await io.prompt(`${request.command === 'bump' ? 'Bump' : 'Abort'} '${flag.key}'? [y/N] `)).trim().toLowerCase();

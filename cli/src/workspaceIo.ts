@@ -8,15 +8,17 @@ import { MAX_INPUT_FILE_BYTES, describeReadError, systemTimers, type Clock, type
 import type { HttpTransport } from '../../core/src/http.js';
 import type { AnalyzeWorkspaceOptions } from '../../core/src/workspace.js';
 import { nodeFileSystem, nodeFileWriter, nodeGitHost } from '../../core/src/nodeIo.js';
-import { environmentTokenVault, parseTrustList, parseUserConfig, TOKEN_UNTRUSTED, TRUST_VARIABLE, type TokenVault, type TrustEntry } from '../../core/src/trust.js';
+import { environmentTokenVault, parseTrustList, parseUserConfig, TRUST_VARIABLE, type TokenVault, type TrustEntry } from '../../core/src/trust.js';
 import { recoverInterruptedWrites } from '../../core/src/workspaceWrites.js';
 import type { CliIo } from './command.js';
-import { ConfigurationError, UsageError } from './command.js';
+import { commandError, ConfigurationError, usageHint, UsageError } from './command.js';
 
 /** The absolute workspace folder for DIR (default: the current directory); a usage error when it is not a folder. */
 export function resolveWorkspaceRoot(io: CliIo, directory: string | undefined): string {
   const root = resolve(io.cwd, directory ?? '.');
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`'${directory ?? '.'}' is not a folder`);
+  const shown = directory ?? '.';
+  if (!existsSync(root)) throw new UsageError(`folder '${shown}' does not exist`);
+  if (!statSync(root).isDirectory()) throw new UsageError(`'${shown}' is not a folder`);
   return root;
 }
 
@@ -114,11 +116,13 @@ export function formatInputError(io: CliIo, error: InputError, root?: string): s
   return `${file}:${error.line}:${error.column}: ${error.message}`;
 }
 
-/** Prints config errors (or untrusted tokens) and returns exit code 2. */
+/**
+ * Prints configuration errors (an invalid flaglens.yaml, untrusted tokens, a state file it names that is missing)
+ * in the one error style, `flaglens CMD: file:line:column: message`, then where the usage is; returns exit code 2.
+ */
 export function reportConfigErrors(io: CliIo, command: string, errors: InputError[]): number {
-  for (const error of errors) io.stderr(`${formatInputError(io, error)}\n`);
-  const untrusted = errors.every((error) => error.code === TOKEN_UNTRUSTED);
-  io.stderr(`flaglens ${command}: ${untrusted ? 'a token is not trusted for the server flaglens.yaml names, nothing was sent or checked' : 'invalid configuration, nothing was checked'}\n`);
+  for (const error of errors) io.stderr(commandError(command, formatInputError(io, error)));
+  io.stderr(usageHint(command));
   return 2;
 }
 

@@ -4,7 +4,8 @@
 // only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ClientCommands, FlagsChangedNotification, SetSecretsNotification, TokenRequiredNotification } from '../../protocol/src/index.js';
+import { ClientCommands, FlagsChangedNotification, SetSecretsNotification, ShowConfigProposalNotification, TokenRequiredNotification } from '../../protocol/src/index.js';
+import { showConfigProposal } from './configProposal.js';
 import { registerCommands } from './commands.js';
 import { FlagsModel } from './flagsModel.js';
 import { FLAGS_VIEW_ID, FlagsTreeProvider } from './flagsTree.js';
@@ -96,6 +97,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // flaglens.yaml names a server that has no token stored for it: nothing was sent; offer to set one (one click).
   const askedForTokens = new Set<string>();
   client.onNotification(TokenRequiredNotification.method, (params: TokenRequiredNotification.Params) => offerMissingTokens(tokens, params, askedForTokens, sendSecrets));
+  // The server offered a flaglens.yaml for a workspace without one and the answer was "Show".
+  client.onNotification(ShowConfigProposalNotification.method, (params: ShowConfigProposalNotification.Params) => void showConfigProposal(params));
   // Each (re)start of the server: a restarted server (after a crash) knows neither the tokens nor the trust
   // state, and its flag list is new.
   context.subscriptions.push(

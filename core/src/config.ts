@@ -1,11 +1,13 @@
 // `flaglens.yaml`: the one configuration file, read by every part (scanner checks and excludes,
-// state sources, rollout ladder, staleness, live providers, metrics). Parsing never half-succeeds:
+// state sources, rollout ladder, staleness, live providers, metrics). Validated against its JSON schema
+// (configSchema.ts), then read into typed settings with their defaults. Parsing never half-succeeds:
 // any error (with file, line and column) means the caller must not use the config.
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
+import { parseDocument, LineCounter, isAlias, isMap, isNode, isSeq, isScalar, visit, type Node, type Document } from 'yaml';
 import { join, isAbsolute, resolve } from 'node:path';
 import type { FileSystem } from './io.js';
 import { MAX_INPUT_FILE_BYTES, describeReadError } from './io.js';
 import type { FlagType, InputError } from './model.js';
+import { configSchemaViolations, type ConfigPath } from './configSchema.js';
 
 /** A team-defined flag check. `key` is an argument path: `0`, `1`, `0.key`, `0.flag.name`. */
 export type CustomCheck =
@@ -99,6 +101,8 @@ export interface FlaglensConfig {
   state: {
     /** flagd definition files (workspace-relative); empty: auto-discover. */
     flagd: string[];
+    /** Where each `state.flagd` entry is written in flaglens.yaml (a missing file is reported there). */
+    flagdAt?: Record<string, { line: number; column: number }>;
     unleash?: UnleashConfig;
   };
   rollout: RolloutConfig;
@@ -184,7 +188,11 @@ export function loadConfig(fs: FileSystem, root: string, configPath?: string): C
   return parseConfig(text, file);
 }
 
-/** Parses and validates config text. `file` is used in error messages and stored in the result. */
+/**
+ * Parses and validates config text. `file` is used in error messages and stored in the result. The JSON schema
+ * (syntaxes/flaglens.schema.json, see configSchema.ts) is the one definition of what is valid; the few rules a
+ * schema cannot say (rollout steps strictly increasing) are checked here, after it.
+ */
 export function parseConfig(text: string, file: string): ConfigResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -197,395 +205,173 @@ export function parseConfig(text: string, file: string): ConfigResult {
   const config = defaultConfig();
   config.file = file;
   if (errors.length) return { config, errors };
-  const reader = new ConfigReader(doc, at, (offset) => {
-    const pos = lineCounter.linePos(offset ?? 0);
+  let value: unknown;
+  try {
+    // A few hundred bytes of aliases can expand to billions of nodes: a bounded count refuses that before it grows.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    at(firstAliasOffset(doc), 'YAML aliases here would expand the file too much (an alias bomb?): write the values out');
+    return { config, errors };
+  }
+  const offsetOf = (path: ConfigPath, where: 'value' | 'key' = 'value') => nodeOffset(doc, path, where);
+  const positionOf = (path: ConfigPath) => {
+    const pos = lineCounter.linePos(offsetOf(path));
     return { line: pos.line, column: pos.col };
-  });
-  reader.read(config);
+  };
+  // What a schema cannot say comes first; it replaces the schema's word on the same setting (steps that go down
+  // are "not increasing", whatever their last value).
+  const beyondSchema = rulesBeyondSchema(value);
+  for (const problem of beyondSchema) at(offsetOf(problem.at), problem.message);
+  for (const violation of configSchemaViolations(value ?? null)) {
+    if (beyondSchema.some((problem) => samePath(problem.setting, violation.path))) continue;
+    at(offsetOf(violation.path, violation.at), violation.message);
+  }
+  if (!errors.length) readValidatedConfig((value ?? {}) as ConfigData, config, positionOf);
+  errors.sort((a, b) => a.line - b.line || a.column - b.column);
   return { config, errors };
 }
 
-type Report = (offset: number | undefined, message: string) => void;
+/** flaglens.yaml as plain data, already valid against the schema (so the shapes below hold). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ConfigData = Record<string, any>;
 
-/** Walks the YAML tree, reporting every problem at the node that has it. */
-class ConfigReader {
-  constructor(
-    private readonly doc: Document,
-    private readonly report: Report,
-    private readonly position: (offset: number | undefined) => { line: number; column: number },
-  ) {}
-
-  read(config: FlaglensConfig): void {
-    const root = this.doc.contents;
-    if (root === null || root === undefined || (isScalar(root) && root.value === null)) return;
-    if (!isMap(root)) return this.report(root.range?.[0], 'flaglens.yaml must be a mapping (key: value)');
-    for (const pair of root.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      const value = pair.value as Node | null;
-      const offset = (pair.key as Node | null)?.range?.[0];
-      switch (key) {
-        case 'checks':
-          config.checks = this.readChecks(value, offset);
-          break;
-        case 'exclude':
-          config.exclude = this.readStringList(value, offset, 'exclude');
-          break;
-        case 'state':
-          this.readState(value, offset, config);
-          break;
-        case 'rollout':
-          this.readRollout(value, offset, config);
-          break;
-        case 'stale':
-          this.readStale(value, offset, config);
-          break;
-        case 'metrics':
-          config.metrics = this.readMetrics(value, offset);
-          break;
-        default:
-          this.report(offset, `unknown setting '${key}' (expected one of: checks, exclude, state, rollout, stale, metrics)`);
-      }
-    }
+/**
+ * The rules of flaglens.yaml a JSON schema cannot express, on data that may not be valid yet: rollout steps
+ * strictly increasing. `setting` is the path the rule is about, `at` where to point.
+ */
+function rulesBeyondSchema(value: unknown): Array<{ setting: ConfigPath; at: ConfigPath; message: string }> {
+  const steps = (value as ConfigData | null | undefined)?.rollout?.steps;
+  if (!Array.isArray(steps)) return [];
+  const percents = steps.map((step) => (typeof step === 'number' ? step : typeof step?.percent === 'number' ? (step.percent as number) : undefined));
+  for (let index = 1; index < percents.length; index++) {
+    const [before, current] = [percents[index - 1], percents[index]];
+    if (before !== undefined && current !== undefined && current <= before) return [{ setting: ['rollout', 'steps'], at: ['rollout', 'steps', index], message: 'rollout.steps must be strictly increasing' }];
   }
+  return [];
+}
 
-  private entries(node: Node | null, offset: number | undefined, what: string, allowed: string[]): Map<string, { value: Node | null; offset?: number }> {
-    const out = new Map<string, { value: Node | null; offset?: number }>();
-    if (!node || !isMap(node)) {
-      this.report(node?.range?.[0] ?? offset, `${what} must be a mapping`);
-      return out;
-    }
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      const keyOffset = (pair.key as Node | null)?.range?.[0];
-      if (!allowed.includes(key)) {
-        this.report(keyOffset, `unknown setting '${what}.${key}' (expected one of: ${allowed.join(', ')})`);
-        continue;
-      }
-      out.set(key, { value: pair.value as Node | null, offset: keyOffset });
-    }
-    return out;
+function samePath(a: ConfigPath, b: ConfigPath): boolean {
+  return a.length === b.length && a.every((segment, index) => segment === b[index]);
+}
+
+/**
+ * Turns valid config data into the typed config, with the defaults for what is left out and the positions the
+ * providers report at.
+ */
+function readValidatedConfig(data: ConfigData, config: FlaglensConfig, positionOf: (path: ConfigPath) => { line: number; column: number }): void {
+  const text = (value: unknown) => String(value);
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+  if (data.checks) {
+    config.checks = (data.checks as ConfigData[]).map((check): CustomCheck => {
+      if (check.call !== undefined) return { kind: 'call', call: check.call, key: check.key === undefined ? '0' : text(check.key), ...(check.default !== undefined ? { defaultArgument: check.default } : {}) };
+      if (check.property !== undefined) return { kind: 'property', property: check.property };
+      return { kind: 'jsx', jsx: check.jsx, attribute: check.attribute };
+    });
   }
-
-  private string(node: Node | null | undefined, offset: number | undefined, what: string): string | undefined {
-    if (node && isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') && String(node.value).length > 0) {
-      return String(node.value);
-    }
-    this.report(node?.range?.[0] ?? offset, `${what} must be a non-empty string`);
-    return undefined;
+  if (data.exclude !== undefined) config.exclude = list(data.exclude).map(text);
+  const state = data.state as ConfigData | undefined;
+  if (state?.flagd !== undefined) {
+    config.state.flagd = list(state.flagd).map(text);
+    config.state.flagdAt = Object.fromEntries(config.state.flagd.map((entry, index) => [entry, positionOf(Array.isArray(state.flagd) ? ['state', 'flagd', index] : ['state', 'flagd'])]));
   }
-
-  private number(node: Node | null | undefined, offset: number | undefined, what: string, min: number, max: number): number | undefined {
-    if (node && isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value) && node.value >= min && node.value <= max) {
-      return node.value;
-    }
-    this.report(node?.range?.[0] ?? offset, `${what} must be a number from ${min} to ${max}`);
-    return undefined;
+  const unleash = state?.unleash as ConfigData | undefined;
+  if (unleash) {
+    config.state.unleash = {
+      url: text(unleash.url).replace(/\/+$/, ''),
+      project: unleash.project === undefined ? 'default' : text(unleash.project),
+      environment: unleash.environment === undefined ? 'development' : text(unleash.environment),
+      token: { env: unleash.token?.env ?? 'UNLEASH_TOKEN' },
+      pollIntervalSeconds: unleash.pollInterval ?? 30,
+      insecureSkipTlsVerify: unleash.insecureSkipTlsVerify ?? false,
+      timeoutSeconds: unleash.timeout,
+      urlAt: positionOf(['state', 'unleash', 'url']),
+    };
   }
-
-  private boolean(node: Node | null | undefined, offset: number | undefined, what: string): boolean | undefined {
-    if (node && isScalar(node) && typeof node.value === 'boolean') return node.value;
-    this.report(node?.range?.[0] ?? offset, `${what} must be true or false`);
-    return undefined;
-  }
-
-  private readStringList(node: Node | null, offset: number | undefined, what: string): string[] {
-    if (node && isScalar(node) && typeof node.value === 'string') return [node.value];
-    if (!node || !isSeq(node)) {
-      this.report(node?.range?.[0] ?? offset, `${what} must be a list of strings`);
-      return [];
-    }
-    const out: string[] = [];
-    for (const item of node.items as Node[]) {
-      const value = this.string(item, offset, `each entry of ${what}`);
-      if (value !== undefined) out.push(value);
-    }
-    return out;
-  }
-
-  private readChecks(node: Node | null, offset: number | undefined): CustomCheck[] {
-    if (!node || !isSeq(node)) {
-      this.report(node?.range?.[0] ?? offset, 'checks must be a list of { call | property | jsx } entries');
-      return [];
-    }
-    const checks: CustomCheck[] = [];
-    for (const item of node.items as Node[]) {
-      const fields = this.entries(item, offset, 'checks[]', ['call', 'key', 'default', 'property', 'jsx', 'attribute']);
-      const itemOffset = item?.range?.[0];
-      const kinds = ['call', 'property', 'jsx'].filter((k) => fields.has(k));
-      if (kinds.length !== 1) {
-        this.report(itemOffset, 'each check needs exactly one of: call, property, jsx');
-        continue;
-      }
-      if (fields.has('call')) {
-        const call = this.string(fields.get('call')!.value, itemOffset, 'checks[].call');
-        if (call === undefined) continue;
-        if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(call)) {
-          this.report(fields.get('call')!.value?.range?.[0], `checks[].call '${call}' must be a name or a dotted path like receiver.method`);
-          continue;
-        }
-        let key = '0';
-        const keyField = fields.get('key');
-        if (keyField) {
-          const raw = keyField.value && isScalar(keyField.value) ? String(keyField.value.value) : '';
-          if (!/^\d+(\.[A-Za-z_$][\w$]*)*$/.test(raw)) {
-            this.report(keyField.value?.range?.[0] ?? keyField.offset, `checks[].key must be an argument index, optionally with a property path (0, 1, 0.key), got '${raw}'`);
-            continue;
-          }
-          key = raw;
-        }
-        const check: CustomCheck = { kind: 'call', call, key };
-        const defaultField = fields.get('default');
-        if (defaultField) {
-          const index = this.number(defaultField.value, defaultField.offset, 'checks[].default (argument index of the fallback value)', 0, 20);
-          if (index === undefined) continue;
-          check.defaultArgument = index;
-        }
-        checks.push(check);
-      } else if (fields.has('property')) {
-        const property = this.string(fields.get('property')!.value, itemOffset, 'checks[].property');
-        if (property !== undefined) checks.push({ kind: 'property', property });
-      } else {
-        const jsx = this.string(fields.get('jsx')!.value, itemOffset, 'checks[].jsx');
-        const attributeField = fields.get('attribute');
-        if (!attributeField) {
-          this.report(itemOffset, `checks[].jsx '${jsx}' needs an attribute (the prop that holds the flag key)`);
-          continue;
-        }
-        const attribute = this.string(attributeField.value, attributeField.offset, 'checks[].attribute');
-        if (jsx !== undefined && attribute !== undefined) checks.push({ kind: 'jsx', jsx, attribute });
-      }
-    }
-    return checks;
-  }
-
-  private readState(node: Node | null, offset: number | undefined, config: FlaglensConfig): void {
-    const fields = this.entries(node, offset, 'state', ['flagd', 'unleash']);
-    const flagd = fields.get('flagd');
-    if (flagd) config.state.flagd = this.readStringList(flagd.value, flagd.offset, 'state.flagd');
-    const unleash = fields.get('unleash');
-    if (unleash) {
-      const u = this.entries(unleash.value, unleash.offset, 'state.unleash', ['url', 'project', 'environment', 'token', 'pollInterval', 'timeout', 'insecureSkipTlsVerify']);
-      const o = unleash.value?.range?.[0] ?? unleash.offset;
-      const url = this.string(u.get('url')?.value, u.get('url')?.offset ?? o, 'state.unleash.url');
-      if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) this.report(u.get('url')?.value?.range?.[0], 'state.unleash.url must be an http(s) URL');
-      const project = u.has('project') ? this.string(u.get('project')!.value, u.get('project')!.offset, 'state.unleash.project') : 'default';
-      const environment = u.has('environment') ? this.string(u.get('environment')!.value, u.get('environment')!.offset, 'state.unleash.environment') : 'development';
-      let token: TokenSource = { env: 'UNLEASH_TOKEN' };
-      const tokenField = u.get('token');
-      if (tokenField) {
-        if (tokenField.value && isScalar(tokenField.value)) {
-          this.report(tokenField.value.range?.[0], 'state.unleash.token must not hold the token itself: use { env: VARIABLE_NAME } (the extension stores it with "Flaglens: Set Token")');
-        } else {
-          const t = this.entries(tokenField.value, tokenField.offset, 'state.unleash.token', ['env']);
-          const env = t.get('env');
-          if (env) token = { env: this.string(env.value, env.offset, 'state.unleash.token.env') };
-        }
-      }
-      const poll = u.get('pollInterval');
-      const pollIntervalSeconds = poll ? this.number(poll.value, poll.offset, 'state.unleash.pollInterval (seconds)', 1, 86400) ?? 30 : 30;
-      const timeout = u.get('timeout');
-      const timeoutSeconds = timeout ? this.number(timeout.value, timeout.offset, 'state.unleash.timeout (seconds, the total deadline of each request)', 0.1, 600) : undefined;
-      const insecure = u.get('insecureSkipTlsVerify');
-      const insecureSkipTlsVerify = insecure ? this.boolean(insecure.value, insecure.offset, 'state.unleash.insecureSkipTlsVerify') ?? false : false;
-      if (url && project && environment) {
-        const urlAt = this.position(u.get('url')?.value?.range?.[0] ?? u.get('url')?.offset);
-        config.state.unleash = { url: url.replace(/\/+$/, ''), project, environment, token, pollIntervalSeconds, insecureSkipTlsVerify, timeoutSeconds, urlAt };
-      }
-    }
-  }
-
-  private readRollout(node: Node | null, offset: number | undefined, config: FlaglensConfig): void {
-    const fields = this.entries(node, offset, 'rollout', ['steps', 'bake']);
-    const bake = fields.get('bake');
-    if (bake) {
-      const seconds = this.duration(bake.value, bake.offset, 'rollout.bake');
-      if (seconds !== undefined) config.rollout.bakeSeconds = seconds;
-    }
-    const steps = fields.get('steps');
-    if (!steps) return;
-    if (!steps.value || !isSeq(steps.value)) return this.report(steps.value?.range?.[0] ?? steps.offset, 'rollout.steps must be a list of percentages');
+  const rollout = data.rollout as ConfigData | undefined;
+  if (rollout?.bake !== undefined) config.rollout.bakeSeconds = parseDurationSeconds(rollout.bake);
+  if (rollout?.steps !== undefined) {
     const values: number[] = [];
     const stepBakeSeconds: Record<number, number> = {};
-    for (const item of steps.value.items as Node[]) {
-      let percentNode: Node | null = item;
-      let percentOffset = steps.offset;
-      if (item && isMap(item)) {
-        // A step with its own bake time: { percent: 10, bake: 1h }.
-        const step = this.entries(item, steps.offset, 'rollout.steps[]', ['percent', 'bake']);
-        if (!step.has('percent')) return this.report(item.range?.[0], 'a rollout step written as a mapping needs percent: { percent: 10, bake: 1h }');
-        percentNode = step.get('percent')!.value;
-        percentOffset = step.get('percent')!.offset;
-        const stepBake = step.get('bake');
-        if (stepBake) {
-          const seconds = this.duration(stepBake.value, stepBake.offset, 'rollout.steps[].bake');
-          if (seconds === undefined) return;
-          const percent = percentNode && isScalar(percentNode) && typeof percentNode.value === 'number' ? percentNode.value : undefined;
-          if (percent !== undefined) stepBakeSeconds[percent] = seconds;
-        }
-      }
-      const value = this.number(percentNode, percentOffset, 'each rollout step', 0, 100);
-      if (value === undefined) return;
-      if (values.length && value <= values[values.length - 1]) return this.report(item.range?.[0], 'rollout.steps must be strictly increasing');
-      values.push(value);
+    for (const step of rollout.steps as Array<number | ConfigData>) {
+      const percent = typeof step === 'number' ? step : (step.percent as number);
+      if (typeof step !== 'number' && step.bake !== undefined) stepBakeSeconds[percent] = parseDurationSeconds(step.bake)!;
+      values.push(percent);
     }
-    if (values[values.length - 1] !== 100) return this.report(steps.value.range?.[0], 'rollout.steps must end at 100');
     config.rollout.steps = values;
     if (Object.keys(stepBakeSeconds).length) config.rollout.stepBakeSeconds = stepBakeSeconds;
   }
-
-  /** A duration (`30m`, `1h30m`) in seconds. */
-  private duration(node: Node | null | undefined, offset: number | undefined, what: string): number | undefined {
-    const text = node && isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
-    const seconds = text === undefined ? undefined : parseDurationSeconds(text);
-    if (seconds === undefined) {
-      this.report(node?.range?.[0] ?? offset, `${what} must be a duration like 90s, 30m or 1h30m${text === undefined ? '' : `, got '${text}'`}`);
-      return undefined;
-    }
-    return seconds;
+  const stale = data.stale as ConfigData | undefined;
+  if (stale?.releasedDays !== undefined) config.stale.releasedDays = stale.releasedDays;
+  for (const [type, days] of Object.entries((stale?.lifetimes as ConfigData | undefined) ?? {})) {
+    config.stale.lifetimes[type as FlagType] = days === null || days === 'never' ? null : (days as number);
   }
+  if (data.metrics) config.metrics = readMetrics(data.metrics as ConfigData);
+}
 
-  private readStale(node: Node | null, offset: number | undefined, config: FlaglensConfig): void {
-    const fields = this.entries(node, offset, 'stale', ['releasedDays', 'lifetimes']);
-    const days = fields.get('releasedDays');
-    if (days) config.stale.releasedDays = this.number(days.value, days.offset, 'stale.releasedDays', 0, 36500) ?? config.stale.releasedDays;
-    const lifetimes = fields.get('lifetimes');
-    if (lifetimes) {
-      const types = Object.keys(DEFAULT_LIFETIMES);
-      for (const [type, entry] of this.entries(lifetimes.value, lifetimes.offset, 'stale.lifetimes', types)) {
-        if (entry.value && isScalar(entry.value) && (entry.value.value === null || entry.value.value === 'never')) {
-          config.stale.lifetimes[type as FlagType] = null;
-        } else {
-          const value = this.number(entry.value, entry.offset, `stale.lifetimes.${type} (days, or never)`, 0, 36500);
-          if (value !== undefined) config.stale.lifetimes[type as FlagType] = value;
-        }
-      }
-    }
-  }
-
-  private readMetrics(node: Node | null, offset: number | undefined): MetricsConfig | undefined {
-    const fields = this.entries(node, offset, 'metrics', ['prometheus', 'interval', 'evaluateEvery', 'consecutiveErrorLimit', 'minSamples', 'checks', 'variants']);
-    const o = node?.range?.[0] ?? offset;
-    const prometheus = fields.get('prometheus');
-    if (!prometheus) {
-      this.report(o, 'metrics needs prometheus: { url: http://… }');
-      return undefined;
-    }
-    const p = this.entries(prometheus.value, prometheus.offset, 'metrics.prometheus', ['url']);
-    const url = this.string(p.get('url')?.value, p.get('url')?.offset ?? prometheus.offset, 'metrics.prometheus.url');
-    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) this.report(p.get('url')?.value?.range?.[0], 'metrics.prometheus.url must be an http(s) URL');
-    const durationPattern = /^\d+(ms|s|m|h|d|w|y)$/;
-    let interval = '5m';
-    const intervalField = fields.get('interval');
-    if (intervalField) {
-      const value = this.string(intervalField.value, intervalField.offset, 'metrics.interval');
-      if (value !== undefined && !durationPattern.test(value)) this.report(intervalField.value?.range?.[0], `metrics.interval must be a Prometheus duration like 30s or 5m, got '${value}'`);
-      else if (value !== undefined) interval = value;
-    }
-    const every = fields.get('evaluateEvery');
-    const evaluateEverySeconds = every ? this.number(every.value, every.offset, 'metrics.evaluateEvery (seconds)', 1, 86400) ?? 30 : 30;
-    const errorLimit = fields.get('consecutiveErrorLimit');
-    const consecutiveErrorLimit = errorLimit ? this.integer(errorLimit.value, errorLimit.offset, 'metrics.consecutiveErrorLimit', 1, 1000) ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT : DEFAULT_CONSECUTIVE_ERROR_LIMIT;
-    let minSamples: MetricsConfig['minSamples'];
-    const min = fields.get('minSamples');
-    if (min) {
-      const m = this.entries(min.value, min.offset, 'metrics.minSamples', ['query', 'min']);
-      const query = this.string(m.get('query')?.value, m.get('query')?.offset ?? min.offset, 'metrics.minSamples.query');
-      const minimum = this.number(m.get('min')?.value, m.get('min')?.offset ?? min.offset, 'metrics.minSamples.min', 0, Number.MAX_SAFE_INTEGER);
-      if (query !== undefined && minimum !== undefined) minSamples = { query, min: minimum };
-    }
-    const checks: MetricCheckConfig[] = [];
-    const checksField = fields.get('checks');
-    if (checksField) {
-      if (!checksField.value || !isSeq(checksField.value)) {
-        this.report(checksField.value?.range?.[0] ?? checksField.offset, 'metrics.checks must be a list');
-      } else {
-        for (const item of checksField.value.items as Node[]) {
-          const check = this.readMetricCheck(item, checksField.offset);
-          if (check) checks.push(check);
-        }
-      }
-    }
-    const variants = { on: 'on', off: 'off' };
-    const variantsField = fields.get('variants');
-    if (variantsField) {
-      const v = this.entries(variantsField.value, variantsField.offset, 'metrics.variants', ['on', 'off']);
-      if (v.has('on')) variants.on = this.string(v.get('on')!.value, v.get('on')!.offset, 'metrics.variants.on') ?? 'on';
-      if (v.has('off')) variants.off = this.string(v.get('off')!.value, v.get('off')!.offset, 'metrics.variants.off') ?? 'off';
-    }
-    if (url === undefined) return undefined;
-    return { prometheus: { url: url.replace(/\/+$/, '') }, interval, evaluateEverySeconds, consecutiveErrorLimit, minSamples, checks, variants };
-  }
-
-  /**
-   * One entry of metrics.checks: either an absolute check (`query` with `max`/`min`/`maxRatioToControl`) or a
-   * `compare: control` check (`errors` + `requests`, or `histogram`), which may also carry `max`/`min`.
-   */
-  private readMetricCheck(item: Node, listOffset: number | undefined): MetricCheckConfig | undefined {
-    const comparisonFields = ['errors', 'requests', 'histogram', 'quantile', 'maxRelativeIncrease', 'confidence', 'minSamples'];
-    const c = this.entries(item, listOffset, 'metrics.checks[]', ['name', 'query', 'max', 'min', 'maxRatioToControl', 'compare', ...comparisonFields]);
-    const io = item?.range?.[0];
-    const name = this.string(c.get('name')?.value, c.get('name')?.offset ?? io, 'metrics.checks[].name');
-    const check: MetricCheckConfig = { name: name ?? '', query: '' };
-    for (const bound of ['max', 'min'] as const) {
-      const f = c.get(bound);
-      if (f) check[bound] = this.number(f.value, f.offset, `metrics.checks[].${bound}`, 0, Number.MAX_SAFE_INTEGER);
-    }
-    const compareField = c.get('compare');
-    if (!compareField) {
-      for (const field of comparisonFields) {
-        if (c.has(field)) this.report(c.get(field)!.offset, `metrics.checks[].${field} needs compare: control (check '${name}')`);
-      }
-      const query = this.string(c.get('query')?.value, c.get('query')?.offset ?? io, 'metrics.checks[].query');
-      const ratio = c.get('maxRatioToControl');
-      if (ratio) check.maxRatioToControl = this.number(ratio.value, ratio.offset, 'metrics.checks[].maxRatioToControl', 0, Number.MAX_SAFE_INTEGER);
-      if (check.max === undefined && check.min === undefined && check.maxRatioToControl === undefined) {
-        this.report(io, `metrics check '${name}' needs a threshold: max, min or maxRatioToControl (or compare: control)`);
-      }
-      if (name === undefined || query === undefined) return undefined;
-      check.query = query;
+function readMetrics(metrics: ConfigData): MetricsConfig {
+  const text = (value: unknown) => String(value);
+  const checks = ((metrics.checks as ConfigData[] | undefined) ?? []).map((entry): MetricCheckConfig => {
+    const check: MetricCheckConfig = { name: text(entry.name), query: '' };
+    if (entry.max !== undefined) check.max = entry.max;
+    if (entry.min !== undefined) check.min = entry.min;
+    if (entry.compare === undefined) {
+      if (entry.maxRatioToControl !== undefined) check.maxRatioToControl = entry.maxRatioToControl;
+      check.query = text(entry.query);
       return check;
-    }
-    const compare = compareField.value && isScalar(compareField.value) ? compareField.value.value : undefined;
-    if (compare !== 'control') {
-      this.report(compareField.value?.range?.[0] ?? compareField.offset, `metrics.checks[].compare must be control, got '${String(compare)}'`);
-      return undefined;
-    }
-    for (const field of ['query', 'maxRatioToControl']) {
-      if (c.has(field)) this.report(c.get(field)!.offset, `a compare: control check reads errors + requests (a ratio) or histogram (latency), not ${field} (check '${name}')`);
     }
     const settings = {
-      maxRelativeIncrease: c.has('maxRelativeIncrease') ? this.number(c.get('maxRelativeIncrease')!.value, c.get('maxRelativeIncrease')!.offset, 'metrics.checks[].maxRelativeIncrease', 0, 1000) ?? 0 : 0,
-      confidence: c.has('confidence') ? this.number(c.get('confidence')!.value, c.get('confidence')!.offset, 'metrics.checks[].confidence', 0.5, 0.9999) ?? DEFAULT_COMPARISON_CONFIDENCE : DEFAULT_COMPARISON_CONFIDENCE,
-      minSamples: c.has('minSamples') ? this.integer(c.get('minSamples')!.value, c.get('minSamples')!.offset, 'metrics.checks[].minSamples', 0, Number.MAX_SAFE_INTEGER) ?? DEFAULT_COMPARISON_MIN_SAMPLES : DEFAULT_COMPARISON_MIN_SAMPLES,
+      maxRelativeIncrease: entry.maxRelativeIncrease ?? 0,
+      confidence: entry.confidence ?? DEFAULT_COMPARISON_CONFIDENCE,
+      minSamples: entry.minSamples ?? DEFAULT_COMPARISON_MIN_SAMPLES,
     };
-    const ratio = c.has('errors') || c.has('requests');
-    if (ratio && c.has('histogram')) {
-      this.report(c.get('histogram')!.offset, `check '${name}' has both errors/requests and histogram: a compare: control check is a ratio or a latency, not both`);
-      return undefined;
-    }
-    if (ratio) {
-      if (c.has('quantile')) this.report(c.get('quantile')!.offset, `metrics.checks[].quantile belongs to a histogram check, not to errors/requests (check '${name}')`);
-      const errors = this.string(c.get('errors')?.value, c.get('errors')?.offset ?? io, 'metrics.checks[].errors (a count of failed requests over {{window}})');
-      const requests = this.string(c.get('requests')?.value, c.get('requests')?.offset ?? io, 'metrics.checks[].requests (a count of all requests over {{window}})');
-      if (name === undefined || errors === undefined || requests === undefined) return undefined;
-      check.compare = { kind: 'ratio', errors, requests, ...settings };
-      return check;
-    }
-    if (!c.has('histogram')) {
-      this.report(io, `compare: control check '${name}' needs errors + requests (a ratio) or histogram (latency buckets by le)`);
-      return undefined;
-    }
-    const histogram = this.string(c.get('histogram')!.value, c.get('histogram')!.offset, 'metrics.checks[].histogram');
-    const quantileField = c.get('quantile');
-    const quantile = quantileField ? this.number(quantileField.value, quantileField.offset, 'metrics.checks[].quantile', 0.01, 0.9999) : 0.99;
-    if (name === undefined || histogram === undefined || quantile === undefined) return undefined;
-    check.compare = { kind: 'latency', histogram, quantile, ...settings };
+    check.compare = entry.histogram === undefined ? { kind: 'ratio', errors: text(entry.errors), requests: text(entry.requests), ...settings } : { kind: 'latency', histogram: text(entry.histogram), quantile: entry.quantile ?? 0.99, ...settings };
     return check;
-  }
+  });
+  const minSamples = metrics.minSamples as ConfigData | undefined;
+  return {
+    prometheus: { url: text(metrics.prometheus.url).replace(/\/+$/, '') },
+    interval: metrics.interval ?? '5m',
+    evaluateEverySeconds: metrics.evaluateEvery ?? 30,
+    consecutiveErrorLimit: metrics.consecutiveErrorLimit ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT,
+    minSamples: minSamples ? { query: text(minSamples.query), min: minSamples.min } : undefined,
+    checks,
+    variants: { on: text(metrics.variants?.on ?? 'on'), off: text(metrics.variants?.off ?? 'off') },
+  };
+}
 
-  private integer(node: Node | null | undefined, offset: number | undefined, what: string, min: number, max: number): number | undefined {
-    if (node && isScalar(node) && typeof node.value === 'number' && Number.isInteger(node.value) && node.value >= min && node.value <= max) return node.value;
-    this.report(node?.range?.[0] ?? offset, `${what} must be a whole number from ${min} to ${max}`);
-    return undefined;
+/**
+ * The offset of the YAML node at `path` (its value, or its key), or of the deepest node on the way when the path
+ * does not reach that far (a missing setting is reported at the mapping that lacks it).
+ */
+function nodeOffset(doc: Document, path: ConfigPath, where: 'value' | 'key'): number {
+  let node: unknown = doc.contents;
+  let keyNode: Node | undefined;
+  let deepest: Node | undefined = isNode(node) ? node : undefined;
+  for (const segment of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    keyNode = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) break;
+      keyNode = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+    } else break;
+    deepest = (isNode(node) ? node : keyNode) ?? deepest;
+    if (!isNode(node) && !keyNode) break;
   }
+  const target = where === 'key' ? keyNode ?? deepest : isNode(node) && node.range ? node : keyNode ?? deepest;
+  return target?.range?.[0] ?? 0;
+}
+
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, alias) {
+      offset = alias.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }

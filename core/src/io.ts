@@ -104,6 +104,8 @@ export interface GitHost {
   fileHistory(absPath: string, limit?: number): FileRevision[];
   /** Lines added or changed in `absPath` since `ref` (1-based); undefined when git cannot say. */
   changedLines?(absPath: string, ref: string): Set<number> | undefined;
+  /** True when the repository holding `absPath` is a shallow clone (its history stops before the first commit). */
+  isShallow?(absPath: string): boolean;
 }
 
 /** A process as lock files and journals record it, so a later process can tell whether it is still running. */

@@ -109,6 +109,17 @@ export interface InputError {
   code?: string;
 }
 
+/**
+ * The code of a state error that is a configuration error: a state file flaglens.yaml names (`state.flagd`) is
+ * missing or unreadable, or a glob there matches nothing. Every command stops on it with exit code 2.
+ */
+export const NAMED_STATE_FILE_ERROR = 'config-state-file';
+
+/** The state errors that are configuration errors (see NAMED_STATE_FILE_ERROR). */
+export function stateConfigurationErrors(errors: readonly InputError[]): InputError[] {
+  return errors.filter((error) => error.code === NAMED_STATE_FILE_ERROR);
+}
+
 export interface ScanResult {
   references: FlagReference[];
   /** Files considered (after excludes). */
@@ -180,6 +191,12 @@ export interface StateSnapshot {
    * remotely and not returned in `flags`): FL002 tells them from never-defined keys (FL003).
    */
   removedKeys: string[];
+  /**
+   * True when `removedKeys` is complete: a history was read (every state file's full git history, a provider's
+   * archive). Otherwise a key missing from the definitions may have been removed before the history we have
+   * (a shallow clone, a copy without git): it is "not in the flag definitions", never "never was".
+   */
+  removalsKnown?: boolean;
   /** Problems reading the state (malformed file, invalid flag); flags that could be read are still returned. */
   errors: InputError[];
   /** When this state was read from its source (ISO-8601). */

@@ -131,6 +131,9 @@ export const nodeGitHost: GitHost = {
     }
     return revisions;
   },
+  isShallow(absPath) {
+    return git(dirname(absPath), ['rev-parse', '--is-shallow-repository'])?.trim() === 'true';
+  },
   changedLines(absPath, ref) {
     const cwd = dirname(absPath);
     const diff = git(cwd, ['diff', '--unified=0', '--no-color', ref, '--', basename(absPath)]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig, type FlaglensConfig } from './config.js';
 import type { HttpTransport } from './http.js';
 import type { Clock, FileSystem, GitHost } from './io.js';
-import type { Finding, FlagHealth, InputError, ProviderContext, ScanResult, StateProvider, StateSnapshot } from './model.js';
+import { stateConfigurationErrors, type Finding, type FlagHealth, type InputError, type ProviderContext, type ScanResult, type StateProvider, type StateSnapshot } from './model.js';
 import { computeFindings, resolveReferenceKeys, summarizeFlags, type FlagOverview } from './rules/index.js';
 import { scanWorkspace, type ScanCacheStore } from './scanner/index.js';
 import { createStateProviders, loadState } from './state/registry.js';
@@ -29,8 +29,9 @@ export interface WorkspaceAnalysis {
   root: string;
   config: FlaglensConfig;
   /**
-   * Non-empty: the config is invalid, or names a server its token is not trusted for (code `token-untrusted`);
-   * nothing else was done (scan, state, findings and flags are empty).
+   * Non-empty: the config is invalid, names a server its token is not trusted for (code `token-untrusted`) or a
+   * state file that is missing or unreadable (NAMED_STATE_FILE_ERROR); nothing else was done (scan, state,
+   * findings and flags are empty).
    */
   configErrors: InputError[];
   scan: ScanResult;
@@ -49,7 +50,6 @@ export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promis
   if (configErrors.length) {
     return { root: options.root, config, configErrors, scan: emptyScanResult(), state: emptySnapshot(now), findings: [], flags: [] };
   }
-  const scan = await scanWorkspace({ root: options.root, config, fs: options.fs, onProgress: options.onProgress, cache: options.scanCache });
   const providers = createStateProviders(providerContext(options, config));
   let state: StateSnapshot;
   try {
@@ -57,6 +57,12 @@ export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promis
   } finally {
     for (const provider of providers) provider.dispose?.();
   }
+  // A state file flaglens.yaml names that is missing is the configuration's error: nothing is checked against half a state.
+  const namedStateErrors = stateConfigurationErrors(state.errors);
+  if (namedStateErrors.length) {
+    return { root: options.root, config, configErrors: namedStateErrors, scan: emptyScanResult(), state: emptySnapshot(now), findings: [], flags: [] };
+  }
+  const scan = await scanWorkspace({ root: options.root, config, fs: options.fs, onProgress: options.onProgress, cache: options.scanCache });
   // Live health for FL006 and the flag list: evaluated here when the caller passes none (the CLI).
   const health = options.health ?? (options.http ? await evaluateRolloutHealth(state, { metrics: config.metrics, clock: options.clock, allowNetwork: options.allowNetwork, http: options.http, steps: options.snapshotDir ? { fs: options.fs, stateDirectory: options.snapshotDir } : undefined }) : undefined);
   const findings = computeFindings({

@@ -146,3 +146,17 @@ export namespace TokenRequiredNotification {
   export const method = 'flaglens/tokenRequired';
   export type Params = { missing: Array<{ provider: string; variable: string; origin: string; message: string }> };
 }
+
+/**
+ * Server → client: the flaglens.yaml `flaglens init` would write for a workspace without one, to show unsaved (the
+ * "Show" answer when the server offers to add it with `window/showMessageRequest`; "Add" is a
+ * `workspace/applyEdit` creating the file, so undo works). `uri` is where the file would be. A client that cannot
+ * open an untitled document ignores it.
+ */
+export namespace ShowConfigProposalNotification {
+  export const method = 'flaglens/showConfigProposal';
+  export type Params = { uri: string; text: string };
+}
+
+/** The answers of the server's offer to add a flaglens.yaml (`window/showMessageRequest` action titles). */
+export const ConfigProposalActions = { add: 'Add', show: 'Show', notNow: 'Not now' } as const;

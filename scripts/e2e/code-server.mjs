@@ -3,18 +3,39 @@
 // code-server writes (HOME, XDG dirs, user data, extensions) goes to a per-run folder, never the real home.
 // Recipe: /work/shared/RECIPES.md ("Real VS Code, headless").
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLogged } from '../installLog.mjs';
 
 export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const codeServerBin = join(repositoryRoot, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
 export const vsixPath = join(repositoryRoot, 'flaglens.vsix');
 
-/** Installs code-server on first use (idempotent, ~1 min the first time). */
+export const CODE_SERVER_VERSION = '4.100.3';
+
+/** Whether .cache/code-server holds code-server 4.100.3. */
+export function codeServerInstalled() {
+  try {
+    return JSON.parse(readFileSync(join(repositoryRoot, '.cache', 'code-server', 'node_modules', 'code-server', 'package.json'), 'utf8')).version === CODE_SERVER_VERSION;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Installs code-server on first use (scripts/e2e/setup-code-server.sh; about a minute and 300 MB the first time),
+ * quietly: its npm and node-gyp output goes to .cache/setup/code-server.log, one line says it is done.
+ */
+export function installCodeServer({ print = (line) => console.log(line) } = {}) {
+  if (codeServerInstalled()) return;
+  runLogged(`code-server ${CODE_SERVER_VERSION} installed into .cache/code-server`, 'bash', [join(repositoryRoot, 'scripts', 'e2e', 'setup-code-server.sh')], { logName: 'code-server', cwd: repositoryRoot, print });
+}
+
+/** Installs code-server on first use (idempotent). */
 export function ensureCodeServer() {
-  execFileSync('bash', [join(repositoryRoot, 'scripts', 'e2e', 'setup-code-server.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  installCodeServer();
 }
 
 /** `npm run package`: build with esbuild, then flaglens.vsix with vsce. */

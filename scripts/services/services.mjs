@@ -8,6 +8,7 @@ import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, cpSync, readdirSync, closeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLogged } from '../installLog.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../..');
@@ -75,12 +76,17 @@ function asPostgres(argv) {
 // ---------------------------------------------------------------------------------------------
 // Unleash 7.5.1 (installed once into .cache/unleash, never into the repository's node_modules)
 
-export function installUnleash() {
-  if (existsSync(join(unleashInstallDir, 'node_modules/unleash-server/package.json'))) return;
+export function unleashInstalled() {
+  return existsSync(join(unleashInstallDir, 'node_modules/unleash-server/package.json'));
+}
+
+/** Installs Unleash on first use, quietly: npm's output goes to .cache/setup/unleash.log, one line says it is done. */
+export function installUnleash({ print = (line) => console.log(line) } = {}) {
+  if (unleashInstalled()) return;
   mkdirSync(unleashInstallDir, { recursive: true });
   const manifest = join(unleashInstallDir, 'package.json');
   if (!existsSync(manifest)) writeFileSync(manifest, JSON.stringify({ name: 'flaglens-unleash-runtime', private: true, version: '0.0.0' }, null, 2));
-  run('npm', ['install', 'unleash-server@7.5.1', '--no-audit', '--no-fund'], { cwd: unleashInstallDir });
+  runLogged(`unleash-server 7.5.1 installed into ${unleashInstallDir === join(repoRoot, '.cache/unleash') ? '.cache/unleash' : unleashInstallDir}`, 'npm', ['install', 'unleash-server@7.5.1', '--no-audit', '--no-fund'], { logName: 'unleash', cwd: unleashInstallDir, print });
 }
 
 /** Starts Unleash (and PostgreSQL); `freshDatabase` drops the database first, for tests. */
@@ -272,8 +278,9 @@ async function waitFor(url, timeoutMs, name) {
 }
 
 function aptInstall(pkg) {
-  run('apt-get', ['update']);
-  run('apt-get', ['install', '-y', pkg]);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  runLogged('apt-get update', 'apt-get', ['update', '-q'], { logName: 'apt-update', env, print: () => undefined });
+  runLogged(`Debian package ${pkg} installed`, 'apt-get', ['install', '-y', '-q', pkg], { logName: `apt-${pkg}`, env });
 }
 
 function commandExists(name) {

@@ -28,6 +28,7 @@ import {
 } from '../../protocol/src/index.js';
 import { Uri } from './convert.js';
 import { codeActions } from './handlers/codeActions.js';
+import { offerConfigProposal } from './handlers/configProposal.js';
 import { codeLens } from './handlers/codeLens.js';
 import { completion } from './handlers/completion.js';
 import { DiagnosticsPublisher } from './handlers/diagnostics.js';
@@ -117,6 +118,8 @@ class Lifecycle {
   /** The missing tokens last told to the client, so it is told again only when they change. */
   private lastMissingTokens = '[]';
   private publishScheduled: { firstFiles: Set<string>; publishAll: boolean; refreshViews: boolean } | undefined;
+  /** Set once the first index is done. */
+  private indexed = false;
 
   constructor(
     private readonly session: Session,
@@ -222,6 +225,13 @@ class Lifecycle {
     if (session.shutDown) return;
     this.progress?.done();
     this.progress = undefined;
+    this.indexed = true;
+    this.offerConfig();
+  }
+
+  /** A workspace without flaglens.yaml is offered one (once, when trusted): after the index, or when trust comes later. */
+  private offerConfig(): void {
+    void offerConfigProposal(this.session).catch((error: unknown) => this.session.log(`the flaglens.yaml proposal failed: ${String(error)}`));
   }
 
   setSecrets(params: SetSecretsNotification.Params): void {
@@ -234,6 +244,7 @@ class Lifecycle {
       return origin ? [{ variable: token.variable, origin, value: token.value }] : [];
     });
     this.session.host?.setTrust({ tokens, trusted: params?.trusted === true });
+    if (this.indexed && params?.trusted === true) this.offerConfig();
   }
 
   async settingsChanged(pushed: unknown): Promise<void> {

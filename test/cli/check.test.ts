@@ -43,12 +43,16 @@ test('usage and configuration errors exit 2; config errors name file:line:column
   const root = makeWorkspace({ 'flaglens.yaml': 'stale:\n  releasedDays: lots\n', 'src/a.ts': openFeatureSource(['x']) });
   const result = await runFlaglens(['check', '.'], { cwd: root });
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /^flaglens\.yaml:2:17: stale\.releasedDays must be a number/m);
+  // One error style: `flaglens CMD: file:line:column: message`, then where the usage is (never the whole help).
+  assert.match(result.stderr, /^flaglens check: flaglens\.yaml:2:17: stale\.releasedDays must be a number/m);
+  assert.match(result.stderr, /\nRun 'flaglens check --help' for usage\.\n$/);
   assert.equal(result.stdout, '');
   assert.equal((await runFlaglens(['check', root, '--format', 'xml'])).code, 2);
   assert.equal((await runFlaglens(['check', root, '--fail-on', 'sometimes'])).code, 2);
   assert.equal((await runFlaglens(['check', join(root, 'missing')])).code, 2);
-  assert.equal((await runFlaglens(['check', '--bogus'])).code, 2);
+  const bogus = await runFlaglens(['check', '--bogus']);
+  assert.equal(bogus.code, 2);
+  assert.equal(bogus.stderr, "flaglens check: unknown option '--bogus'\nRun 'flaglens check --help' for usage.\n");
   const help = await runFlaglens(['check', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--changed-since REF/);

@@ -41,7 +41,7 @@ test('the README command shows the findings and the table of flags needing atten
   assert.match(result.stdout, /^Flaglens · examples\/shop · 11 flags, 15 checks in \d+ files/);
   assert.match(result.stdout, /Flags needing attention\n  FLAG +STAGE +OWNER +AGE +RELEASED +CHECKS +FINDINGS\n  free-shiping +unknown/);
   assert.match(result.stdout, /new-checkout +released +team-checkout +270d +2026-04-14 \(227d ago\) +1 +FL001 stale/);
-  assert.match(result.stdout, /10 findings: 1 error, 6 warnings, 3 info\.\nNext: flaglens cleanup --stale examples\/shop --diff .*3 stale or removed flags/);
+  assert.match(result.stdout, /10 findings: 1 error, 6 warnings, 3 info\.\nNext: npx flaglens cleanup --stale examples\/shop --diff .*3 stale or removed flags/);
 });
 
 test('flags on examples/shop: every stage, camelCase references counted on the real key', async () => {

@@ -135,7 +135,7 @@ test('the user config file ($XDG_CONFIG_HOME/flaglens/config.yaml) trusts a pair
   assert.match(broken.stderr, /flaglens\/config\.yaml:3:5: each trust entry must be a string VARIABLE@origin/);
   const malformed = await runFlaglens(['flags', root], { env: { AWS_SECRET_ACCESS_KEY: SECRET, HOME: emptyHome(), FLAGLENS_TRUST: 'AWS_SECRET_ACCESS_KEY@ftp://x' } });
   assert.equal(malformed.code, 2);
-  assert.match(malformed.stderr, /^FLAGLENS_TRUST: 'AWS_SECRET_ACCESS_KEY@ftp:\/\/x': only http and https origins can be trusted$/m);
+  assert.match(malformed.stderr, /^flaglens flags: FLAGLENS_TRUST: 'AWS_SECRET_ACCESS_KEY@ftp:\/\/x': only http and https origins can be trusted$/m);
 });
 
 test('without the token in the environment nothing is sent and the command still runs (no state, exit 0)', async () => {

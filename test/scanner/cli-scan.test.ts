@@ -93,9 +93,10 @@ test('bad usage and invalid config exit 2 with file:line:column, and nothing is 
   assert.equal(await runCli(['scan', '--config', 'bad.yaml', '--format', 'json'], io), 2);
   assert.equal(io.out, '');
   const lines = io.err.trim().split('\n');
-  assert.equal(lines.length, 2);
-  assert.match(lines[0], new RegExp(`^${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:11: checks\\[\\]\\.call`));
-  assert.match(lines[1], /bad\.yaml:3:5: checks\[\]\.jsx 'Beta' needs an attribute/);
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], new RegExp(`^flaglens scan: ${'bad.yaml'.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:11: checks\\[\\]\\.call`));
+  assert.match(lines[1], /^flaglens scan: bad\.yaml:3:5: checks\[\]\.jsx 'Beta' needs an attribute/);
+  assert.equal(lines[2], "Run 'flaglens scan --help' for usage.");
 });
 
 test('the built CLI (dist/cli.js) prints the same JSON', () => {

@@ -45,6 +45,8 @@ export interface TestClientOptions {
   capabilities?: ClientCapabilities;
   server?: ServerOptions;
   initializationOptions?: unknown;
+  /** Answers a request from the server (window/showMessageRequest, workspace/applyEdit); undefined: the default (null). */
+  answer?: (method: string, params: unknown) => unknown;
 }
 
 export class TestClient {
@@ -56,6 +58,7 @@ export class TestClient {
   initializeResult!: InitializeResult;
   private versions = new Map<string, number>();
   private waiters: Array<() => void> = [];
+  private readonly answer: TestClientOptions['answer'];
 
   private constructor(
     readonly root: string,
@@ -64,6 +67,7 @@ export class TestClient {
     options: TestClientOptions,
   ) {
     this.settings = options.settings ?? {};
+    this.answer = options.answer;
   }
 
   /** Copies the workspace to a temp folder, starts a server over an in-memory stream pair, initialises it. */
@@ -191,7 +195,7 @@ export class TestClient {
         this.configurationRequests.push(...items);
         return items.map((item) => (item.section === 'flaglens' ? (this.settings[item.scopeUri ?? '*'] ?? this.settings['*'] ?? null) : null));
       }
-      return null;
+      return this.answer?.(method, params) ?? null;
     });
   }
 

@@ -9,7 +9,7 @@ import { FlagdFileProvider, isFlagdFileName } from '../../core/src/state/flagdPr
 import { createStateProviders, loadState } from '../../core/src/state/registry.js';
 import { nodeFileWriter } from '../../core/src/nodeIo.js';
 import type { FileWriter } from '../../core/src/io.js';
-import { RolloutRefusedError } from '../../core/src/model.js';
+import { NAMED_STATE_FILE_ERROR, RolloutRefusedError } from '../../core/src/model.js';
 import { evaluatedShare, noGit, providerContext, temporaryWorkspace } from './helpers.js';
 
 const booleanFlag = (key: string, defaultVariant: 'on' | 'off', extra = '') =>
@@ -56,8 +56,10 @@ test('state.flagd in the config names the files; a missing one is an error, the 
   const snapshot = await provider.load();
   assert.deepEqual(snapshot.flags.map((flag) => flag.key), ['a']);
   assert.equal(snapshot.errors.length, 1);
-  assert.deepEqual([snapshot.errors[0].file, snapshot.errors[0].line, snapshot.errors[0].column], ['state/gone.flagd.json', 1, 1]);
-  assert.match(snapshot.errors[0].message, /does not exist \(named in flaglens.yaml state.flagd\)/);
+  // A file the config names is the config's error: reported in flaglens.yaml, with the code every command exits 2 on.
+  assert.deepEqual([snapshot.errors[0].file, snapshot.errors[0].line, snapshot.errors[0].column], ['flaglens.yaml', 1, 1]);
+  assert.equal(snapshot.errors[0].code, NAMED_STATE_FILE_ERROR);
+  assert.match(snapshot.errors[0].message, /flagd file state\/gone\.flagd\.json does not exist \(named in flaglens.yaml state.flagd\)/);
 });
 
 test('a key defined in two files is an error naming both; a malformed file does not hide the others', async (t) => {

@@ -1,6 +1,7 @@
 // The JSON schemas contributed for flaglens.yaml and flagd files (syntaxes/*.schema.json): the bundled
-// example validates, bad files are rejected, and the flaglens.yaml schema agrees with core/src/config.ts
-// (the parser is the truth; a table of samples must be valid for both or invalid for both).
+// example validates, bad files are rejected, and the flaglens.yaml schema agrees with core/src/config.ts.
+// The schema is the config's one definition (the parser validates with it); the table of samples checks that
+// what the parser adds beyond it (steps strictly increasing) never accepts what the schema rejects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';

@@ -7,7 +7,7 @@ import { nodeGitHost } from '../../../core/src/nodeIo.js';
 import { FLAGLENS_VERSION } from '../../../core/src/version.js';
 import { parseCommandArguments } from '../args.js';
 import { CACHE_OPTIONS, cacheHelp, scanCacheFromOptions } from '../cacheOptions.js';
-import type { CliIo, Command } from '../command.js';
+import { directoryArgument, hintCommand, type CliIo, type Command } from '../command.js';
 import { filterChangedFindings, gitChangedLines, workspacePathInRepository } from '../changedLines.js';
 import { progressReporter, recoverInterruptedWork, reportConfigErrors, reportScanFailures, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
@@ -70,17 +70,23 @@ export const checkCommand: Command = {
     // GitHub resolves SARIF locations and annotations against the repository root, not the checked folder.
     if (format === 'sarif' || format === 'github') input.repositoryPath = workspacePathInRepository(root);
     const color = format === 'text' && io.isInteractive && !io.env.NO_COLOR;
-    io.stdout(formatReport(format, input, { toolVersion: FLAGLENS_VERSION, color, title: positionals[0], hints: nextSteps(findings, positionals[0]) }));
+    io.stdout(formatReport(format, input, { toolVersion: FLAGLENS_VERSION, color, title: positionals[0], hints: nextSteps(io, findings, positionals[0], { configured: analysis.config.file !== undefined }) }));
     return exitCodeFor(findings, analysis.state.errors.length, failOn);
   },
 };
 
-/** What to run next, for people reading the text report: the cleanup of stale and removed flags. */
-function nextSteps(findings: Finding[], directory: string | undefined): string[] {
+/**
+ * What to run next, for people reading the text report, as a command that runs as shown (`npx flaglens …`
+ * unless started as `flaglens`): the cleanup of stale and removed flags; without a flaglens.yaml, `init`,
+ * which finds the team's own flag checks the SDK presets cannot know.
+ */
+function nextSteps(io: CliIo, findings: Finding[], directory: string | undefined, workspace: { configured: boolean }): string[] {
+  const target = directoryArgument(directory);
+  const hints: string[] = [];
   const removable = new Set(findings.filter((finding) => !finding.suppressed && (finding.code === 'FL001' || finding.code === 'FL002')).map((finding) => finding.key));
-  if (removable.size === 0) return [];
-  const target = directory ? ` ${/\s/.test(directory) ? JSON.stringify(directory) : directory}` : '';
-  return [`Next: flaglens cleanup --stale${target} --diff   (removes the ${removable.size} stale or removed flag${removable.size === 1 ? '' : 's'} from the code; --write applies it)`];
+  if (removable.size) hints.push(`Next: ${hintCommand(io, `cleanup --stale${target} --diff`)}   (removes the ${removable.size} stale or removed flag${removable.size === 1 ? '' : 's'} from the code; --write applies it)`);
+  if (!workspace.configured) hints.push(`${hints.length ? 'Also' : 'Next'}: ${hintCommand(io, `init${target}`)}   (no flaglens.yaml: proposes the team's own flag checks, helpers the SDK presets cannot know)`);
+  return hints;
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };

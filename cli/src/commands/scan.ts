@@ -1,13 +1,14 @@
 // `flaglens scan [DIR] [--config FILE] [--format text|json]`: lists every flag check in a workspace.
 // A thin front-end over the core scanner; an invalid config stops before anything is scanned.
-import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
 import { loadConfig } from '../../../core/src/config.js';
 import { nodeFileSystem } from '../../../core/src/nodeIo.js';
 import { scanWorkspace, toScanJson, formatScanText } from '../../../core/src/scanner/index.js';
 import { CACHE_OPTIONS, cacheHelp, scanCacheFromOptions } from '../cacheOptions.js';
-import { UsageError, type CliIo, type Command } from '../command.js';
-import { recoverInterruptedWork } from '../workspaceIo.js';
+import { namedStateFileErrors } from '../../../core/src/state/registry.js';
+import { providerContext } from '../../../core/src/workspace.js';
+import { parseCommandArguments } from '../args.js';
+import type { CliIo, Command } from '../command.js';
+import { recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
 const help = `Usage: flaglens scan [DIR] [--config FILE] [--format text|json] [--no-cache | --cache-location DIR]
 
@@ -21,7 +22,7 @@ Options:
 ${cacheHelp(20)}
   -h, --help        this help
 
-Exit codes: 0 success, 2 bad usage or invalid config (each problem printed as file:line:column: message).
+Exit codes: 0 success, 2 usage or configuration error (a state file flaglens.yaml names that is missing included).
 `;
 
 export const scanCommand: Command = {
@@ -29,35 +30,16 @@ export const scanCommand: Command = {
   summary: 'list every flag check in the workspace (text or JSON)',
   help,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { config: { type: 'string' }, format: { type: 'string', default: 'text' }, ...CACHE_OPTIONS },
-      });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const { values, positionals } = parsed;
-    if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length}`);
-    const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-    const root = resolve(io.cwd, positionals[0] ?? '.');
-    let isDirectory = false;
-    try {
-      isDirectory = nodeFileSystem.stat(root).isDirectory;
-    } catch {
-      isDirectory = false;
-    }
-    if (!isDirectory) throw new UsageError(`not a directory: ${root}`);
+    const { positionals, options: values } = parseCommandArguments(argv, { config: { type: 'string' }, format: { type: 'string', choices: ['text', 'json'] }, ...CACHE_OPTIONS }, { max: 1, names: '[DIR]' });
+    const format = (values.format as string | undefined) ?? 'text';
+    const root = resolveWorkspaceRoot(io, positionals[0]);
     recoverInterruptedWork(io, root);
-    const configPath = values.config === undefined ? undefined : resolve(io.cwd, values.config);
-    const { config, errors } = loadConfig(nodeFileSystem, root, configPath);
-    if (errors.length) {
-      for (const error of errors) io.stderr(`${error.file}:${error.line}:${error.column}: ${error.message}\n`);
-      return 2;
-    }
+    const options = workspaceOptions(io, root, values.config as string | undefined);
+    const { config, errors } = loadConfig(nodeFileSystem, root, options.configPath);
+    if (errors.length) return reportConfigErrors(io, 'scan', errors);
+    // A state file flaglens.yaml names that is missing is a configuration error here too (the same exit code everywhere).
+    const named = namedStateFileErrors(providerContext(options, config));
+    if (named.length) return reportConfigErrors(io, 'scan', named);
     const cache = scanCacheFromOptions(io, root, values);
     const result = await scanWorkspace({ root, config, fs: nodeFileSystem, cache });
     if (format === 'json') io.stdout(`${JSON.stringify(toScanJson(result, root), null, 2)}\n`);

@@ -13,13 +13,13 @@ import { describeWatchLease, isLeaseLive, readWatchLease, watchLeaseFile, watchL
 import type { WorkspaceFileWriter } from '../../../core/src/io.js';
 import { RolloutRefusedError, type FlagHealth, type FlagState, type StateProvider } from '../../../core/src/model.js';
 import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
-import { createStateProviders, providerForFlag } from '../../../core/src/state/registry.js';
+import { createStateProviders, namedStateFileErrors, providerForFlag } from '../../../core/src/state/registry.js';
 import { formatRolloutPercentage } from '../../../core/src/state/stages.js';
 import { tokenTrustErrors } from '../../../core/src/trust.js';
 import { loadWorkspaceState, providerContext } from '../../../core/src/workspace.js';
 import { flaglensFileWriter } from '../../../core/src/workspaceWrites.js';
-import { UsageError, type CliIo, type Command } from '../command.js';
-import { cliClock, cliHttp, recoverInterruptedWork, reportConfigErrors, workspaceOptions } from '../workspaceIo.js';
+import { commandError, usageHint, UsageError, type CliIo, type Command } from '../command.js';
+import { cliClock, cliHttp, recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
 const help = `Usage: flaglens watch KEY [DIR] [options]
 
@@ -41,6 +41,7 @@ Options:
   --interval S           seconds between evaluations (default: metrics.evaluateEvery, 30)
   --max-evaluations N    stop after N evaluations (default: run until stopped)
   --config PATH          flaglens.yaml to use (default: DIR/flaglens.yaml)
+  -h, --help             this help
 
 Exit codes: 0 stopped without aborting (also: rollout complete, flag off), 1 rollout aborted (or the abort
 was refused, or another watch holds the flag), 2 usage or config error.`;
@@ -51,15 +52,13 @@ export const watchCommand: Command = {
   help,
   async run(argv, io) {
     const options = parseArguments(argv);
-    const root = resolve(io.cwd, options.dir ?? '.');
+    const root = resolveWorkspaceRoot(io, options.dir);
     recoverInterruptedWork(io, root);
-    const { config, errors } = loadConfig(nodeFileSystem, root, options.config);
-    if (errors.length) {
-      for (const error of errors) io.stderr(`${error.file}:${error.line}:${error.column}: ${error.message}\n`);
-      return 2;
-    }
+    const { config, errors } = loadConfig(nodeFileSystem, root, options.config === undefined ? undefined : resolve(io.cwd, options.config));
+    if (errors.length) return reportConfigErrors(io, 'watch', errors);
     if (!config.metrics) {
-      io.stderr('flaglens watch: no metrics configured (add metrics: { prometheus: { url }, checks: [...] } to flaglens.yaml)\n');
+      io.stderr(commandError('watch', 'no metrics configured (add metrics: { prometheus: { url }, checks: [...] } to flaglens.yaml)'));
+      io.stderr(usageHint('watch'));
       return 2;
     }
     const bakeSeconds = (percentage: number) => options.bakeSeconds ?? bakeSecondsFor(config.rollout, percentage);
@@ -80,6 +79,8 @@ export const watchCommand: Command = {
     const context = providerContext({ ...workspaceOptions(io, root, options.config), clock }, config);
     const untrusted = tokenTrustErrors(config, context.tokens);
     if (untrusted.length) return reportConfigErrors(io, 'watch', untrusted);
+    const named = namedStateFileErrors(context);
+    if (named.length) return reportConfigErrors(io, 'watch', named);
     const providers = createStateProviders(context);
     const lease: WatchLease = {
       version: 1,
@@ -269,7 +270,7 @@ function parseArguments(argv: string[]): WatchOptions {
     const arg = argv[i];
     const value = () => {
       const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
+      if (next === undefined) throw new UsageError(`option '${arg}' needs a value`);
       return next;
     };
     const count = (name: string, min: number) => {
@@ -288,11 +289,11 @@ function parseArguments(argv: string[]): WatchOptions {
       const seconds = parseDurationSeconds(raw);
       if (seconds === undefined) throw new UsageError(`--bake must be a duration like 90s, 30m or 1h30m, got '${raw}'`);
       options.bakeSeconds = seconds;
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
     else positional.push(arg);
   }
-  if (positional.length === 0) throw new UsageError('missing flag key');
-  if (positional.length > 2) throw new UsageError(`unexpected argument '${positional[2]}'`);
+  if (positional.length === 0) throw new UsageError('missing KEY: the flag to watch');
+  if (positional.length > 2) throw new UsageError(`too many arguments: expected KEY [DIR], got '${positional.join(' ')}'`);
   return { ...(options as WatchOptions), key: positional[0], dir: positional[1] };
 }
 

@@ -1,6 +1,7 @@
 // GitHub Actions workflow commands: one `::error|warning|notice file=…,line=…,col=…,title=FL001::message`
 // per unsuppressed finding, escaped per GitHub's rules (data: % \r \n; properties also : and ,).
 import type { Severity } from '../model.js';
+import { noDefinitionsNotice } from '../rules/catalog.js';
 import { countFindings, repositoryRelativePath, type ReportInput } from './input.js';
 
 const COMMANDS: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -17,6 +18,7 @@ export function escapeAnnotationProperty(text: string): string {
 
 export function formatGithubAnnotations(input: ReportInput): string {
   const lines: string[] = [];
+  if (input.definitionsFound === false) lines.push(`::notice title=${escapeAnnotationProperty('Flaglens')}::${escapeAnnotationData(noDefinitionsNotice())}`);
   for (const error of input.stateErrors) {
     lines.push(`::error file=${escapeAnnotationProperty(repositoryRelativePath(input, error.file))},line=${error.line},col=${error.column},title=${escapeAnnotationProperty('Flaglens state')}::${escapeAnnotationData(error.message)}`);
   }

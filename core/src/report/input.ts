@@ -17,6 +17,11 @@ export interface ReportInput {
   /** Set when the state is a last-known snapshot (source unreachable). */
   staleness?: { since: string; reason: string };
   /**
+   * False when no flag definitions were found at all (no flagd file, no provider, nothing unreadable): the
+   * report then says which rules are off (`noDefinitionsNotice`). Absent counts as found.
+   */
+  definitionsFound?: boolean;
+  /**
    * The workspace folder relative to the repository root (`packages/web`), when it is not the root: SARIF and
    * GitHub annotations need repository-relative paths, while the other formats stay workspace-relative.
    */
@@ -67,10 +72,11 @@ export const REMOVAL_CODES = ['FL001', 'FL002', 'FL008'] as const;
 export function reportInputFrom(analysis: {
   findings: Finding[];
   flags: FlagOverview[];
-  state: { flags: unknown[]; errors: InputError[]; staleness?: { since: string; reason: string } };
+  state: { flags: unknown[]; removedKeys?: unknown[]; errors: InputError[]; staleness?: { since: string; reason: string } };
   scan: { references: unknown[]; files: number };
 }): ReportInput {
   return {
+    definitionsFound: analysis.state.flags.length > 0 || (analysis.state.removedKeys?.length ?? 0) > 0 || analysis.state.errors.length > 0,
     findings: analysis.findings,
     flags: analysis.flags,
     flagCount: analysis.state.flags.length,

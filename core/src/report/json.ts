@@ -1,5 +1,6 @@
 // The machine-readable report of `flaglens check --format json`: findings (suppressed ones included, with
 // their reason), state errors and counts. Keys of each finding are stable: code, severity, key, file, line, column, message.
+import { noDefinitionsNotice } from '../rules/catalog.js';
 import { countFindings, type ReportInput } from './input.js';
 
 export function formatJsonReport(input: ReportInput): string {
@@ -24,6 +25,8 @@ export function formatJsonReport(input: ReportInput): string {
     files: input.fileCount,
     summary: counts,
     ...(input.staleness ? { staleness: input.staleness } : {}),
+    definitionsFound: input.definitionsFound !== false,
+    ...(input.definitionsFound === false ? { notices: [noDefinitionsNotice()] } : {}),
   };
   return JSON.stringify(report, null, 2) + '\n';
 }

@@ -1,5 +1,6 @@
 // The pull-request comment (`--format markdown`): a table of the flags to remove and why, then the other findings.
 import type { Finding } from '../model.js';
+import { noDefinitionsNotice } from '../rules/catalog.js';
 import { describeFlagStage, describeReleased } from './flagsTable.js';
 import { countFindings, REMOVAL_CODES, SEVERITY_ORDER, type ReportInput } from './input.js';
 
@@ -21,6 +22,7 @@ export function formatMarkdownReport(input: ReportInput): string {
   const out: string[] = [];
   out.push(`### Flaglens: ${total === 0 ? 'no findings' : `${total} finding${total === 1 ? '' : 's'}`} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info${counts.suppressed ? `, ${counts.suppressed} suppressed` : ''})`, '');
 
+  if (input.definitionsFound === false) out.push(`> **Note**: ${markdownCell(noDefinitionsNotice())}.`, '');
   for (const error of input.stateErrors) out.push(`> **State error** ${code(`${error.file}:${error.line}:${error.column}`)}: ${markdownCell(error.message)}`, '');
 
   const removal = new Map<string, Finding[]>();

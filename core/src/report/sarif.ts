@@ -3,7 +3,7 @@
 // Typed with the SARIF object model (@types/sarif), so a misspelt or misplaced property is a compile error.
 import type { ArtifactLocation, Log, Region, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Severity } from '../model.js';
-import { RULES, ruleHelpUri } from '../rules/index.js';
+import { noDefinitionsNotice, RULES, ruleHelpUri } from '../rules/index.js';
 import { repositoryRelativePath, type ReportInput } from './input.js';
 
 export interface SarifOptions {
@@ -48,11 +48,14 @@ export function formatSarifReport(input: ReportInput, options: SarifOptions): st
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: input.stateErrors.map((error) => ({
-              level: 'error',
-              message: { text: error.message },
-              locations: [{ physicalLocation: { artifactLocation: artifactLocation(repositoryRelativePath(input, error.file)), region: { startLine: error.line, startColumn: error.column } } }],
-            })),
+            toolExecutionNotifications: [
+              ...(input.definitionsFound === false ? [{ level: 'note' as const, message: { text: noDefinitionsNotice() } }] : []),
+              ...input.stateErrors.map((error) => ({
+                level: 'error' as const,
+                message: { text: error.message },
+                locations: [{ physicalLocation: { artifactLocation: artifactLocation(repositoryRelativePath(input, error.file)), region: { startLine: error.line, startColumn: error.column } } }],
+              })),
+            ],
           },
         ],
         results: input.findings.map((finding) => sarifResult({ ...finding, file: repositoryRelativePath(input, finding.file) }, ruleIndex.get(finding.code)!)),

@@ -1,6 +1,7 @@
 // The human report of `flaglens check`: findings grouped by file, a table of the flags needing attention,
 // and a one-line summary. Colours only when asked (an interactive terminal).
 import type { Finding, Severity } from '../model.js';
+import { noDefinitionsNotice } from '../rules/catalog.js';
 import { formatFlagsTable } from './flagsTable.js';
 import { countFindings, flagsNeedingAttention, type ReportInput } from './input.js';
 
@@ -21,6 +22,7 @@ export function formatTextReport(input: ReportInput, options: TextReportOptions 
   const out: string[] = [];
   const heading = `Flaglens${options.title ? ` · ${options.title}` : ''} · ${plural(input.flagCount, 'flag')}, ${plural(input.referenceCount, 'check')} in ${plural(input.fileCount, 'file')}`;
   out.push(paint('bold', heading), '');
+  if (input.definitionsFound === false) out.push(paint('warning', `${capitalize(noDefinitionsNotice())}.`), '');
   if (input.staleness) out.push(paint('warning', `State from ${input.staleness.since} (${input.staleness.reason})`), '');
 
   for (const error of input.stateErrors) {
@@ -58,6 +60,10 @@ export function formatTextReport(input: ReportInput, options: TextReportOptions 
   out.push(worst ? paint(worst, summary) : summary);
   for (const hint of options.hints ?? []) out.push(paint('dim', hint));
   return out.join('\n') + '\n';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function plural(count: number, word: string): string {

@@ -92,7 +92,9 @@ export function computeFindings(input: FindingsInput): Finding[] {
         const hint = suggestions.length ? `; did you mean ${suggestions.map((key) => `'${key}'`).join(' or ')}?` : '';
         // With unreadable state (a malformed file hides its flags), "never defined" may be wrong: say so.
         const caveat = input.state.errors.length ? ' (the flag definitions have errors: it may be defined in an unreadable part)' : '';
-        at('FL003', `'${flagKey}' is not defined in the flag definitions and never was${hint}${caveat}`, { suggestions, stateErrors: input.state.errors.length });
+        // "Never was" only from a history that was read: a shallow clone or a copy without git cannot know.
+        const never = input.state.removalsKnown ? ' and never was' : '';
+        at('FL003', `'${flagKey}' is not in the flag definitions${never}${hint}${caveat}`, { suggestions, stateErrors: input.state.errors.length, historyRead: input.state.removalsKnown === true });
       }
       continue;
     }

@@ -6,8 +6,11 @@ import { daysSince, resolveReferenceKeys, type ResolvedReference } from './findi
 
 export interface FlagOverview {
   key: string;
-  /** `unknown`: referenced in code but not defined (FL003). */
-  stage: Stage | 'unknown';
+  /**
+   * `unknown`: referenced in code but not in the flag definitions (FL003); `undefined`: referenced in code while no
+   * flag definitions were found at all (nothing to compare with).
+   */
+  stage: Stage | 'unknown' | 'undefined';
   percentage: number | null;
   enabled: boolean;
   owner?: string;
@@ -76,10 +79,11 @@ export function summarizeFlags(input: SummarizeFlagsInput): FlagOverview[] {
   const defined = new Set(input.state.flags.map((flag) => flag.key));
   const removed = new Set(input.state.removedKeys);
   const undefinedKeys = [...locationsByKey.keys()].filter((key) => !defined.has(key)).sort();
+  const noDefinitions = input.state.flags.length === 0 && removed.size === 0 && input.state.errors.length === 0;
   for (const key of undefinedKeys) {
     rows.push({
       key,
-      stage: removed.has(key) ? 'removed' : 'unknown',
+      stage: removed.has(key) ? 'removed' : noDefinitions ? 'undefined' : 'unknown',
       percentage: null,
       enabled: false,
       releasedAt: null,

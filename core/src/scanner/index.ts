@@ -11,6 +11,7 @@ import type { FlagReference, ScanCacheReport, ScanFailure, ScanResult, SkippedFi
 import type { FileAnalysis, ModuleStore, ParsedModule, SharedAnalysisCache } from './analyze.js';
 import { REEXPORT_PATTERN, StaticPrefilter, TriggerNameSet, fingerprintWords, mentionsName, type WordFingerprint } from './prefilter.js';
 import { resolutionInputsUnchanged, type ResolutionInputs } from './resolution/cachedFileSystem.js';
+import type { ts } from '../typescript.js';
 import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
 import { ABSENT_HASH, contentHash, decodeScanCache, encodeScanCache, scanCacheIdentity, type CachedFile, type ScanCacheIdentity, type ScanCacheStore } from './scanCache.js';
 import { TimeSlicer, type TimeSliceOptions } from './timeSlices.js';
@@ -350,6 +351,23 @@ export class ScannerHost {
    */
   resolveImport(fromFile: string, specifier: string, mode: 'import' | 'require' = 'import'): ResolvedImport {
     return this.resolver.resolveImport(normalizePath(fromFile), specifier, mode);
+  }
+
+  /**
+   * Runs `visit` over a file's syntax tree with the scanner's own key evaluation (literals, constants, enums,
+   * objects and imports across the workspace's modules), for parts that read code the scanner does not match:
+   * `flaglens init` weighing candidate checks. `evaluateKey` gives the string or number an expression holds,
+   * or undefined. Nothing of the visit is kept.
+   */
+  inspectFile<T>(absPath: string, text: string, visit: (sourceFile: ts.SourceFile, evaluateKey: (expression: ts.Expression) => string | undefined) => T): T {
+    const path = normalizePath(absPath);
+    const cached = this.modules.get(path);
+    const module = cached && cached.text === text ? cached : analysisEngine().parseModule(path, this.relative(path), text);
+    // The analyser's modules, loaded on first use like every parse (see analysisEngine).
+    const { AnalysisSession } = require('./session.js') as typeof import('./session.js');
+    const { keyText } = require('./keys.js') as typeof import('./keys.js');
+    const session = new AnalysisSession(this.store, { customChecks: this.options.config.checks, shared: this.sharedCache }, module);
+    return visit(module.sourceFile, (expression) => keyText(session.keys.evaluate(expression, module)));
   }
 
   /** All references currently known, ordered by file and position. */

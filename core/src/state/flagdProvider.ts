@@ -6,7 +6,7 @@ import picomatch from 'picomatch';
 import type { FileRevision } from '../io.js';
 import { MAX_INPUT_FILE_BYTES, describeReadError } from '../io.js';
 import type { AbortRequest, BumpRequest, FlagState, InputError, ProviderContext, RolloutChange, StateProvider, StateSnapshot } from '../model.js';
-import { RolloutRefusedError } from '../model.js';
+import { NAMED_STATE_FILE_ERROR, RolloutRefusedError } from '../model.js';
 import { analyzeFlagdText, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
 import { flagdAbortEdits, applyFlagdEdits, flagdBumpEdits, type FlagdTextEdit } from './flagdEdit.js';
 import { stateFileHash, writeGuarded } from './fileStore.js';
@@ -49,7 +49,7 @@ const DISCOVERY_ENTRY_LIMIT = 50_000;
 export class FlagdFileProvider implements StateProvider {
   readonly id = FLAGD_PROVIDER_ID;
   private readonly revisionCache = new FlagdRevisionCache();
-  private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof flagdHistoryFacts> }>();
+  private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof flagdHistoryFacts>; complete: boolean }>();
 
   constructor(
     private readonly context: ProviderContext,
@@ -68,7 +68,7 @@ export class FlagdFileProvider implements StateProvider {
       const matched: string[] = [];
       for (const glob of globs) {
         const files = this.walk(rules, picomatch(glob.replace(/^\.\//, ''), { dot: true })).files;
-        if (!files.length) errors.push({ file: this.relative(config.file ?? join(root, 'flaglens.yaml')), line: 1, column: 1, message: `state.flagd: no file matches '${glob}'`, code: 'flagd-missing' });
+        if (!files.length) errors.push({ ...this.namedAt(glob), message: `state.flagd: no file matches '${glob}'`, code: NAMED_STATE_FILE_ERROR });
         matched.push(...files);
       }
       return { files: [...new Set([...named, ...matched])], errors, configured: true };
@@ -99,9 +99,12 @@ export class FlagdFileProvider implements StateProvider {
     const definedIn = new Map<string, string>();
     const everDefined = new Set<string>();
     const unreadable = new Set<string>();
+    // Removed keys are known only when every state file's whole history was read.
+    let removalsKnown = read.files.length > 0;
     for (const file of read.files) {
       errors.push(...file.analysis.errors);
       const history = this.history(file);
+      removalsKnown &&= this.historyCache.get(file.absolutePath)?.complete === true;
       for (const key of history.everDefined) everDefined.add(key);
       // A file that does not parse now hides its flags; they are not "removed" (FL002) because of a typo.
       if (file.analysis.malformed) for (const key of history.lastCommittedKeys) unreadable.add(key);
@@ -123,7 +126,7 @@ export class FlagdFileProvider implements StateProvider {
       }
     }
     const removedKeys = [...everDefined].filter((key) => !definedIn.has(key) && !unreadable.has(key)).sort();
-    return { provider: this.id, flags, removedKeys, errors, fetchedAt: this.context.clock.now().toISOString() };
+    return { provider: this.id, flags, removedKeys, removalsKnown, errors, fetchedAt: this.context.clock.now().toISOString() };
   }
 
   /** Plans a bump against the current file state without writing (the CLI's and editor's preview). */
@@ -178,12 +181,18 @@ export class FlagdFileProvider implements StateProvider {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const position = /at line (\d+), column (\d+)/.exec((error as Error).message ?? '');
+        if (configured && !position) {
+          // A file flaglens.yaml names that cannot be read is a configuration error, reported where it is named.
+          const named = this.namedEntryFor(absolutePath);
+          errors.push({ ...this.namedAt(named), message: `flagd file ${named} ${describeReadError(error)} (named in flaglens.yaml state.flagd)`, code: NAMED_STATE_FILE_ERROR });
+          continue;
+        }
         errors.push({
           file,
           line: position ? Number(position[1]) : 1,
           column: position ? Number(position[2]) : 1,
           message: `flagd file ${file} ${describeReadError(error)}${configured ? ' (named in flaglens.yaml state.flagd)' : ''}`,
-          code: code === 'ENOENT' ? 'flagd-missing' : 'flagd-unreadable',
+          code: configured ? NAMED_STATE_FILE_ERROR : code === 'ENOENT' ? 'flagd-missing' : 'flagd-unreadable',
         });
         continue;
       }
@@ -195,19 +204,46 @@ export class FlagdFileProvider implements StateProvider {
     return { files, errors };
   }
 
+  /**
+   * The configuration errors of the state files flaglens.yaml names (missing, unreadable, a glob matching
+   * nothing), without reading git history: for commands that do not load the state (`scan`).
+   */
+  namedFileErrors(): InputError[] {
+    if (!this.context.config.state.flagd.length) return [];
+    const discovered = this.discoverFiles();
+    const read = this.readFiles(discovered.files, true);
+    return [...discovered.errors, ...read.errors].filter((error) => error.code === NAMED_STATE_FILE_ERROR);
+  }
+
+  /** Where flaglens.yaml names `entry` in state.flagd (its start of `state.flagd` when the place is unknown). */
+  private namedAt(entry: string): Pick<InputError, 'file' | 'line' | 'column'> {
+    const { config, root } = this.context;
+    const place = config.state.flagdAt?.[entry];
+    return { file: this.relative(config.file ?? join(root, 'flaglens.yaml')), line: place?.line ?? 1, column: place?.column ?? 1 };
+  }
+
+  /** The state.flagd entry that names an absolute path (as written), or the workspace-relative path. */
+  private namedEntryFor(absolutePath: string): string {
+    const { config, root } = this.context;
+    return config.state.flagd.find((entry) => (isAbsolute(entry) ? entry : resolve(root, entry)) === absolutePath) ?? this.relative(absolutePath);
+  }
+
   private history(file: ReadFile): ReturnType<typeof flagdHistoryFacts> {
     const releasedNow = new Set(file.analysis.flags.filter((flag) => flag.state.stage === 'released').map((flag) => flag.key));
     const cached = this.historyCache.get(file.absolutePath);
     const nowMs = this.context.clock.now().getTime();
     if (cached && cached.hash === file.hash && nowMs - cached.atMs < (this.options.historyTtlMs ?? 30_000)) return cached.facts;
     let revisions: FileRevision[];
+    let shallow = false;
     try {
       revisions = this.context.git.fileHistory(file.absolutePath);
+      shallow = revisions.length > 0 && this.context.git.isShallow?.(file.absolutePath) === true;
     } catch {
       revisions = [];
     }
     const facts = flagdHistoryFacts(revisions, { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow, cache: this.revisionCache });
-    this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts });
+    // No revision (no git, an untracked file) or a shallow clone: what was removed before is not known.
+    this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts, complete: revisions.length > 0 && !shallow });
     return facts;
   }
 

@@ -1,8 +1,8 @@
 // The registry of rollout-state providers: every source of rollout state implements `StateProvider`
 // (model.ts); adding one touches its own folder and one line in `providerFactories` below. Providers receive a
 // `ProviderContext` (model.ts), so they import nothing from here and the registry is the only one importing them.
-import type { ProviderContext, StateProvider, StateSnapshot } from '../model.js';
-import { flagdProviderFactory } from './flagdProvider.js';
+import type { InputError, ProviderContext, StateProvider, StateSnapshot } from '../model.js';
+import { FlagdFileProvider, flagdProviderFactory } from './flagdProvider.js';
 import { unleashProviderFactory } from '../providers/unleash/provider.js';
 
 /** Returns the providers configured for this workspace (or none). */
@@ -15,14 +15,24 @@ export function createStateProviders(context: ProviderContext): StateProvider[] 
 }
 
 /**
+ * The state files flaglens.yaml names that are missing or unreadable (configuration errors), for commands that
+ * do not load the state; the others find them in the state's errors (`stateConfigurationErrors`).
+ */
+export function namedStateFileErrors(context: ProviderContext): InputError[] {
+  return new FlagdFileProvider(context).namedFileErrors();
+}
+
+/**
  * Loads every provider and merges their snapshots. A flag defined by several providers is taken from the
  * first (registry order); errors and removed keys are concatenated.
  */
 export async function loadState(providers: StateProvider[], now: Date): Promise<StateSnapshot> {
   const merged: StateSnapshot = { provider: providers.map((p) => p.id).join('+') || 'none', flags: [], removedKeys: [], errors: [], fetchedAt: now.toISOString() };
   const seen = new Set<string>();
+  let removalsKnown = providers.length > 0;
   for (const provider of providers) {
     const snapshot = await provider.load();
+    removalsKnown &&= snapshot.removalsKnown === true;
     for (const flag of snapshot.flags) {
       if (seen.has(flag.key)) continue;
       seen.add(flag.key);
@@ -33,6 +43,7 @@ export async function loadState(providers: StateProvider[], now: Date): Promise<
     if (snapshot.staleness && !merged.staleness) merged.staleness = snapshot.staleness;
     if (snapshot.fetchedAt < merged.fetchedAt) merged.fetchedAt = snapshot.fetchedAt;
   }
+  if (removalsKnown) merged.removalsKnown = true;
   return merged;
 }
 

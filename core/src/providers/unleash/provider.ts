@@ -225,6 +225,8 @@ export class UnleashStateProvider implements StateProvider {
       provider: this.id,
       flags,
       removedKeys: archived.map((a) => a.name).filter((name) => !live.has(name)).sort(),
+      // The server's archive is its history of removed flags.
+      removalsKnown: true,
       errors,
       fetchedAt: this.options.clock.now().toISOString(),
     };
