@@ -1,6 +1,6 @@
 // Finds every test file and runs them with Node's built-in test runner (TypeScript through tsx).
-// `--unit` runs only the fast tests (no real servers, editors or browsers): files under test/ that are
-// not under test/integration/ or test/e2e/. Extra arguments are test-file filters (substrings).
+// `--unit` runs only the fast tests (no real servers, editors, browsers or the real corpus): files under
+// test/ that are not under test/integration/, test/e2e/ or test/corpus/. Extra arguments are test-file filters (substrings).
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ function walk(dir) {
 }
 
 let files = walk('test').map((f) => relative('.', f)).sort();
-if (unitOnly) files = files.filter((f) => !/^test[\\/](integration|e2e)[\\/]/.test(f));
+if (unitOnly) files = files.filter((f) => !/^test[\\/](integration|e2e|corpus)[\\/]/.test(f));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files found');

@@ -130,6 +130,17 @@ export interface ScanResult {
   /** The files counted in `skipped.failed`, with the reason (sorted by file). */
   failures: ScanFailure[];
   durationMs: number;
+  /** With a persistent cache: files whose cached knowledge was used (`hits`) and files read and analysed afresh (`misses`). */
+  cache?: ScanCacheReport;
+}
+
+export interface ScanCacheReport {
+  hits: number;
+  misses: number;
+  /** Why the cache found on disk was not used (corrupt, cut short, another scanner build or config …), when it was not. */
+  ignored?: string;
+  /** Why the cache could not be written, when it could not (the scan's result is unaffected). */
+  notWritten?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 // The scanner behind the `WorkspaceAnalysis` contract: one incremental `ScannerHost` per folder and config,
-// indexed in slices (the host yields to its event loop between small batches, so changes are analysed while the
-// index runs), with the editor's buffers winning over the disk. The language server runs this inside its
-// analysis worker thread; tests and tools run it in-process.
+// indexed in time slices (the host yields to its event loop every few milliseconds, so changes are analysed while
+// the index runs), from the persistent scan cache when there is one, with the editor's buffers winning over the
+// disk. The language server runs this inside its analysis worker thread; tests and tools run it in-process.
 import { join } from 'node:path';
 import type { FileSystem } from './io.js';
 import type { FlagReference } from './model.js';
-import { ScannerHost, isResolutionInput } from './scanner/index.js';
+import { ScannerHost, isResolutionInput, type ScanCacheStore, type ScanOptions } from './scanner/index.js';
 import { isSourceFile, readSourceText } from './scanner/walk.js';
 import {
   AnalysisCancelledError,
@@ -20,10 +20,12 @@ import {
 export interface ScannerAnalysisOptions {
   fs: FileSystem;
   /**
-   * Files read and filtered between two yields to the event loop while indexing. Small batches keep every slice
-   * short, so a change that arrives during the index waits little (default 20).
+   * The scanner's persistent cache (scanner/scanCache.ts), shared with the CLI: an index starts from what it says
+   * about unchanged files and writes it again when anything changed. Without it every start scans from scratch.
    */
-  batchSize?: number;
+  cache?: ScanCacheStore;
+  /** How the index shares its thread's event loop (default: 8 ms of work between turns, see scanner/timeSlices.ts). */
+  slices?: ScanOptions['slices'];
 }
 
 export function createScannerAnalysis(target: AnalysisTarget, options: ScannerAnalysisOptions): WorkspaceAnalysis {
@@ -58,7 +60,7 @@ class ScannerAnalysis implements WorkspaceAnalysis {
     private readonly options: ScannerAnalysisOptions,
   ) {
     this.root = target.root;
-    this.scanner = new ScannerHost({ root: target.root, config: target.config, fs: options.fs, batchSize: options.batchSize ?? 20 });
+    this.scanner = new ScannerHost({ root: target.root, config: target.config, fs: options.fs, cache: options.cache, slices: options.slices });
   }
 
   index(request: IndexRequest = {}): Promise<IndexOutcome> {
@@ -100,11 +102,21 @@ class ScannerAnalysis implements WorkspaceAnalysis {
 
   private async runIndex(request: IndexRequest): Promise<IndexOutcome> {
     const cancelled = () => this.disposed || request.signal?.aborted === true;
-    // The scanner reports progress after every batch: that is where a cancelled index stops.
-    const result = await this.scanner.indexWorkspace((done, total) => {
+    // The scanner gives the event loop a turn every few milliseconds and reports progress there; a cancelled index
+    // stops at its next turn (the signal), and a disposed one at its next progress report.
+    let result;
+    try {
+      result = await this.scanner.indexWorkspace({
+        signal: request.signal,
+        onProgress: (done, total) => {
+          if (cancelled()) throw new AnalysisCancelledError();
+          request.onProgress?.(done, total);
+        },
+      });
+    } catch (error) {
       if (cancelled()) throw new AnalysisCancelledError();
-      request.onProgress?.(done, total);
-    });
+      throw error;
+    }
     if (cancelled()) throw new AnalysisCancelledError();
     // Documents edited while indexing: the buffer wins over what the index read from disk, and their
     // dependents are re-analysed now that the dependency graph is complete.

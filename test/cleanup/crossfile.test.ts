@@ -14,11 +14,11 @@ test('the constants-object entry goes once nothing references it; other entries 
       DARK_MODE: 'dark-mode',
     } as const;
     //- /checkout.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     import { FLAGS } from './flags';
     export function flow(): string {
-      const theme = client.isEnabled(FLAGS.DARK_MODE) ? 'dark' : 'light';
-      return /*flag*/client.isEnabled(FLAGS.NEW_CHECKOUT) ? \`one-page \${theme}\` : 'multi-step';
+      const theme = client.getBooleanValue(FLAGS.DARK_MODE, false) ? 'dark' : 'light';
+      return /*flag*/client.getBooleanValue(FLAGS.NEW_CHECKOUT, false) ? \`one-page \${theme}\` : 'multi-step';
     }
     `,
     `
@@ -27,10 +27,10 @@ test('the constants-object entry goes once nothing references it; other entries 
       DARK_MODE: 'dark-mode',
     } as const;
     //- /checkout.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     import { FLAGS } from './flags';
     export function flow(): string {
-      const theme = client.isEnabled(FLAGS.DARK_MODE) ? 'dark' : 'light';
+      const theme = client.getBooleanValue(FLAGS.DARK_MODE, false) ? 'dark' : 'light';
       return \`one-page \${theme}\`;
     }
     `,
@@ -47,10 +47,10 @@ test('the enum member goes, and the enum import when nothing else uses it', () =
       NewCheckout = 'new-checkout',
     }
     //- /page.tsx
-    import { useFlag } from './sdk';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     import { UiFlag } from './flags';
     export function Page() {
-      return /*flag*/useFlag(UiFlag.NewCheckout, false) ? <main>New</main> : <main>Old</main>;
+      return /*flag*/useBooleanFlagValue(UiFlag.NewCheckout, false) ? <main>New</main> : <main>Old</main>;
     }
     `,
     `
@@ -70,13 +70,13 @@ test('a wrapper across files: its callers are rewritten, then the unused wrapper
   const plan = checkCleanup(
     `
     //- /features.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     export function isOn(key: string): boolean {
-      return client.isEnabled(key);
+      return client.getBooleanValue(key, false);
     }
     /** Whether the customer gets the one-page checkout. */
     export function isNewCheckout(): boolean {
-      return /*flag*/client.isEnabled('new-checkout');
+      return /*flag*/client.getBooleanValue('new-checkout', false);
     }
     //- /checkout.ts
     import { isNewCheckout, isOn } from './features';
@@ -87,9 +87,9 @@ test('a wrapper across files: its callers are rewritten, then the unused wrapper
     `,
     `
     //- /features.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     export function isOn(key: string): boolean {
-      return client.isEnabled(key);
+      return client.getBooleanValue(key, false);
     }
     //- /checkout.ts
     import { isOn } from './features';
@@ -107,25 +107,23 @@ test('a wrapper hook still used at a skipped site stays, and the flag is partial
   const plan = checkCleanup(
     `
     //- /useNewCheckout.ts
-    import { useFlag } from './sdk';
-    export const useNewCheckout = () => /*flag*/useFlag('new-checkout', false);
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
+    export const useNewCheckout = () => /*flag*/useBooleanFlagValue('new-checkout', false);
     //- /page.tsx
-    import { track } from './sdk';
     import { useNewCheckout } from './useNewCheckout';
+    export const defaultVariant = /*flag*/useNewCheckout();
     export function Page() {
-      track('checkout-variant', /*flag*/useNewCheckout());
       return /*flag*/useNewCheckout() ? <main>New</main> : <main>Old</main>;
     }
     `,
     `
     //- /useNewCheckout.ts
-    import { useFlag } from './sdk';
-    export const useNewCheckout = () => useFlag('new-checkout', false);
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
+    export const useNewCheckout = () => useBooleanFlagValue('new-checkout', false);
     //- /page.tsx
-    import { track } from './sdk';
     import { useNewCheckout } from './useNewCheckout';
+    export const defaultVariant = useNewCheckout();
     export function Page() {
-      track('checkout-variant', useNewCheckout());
       return <main>New</main>;
     }
     `,
@@ -135,8 +133,8 @@ test('a wrapper hook still used at a skipped site stays, and the flag is partial
     plan.sites.map((site) => [site.file, site.line, site.status, site.reason]),
     [
       ['useNewCheckout.ts', 2, 'skipped', 'the value is returned from a function that is still used'],
-      ['page.tsx', 4, 'skipped', 'the value is passed to `track`'],
-      ['page.tsx', 5, 'rewritten', undefined],
+      ['page.tsx', 2, 'skipped', 'the value is stored in the exported constant `defaultVariant`'],
+      ['page.tsx', 4, 'rewritten', undefined],
     ],
   );
 });
@@ -145,7 +143,7 @@ test("removing a file's first import keeps the file's header comment", () => {
   checkCleanup(
     `
     // The checkout call to action.
-    import { useFlags } from './sdk';
+    import { useFlags } from 'launchdarkly-react-client-sdk';
 
     export function Button() {
       const { /*flag*/newCheckout } = useFlags();
@@ -165,7 +163,7 @@ test("removing a file's first import keeps the file's header comment", () => {
 test('a client or flags object left unused once its checks are gone is removed, with its import', () => {
   checkCleanup(
     `
-    import { useFlags } from './sdk';
+    import { useFlags } from 'launchdarkly-react-client-sdk';
     export function Header() {
       const flags = useFlags();
       const title = 'Shop';

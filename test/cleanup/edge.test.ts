@@ -8,20 +8,21 @@ import { checkCleanup } from './fixture.js';
 test('x && false, x || true in conditions; ?? and nested ternaries in values', () => {
   checkCleanup(
     `
-    import { client, track } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
     export function run(user: { admin: boolean }, limit?: number): string {
-      if (user.admin && !/*flag*/client.isEnabled('new-checkout')) {
+      if (user.admin && !/*flag*/client.getBooleanValue('new-checkout', false)) {
         track('old-admin', 1);
       }
-      if (user.admin || /*flag*/client.isEnabled('new-checkout')) {
+      if (user.admin || /*flag*/client.getBooleanValue('new-checkout', false)) {
         track('everyone', 2);
       }
-      const max = limit ?? (/*flag*/client.isEnabled('new-checkout') ? 10 : 5);
-      return user.admin ? 'admin' : /*flag*/client.isEnabled('new-checkout') ? \`new \${max}\` : 'old';
+      const max = limit ?? (/*flag*/client.getBooleanValue('new-checkout', false) ? 10 : 5);
+      return user.admin ? 'admin' : /*flag*/client.getBooleanValue('new-checkout', false) ? \`new \${max}\` : 'old';
     }
     `,
     `
-    import { track } from './sdk';
+    import { track } from './analytics';
     export function run(user: { admin: boolean }, limit?: number): string {
       track('everyone', 2);
       const max = limit ?? 10;
@@ -34,17 +35,18 @@ test('x && false, x || true in conditions; ?? and nested ternaries in values', (
 test('an else-if branch without a final else is dropped from the chain when off', () => {
   checkCleanup(
     `
-    import { client, track } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
     export function run(count: number): void {
       if (count > 10) {
         track('many', count);
-      } else if (/*flag*/client.isEnabled('new-checkout')) {
+      } else if (/*flag*/client.getBooleanValue('new-checkout', false)) {
         track('new', count);
       }
     }
     `,
     `
-    import { track } from './sdk';
+    import { track } from './analytics';
     export function run(count: number): void {
       if (count > 10) {
         track('many', count);
@@ -57,7 +59,7 @@ test('an else-if branch without a final else is dropped from the chain when off'
 
 test('switch: fallthrough cases lead to the matching body; no match takes the default', () => {
   const before = `
-    import { client } from './sdk';
+    import { client } from './clients';
     export function size(): number {
       switch (/*flag*/client.getStringValue('new-checkout', 'control')) {
         case 'small':
@@ -108,14 +110,15 @@ test('switch: fallthrough cases lead to the matching body; no match takes the de
 test('a check in an embedded statement (loop body without braces)', () => {
   checkCleanup(
     `
-    import { client, track } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
     export function run(items: string[]): void {
-      for (const item of items) if (/*flag*/client.isEnabled('new-checkout')) track(item, 1);
-      for (const item of items) if (!/*flag*/client.isEnabled('new-checkout')) track(item, 2);
+      for (const item of items) if (/*flag*/client.getBooleanValue('new-checkout', false)) track(item, 1);
+      for (const item of items) if (!/*flag*/client.getBooleanValue('new-checkout', false)) track(item, 2);
     }
     `,
     `
-    import { track } from './sdk';
+    import { track } from './analytics';
     export function run(items: string[]): void {
       for (const item of items) track(item, 1);
       for (const item of items) {}
@@ -127,15 +130,16 @@ test('a check in an embedded statement (loop body without braces)', () => {
 test('checks nested inside a removed <IfFeatureEnabled> go with it; sibling containers of a fragment', () => {
   checkCleanup(
     `
-    import { IfFeatureEnabled, useFlag } from './sdk';
+    import { IfFeatureEnabled } from '@growthbook/growthbook-react';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export function Page() {
       return (
         <>
           /*flag*/<IfFeatureEnabled feature="new-checkout">
-            {/*flag*/useFlag('new-checkout', false) && <b>New</b>}
+            {/*flag*/useBooleanFlagValue('new-checkout', false) && <b>New</b>}
           </IfFeatureEnabled>
-          {/*flag*/useFlag('new-checkout', false) ? <i>New</i> : <u>Old</u>}
-          {!/*flag*/useFlag('new-checkout', false) && <s>Old</s>}
+          {/*flag*/useBooleanFlagValue('new-checkout', false) ? <i>New</i> : <u>Old</u>}
+          {!/*flag*/useBooleanFlagValue('new-checkout', false) && <s>Old</s>}
         </>
       );
     }
@@ -157,9 +161,9 @@ test('checks nested inside a removed <IfFeatureEnabled> go with it; sibling cont
 test('a hook variable that is off: early return and the rest of the component kept', () => {
   checkCleanup(
     `
-    import { useFlag } from './sdk';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export function Banner(props: { name: string }) {
-      const enabled = /*flag*/useFlag('new-checkout', false);
+      const enabled = /*flag*/useBooleanFlagValue('new-checkout', false);
       if (enabled) {
         return <aside>New checkout for {props.name}</aside>;
       }
@@ -177,13 +181,14 @@ test('a hook variable that is off: early return and the rest of the component ke
 
 test('a value returned by a function that does more than return it is a finished rewrite', () => {
   const before = `
-    import { client, useFlag } from './sdk';
+    import { client } from './clients';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export function canPay(user?: { verified: boolean }): boolean {
       if (!user?.verified) return false;
-      return /*flag*/client.isEnabled('new-checkout');
+      return /*flag*/client.getBooleanValue('new-checkout', false);
     }
     export function Badge() {
-      return /*flag*/useFlag('new-checkout', false) && <b>New</b>;
+      return /*flag*/useBooleanFlagValue('new-checkout', false) && <b>New</b>;
     }
     `;
   const on = checkCleanup(

@@ -6,12 +6,12 @@ import { checkCleanup } from './fixture.js';
 test('{flag && <X/>} and {flag ? <A/> : <B/>} keep the enabled element', () => {
   checkCleanup(
     `
-    import { useFlag } from './sdk';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export function Page() {
       return (
         <main>
-          {/*flag*/useFlag('new-checkout', false) && <aside className="promo">New</aside>}
-          {/*flag*/useFlag('new-checkout', false) ? (
+          {/*flag*/useBooleanFlagValue('new-checkout', false) && <aside className="promo">New</aside>}
+          {/*flag*/useBooleanFlagValue('new-checkout', false) ? (
             <button className="one-page">Pay</button>
           ) : (
             <a href="/cart">Checkout</a>
@@ -36,11 +36,11 @@ test('{flag && <X/>} and {flag ? <A/> : <B/>} keep the enabled element', () => {
 test('off: the conditional elements go, and a fragment left with one element collapses', () => {
   checkCleanup(
     `
-    import { useFlag } from './sdk';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export function Page() {
       return (
         <>
-          {/*flag*/useFlag('new-checkout', false) && <aside className="promo">New</aside>}
+          {/*flag*/useBooleanFlagValue('new-checkout', false) && <aside className="promo">New</aside>}
           <section>Products</section>
         </>
       );
@@ -60,9 +60,9 @@ test('off: the conditional elements go, and a fragment left with one element col
 test('ternaries inside JSX props and a hook variable that only held the flag', () => {
   checkCleanup(
     `
-    import { useFlag } from './sdk';
+    import { useBooleanFlagValue } from '@openfeature/react-sdk';
     export function Button() {
-      const isOn = /*flag*/useFlag('new-checkout', false);
+      const isOn = /*flag*/useBooleanFlagValue('new-checkout', false);
       return <button className={isOn ? 'primary' : 'secondary'}>Pay</button>;
     }
     `,
@@ -76,7 +76,7 @@ test('ternaries inside JSX props and a hook variable that only held the flag', (
 
 test('<IfFeatureEnabled> is unwrapped when on and removed when off', () => {
   const before = `
-    import { IfFeatureEnabled } from './sdk';
+    import { IfFeatureEnabled } from '@growthbook/growthbook-react';
     export function Page() {
       return (
         <main>
@@ -124,7 +124,7 @@ test('<IfFeatureEnabled> is unwrapped when on and removed when off', () => {
 test('<IfFeatureEnabled> as the returned element becomes its only child', () => {
   checkCleanup(
     `
-    import { IfFeatureEnabled } from './sdk';
+    import { IfFeatureEnabled } from '@growthbook/growthbook-react';
     export function Promo() {
       return (
         /*flag*/<IfFeatureEnabled feature="new-checkout">
@@ -150,7 +150,7 @@ test('<IfFeatureEnabled> as the returned element becomes its only child', () => 
 test('destructured hooks: only that binding goes, its uses get the value', () => {
   checkCleanup(
     `
-    import { useFlags } from './sdk';
+    import { useFlags } from 'launchdarkly-react-client-sdk';
     export function Header() {
       const { /*flag*/newCheckout, darkMode } = useFlags();
       return <header className={darkMode ? 'dark' : 'light'}>{newCheckout ? <b>New</b> : <i>Old</i>}</header>;
@@ -162,7 +162,7 @@ test('destructured hooks: only that binding goes, its uses get the value', () =>
     }
     `,
     `
-    import { useFlags } from './sdk';
+    import { useFlags } from 'launchdarkly-react-client-sdk';
     export function Header() {
       const { darkMode } = useFlags();
       return <header className={darkMode ? 'dark' : 'light'}><b>New</b></header>;
@@ -174,12 +174,12 @@ test('destructured hooks: only that binding goes, its uses get the value', () =>
   );
 });
 
-test('details objects: useFlagDetails(k).value is the check', () => {
+test('details objects: useBooleanFlagDetails(k).value is the check', () => {
   checkCleanup(
     `
-    import { useFlagDetails } from './sdk';
+    import { useBooleanFlagDetails } from '@openfeature/react-sdk';
     export function Badge() {
-      return /*flag*/useFlagDetails('new-checkout', false).value ? <b>New</b> : null;
+      return /*flag*/useBooleanFlagDetails('new-checkout', false).value ? <b>New</b> : null;
     }
     `,
     `

@@ -9,11 +9,11 @@ test('"here" rewrites the check under the cursor; "everywhere" every check and t
   const { files, references } = parseFixture(
     `
     //- /a.ts
-    import { client } from './sdk';
-    export const a = () => (/*flag*/client.isEnabled('new-checkout') ? 'new' : 'old');
+    import { client } from './clients';
+    export const a = () => (/*flag*/client.getBooleanValue('new-checkout', false) ? 'new' : 'old');
     //- /b.ts
-    import { client } from './sdk';
-    export const b = () => (/*flag*/client.isEnabled('new-checkout') ? 'new' : 'old');
+    import { client } from './clients';
+    export const b = () => (/*flag*/client.getBooleanValue('new-checkout', false) ? 'new' : 'old');
     `,
     'new-checkout',
   );
@@ -40,8 +40,8 @@ test('"here" rewrites the check under the cursor; "everywhere" every check and t
 test('no fix is offered when the only site cannot be rewritten', () => {
   const { files, references } = parseFixture(
     `
-    import { client, track } from './sdk';
-    track('x', /*flag*/client.isEnabled('new-checkout'));
+    import { client } from './clients';
+    export const checkoutEnabled = /*flag*/client.getBooleanValue('new-checkout', false);
     `,
     'new-checkout',
   );

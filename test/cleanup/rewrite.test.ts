@@ -7,10 +7,10 @@ import { checkCleanup } from './fixture.js';
 test('if (flag) A else B keeps A, unwrapped into the enclosing block; the unused import goes', () => {
   checkCleanup(
     `
-    import { client } from './sdk';
+    import { client } from './clients';
     export function price(total: number): number {
       // Apply the new rounding.
-      if (/*flag*/client.isEnabled('new-checkout')) {
+      if (/*flag*/client.getBooleanValue('new-checkout', false)) {
         const rounded = Math.round(total);
         return rounded;
       } else {
@@ -31,14 +31,15 @@ test('if (flag) A else B keeps A, unwrapped into the enclosing block; the unused
 test('off: if (flag) A else B keeps B; if (flag) A without else is removed with its comment', () => {
   checkCleanup(
     `
-    import { client, track } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
     export function price(total: number): number {
       let result = total;
       // New rounding, behind the flag.
-      if (/*flag*/client.isEnabled('new-checkout')) {
+      if (/*flag*/client.getBooleanValue('new-checkout', false)) {
         result = Math.round(result);
       }
-      if (/*flag*/client.isEnabled('new-checkout')) {
+      if (/*flag*/client.getBooleanValue('new-checkout', false)) {
         track('new', result);
       } else {
         track('old', result);
@@ -47,7 +48,7 @@ test('off: if (flag) A else B keeps B; if (flag) A without else is removed with 
     }
     `,
     `
-    import { track } from './sdk';
+    import { track } from './analytics';
     export function price(total: number): number {
       let result = total;
       track('old', result);
@@ -61,26 +62,27 @@ test('off: if (flag) A else B keeps B; if (flag) A without else is removed with 
 test('negations, nested conditions and && / || with other operands', () => {
   checkCleanup(
     `
-    import { client, track } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
     export function run(user: { admin: boolean; beta: boolean }): void {
-      if (!/*flag*/client.isEnabled('new-checkout')) {
+      if (!/*flag*/client.getBooleanValue('new-checkout', false)) {
         track('legacy', 1);
       }
-      if (user.admin && /*flag*/client.isEnabled('new-checkout')) {
+      if (user.admin && /*flag*/client.getBooleanValue('new-checkout', false)) {
         track('admin', 2);
       }
-      if (!(/*flag*/client.isEnabled('new-checkout') || user.beta)) {
+      if (!(/*flag*/client.getBooleanValue('new-checkout', false) || user.beta)) {
         track('never', 3);
       }
       if (user.beta) {
-        if (/*flag*/client.isEnabled('new-checkout') && user.admin) {
+        if (/*flag*/client.getBooleanValue('new-checkout', false) && user.admin) {
           track('beta-admin', 4);
         }
       }
     }
     `,
     `
-    import { track } from './sdk';
+    import { track } from './analytics';
     export function run(user: { admin: boolean; beta: boolean }): void {
       if (user.admin) {
         track('admin', 2);
@@ -97,11 +99,11 @@ test('negations, nested conditions and && / || with other operands', () => {
 
 test('else if chains: the flag branch is taken or dropped from the chain', () => {
   const before = `
-    import { client } from './sdk';
+    import { client } from './clients';
     export function label(count: number): string {
       if (count === 0) {
         return 'empty';
-      } else if (/*flag*/client.isEnabled('new-checkout')) {
+      } else if (/*flag*/client.getBooleanValue('new-checkout', false)) {
         return 'new';
       } else if (count > 10) {
         return 'many';
@@ -142,21 +144,22 @@ test('else if chains: the flag branch is taken or dropped from the chain', () =>
 test('early returns: if (!flag) return; goes, if (flag) return x; makes the rest unreachable', () => {
   checkCleanup(
     `
-    import { client, track } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
     export function banner(): string | null {
-      if (!/*flag*/client.isEnabled('new-checkout')) return null;
+      if (!/*flag*/client.getBooleanValue('new-checkout', false)) return null;
       track('banner', 1);
       return 'Free shipping';
     }
     export function flow(): string {
-      if (/*flag*/client.isEnabled('new-checkout')) return 'one-page';
+      if (/*flag*/client.getBooleanValue('new-checkout', false)) return 'one-page';
       // The old multi-step flow.
       track('multi-step', 2);
       return 'multi-step';
     }
     `,
     `
-    import { track } from './sdk';
+    import { track } from './analytics';
     export function banner(): string | null {
       track('banner', 1);
       return 'Free shipping';
@@ -171,7 +174,7 @@ test('early returns: if (!flag) return; goes, if (flag) return x; makes the rest
 test('ternaries, awaited checks and a variable that only held the flag', async () => {
   checkCleanup(
     `
-    import { client } from './sdk';
+    import { client } from './clients';
     export async function checkout(total: number): Promise<string> {
       const newCheckout = await /*flag*/client.getBooleanValue('new-checkout', false);
       const fee = newCheckout ? 0 : 2;
@@ -190,7 +193,8 @@ test('ternaries, awaited checks and a variable that only held the flag', async (
 test('string flag: comparisons of literals and switch on the value', () => {
   checkCleanup(
     `
-    import { client, track } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
     export function layout(): string {
       const variant = /*flag*/client.getStringValue('new-checkout', 'control');
       if (variant === 'treatment') {
@@ -208,7 +212,7 @@ test('string flag: comparisons of literals and switch on the value', () => {
     }
     `,
     `
-    import { track } from './sdk';
+    import { track } from './analytics';
     export function layout(): string {
       track('treatment', 1);
       track('switch', 2);
@@ -222,9 +226,9 @@ test('string flag: comparisons of literals and switch on the value', () => {
 test('a block is not unwrapped when its declarations would collide', () => {
   checkCleanup(
     `
-    import { client } from './sdk';
+    import { client } from './clients';
     export function total(items: number[]): number {
-      if (/*flag*/client.isEnabled('new-checkout')) {
+      if (/*flag*/client.getBooleanValue('new-checkout', false)) {
         const sum = items.reduce((a, b) => a + b, 0);
         console.log(sum);
       }

@@ -1,5 +1,6 @@
-// Sites the cleanup must not rewrite are left exactly as written and listed with the reason; a change
-// that would break the types is refused; a second run changes nothing.
+// Sites the cleanup must not rewrite (an exported constant, a JSX check with other attributes) are left
+// exactly as written and listed with the reason; a change that would break the types is refused; a second
+// run changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCleanup, parseFixture, memoryFileSystem, FIXTURE_ROOT } from './fixture.js';
@@ -7,24 +8,20 @@ import { planFlagRemoval } from '../../core/src/cleanup/plan.js';
 import { checkChangeTypes } from '../../core/src/cleanup/typecheck.js';
 import { systemTimers } from '../../core/src/io.js';
 
-test('values stored in an object, passed to a function or to a prop are skipped with the reason', () => {
+test('a value in an exported constant, or called as a function, is skipped with the reason; the rest is rewritten', () => {
   const plan = checkCleanup(
     `
-    import { client, track, useFlag } from './sdk';
+    import { client } from './clients';
+    export const checkoutEnabled = /*flag*/client.getBooleanValue('new-checkout', false);
     export function Page() {
-      const settings = { newCheckout: /*flag*/client.isEnabled('new-checkout') };
-      track('checkout', /*flag*/client.isEnabled('new-checkout'));
-      const isOn = /*flag*/useFlag('new-checkout', false);
-      return <button disabled={!isOn} data-settings={settings}>{/*flag*/client.isEnabled('new-checkout') ? 'Pay' : 'Checkout'}</button>;
+      return <button>{/*flag*/client.getBooleanValue('new-checkout', false) ? 'Pay' : 'Checkout'}</button>;
     }
     `,
     `
-    import { client, track, useFlag } from './sdk';
+    import { client } from './clients';
+    export const checkoutEnabled = client.getBooleanValue('new-checkout', false);
     export function Page() {
-      const settings = { newCheckout: client.isEnabled('new-checkout') };
-      track('checkout', client.isEnabled('new-checkout'));
-      const isOn = useFlag('new-checkout', false);
-      return <button disabled={!isOn} data-settings={settings}>{'Pay'}</button>;
+      return <button>{'Pay'}</button>;
     }
     `,
   );
@@ -32,10 +29,8 @@ test('values stored in an object, passed to a function or to a prop are skipped 
   assert.deepEqual(
     plan.sites.map((site) => [site.line, site.status, site.reason]),
     [
-      [3, 'skipped', 'the value is stored in an object property (`newCheckout`)'],
-      [4, 'skipped', 'the value is passed to `track`'],
-      [5, 'skipped', 'the value is passed as the prop `disabled` of <button>'],
-      [6, 'rewritten', undefined],
+      [2, 'skipped', 'the value is stored in the exported constant `checkoutEnabled`'],
+      [4, 'rewritten', undefined],
     ],
   );
 });
@@ -43,11 +38,11 @@ test('values stored in an object, passed to a function or to a prop are skipped 
 test('a JSX check with other attributes is skipped', () => {
   const plan = checkCleanup(
     `
-    import { IfFeatureEnabled } from './sdk';
+    import { IfFeatureEnabled } from '@growthbook/growthbook-react';
     export const Page = () => <main>/*flag*/<IfFeatureEnabled feature="new-checkout" key="a"><b>New</b></IfFeatureEnabled></main>;
     `,
     `
-    import { IfFeatureEnabled } from './sdk';
+    import { IfFeatureEnabled } from '@growthbook/growthbook-react';
     export const Page = () => <main><IfFeatureEnabled feature="new-checkout" key="a"><b>New</b></IfFeatureEnabled></main>;
     `,
   );
@@ -59,9 +54,9 @@ test('a change that introduces a type error is reported with the error and its s
   // Off, the early return goes and `label` is `string | undefined` where a string is expected.
   const { files, references } = parseFixture(
     `
-    import { client } from './sdk';
+    import { client } from './clients';
     export function label(name?: string): string {
-      if (!/*flag*/client.isEnabled('new-checkout') || !name) return 'guest';
+      if (!/*flag*/client.getBooleanValue('new-checkout', false) || !name) return 'guest';
       return name;
     }
     `,
@@ -73,8 +68,8 @@ test('a change that introduces a type error is reported with the error and its s
   // Now a genuinely breaking rewrite: the value replaces a call whose result type is needed.
   const breaking = parseFixture(
     `
-    import { client } from './sdk';
-    export const ready: Promise<boolean> = /*flag*/client.getBooleanValue('new-checkout', false);
+    import { serverClient } from './clients';
+    export const ready: Promise<boolean> = /*flag*/serverClient.getBooleanValue('new-checkout', false);
     `,
     'new-checkout',
   );
@@ -83,7 +78,7 @@ test('a change that introduces a type error is reported with the error and its s
   assert.equal(breakingPlan.changes.length, 0, 'a value stored in an exported constant is skipped, not rewritten');
   // Force a bad text through the checker to prove it names the error and the site.
   const fs = memoryFileSystem(new Map([[`${FIXTURE_ROOT}/main.ts`, breaking.files[0]!.text]]));
-  const result = checkChangeTypes(new Map([['main.ts', breaking.files[0]!.text.replace(/client\.getBooleanValue\([^)]*\)/, 'true')]]), { root: FIXTURE_ROOT, fs, workspaceFiles: ['main.ts'], timers: systemTimers });
+  const result = checkChangeTypes(new Map([['main.ts', breaking.files[0]!.text.replace(/serverClient\.getBooleanValue\([^)]*\)/, 'true')]]), { root: FIXTURE_ROOT, fs, workspaceFiles: ['main.ts'], timers: systemTimers });
   assert.equal(result.introduced.length, 1);
   assert.equal(result.introduced[0]!.file, 'main.ts');
   assert.equal(result.introduced[0]!.line, 2);
@@ -92,23 +87,27 @@ test('a change that introduces a type error is reported with the error and its s
 
 test('idempotent: the rewritten text has nothing left to simplify and a second plan changes nothing', () => {
   const fixture = `
-    import { client, track } from './sdk';
+    import { client } from './clients';
+    import { track } from './analytics';
+    export const enabled = /*flag*/client.getBooleanValue('new-checkout', false);
     export function run(user: { admin: boolean }): void {
-      if (/*flag*/client.isEnabled('new-checkout') && user.admin) track('a', 1);
-      track('b', /*flag*/client.isEnabled('new-checkout'));
+      if (/*flag*/client.getBooleanValue('new-checkout', false) && user.admin) track('a', 1);
+      track('b', /*flag*/client.getBooleanValue('new-checkout', false));
     }
     `;
   const { files, references } = parseFixture(fixture, 'new-checkout');
   const texts = new Map(files.map((file) => [file.path, file.text]));
   const first = planFlagRemoval({ key: 'new-checkout', value: true, references, readFile: (file) => texts.get(file) });
   assert.equal(first.changes.length, 1);
+  assert.deepEqual(first.sites.map((site) => site.status), ['skipped', 'rewritten', 'rewritten']);
   const after = first.changes[0]!.after;
+  assert.match(after, /track\('b', true\);/);
   // The skipped site is still where a scanner finds it in the new text.
-  const skippedStart = after.indexOf("client.isEnabled('new-checkout')");
+  const skippedStart = after.indexOf("client.getBooleanValue('new-checkout', false)");
   const second = planFlagRemoval({
     key: 'new-checkout',
     value: true,
-    references: [{ ...references[1]!, checkStart: skippedStart, checkEnd: skippedStart + "client.isEnabled('new-checkout')".length }],
+    references: [{ ...references[0]!, checkStart: skippedStart, checkEnd: skippedStart + "client.getBooleanValue('new-checkout', false)".length }],
     readFile: () => after,
   });
   assert.deepEqual(second.changes, []);
@@ -119,8 +118,8 @@ test('lineColumnEdits gives 1-based positions that reproduce the planned text', 
   const { lineColumnEdits } = await import('../../core/src/cleanup/plan.js');
   const { files, references } = parseFixture(
     `
-    import { client } from './sdk';
-    export const label = () => (/*flag*/client.isEnabled('new-checkout') ? 'new' : 'old');
+    import { client } from './clients';
+    export const label = () => (/*flag*/client.getBooleanValue('new-checkout', false) ? 'new' : 'old');
     `,
     'new-checkout',
   );
@@ -143,10 +142,10 @@ test('onlySites (the "remove here" quick fix) rewrites one site and leaves the o
     //- /flags.ts
     export const FLAGS = { NEW_CHECKOUT: 'new-checkout' } as const;
     //- /main.ts
-    import { client } from './sdk';
+    import { client } from './clients';
     import { FLAGS } from './flags';
-    export const a = () => (/*flag*/client.isEnabled(FLAGS.NEW_CHECKOUT) ? 'new' : 'old');
-    export const b = () => (/*flag*/client.isEnabled(FLAGS.NEW_CHECKOUT) ? 'new' : 'old');
+    export const a = () => (/*flag*/client.getBooleanValue(FLAGS.NEW_CHECKOUT, false) ? 'new' : 'old');
+    export const b = () => (/*flag*/client.getBooleanValue(FLAGS.NEW_CHECKOUT, false) ? 'new' : 'old');
     `,
     'new-checkout',
   );
@@ -163,7 +162,7 @@ test('onlySites (the "remove here" quick fix) rewrites one site and leaves the o
   assert.deepEqual(plan.changes.map((change) => change.file), ['main.ts']);
   assert.equal(
     plan.changes[0]!.after,
-    "import { client } from './sdk';\nimport { FLAGS } from './flags';\nexport const a = () => (client.isEnabled(FLAGS.NEW_CHECKOUT) ? 'new' : 'old');\nexport const b = () => ('new');\n",
+    "import { client } from './clients';\nimport { FLAGS } from './flags';\nexport const a = () => (client.getBooleanValue(FLAGS.NEW_CHECKOUT, false) ? 'new' : 'old');\nexport const b = () => ('new');\n",
   );
   assert.deepEqual(plan.sites.map((site) => site.status), ['rewritten']);
 });

@@ -211,6 +211,8 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
       'extension/client/media/flaglens.svg',
       'extension/dist/extension.js',
       'extension/dist/server.js',
+      'extension/dist/ts-morph-common.js',
+      'extension/dist/typescript.js',
       'extension/package.json',
       'extension/readme.md',
       'extension/syntaxes/flagd.schema.json',

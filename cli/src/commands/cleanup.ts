@@ -10,11 +10,12 @@ import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
 import { systemTimers } from '../../../core/src/io.js';
 import { writeFilesAllOrNothing, WriteRefusedError } from '../../../core/src/workspaceWrites.js';
 import { parseCommandArguments } from '../args.js';
+import { workspacePrettier } from '../prettier.js';
 import { describeUnexpectedError, UsageError, type CliIo, type Command } from '../command.js';
 import { recoverInterruptedWork, reportConfigErrors, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 
-const help = `Usage: flaglens cleanup KEY [DIR] [--value on|off|<literal>] [--diff | --write] [--keep-definition] [--format text|json]
-       flaglens cleanup --stale [DIR] [--diff | --write] [--keep-definition] [--format text|json]
+const help = `Usage: flaglens cleanup KEY [DIR] [--value on|off|<literal>] [--diff | --write] [--keep-definition] [--no-format] [--format text|json]
+       flaglens cleanup --stale [DIR] [--diff | --write] [--keep-definition] [--no-format] [--format text|json]
 
 Removes a flag from the code under DIR (default: the current directory): every check of KEY is replaced
 by the flag's final value and the code simplified (dead branches, ternaries, JSX, variables and wrappers
@@ -30,6 +31,8 @@ Options:
   --diff             print the change as a unified diff, write nothing (default)
   --write            apply the change: every file or none
   --keep-definition  keep the flag's definition in the state file
+  --no-format        leave the changed lines as the cleanup wrote them; by default, when the
+                     workspace configures and installs Prettier, the changed ranges are formatted with it
   --allow-outside-workspace
                      write files that resolve outside DIR (symlinks, a state file elsewhere in a
                      monorepo); by default the whole write is refused
@@ -56,6 +59,7 @@ export const cleanupCommand: Command = {
         diff: { type: 'boolean' },
         write: { type: 'boolean' },
         'keep-definition': { type: 'boolean' },
+        'no-format': { type: 'boolean' },
         'allow-outside-workspace': { type: 'boolean' },
         format: { type: 'string', choices: ['text', 'json'] },
         config: { type: 'string' },
@@ -102,7 +106,10 @@ export const cleanupCommand: Command = {
       state: analysis.state,
       flags,
       keepDefinition: options['keep-definition'] === true,
+      formatter: options['no-format'] === true ? undefined : await workspacePrettier(root),
       timers: systemTimers,
+      // The analysis already scanned the workspace as it is on disk: the plan uses that one scan.
+      scan: analysis.scan,
     });
     let writeError: string | undefined;
     if (write && result.changes.length) {
@@ -132,7 +139,17 @@ export function toCleanupJson(result: WorkspaceCleanupResult, write: { written: 
       status: flag.error ? 'not-cleaned' : flag.accepted ? flag.plan!.status : 'refused',
       accepted: flag.accepted,
       ...(flag.error ? { error: flag.error } : {}),
-      sites: (flag.plan?.sites ?? []).map((site) => ({ file: site.file, line: site.line, column: site.column, call: site.call, keyExpression: site.keyExpression, status: site.status, ...(site.reason ? { reason: site.reason } : {}) })),
+      sites: (flag.plan?.sites ?? []).map((site) => ({
+        file: site.file,
+        line: site.line,
+        column: site.column,
+        call: site.call,
+        keyExpression: site.keyExpression,
+        status: site.status,
+        ...(site.reason ? { reason: site.reason } : {}),
+        ...(site.depth !== undefined ? { depth: site.depth } : {}),
+        ...(site.literalKept ? { literalKept: site.literalKept } : {}),
+      })),
       removedDeclarations: flag.plan?.removedDeclarations ?? [],
       typeErrors: flag.typeErrors,
       definition: flag.definition ?? null,
@@ -164,7 +181,7 @@ function describeFlag(flag: FlagCleanupResult): string {
   const rewritten = plan.sites.filter((site) => site.status === 'rewritten').length;
   const skipped = plan.sites.length - rewritten;
   const value = typeof flag.value === 'boolean' ? (flag.value ? 'on' : 'off') : JSON.stringify(flag.value);
-  const status = flag.accepted ? plan.status : 'refused (the type check reports the problems below)';
+  const status = flag.accepted ? plan.status : 'refused (the type check reports the problems below, which no site can be blamed for)';
   const lines = [`${flag.key} → ${value}: ${status}, ${rewritten} site(s) rewritten, ${skipped} skipped`];
   for (const site of plan.sites) if (site.status === 'skipped') lines.push(`  ${site.file}:${site.line}:${site.column}: skipped: ${site.reason}`);
   for (const error of flag.typeErrors) lines.push(`  ${error.file}:${error.line}:${error.column}: error TS${error.code}: ${error.message}`);

@@ -2,7 +2,7 @@
 // and the code simplified (simplify.ts); wrappers, constants entries and imports left unused go too. The
 // result is plain data — per-file minimal text edits and per-site outcomes — that the CLI prints or
 // writes and the language server turns into quick fixes. Nothing here reads or writes files itself.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { FlagReference } from '../model.js';
 import {
   findUses,
@@ -10,13 +10,17 @@ import {
   literalOf,
   literalText,
   mapOffset,
+  parseSiteMarker,
   parseSource,
+  recordMarkerDepths,
   remainingSiteIds,
   removalRange,
   simplifyToFixedPoint,
   siteMarker,
   SITE_MARKER_PATTERN,
+  useReplacement,
 } from './simplify.js';
+import { resultShapeOf, type ResultShape } from './valueShapes.js';
 import { applyTextEdits, computeTextEdits, lineAndColumn, type TextEdit } from './textEdits.js';
 
 /** The value a flag resolves to for everyone once it is removed. */
@@ -36,6 +40,8 @@ export interface FlagRemovalRequest {
   workspaceFiles?: readonly string[];
   /** Only these sites (by `file` + `checkStart`): the "here" quick fix. Default: every site of the key. */
   onlySites?: readonly { file: string; checkStart: number }[];
+  /** Sites left as written with the given reason (by `file` + `checkStart`): a rewrite the type check refused. */
+  refusedSites?: readonly { file: string; checkStart: number; reason: string }[];
 }
 
 export type SiteStatus = 'rewritten' | 'skipped';
@@ -49,8 +55,16 @@ export interface SiteOutcome {
   call: string;
   keyExpression: string;
   status: SiteStatus;
-  /** Why a site was skipped (`value stored in an object property`, …). */
+  /** Why a site was skipped (`the value is stored in the exported constant \`isOn\``, …). */
   reason?: string;
+  /**
+   * For a rewritten site: how many levels its value was followed from the check before it folded (0: where
+   * the check stood; 1: through a constant, a destructured binding, a result object's property or a local
+   * object's property; 2: one more). Piranha's "deep clean" with k = 2.
+   */
+  depth?: number;
+  /** For a rewritten site whose value could not fold away: where its literal now stands (`passed to \`track\``). */
+  literalKept?: string;
 }
 
 export interface FileChange {
@@ -91,6 +105,12 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
   };
   const skipped = new Map<number, string>();
   for (const site of sites) if (read(site.reference.file) === undefined) skipped.set(site.id, 'file cannot be read');
+  for (const refused of request.refusedSites ?? []) {
+    const site = sites.find((candidate) => candidate.reference.file === refused.file && candidate.reference.checkStart === refused.checkStart);
+    if (site) skipped.set(site.id, refused.reason);
+  }
+  let depths = new Map<number, number>();
+  let literalKept = new Map<number, string>();
   const workspaceFiles = [...new Set([...(request.workspaceFiles ?? []), ...sites.map((site) => site.reference.file)])];
 
   const wrapperSiteIds = findWrapperSites(sites, read);
@@ -101,11 +121,13 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
   for (let round = 0; round <= sites.length; round++) {
     texts = new Map();
     removedDeclarations = [];
+    depths = new Map();
+    literalKept = new Map();
     const byFile = groupBy(sites.filter((site) => !skipped.has(site.id)), (site) => site.reference.file);
     for (const [file, fileSites] of byFile) {
       let result: FileRewrite;
       try {
-        result = rewriteFile(file, read(file)!, fileSites, request.value);
+        result = rewriteFile(file, read(file)!, fileSites, request.value, depths);
       } catch (error) {
         // A bug on one file's shape must not sink the whole plan: its sites are skipped and it stays as is.
         const message = error instanceof Error ? error.message : String(error);
@@ -117,16 +139,19 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
     }
     const current = (file: string) => texts.get(file) ?? read(file);
     removedDeclarations.push(...removeUnusedWrappers(texts, workspaceFiles, current, read, wrapperSiteIds));
-    for (const [file, text] of texts) texts.set(file, acceptReturnedValues(file, text, wrapperSiteIds));
     const newlySkipped = new Map<number, string>();
     for (const [file, text] of texts) {
-      for (const id of remainingSiteIds(text)) if (!skipped.has(id)) newlySkipped.set(id, describeRemainingMarker(file, text, id));
+      const residual = acceptResidualValues(file, text, wrapperSiteIds);
+      texts.set(file, residual.text);
+      for (const [id, note] of residual.kept) if (!literalKept.has(id)) literalKept.set(id, note);
+      for (const [id, reason] of residual.skipped) if (!skipped.has(id)) newlySkipped.set(id, reason);
     }
     if (newlySkipped.size === 0) break;
     for (const [id, reason] of newlySkipped) skipped.set(id, reason);
   }
 
   const current = (file: string) => texts.get(file) ?? read(file);
+  removedDeclarations.push(...removeUnusedFlagDeclarations(request.key, texts, workspaceFiles, current, read));
   removedDeclarations.push(...removeUnusedConstantEntries(request.key, sites.filter((site) => !skipped.has(site.id)).map((site) => site.reference), texts, workspaceFiles, current, read));
   const changes: FileChange[] = [];
   for (const [file, text] of texts) {
@@ -149,7 +174,7 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
       call: reference.call,
       keyExpression: reference.keyExpression,
       status: reason === undefined ? 'rewritten' : 'skipped',
-      ...(reason === undefined ? {} : { reason }),
+      ...(reason === undefined ? { depth: depths.get(id) ?? 0, ...(literalKept.has(id) ? { literalKept: literalKept.get(id) } : {}) } : { reason }),
     };
   });
   const rewritten = outcomes.filter((outcome) => outcome.status === 'rewritten').length;
@@ -212,7 +237,7 @@ interface FileRewrite {
   skipped: Map<number, string>;
 }
 
-function rewriteFile(file: string, original: string, sites: Site[], value: FlagValue): FileRewrite {
+function rewriteFile(file: string, original: string, sites: Site[], value: FlagValue, depths: Map<number, number>): FileRewrite {
   const quote = preferredQuote(original);
   const skipped = new Map<number, string>();
   const watchedFragments: number[] = [];
@@ -243,7 +268,8 @@ function rewriteFile(file: string, original: string, sites: Site[], value: FlagV
       later.end = start === undefined || end === undefined ? -1 : end;
     }
   }
-  const simplified = simplifyToFixedPoint(text, { fileName: file, quote, watchedFragments: watchedFragments.filter((offset) => offset >= 0) });
+  recordMarkerDepths(text, depths);
+  const simplified = simplifyToFixedPoint(text, { fileName: file, quote, watchedFragments: watchedFragments.filter((offset) => offset >= 0), depths });
   // Sites swallowed by an earlier site's edit (nested inside a removed element) need no rewrite of their own.
   for (const item of pending) if (item.start === -1 && skipped.get(item.site.id)) skipped.delete(item.site.id);
   return { text: simplified, skipped };
@@ -255,14 +281,182 @@ function siteEdits(sourceFile: ts.SourceFile, node: ts.Node, site: Site, value: 
   const marker = siteMarker(site.id);
   if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node)) return jsxSiteEdits(sourceFile, node, site, value);
   const bindingElement = ts.isBindingElement(node) ? node : ts.isIdentifier(node) && ts.isBindingElement(node.parent) ? node.parent : undefined;
-  if (bindingElement) return bindingSiteEdits(sourceFile, bindingElement, value, quote, marker);
-  let target: ts.Node = node;
-  // OpenFeature's React `useFlag('k', false).value`: the value is the property, not the call.
-  if (ts.isCallExpression(target) && ts.isPropertyAccessExpression(target.parent) && target.parent.expression === target && target.parent.name.text === 'value') {
-    target = target.parent;
+  if (bindingElement) return bindingSiteEdits(sourceFile, bindingElement, value, quote, siteMarker(site.id, 1));
+  if (ts.isDecorator(node.parent)) return decoratorSiteEdits(sourceFile, node.parent, value);
+  // `useFlag(k, d).value`, `const { value, loading } = useFeatureFlag(k, d)`: the value is inside the result.
+  const shape = resultShapeOf(site.reference, node);
+  if (shape) return resultSiteEdits(sourceFile, node, shape, site, value, quote);
+  if (ts.isCallExpression(node.parent) && node.parent.expression === node) return { skip: 'the flag value is called as a function' };
+  return { edits: [literalReplacement(sourceFile, node, literalText(value, quote) + marker)] };
+}
+
+/**
+ * Replaces an expression by a literal. An expression a formatter had moved to a line of its own after `:`,
+ * `=` or `=>` (because it was long) brings the short literal back up: `key:\n  true` would be no one's style.
+ */
+function literalReplacement(sourceFile: ts.SourceFile, node: ts.Node, newText: string): TextEdit {
+  const text = sourceFile.text;
+  const start = node.getStart(sourceFile);
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (text.slice(lineStart, start).trim() === '' && lineStart > 0) {
+    const before = text.slice(0, lineStart - 1).replace(/[ \t]+$/, '');
+    if (/(?:[:=]|=>)$/.test(before) && !/\/\/[^\n]*$/.test(before.slice(before.lastIndexOf('\n') + 1))) return { start: before.length, end: node.end, newText: ` ${newText}` };
   }
-  if (ts.isCallExpression(target.parent) && target.parent.expression === target) return { skip: 'the flag value is called as a function' };
-  return { edits: [{ start: target.getStart(sourceFile), end: target.end, newText: literalText(value, quote) + marker }] };
+  return { start, end: node.end, newText };
+}
+
+/**
+ * A gate decorator (`@WorkspaceGate({ featureFlag: K })`, declared as a check in flaglens.yaml): on for
+ * everyone, the gate is open and the decorator goes; off, the whole declaration is gated away, which is a
+ * change for a person to make.
+ */
+function decoratorSiteEdits(sourceFile: ts.SourceFile, decorator: ts.Decorator, value: FlagValue): SiteEditResult {
+  if (!value) return { skip: 'the decorated declaration is gated off for everyone: remove it by hand' };
+  return { edits: [{ ...removalRange(sourceFile, decorator), newText: '' }] };
+}
+
+/** The property a node reads from `object` (`object.value`, `object['value']`), if it is such a read. */
+function propertyRead(node: ts.Node, object: ts.Node): string | undefined {
+  if (ts.isPropertyAccessExpression(node) && node.expression === object) return node.name.text;
+  if (ts.isElementAccessExpression(node) && node.expression === object && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression.text;
+  return undefined;
+}
+
+function isAssignedOrCalled(node: ts.Node): boolean {
+  const parent = node.parent;
+  if (ts.isCallExpression(parent) && parent.expression === node) return true;
+  if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return true;
+  return ts.isPostfixUnaryExpression(parent) || ts.isDeleteExpression(parent) || (ts.isPrefixUnaryExpression(parent) && (parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken));
+}
+
+/**
+ * A check whose result holds the value (see valueShapes.ts): its property read (`.value`, `.on`,
+ * `.enabled`) becomes the literal; a destructuring (`const { value: on, loading } = …`) or a constant read
+ * only by property (`const details = …; details.value`) goes, and its reads get the literals (depth 1).
+ */
+function resultSiteEdits(sourceFile: ts.SourceFile, check: ts.Node, shape: ResultShape, site: Site, value: FlagValue, quote: "'" | '"'): SiteEditResult {
+  if (shape.entry) return keyedResultSiteEdits(sourceFile, check, shape, shape.entry, site, value, quote);
+  let outer: ts.Node = check;
+  while (ts.isParenthesizedExpression(outer.parent) || ts.isAwaitExpression(outer.parent) || ts.isNonNullExpression(outer.parent)) outer = outer.parent;
+  const parent = outer.parent;
+  const read = propertyRead(parent, outer);
+  if (read !== undefined) {
+    const property = shape.property(read, value);
+    if ('unknown' in property) return { skip: property.unknown };
+    if (isAssignedOrCalled(parent)) return { skip: `\`.${read}\` of the ${shape.name} is written or called` };
+    return { edits: [literalReplacement(sourceFile, parent, literalText(property.value, quote) + siteMarker(site.id))] };
+  }
+  if (!ts.isVariableDeclaration(parent) || parent.initializer !== outer) return { skip: `the ${shape.name} is used as a whole (\`${clip(parent.getText(sourceFile))}\`)` };
+  const statement = parent.parent.parent;
+  if (!ts.isVariableStatement(statement) || !isInStatementList(statement) || statement.declarationList.declarations.length !== 1) {
+    return { skip: `the ${shape.name} is declared in a form the cleanup does not rewrite` };
+  }
+  if (statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) return { skip: `the ${shape.name} is stored in an exported variable` };
+  const marker = siteMarker(site.id, 1);
+  const edits: TextEdit[] = [{ ...removalRange(sourceFile, statement), newText: '' }];
+  if (ts.isObjectBindingPattern(parent.name)) {
+    for (const element of parent.name.elements) {
+      if (element.dotDotDotToken || !ts.isIdentifier(element.name)) return { skip: `the ${shape.name} is destructured with a rest element or a nested pattern` };
+      const name = element.propertyName ? (ts.isIdentifier(element.propertyName) || ts.isStringLiteral(element.propertyName) ? element.propertyName.text : undefined) : element.name.text;
+      if (name === undefined) return { skip: `the ${shape.name} is destructured with a computed property` };
+      const property = shape.property(name, value);
+      if ('unknown' in property) return { skip: property.unknown };
+      const uses = findUses(statement.parent, element.name);
+      if (!uses) return { skip: `\`${element.name.text}\` is reassigned or shadowed` };
+      for (const use of uses) edits.push(useReplacement(sourceFile, use, literalText(property.value, quote) + marker));
+    }
+    return { edits };
+  }
+  if (!ts.isIdentifier(parent.name)) return { skip: `the ${shape.name} is destructured in a form the cleanup does not rewrite` };
+  const name = parent.name.text;
+  if (!(statement.declarationList.flags & ts.NodeFlags.Const)) return { skip: `the ${shape.name} is stored in \`${name}\`, declared with let` };
+  const uses = findUses(statement.parent, parent.name);
+  if (!uses) return { skip: `\`${name}\` is reassigned or shadowed` };
+  for (const use of uses) {
+    const read = propertyRead(use.parent, use);
+    if (read === undefined) return { skip: `the ${shape.name} \`${name}\` is used as a whole (\`${clip(use.parent.getText(sourceFile))}\`)` };
+    const property = shape.property(read, value);
+    if ('unknown' in property) return { skip: property.unknown };
+    if (isAssignedOrCalled(use.parent)) return { skip: `\`${name}.${read}\` is written or called` };
+    edits.push({ start: use.parent.getStart(sourceFile), end: use.parent.end, newText: literalText(property.value, quote) + marker });
+  }
+  return { edits };
+}
+
+/**
+ * A result keyed by flag key (`const flags = useFlags(['new_checkout', 'other'])`): only this flag's entry is
+ * rewritten — `flags.new_checkout.enabled` gets its value, a destructured `{ new_checkout }` goes — and its
+ * key leaves the call's list; the declaration goes with the last entry read.
+ */
+function keyedResultSiteEdits(sourceFile: ts.SourceFile, check: ts.Node, shape: ResultShape, entry: ResultShape, site: Site, value: FlagValue, quote: "'" | '"'): SiteEditResult {
+  const key = site.reference.key;
+  if (!key || !ts.isCallExpression(check)) return { skip: `the ${shape.name} is used in a form the cleanup does not rewrite` };
+  // The reads of this flag's entry (`<entry>.enabled`) become literals.
+  const entryReads = (entryNode: ts.Node, depth: number): TextEdit[] | { skip: string } => {
+    const read = propertyRead(entryNode.parent, entryNode);
+    if (read === undefined) return { skip: `the ${entry.name} \`${key}\` is used as a whole (\`${clip(entryNode.parent.getText(sourceFile))}\`)` };
+    const property = entry.property(read, value);
+    if ('unknown' in property) return { skip: property.unknown };
+    if (isAssignedOrCalled(entryNode.parent)) return { skip: `\`.${read}\` of the ${entry.name} is written or called` };
+    return [literalReplacement(sourceFile, entryNode.parent, literalText(property.value, quote) + siteMarker(site.id, depth))];
+  };
+  // The key's element in the call's list, when it is there.
+  const list = check.arguments[0];
+  const keyIndex = list && ts.isArrayLiteralExpression(list) ? list.elements.findIndex((element) => element.getStart(sourceFile) <= site.reference.start && site.reference.end <= element.end) : -1;
+  const keyRemoval = (): TextEdit[] => (keyIndex >= 0 && ts.isArrayLiteralExpression(list!) && list.elements.length > 1 ? [listElementRemoval(sourceFile, list.elements, keyIndex)] : []);
+  const onlyKey = keyIndex >= 0 && ts.isArrayLiteralExpression(list!) && list.elements.length === 1;
+
+  let outer: ts.Node = check;
+  while (ts.isParenthesizedExpression(outer.parent) || ts.isNonNullExpression(outer.parent)) outer = outer.parent;
+  if (propertyRead(outer.parent, outer) === key) {
+    const reads = entryReads(outer.parent, 0);
+    return 'skip' in reads ? reads : { edits: reads };
+  }
+  const declaration = outer.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== outer) return { skip: `the ${shape.name} is used as a whole` };
+  const statement = declaration.parent.parent;
+  if (!ts.isVariableStatement(statement) || !isInStatementList(statement) || statement.declarationList.declarations.length !== 1) {
+    return { skip: `the ${shape.name} is declared in a form the cleanup does not rewrite` };
+  }
+  const edits: TextEdit[] = [];
+  if (ts.isIdentifier(declaration.name)) {
+    const uses = findUses(statement.parent, declaration.name);
+    if (!uses) return { skip: `\`${declaration.name.text}\` is reassigned or shadowed` };
+    let otherUses = 0;
+    for (const use of uses) {
+      const read = propertyRead(use.parent, use);
+      if (read === undefined) return { skip: `the ${shape.name} \`${declaration.name.text}\` is used as a whole (\`${clip(use.parent.getText(sourceFile))}\`)` };
+      if (read !== key) {
+        otherUses++;
+        continue;
+      }
+      const reads = entryReads(use.parent, 1);
+      if ('skip' in reads) return reads;
+      edits.push(...reads);
+    }
+    edits.push(...(otherUses === 0 && (onlyKey || keyIndex === -1) ? [{ ...removalRange(sourceFile, statement), newText: '' }] : keyRemoval()));
+    return { edits };
+  }
+  if (!ts.isObjectBindingPattern(declaration.name)) return { skip: `the ${shape.name} is destructured in a form the cleanup does not rewrite` };
+  const pattern = declaration.name;
+  const index = pattern.elements.findIndex((element) => ((element.propertyName ?? element.name) as ts.Node).getText(sourceFile).replace(/^['"]|['"]$/g, '') === key);
+  const element = pattern.elements[index];
+  if (!element || element.dotDotDotToken || !ts.isIdentifier(element.name)) return { skip: `the ${shape.name} is destructured in a form the cleanup does not rewrite` };
+  const uses = findUses(statement.parent, element.name);
+  if (!uses) return { skip: `\`${element.name.text}\` is reassigned or shadowed` };
+  for (const use of uses) {
+    const reads = entryReads(use, 1);
+    if ('skip' in reads) return reads;
+    edits.push(...reads);
+  }
+  if (pattern.elements.length === 1) edits.push({ ...removalRange(sourceFile, statement), newText: '' });
+  else edits.push(listElementRemoval(sourceFile, pattern.elements, index), ...keyRemoval());
+  return { edits };
+}
+
+function clip(text: string): string {
+  const flat = text.replace(SITE_MARKER_PATTERN, '').replace(/\s+/g, ' ');
+  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
 /** `<IfFeatureEnabled feature="k">…</IfFeatureEnabled>`: unwrapped when the value is truthy, removed when not. */
@@ -285,6 +479,11 @@ function jsxSiteEdits(sourceFile: ts.SourceFile, node: ts.JsxElement | ts.JsxSel
     };
   }
   if (inChildren) return { edits: [{ ...removalRange(sourceFile, node), newText: '' }], watchFragments: ts.isJsxFragment(node.parent) ? [node.parent.getStart(sourceFile)] : [] };
+  // `{<IfFeatureEnabled …/>}` among children: the container goes with it.
+  const container = node.parent;
+  if (ts.isJsxExpression(container) && (ts.isJsxElement(container.parent) || ts.isJsxFragment(container.parent))) {
+    return { edits: [{ ...removalRange(sourceFile, container), newText: '' }], watchFragments: ts.isJsxFragment(container.parent) ? [container.parent.getStart(sourceFile)] : [] };
+  }
   return { edits: [{ start: node.getStart(sourceFile), end: node.end, newText: 'null' }] };
 }
 
@@ -298,8 +497,8 @@ function bindingSiteEdits(sourceFile: ts.SourceFile, element: ts.BindingElement,
   const statement = declaration.parent.parent;
   if (!ts.isVariableStatement(statement) || !isInStatementList(statement)) return { skip: 'the flag is destructured outside a variable statement' };
   const uses = findUses(statement.parent, element.name);
-  if (!uses) return { skip: `\`${element.name.text}\` is reassigned, shadowed or used as a shorthand property` };
-  const edits: TextEdit[] = uses.map((use) => ({ start: use.getStart(sourceFile), end: use.end, newText: literalText(value, quote) + marker }));
+  if (!uses) return { skip: `\`${element.name.text}\` is reassigned or shadowed` };
+  const edits: TextEdit[] = uses.map((use) => useReplacement(sourceFile, use, literalText(value, quote) + marker));
   if (pattern.elements.length === 1 && statement.declarationList.declarations.length === 1) {
     edits.push({ ...removalRange(sourceFile, statement), newText: '' });
   } else if (pattern.elements.length === 1) {
@@ -373,81 +572,92 @@ function preferredQuote(text: string): "'" | '"' {
   return double > single ? '"' : "'";
 }
 
-/**
- * A value returned by a function that does more than return it (`if (!user) return false; return true;`,
- * a component's `return false`) is a finished rewrite: its marker goes. A pure wrapper's `return true` is
- * not — the wrapper goes when unused, or the site is skipped.
- */
-function acceptReturnedValues(file: string, text: string, wrapperSiteIds: ReadonlySet<number>): string {
-  if (!remainingSiteIds(text).length) return text;
-  const sourceFile = parseSource(file, text);
-  const edits: TextEdit[] = [];
-  const visit = (node: ts.Node): void => {
-    const literal = literalOf(node) ? node : undefined;
-    if (literal) {
-      let outer: ts.Node = literal;
-      while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
-      const parent = outer.parent;
-      const isReturned = ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === outer);
-      if (isReturned) {
-        for (const comment of ts.getTrailingCommentRanges(text, literal.end) ?? []) {
-          const id = /^\/\*flaglens:site:(\d+)\*\/$/.exec(text.slice(comment.pos, comment.end));
-          if (id && !wrapperSiteIds.has(Number(id[1]))) edits.push({ start: comment.pos, end: comment.end, newText: '' });
-        }
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  return edits.length ? applyTextEdits(text, edits) : text;
+interface ResidualValues {
+  text: string;
+  /** Sites whose literal stays where it is, with where that is. */
+  kept: Map<number, string>;
+  /** Sites whose literal cannot stay, with the reason. */
+  skipped: Map<number, string>;
 }
 
-/** Says why a site's value is still in the code, from where its marker ended up. */
-function describeRemainingMarker(file: string, text: string, id: number): string {
-  const offset = text.indexOf(siteMarker(id));
+/**
+ * The literals no rule could fold away. Replacing a check by the value it always has keeps the program's
+ * behaviour wherever the literal ends up — stored in an object property or an array, passed to a function or
+ * a prop, returned, rendered — so those sites are rewritten and their markers go (`literalKept` says where
+ * the literal stands). Two places are not finished: an exported variable (its name is public API that now
+ * means nothing) and a wrapper's return value while the wrapper is still called (its callers are sites).
+ */
+function acceptResidualValues(file: string, text: string, wrapperSiteIds: ReadonlySet<number>): ResidualValues {
+  const kept = new Map<number, string>();
+  const skipped = new Map<number, string>();
+  if (!remainingSiteIds(text).length) return { text, kept, skipped };
   const sourceFile = parseSource(file, text);
-  let literal: ts.Node | undefined;
+  const edits: TextEdit[] = [];
+  for (const match of text.matchAll(SITE_MARKER_PATTERN)) {
+    const id = Number(match[1]);
+    const offset = match.index!;
+    // The literal right before the marker (markers after another marker belong to the same literal).
+    let literalEnd = offset;
+    while (literalEnd > 0 && text.slice(0, literalEnd).endsWith('*/')) {
+      const previous = text.lastIndexOf('/*flaglens:site:', literalEnd);
+      if (previous === -1 || text.slice(previous, literalEnd).search(/^\/\*flaglens:site:\d+(?::\d+)?\*\/$/) !== 0) break;
+      literalEnd = previous;
+    }
+    const literal = literalEndingAt(sourceFile, literalEnd);
+    const outcome = literal ? residualOutcome(sourceFile, literal, id, wrapperSiteIds) : { kept: '' };
+    if ('skip' in outcome) {
+      if (!skipped.has(id)) skipped.set(id, outcome.skip);
+      continue;
+    }
+    if (!kept.has(id) && outcome.kept) kept.set(id, outcome.kept);
+    edits.push({ start: offset, end: offset + match[0].length, newText: '' });
+  }
+  // A site with one literal that cannot stay is skipped as a whole: its other markers stay too.
+  const keptEdits = edits.filter((edit) => {
+    const marker = parseSiteMarker(text.slice(edit.start, edit.end));
+    return marker !== undefined && !skipped.has(marker.id);
+  });
+  for (const id of skipped.keys()) kept.delete(id);
+  return { text: keptEdits.length ? applyTextEdits(text, keptEdits) : text, kept, skipped };
+}
+
+/** The innermost literal expression ending at `offset`. */
+function literalEndingAt(sourceFile: ts.SourceFile, offset: number): ts.Node | undefined {
+  let found: ts.Node | undefined;
   const visit = (node: ts.Node): void => {
-    if (node.end === offset && literalOf(node)) literal = node;
+    if (node.end === offset && literalOf(node)) found = node;
     if (node.pos <= offset && offset <= node.end) ts.forEachChild(node, visit);
   };
   visit(sourceFile);
-  if (!literal) return 'the value is used where the cleanup cannot simplify it';
+  return found;
+}
+
+/** Where a literal that stays stands, or why it cannot stay. */
+function residualOutcome(sourceFile: ts.SourceFile, literal: ts.Node, id: number, wrapperSiteIds: ReadonlySet<number>): { kept: string } | { skip: string } {
   let node: ts.Node = literal;
   while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
   const parent = node.parent;
-  if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent)) return `the value is stored in an object property (\`${parent.name.getText(sourceFile)}\`)`;
-  if (ts.isArrayLiteralExpression(parent)) return 'the value is stored in an array';
-  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== node) return `the value is passed to \`${parent.expression.getText(sourceFile)}\``;
-  if (ts.isJsxExpression(parent) && ts.isJsxAttribute(parent.parent)) {
-    return `the value is passed as the prop \`${parent.parent.name.getText(sourceFile)}\` of <${parent.parent.parent.parent.tagName.getText(sourceFile)}>`;
+  if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node)) {
+    if (wrapperSiteIds.has(id)) return { skip: 'the value is returned from a function that is still used' };
+    return { kept: 'returned' };
   }
-  if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) return 'the value is returned from a function that is still used';
-  if (ts.isVariableDeclaration(parent)) return describeUninlinedVariable(sourceFile, parent);
-  if (ts.isJsxExpression(parent)) return 'the value is rendered as text';
-  const statement = ts.findAncestor(node, (ancestor) => ts.isStatement(ancestor));
-  const context = (statement ?? parent).getText(sourceFile).replace(SITE_MARKER_PATTERN, '').replace(/\s+/g, ' ').slice(0, 80);
-  return `the value is used where the cleanup cannot simplify it (\`${context}\`)`;
-}
-
-/** Why `const name = <value>` could not be inlined: the first use that cannot take a literal. */
-function describeUninlinedVariable(sourceFile: ts.SourceFile, declaration: ts.VariableDeclaration): string {
-  const name = declaration.name.getText(sourceFile);
-  const statement = declaration.parent.parent;
-  if (ts.isVariableStatement(statement) && statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) {
-    return `the value is stored in the exported constant \`${name}\``;
-  }
-  let reason: string | undefined;
-  const visit = (node: ts.Node): void => {
-    if (reason) return;
-    if (ts.isIdentifier(node) && node.text === name && node !== declaration.name) {
-      if (ts.isShorthandPropertyAssignment(node.parent)) reason = `the value is stored in an object property (\`{ ${name} }\`)`;
-      else if (ts.isCallExpression(node.parent) && node.parent.arguments.includes(node)) reason = `the value is passed to \`${node.parent.expression.getText(sourceFile)}\` through \`${name}\``;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node) {
+    const statement = parent.parent.parent;
+    const name = parent.name.getText(sourceFile);
+    if (ts.isVariableStatement(statement) && statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) {
+      return { skip: `the value is stored in the exported constant \`${name}\`` };
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(statement.parent);
-  return reason ?? `the value is stored in \`${name}\`, which is reassigned, shadowed or declared with let`;
+    return { kept: `stored in \`${name}\`` };
+  }
+  if (ts.isPropertyAssignment(parent)) return { kept: `stored in an object property (\`${parent.name.getText(sourceFile)}\`)` };
+  if (ts.isArrayLiteralExpression(parent)) return { kept: 'stored in an array' };
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== node) return { kept: `passed to \`${clip(parent.expression.getText(sourceFile))}\`` };
+  if (ts.isJsxExpression(parent) && ts.isJsxAttribute(parent.parent)) {
+    return { kept: `passed as the prop \`${parent.parent.name.getText(sourceFile)}\` of <${parent.parent.parent.parent.tagName.getText(sourceFile)}>` };
+  }
+  if (ts.isJsxExpression(parent)) return { kept: 'rendered' };
+  const statement = ts.findAncestor(node, (ancestor) => ts.isStatement(ancestor));
+  return { kept: `left as a literal in \`${clip((statement ?? parent).getText(sourceFile))}\`` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,6 +690,41 @@ function removeUnusedWrappers(
       removed.push(`${file}: ${wrapper}`);
     }
     if (edits.length) texts.set(file, applyTextEdits(text, edits));
+  }
+  return removed;
+}
+
+/**
+ * Flags declared in code (the Vercel Flags SDK's `export const showX = flag({ key: 'k', decide })`): the
+ * declaration goes once nothing in the workspace reads it any more and something did before the cleanup.
+ */
+function removeUnusedFlagDeclarations(
+  key: string,
+  texts: Map<string, string>,
+  workspaceFiles: string[],
+  current: (file: string) => string | undefined,
+  original: (file: string) => string | undefined,
+): string[] {
+  const removed: string[] = [];
+  for (const file of new Set([...workspaceFiles, ...texts.keys()])) {
+    const text = current(file);
+    if (!text || !text.includes(key)) continue;
+    const sourceFile = parseSource(file, text);
+    for (const statement of sourceFile.statements) {
+      const name = declaredName(statement);
+      if (!name || !ts.isVariableStatement(statement)) continue;
+      const initializer = statement.declarationList.declarations[0]!.initializer;
+      const options = initializer && ts.isCallExpression(initializer) ? initializer.arguments[0] : undefined;
+      if (!options || !ts.isObjectLiteralExpression(options)) continue;
+      const keyProperty = options.properties.find((property) => ts.isPropertyAssignment(property) && property.name.getText(sourceFile) === 'key');
+      if (!keyProperty || !ts.isPropertyAssignment(keyProperty) || literalOf(keyProperty.initializer)?.value !== key) continue;
+      if (isUsedAnywhere(name, statement, file, workspaceFiles, current, texts)) continue;
+      const originalDeclaration = parseSource(file, original(file) ?? '').statements.find((candidate) => declaredName(candidate) === name);
+      if (!originalDeclaration || !isUsedAnywhere(name, originalDeclaration, file, workspaceFiles, original, new Map())) continue;
+      texts.set(file, applyTextEdits(text, [{ ...removalRange(sourceFile, statement), newText: '' }]));
+      removed.push(`${file}: ${name}`);
+      break;
+    }
   }
   return removed;
 }
@@ -525,8 +770,9 @@ function wrapperName(statement: ts.Statement, wrapperSiteIds: ReadonlySet<number
     const text = body.getSourceFile().text;
     const marked = (expression: ts.Expression) => {
       const inner = ts.isAwaitExpression(expression) ? expression.expression : expression;
-      const id = /^\/\*flaglens:site:(\d+)\*\//.exec(text.slice(inner.end));
-      return literalOf(inner) !== undefined && id !== null && wrapperSiteIds.has(Number(id[1]));
+      const comment = (ts.getTrailingCommentRanges(text, inner.end) ?? [])[0];
+      const marker = comment ? parseSiteMarker(text.slice(comment.pos, comment.end)) : undefined;
+      return literalOf(inner) !== undefined && marker !== undefined && wrapperSiteIds.has(marker.id);
     };
     if (!ts.isBlock(body)) return marked(ts.isParenthesizedExpression(body) ? body.expression : body);
     const only = body.statements[0];

@@ -4,19 +4,45 @@
 // containers and fragments, constants that only held the value — with minimal text edits, one batch of
 // non-overlapping edits per pass, until nothing changes. Only expressions carrying a site marker are
 // folded, so unrelated code (a user's own `if (false)`) is never touched.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import { applyTextEdits, type TextEdit } from './textEdits.js';
 
-/** The comment that follows every literal standing for a flag check: `true/*flaglens:site:3*\/`. */
-export const SITE_MARKER_PATTERN = /\/\*flaglens:site:(\d+)\*\//g;
+/**
+ * The comment that follows every literal standing for a flag check: `true/*flaglens:site:3*\/`, or
+ * `true/*flaglens:site:3:1*\/` once the value has been carried one level away from the check (through a
+ * constant, a destructured binding, a result object's property or a local object's property).
+ */
+export const SITE_MARKER_PATTERN = /\/\*flaglens:site:(\d+)(?::(\d+))?\*\//g;
 
-export function siteMarker(siteId: number): string {
-  return `/*flaglens:site:${siteId}*/`;
+/** How far a value is followed from its check (Piranha's "deep clean" bound): a value two levels away stays. */
+export const MAX_FOLLOW_DEPTH = 2;
+
+export function siteMarker(siteId: number, depth = 0): string {
+  return depth === 0 ? `/*flaglens:site:${siteId}*/` : `/*flaglens:site:${siteId}:${depth}*/`;
+}
+
+/** The site and depth of one marker comment's exact text, or undefined when it is another comment. */
+export function parseSiteMarker(comment: string): { id: number; depth: number } | undefined {
+  const match = /^\/\*flaglens:site:(\d+)(?::(\d+))?\*\/$/.exec(comment);
+  return match ? { id: Number(match[1]), depth: Number(match[2] ?? 0) } : undefined;
+}
+
+/** The same markers, one level further from their checks. */
+export function deepenMarkers(markers: string): string {
+  return markers.replace(SITE_MARKER_PATTERN, (_, id: string, depth: string | undefined) => siteMarker(Number(id), Number(depth ?? 0) + 1));
+}
+
+/** The deepest level each site's markers reached in `text`, added to `depths`. */
+export function recordMarkerDepths(text: string, depths: Map<number, number>): void {
+  for (const match of text.matchAll(SITE_MARKER_PATTERN)) {
+    const id = Number(match[1]);
+    depths.set(id, Math.max(depths.get(id) ?? 0, Number(match[2] ?? 0)));
+  }
 }
 
 /** The site ids whose markers are still in `text` (their value was not absorbed by a simplification). */
 export function remainingSiteIds(text: string): number[] {
-  return [...text.matchAll(SITE_MARKER_PATTERN)].map((match) => Number(match[1]));
+  return [...new Set([...text.matchAll(SITE_MARKER_PATTERN)].map((match) => Number(match[1])))];
 }
 
 export type LiteralValue = boolean | string | number | null | undefined;
@@ -27,6 +53,8 @@ export interface SimplifyOptions {
   quote: "'" | '"';
   /** Start offsets of JSX fragments the site phase created or touched: collapsed when one element remains. */
   watchedFragments?: number[];
+  /** Filled with the deepest level each site's value was followed to (see `MAX_FOLLOW_DEPTH`). */
+  depths?: Map<number, number>;
 }
 
 /** Simplifies `text` until no rule applies (bounded, in case of a rule bug). */
@@ -42,6 +70,7 @@ export function simplifyToFixedPoint(text: string, options: SimplifyOptions): st
       return mapped === undefined ? [] : [mapped];
     });
     text = applyTextEdits(text, edits);
+    if (options.depths) recordMarkerDepths(text, options.depths);
   }
   return text;
 }
@@ -152,16 +181,28 @@ export function removalRange(sourceFile: ts.SourceFile, node: ts.Node): { start:
     // Between two blank lines (or at the top of the file, above a blank line), one blank line goes too.
     const blankBefore = lineStart === 0 || /\n[ \t]*\n$/.test(text.slice(Math.max(0, lineStart - 200), lineStart));
     const blankAfter = /^[ \t]*\n/.exec(text.slice(end));
-    if (blankBefore && blankAfter) end += blankAfter[0].length;
+    // At the top of a block (the line before opens it), a blank line after the removed lines would become the
+    // block's first line; at the bottom, a blank line before them its last: either goes with them.
+    const previousLine = text.slice(text.lastIndexOf('\n', lineStart - 2) + 1, Math.max(0, lineStart - 1));
+    const nextLineEnd = text.indexOf('\n', end + (blankAfter ? blankAfter[0].length : 0));
+    const opensBlock = lineStart > 0 && /[{([]\s*$/.test(previousLine);
+    const closesBlock = /^[ \t]*[})\]]/.test(text.slice(end, nextLineEnd === -1 ? text.length : nextLineEnd));
+    if ((blankBefore || opensBlock) && blankAfter) end += blankAfter[0].length;
+    else if (closesBlock && blankBefore && lineStart > 0) {
+      const blankStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+      return { start: blankStart, end };
+    }
     return { start: lineStart, end };
   }
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
   return { start, end };
 }
 
-const STATEMENT_LIST_KINDS = new Set([ts.SyntaxKind.Block, ts.SyntaxKind.SourceFile, ts.SyntaxKind.CaseClause, ts.SyntaxKind.DefaultClause, ts.SyntaxKind.ModuleBlock]);
+// Made on first use: TypeScript loads when first needed, not when the CLI starts.
+let STATEMENT_LIST_KINDS: Set<ts.SyntaxKind> | undefined;
 
 export function isInStatementList(node: ts.Node): boolean {
+  STATEMENT_LIST_KINDS ??= new Set([ts.SyntaxKind.Block, ts.SyntaxKind.SourceFile, ts.SyntaxKind.CaseClause, ts.SyntaxKind.DefaultClause, ts.SyntaxKind.ModuleBlock]);
   return STATEMENT_LIST_KINDS.has(node.parent.kind);
 }
 
@@ -274,7 +315,7 @@ class PassSimplifier {
 
   private markersAfter(node: ts.Node): string {
     const comments = ts.getTrailingCommentRanges(this.text, node.end) ?? [];
-    return comments.map((comment) => this.text.slice(comment.pos, comment.end)).filter((comment) => /^\/\*flaglens:site:\d+\*\/$/.test(comment)).join('');
+    return comments.map((comment) => this.text.slice(comment.pos, comment.end)).filter((comment) => parseSiteMarker(comment) !== undefined).join('');
   }
 
   private markersIn(node: ts.Node): string {
@@ -296,7 +337,7 @@ class PassSimplifier {
   private replace(node: ts.Node, newText: string, keeps?: ts.Node): TextEdit[] {
     let end = node.end;
     for (const comment of ts.getTrailingCommentRanges(this.text, node.end) ?? []) {
-      if (/^\/\*flaglens:site:\d+\*\/$/.test(this.text.slice(comment.pos, comment.end))) end = comment.end;
+      if (parseSiteMarker(this.text.slice(comment.pos, comment.end))) end = comment.end;
       else break;
     }
     const tail = keeps && keeps.end === node.end ? this.text.slice(node.end, end) : '';
@@ -307,7 +348,7 @@ class PassSimplifier {
   private replaceWithLiteral(node: ts.Node, value: LiteralValue, markers: string): TextEdit[] {
     let end = node.end;
     for (const comment of ts.getTrailingCommentRanges(this.text, node.end) ?? []) {
-      if (/^\/\*flaglens:site:\d+\*\/$/.test(this.text.slice(comment.pos, comment.end))) end = comment.end;
+      if (parseSiteMarker(this.text.slice(comment.pos, comment.end))) end = comment.end;
       else break;
     }
     const unique = [...new Set(markers.match(SITE_MARKER_PATTERN) ?? [])].join('');
@@ -347,7 +388,9 @@ class PassSimplifier {
     if (ts.isExpressionStatement(node) && this.markedLiteral(node.expression)) return this.removeStatement(node);
     if (ts.isJsxExpression(node)) return this.jsxContainer(node);
     if (ts.isJsxFragment(node) && this.watchedFragments.has(node.getStart(this.sourceFile))) return this.fragment(node);
-    if (ts.isVariableStatement(node)) return this.inlineConstant(node);
+    if (ts.isVariableStatement(node)) return this.inlineConstant(node) ?? this.followLocalObject(node);
+    if (ts.isArrayLiteralExpression(node)) return this.hookDependency(node);
+    if (ts.isTemplateExpression(node)) return this.templateSubstitutions(node);
     return undefined;
   }
 
@@ -360,14 +403,14 @@ class PassSimplifier {
     switch (operator) {
       case ts.SyntaxKind.AmpersandAmpersandToken:
         if (left) return left.value ? this.replace(node, this.keptText(node.right, node), node.right) : this.replaceWithLiteral(node, left.value, left.markers);
-        if (right && isInBooleanContext(node)) {
+        if (right && (isInBooleanContext(node) || isBooleanValued(node.left))) {
           if (right.value) return this.replace(node, this.keptText(node.left, node), node.left);
           if (isPure(node.left)) return this.replaceWithLiteral(node, false, right.markers);
         }
         return undefined;
       case ts.SyntaxKind.BarBarToken:
         if (left) return left.value ? this.replaceWithLiteral(node, left.value, left.markers) : this.replace(node, this.keptText(node.right, node), node.right);
-        if (right && isInBooleanContext(node)) {
+        if (right && (isInBooleanContext(node) || isBooleanValued(node.left))) {
           if (!right.value) return this.replace(node, this.keptText(node.left, node), node.left);
           if (isPure(node.left)) return this.replaceWithLiteral(node, true, right.markers);
         }
@@ -400,9 +443,31 @@ class PassSimplifier {
     }
     const isSimple = ts.isIdentifier(kept) || ts.isPropertyAccessExpression(kept) || ts.isCallExpression(kept) || ts.isTemplateExpression(kept) || (literalOf(kept) !== undefined && !ts.isPrefixUnaryExpression(kept));
     if (ts.isParenthesizedExpression(parent) && isSimple && keptText === kept.getText(this.sourceFile) && !ts.isArrowFunction(parent.parent) && !ts.isNewExpression(parent.parent)) {
-      return this.replace(parent, keptText);
+      return this.replace(parent, this.reindentKept(keptText, kept, parent));
     }
-    return this.replace(node, keptText, kept);
+    return this.replace(node, this.reindentKept(keptText, kept, node), kept);
+  }
+
+  /**
+   * A kept branch spanning lines moves to where the replaced expression starts: its continuation lines keep
+   * their indentation relative to the branch's first character, now relative to the indentation of the line
+   * it lands on (`? call(\n      a,\n    )` after `const x = ` becomes `call(\n  a,\n)` at that line's indent).
+   */
+  private reindentKept(keptText: string, kept: ts.Node, replaced: ts.Node): string {
+    if (!keptText.includes('\n')) return keptText;
+    const keptStart = kept.getStart(this.sourceFile);
+    const fromColumn = keptStart - (this.text.lastIndexOf('\n', keptStart - 1) + 1);
+    const toIndent = indentationAt(this.text, replaced.getStart(this.sourceFile));
+    return keptText
+      .split('\n')
+      .map((line, index) => {
+        if (index === 0 || line.trim() === '') return line;
+        const leading = /^[ \t]*/.exec(line)![0];
+        // A line indented less than the branch's column is not part of its layout: left as it is.
+        if (leading.length < fromColumn - 2) return line;
+        return toIndent + ' '.repeat(Math.max(0, leading.length - fromColumn)) + line.slice(leading.length);
+      })
+      .join('\n');
   }
 
   private ifStatement(node: ts.IfStatement): TextEdit[] | undefined {
@@ -533,18 +598,130 @@ class PassSimplifier {
     const declaration = declarations[0]!;
     if (!ts.isIdentifier(declaration.name) || !declaration.initializer) return undefined;
     const literal = this.markedLiteral(declaration.initializer);
-    if (!literal) return undefined;
+    if (!literal || markerDepth(literal.markers) >= MAX_FOLLOW_DEPTH) return undefined;
     const uses = findUses(node.parent, declaration.name);
     if (!uses) return undefined;
     const edits = this.removeStatement(node);
-    for (const use of uses) edits.push({ start: use.getStart(this.sourceFile), end: use.end, newText: literalText(literal.value, this.quote) + literal.markers });
+    const replacement = literalText(literal.value, this.quote) + deepenMarkers(literal.markers);
+    for (const use of uses) edits.push(useReplacement(this.sourceFile, use, replacement));
     return edits;
   }
+
+  /**
+   * `const params = { isOn: true/*site*\/ }` read only by property (`params.isOn`) in its scope: the reads
+   * of that property get the literal, one level further (the property itself stays: the object may be
+   * spread or logged). Any other use of the object — passed whole, written to — and nothing is followed.
+   */
+  private followLocalObject(node: ts.VariableStatement): TextEdit[] | undefined {
+    const declarations = node.declarationList.declarations;
+    if (declarations.length !== 1 || !(node.declarationList.flags & ts.NodeFlags.Const) || !isInStatementList(node)) return undefined;
+    if (node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword || modifier.kind === ts.SyntaxKind.DeclareKeyword)) return undefined;
+    const declaration = declarations[0]!;
+    let initializer = declaration.initializer;
+    while (initializer && (ts.isParenthesizedExpression(initializer) || ts.isAsExpression(initializer) || ts.isSatisfiesExpression(initializer))) initializer = initializer.expression;
+    if (!ts.isIdentifier(declaration.name) || !initializer || !ts.isObjectLiteralExpression(initializer)) return undefined;
+    const marked = new Map<string, { value: LiteralValue; markers: string }>();
+    for (const property of initializer.properties) {
+      if (!ts.isPropertyAssignment(property) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) continue;
+      const literal = this.markedLiteral(property.initializer);
+      if (literal && markerDepth(literal.markers) < MAX_FOLLOW_DEPTH) marked.set(property.name.text, literal);
+    }
+    if (marked.size === 0) return undefined;
+    const uses = findUses(node.parent, declaration.name);
+    if (!uses || uses.length === 0) return undefined;
+    const edits: TextEdit[] = [];
+    for (const use of uses) {
+      const access = use.parent;
+      if (!ts.isPropertyAccessExpression(access) || access.expression !== use || isWriteTarget(access)) return undefined;
+      const literal = marked.get(access.name.text);
+      if (literal) edits.push({ start: access.getStart(this.sourceFile), end: access.end, newText: literalText(literal.value, this.quote) + deepenMarkers(literal.markers) });
+    }
+    return edits.length ? edits : undefined;
+  }
+
+  /** `\`variant ${'compact'}\``: a literal substitution becomes the template's own text. */
+  private templateSubstitutions(node: ts.TemplateExpression): TextEdit[] | undefined {
+    const edits: TextEdit[] = [];
+    for (const span of node.templateSpans) {
+      const literal = this.markedLiteral(span.expression);
+      if (!literal || literal.value === undefined || literal.value === null) continue;
+      const start = this.text.lastIndexOf('${', span.expression.getStart(this.sourceFile));
+      const end = this.text.indexOf('}', span.expression.end) + 1;
+      const escaped = String(literal.value).replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+      edits.push({ start, end, newText: escaped });
+    }
+    return edits.length ? edits : undefined;
+  }
+
+  /** `useMemo(() => …, [isOn, items])`: a literal in a React hook's dependency list never changes, so it goes. */
+  private hookDependency(node: ts.ArrayLiteralExpression): TextEdit[] | undefined {
+    const call = node.parent;
+    if (!ts.isCallExpression(call) || call.arguments.length < 2 || call.arguments[call.arguments.length - 1] !== node) return undefined;
+    const callee = ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : ts.isIdentifier(call.expression) ? call.expression.text : '';
+    if (!/^use[A-Z]\w*$/.test(callee)) return undefined;
+    const index = node.elements.findIndex((element) => this.markedLiteral(element) !== undefined);
+    if (index === -1) return undefined;
+    const element = node.elements[index]!;
+    let end = element.end;
+    for (const comment of ts.getTrailingCommentRanges(this.text, element.end) ?? []) if (parseSiteMarker(this.text.slice(comment.pos, comment.end))) end = comment.end;
+    const next = node.elements[index + 1];
+    if (next) return [{ start: element.getStart(this.sourceFile), end: next.getStart(this.sourceFile), newText: '' }];
+    const previous = node.elements[index - 1];
+    if (previous) return [{ start: previous.end, end, newText: '' }];
+    return [{ start: element.getStart(this.sourceFile), end: node.elements.hasTrailingComma ? node.end - 1 : end, newText: '' }];
+  }
+}
+
+/** True when a property access is assigned to, incremented or deleted. */
+function isWriteTarget(access: ts.Node): boolean {
+  const parent = access.parent;
+  if (ts.isBinaryExpression(parent) && parent.left === access && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return true;
+  if ((ts.isPrefixUnaryExpression(parent) && (parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken)) || ts.isPostfixUnaryExpression(parent)) return true;
+  return ts.isDeleteExpression(parent);
 }
 
 function literalWithoutMarker(node: ts.Node): { value: LiteralValue } | undefined {
   return literalOf(node);
 }
+
+/** The edit giving a use of a variable its literal: `isOn` → `true`, a shorthand `{ isOn }` → `{ isOn: true }`. */
+export function useReplacement(sourceFile: ts.SourceFile, use: ts.Identifier, literal: string): TextEdit {
+  const newText = ts.isShorthandPropertyAssignment(use.parent) && use.parent.name === use ? `${use.text}: ${literal}` : literal;
+  return { start: use.getStart(sourceFile), end: use.end, newText };
+}
+
+/** The deepest level among markers (0 for none). */
+function markerDepth(markers: string): number {
+  let depth = 0;
+  for (const match of markers.matchAll(SITE_MARKER_PATTERN)) depth = Math.max(depth, Number(match[2] ?? 0));
+  return depth;
+}
+
+/** Expressions whose value is always a boolean, so `x && true` and `x || false` are `x` anywhere. */
+function isBooleanValued(node: ts.Expression): boolean {
+  if (ts.isParenthesizedExpression(node)) return isBooleanValued(node.expression);
+  if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (ts.isPrefixUnaryExpression(node)) return node.operator === ts.SyntaxKind.ExclamationToken;
+  if (ts.isBinaryExpression(node)) {
+    const operator = node.operatorToken.kind;
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken) return isBooleanValued(node.left) && isBooleanValued(node.right);
+    return COMPARISON_OPERATORS.has(operator);
+  }
+  return false;
+}
+
+const COMPARISON_OPERATORS = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+  ts.SyntaxKind.LessThanToken,
+  ts.SyntaxKind.LessThanEqualsToken,
+  ts.SyntaxKind.GreaterThanToken,
+  ts.SyntaxKind.GreaterThanEqualsToken,
+  ts.SyntaxKind.InstanceOfKeyword,
+  ts.SyntaxKind.InKeyword,
+]);
 
 /** True when the statement contains a `break` that would leave the enclosing switch. */
 function containsSwitchBreak(statement: ts.Node): boolean {
@@ -561,7 +738,8 @@ function containsSwitchBreak(statement: ts.Node): boolean {
 
 /**
  * The identifiers reading the variable declared as `name` in `container`, or undefined when a use cannot
- * take a literal (shorthand property, assignment, export, a shadowing declaration of the same name).
+ * take a literal (assignment, export, a shadowing declaration of the same name). A shorthand property
+ * (`{ isOn }`) is a use: it takes the literal as `{ isOn: true }` (see `useReplacement`).
  */
 export function findUses(container: ts.Node, name: ts.Identifier): ts.Identifier[] | undefined {
   const uses: ts.Identifier[] = [];
@@ -583,7 +761,6 @@ export function findUses(container: ts.Node, name: ts.Identifier): ts.Identifier
         return;
       }
       if (
-        ts.isShorthandPropertyAssignment(parent) ||
         ts.isExportSpecifier(parent) ||
         ts.isTypeQueryNode(parent) ||
         (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) ||

@@ -75,7 +75,18 @@ function refineEdit(before: string, edit: TextEdit): TextEdit[] {
     }
   }
   if (pending) refined.push(pending);
-  return refined.length <= 4 ? refined.map((part) => narrowEdit(before, part)) : [narrowEdit(before, edit)];
+  // Pieces a few characters apart on one line are one change of an expression (`'new-checkout'` → `'new'`
+  // shares `new`): they become one edit, so an expression is never rewritten as scattered fragments.
+  const merged: TextEdit[] = [];
+  for (const part of refined) {
+    const previous = merged[merged.length - 1];
+    const gap = previous ? before.slice(previous.end, part.start) : '';
+    if (previous && gap.length < 8 && !gap.includes('\n')) {
+      previous.newText += gap + part.newText;
+      previous.end = part.end;
+    } else merged.push({ ...part });
+  }
+  return merged.length <= 4 ? merged.map((part) => narrowEdit(before, part)) : [narrowEdit(before, edit)];
 }
 
 /** Trims the common prefix and suffix of an edit's old and new text. */

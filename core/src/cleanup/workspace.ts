@@ -1,17 +1,19 @@
-// Cleanup of whole flags across a workspace, as the CLI runs it: for each flag, scan (over the changes
-// already accepted for earlier flags), plan the removal, type-check it, and accept it only when it adds no
-// type error; then drop the flag's definition from the state file when its code is fully cleaned.
+// Cleanup of whole flags across a workspace, as the CLI runs it: one scan, a plan per flag over the texts
+// the earlier flags left, one type check of the combined change (sites whose rewrite adds an error are
+// refused and the plans made again); then each fully cleaned flag's definition goes from the state file.
 // The result is the combined change per file, to print as a diff or write atomically.
 import { join, relative } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
 import type { FileSystem, Timers } from '../io.js';
-import type { FlagState, StateSnapshot } from '../model.js';
+import type { FlagReference, FlagState, ScanResult, StateSnapshot } from '../model.js';
 import { resolveReferenceKeys } from '../rules/findings.js';
 import { scanWorkspace } from '../scanner/index.js';
 import { isSourceFile, listWorkspaceFiles } from '../scanner/walk.js';
 import { removeFlagDefinition } from './definition.js';
-import { planFlagRemoval, type FileChange, type FlagRemovalPlan, type FlagValue } from './plan.js';
-import { applyTextEdits, computeTextEdits } from './textEdits.js';
+import { planFlagRemoval, type FileChange, type FlagRemovalPlan, type FlagRemovalRequest, type FlagValue, type SiteOutcome } from './plan.js';
+import { mapOffset, parseSource } from './simplify.js';
+import { formatChangedRanges, type RangeFormatter } from './format.js';
+import { applyTextEdits, computeTextEdits, type TextEdit } from './textEdits.js';
 import { checkChangeTypes, type TypeDiagnostic } from './typecheck.js';
 
 export interface WorkspaceCleanupOptions {
@@ -24,9 +26,13 @@ export interface WorkspaceCleanupOptions {
   flags: { key: string; value?: FlagValue }[];
   /** Keep the flags' definitions in the state file. */
   keepDefinition?: boolean;
-  /** Absolute tsconfig path for the type check; default `<root>/tsconfig.json` when present. */
+  /** Absolute tsconfig path for the type check; default: each file's nearest tsconfig.json. */
   tsconfigPath?: string;
+  /** The workspace's formatter for the changed ranges of source files (none: the minimal edits as they are). */
+  formatter?: RangeFormatter;
   timers: Pick<Timers, 'monotonicMs'>;
+  /** The scan of the workspace as it is on disk, when the caller has one (the CLI's analysis): not scanned again. */
+  scan?: Pick<ScanResult, 'references' | 'failures'>;
 }
 
 export type DefinitionOutcome = { file: string; status: 'removed' } | { file?: string; status: 'kept'; reason: string };
@@ -36,7 +42,10 @@ export interface FlagCleanupResult {
   value?: FlagValue;
   /** Absent when no value could be decided (the flag is neither released nor removed, and none was given). */
   plan?: FlagRemovalPlan;
-  /** New type errors the change would introduce; non-empty means it was not accepted. */
+  /**
+   * The type errors the rewrite of some sites would add: those sites were left as written (skipped with the
+   * error as the reason) and the others proceeded. When `accepted` is false the whole flag was refused.
+   */
   typeErrors: TypeDiagnostic[];
   accepted: boolean;
   definition?: DefinitionOutcome;
@@ -58,16 +67,19 @@ export interface WorkspaceCleanupResult {
   skippedFiles: SkippedCleanupFile[];
 }
 
-/** Plans (never writes) the removal of each flag, one after the other. */
+/**
+ * Plans (never writes) the removal of every flag: one scan of the workspace, each flag planned over the texts
+ * the flags before it left (their check positions mapped through those edits), then one type check of the
+ * combined change, each affected project once. A site whose rewrite adds an error is refused and the plans
+ * are made again without it (see `planWithPerSiteRefusal` for the blame).
+ */
 export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Promise<WorkspaceCleanupResult> {
-  const overlay = new Map<string, string>();
-  const fs = overlayFileSystem(options.fs, options.root, overlay);
   /** Files the scanner could not analyse: the planner must not parse them either (their stack would overflow again). */
   const unanalysable = new Map<string, string>();
-  const readRelative = (file: string): string | undefined => {
+  const readOriginal = (file: string): string | undefined => {
     if (unanalysable.has(file)) return undefined;
     try {
-      return fs.readFile(join(options.root, file));
+      return options.fs.readFile(join(options.root, file));
     } catch {
       return undefined;
     }
@@ -77,51 +89,232 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
   const allWorkspaceFiles = listWorkspaceFiles(options.fs, options.root, [])
     .files.filter((file) => isSourceFile(file))
     .map((file) => relative(options.root, file).split('\\').join('/'));
-  let workspaceFiles = allWorkspaceFiles;
-  const results: FlagCleanupResult[] = [];
+  const results = new Map<string, FlagCleanupResult>();
+  const requests: { key: string; value: FlagValue; flag: FlagState | undefined }[] = [];
   for (const request of options.flags) {
     const flag = options.state.flags.find((candidate) => candidate.key === request.key);
     const value = request.value ?? defaultFlagValue(flag, options.state.removedKeys.includes(request.key));
     if (value === undefined) {
-      results.push({ key: request.key, typeErrors: [], accepted: false, error: `flag '${request.key}' is ${flag ? flag.stage : 'not in the rollout state'}: give its final value with --value` });
-      continue;
-    }
-    const scan = await scanWorkspace({ root: options.root, config: options.config, fs });
-    for (const failure of scan.failures) unanalysable.set(failure.file, failure.reason);
-    workspaceFiles = allWorkspaceFiles.filter((file) => !unanalysable.has(file));
-    const references = resolveReferenceKeys(scan.references, options.state).map(({ reference, flagKey }) => ({ ...reference, key: flagKey ?? reference.key }));
-    let plan: FlagRemovalPlan;
-    try {
-      plan = planFlagRemoval({ key: request.key, value, references, readFile: readRelative, workspaceFiles });
-    } catch (error) {
-      // One flag's planning failing (a file shape that defeats a guard) must not stop the others.
-      const reason = error instanceof RangeError ? 'the code is nested too deeply to rewrite safely' : (error instanceof Error ? error.message : String(error)).split('\n')[0];
-      results.push({ key: request.key, value, typeErrors: [], accepted: false, error: `not planned: ${reason}` });
-      continue;
-    }
-    const codeChanges = new Map(plan.changes.map((change) => [change.file, change.after]));
-    const typeCheck = codeChanges.size
-      ? checkChangeTypes(codeChanges, { root: options.root, fs, workspaceFiles, tsconfigPath: options.tsconfigPath, timers: options.timers })
-      : { introduced: [] as TypeDiagnostic[] };
-    const accepted = typeCheck.introduced.length === 0;
-    const result: FlagCleanupResult = { key: request.key, value, plan, typeErrors: typeCheck.introduced, accepted };
-    if (accepted) {
-      for (const [file, text] of codeChanges) overlay.set(file, text);
-      result.definition = unanalysable.size
-        ? flag?.definition?.file
-          ? { file: flag.definition.file, status: 'kept', reason: `${[...unanalysable.keys()].join(', ')} could not be analysed and may still check the flag` }
-          : undefined
-        : removeDefinition(options, flag, plan, readRelative, overlay);
-    }
-    results.push(result);
+      results.set(request.key, { key: request.key, typeErrors: [], accepted: false, error: `flag '${request.key}' is ${flag ? flag.stage : 'not in the rollout state'}: give its final value with --value` });
+    } else requests.push({ key: request.key, value, flag });
   }
+  const scan = options.scan ?? (requests.length ? await scanWorkspace({ root: options.root, config: options.config, fs: options.fs }) : { references: [], failures: [] });
+  for (const failure of scan.failures) unanalysable.set(failure.file, failure.reason);
+  const workspaceFiles = allWorkspaceFiles.filter((file) => !unanalysable.has(file));
+  const references = resolveReferenceKeys(scan.references, options.state).map(({ reference, flagKey }) => ({ ...reference, key: flagKey ?? reference.key }));
+
+  // Refused sites by flag, by their position in the files on disk; flags refused as a whole.
+  const refused = new Map<string, { file: string; originalStart: number; reason: string }[]>();
+  const typeErrors = new Map<string, TypeDiagnostic[]>();
+  const wholeRefused = new Set<string>();
+  const notPlanned = new Map<string, string>();
+  let overlay = new Map<string, string>();
+  let plans = new Map<string, { plan: FlagRemovalPlan; originalStartOf: Map<string, number> }>();
+  for (let round = 0; ; round++) {
+    overlay = new Map();
+    plans = new Map();
+    for (const request of requests) {
+      if (wholeRefused.has(request.key)) continue;
+      const read = (file: string) => overlay.get(file) ?? readOriginal(file);
+      const originalStartOf = new Map<string, number>();
+      const mapped = mapReferencesThroughOverlay(references.filter((reference) => reference.key === request.key), overlay, readOriginal, originalStartOf);
+      const refusedSites = (refused.get(request.key) ?? []).flatMap((site) => {
+        const current = [...originalStartOf].find(([id, start]) => start === site.originalStart && id.startsWith(`${site.file}\0`));
+        return current ? [{ file: site.file, checkStart: Number(current[0].split('\0')[1]), reason: site.reason }] : [];
+      });
+      let plan: FlagRemovalPlan;
+      try {
+        plan = planFlagRemoval({ key: request.key, value: request.value, references: mapped, readFile: read, workspaceFiles, refusedSites });
+      } catch (error) {
+        // One flag's planning failing (a file shape that defeats a guard) must not stop the others.
+        const reason = error instanceof RangeError ? 'the code is nested too deeply to rewrite safely' : (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        notPlanned.set(request.key, `not planned: ${reason}`);
+        continue;
+      }
+      for (const change of plan.changes) overlay.set(change.file, change.after);
+      plans.set(request.key, { plan, originalStartOf });
+    }
+    const errors = overlay.size ? checkChangeTypes(overlay, { root: options.root, fs: options.fs, workspaceFiles, tsconfigPath: options.tsconfigPath, timers: options.timers }).introduced : [];
+    if (errors.length === 0) break;
+    let blamedAny = false;
+    for (const error of errors) {
+      const blame = blameSiteAcrossPlans(plans, error, readOriginal(error.file));
+      if (!blame) continue;
+      blamedAny = true;
+      const list = refused.get(blame.key) ?? [];
+      if (list.some((site) => site.file === blame.site.file && site.originalStart === blame.originalStart)) continue;
+      list.push({ file: blame.site.file, originalStart: blame.originalStart, reason: refusalReason(error) });
+      refused.set(blame.key, list);
+      typeErrors.set(blame.key, [...(typeErrors.get(blame.key) ?? []), error]);
+    }
+    if (!blamedAny || round === MAX_REFUSAL_ROUNDS) {
+      // Errors no site can be blamed for (in an importer): the flag whose change brings them is refused whole,
+      // found by checking the flags' changes cumulatively, in order; failing that, every flag that changed code.
+      const culprit = round < MAX_REFUSAL_ROUNDS ? firstFlagBringing(errors, plans, (changes) => checkChangeTypes(changes, { root: options.root, fs: options.fs, workspaceFiles, tsconfigPath: options.tsconfigPath, timers: options.timers }).introduced) : undefined;
+      for (const [key, { plan }] of plans) {
+        if (plan.changes.length === 0 || (culprit !== undefined && key !== culprit)) continue;
+        wholeRefused.add(key);
+        typeErrors.set(key, [...(typeErrors.get(key) ?? []), ...errors]);
+      }
+    }
+  }
+  for (const request of requests) {
+    const failure = notPlanned.get(request.key);
+    if (failure) {
+      results.set(request.key, { key: request.key, value: request.value, typeErrors: [], accepted: false, error: failure });
+      continue;
+    }
+    const planned = plans.get(request.key);
+    const accepted = !wholeRefused.has(request.key);
+    const plan = planned?.plan ?? planFlagRemoval({ key: request.key, value: request.value, references: [], readFile: readOriginal });
+    const result: FlagCleanupResult = { key: request.key, value: request.value, plan, typeErrors: typeErrors.get(request.key) ?? [], accepted };
+    if (accepted) {
+      result.definition = unanalysable.size
+        ? request.flag?.definition?.file
+          ? { file: request.flag.definition.file, status: 'kept', reason: `${[...unanalysable.keys()].join(', ')} could not be analysed and may still check the flag` }
+          : undefined
+        : removeDefinition(options, request.flag, plan, (file) => overlay.get(file) ?? readOriginal(file), overlay);
+    }
+    results.set(request.key, result);
+  }
+  const orderedResults = options.flags.map((request) => results.get(request.key)!);
   const changes: FileChange[] = [];
   for (const [file, after] of [...overlay].sort(([a], [b]) => a.localeCompare(b))) {
     const before = options.fs.readFile(join(options.root, file));
-    if (before !== after) changes.push({ file, before, after, edits: computeTextEdits(before, after) });
+    if (before === after) continue;
+    const change: FileChange = { file, before, after, edits: computeTextEdits(before, after) };
+    changes.push(options.formatter && isSourceFile(file) ? await formatChangedRanges(change, options.formatter) : change);
   }
   const skippedFiles = [...unanalysable].map(([file, reason]) => ({ file, reason })).sort((a, b) => a.file.localeCompare(b.file));
-  return { flags: results, changes, skippedFiles };
+  return { flags: orderedResults, changes, skippedFiles };
+}
+
+/** Rounds of refusing sites before the whole flag is refused (each round is one more type check). */
+const MAX_REFUSAL_ROUNDS = 4;
+
+/**
+ * Plans, type-checks, and leaves byte-identical each site whose rewrite adds a type error (an error in the
+ * site's file is the rewrite of the nearest rewritten site before it in the same top-level statement, or the
+ * nearest one), then plans again without it, until the change adds no error. An error that no site of its
+ * file can be blamed for (it is in an importer) refuses the whole flag, as does one that survives the rounds.
+ */
+export function planWithPerSiteRefusal(
+  request: FlagRemovalRequest,
+  introducedErrors: (changes: ReadonlyMap<string, string>) => TypeDiagnostic[],
+): { plan: FlagRemovalPlan; typeErrors: TypeDiagnostic[]; accepted: boolean } {
+  const refused: { file: string; checkStart: number; reason: string }[] = [];
+  const typeErrors: TypeDiagnostic[] = [];
+  for (let round = 0; ; round++) {
+    const plan = planFlagRemoval({ ...request, refusedSites: refused });
+    const errors = introducedErrors(new Map(plan.changes.map((change) => [change.file, change.after])));
+    if (errors.length === 0) return { plan, typeErrors, accepted: true };
+    const blamed = new Map<SiteOutcome, TypeDiagnostic>();
+    for (const error of errors) {
+      const site = blameSite(plan, error, request.readFile(error.file));
+      if (site && !blamed.has(site)) blamed.set(site, error);
+    }
+    if (blamed.size === 0 || round === MAX_REFUSAL_ROUNDS) {
+      typeErrors.push(...errors);
+      return { plan: planFlagRemoval({ ...request, refusedSites: refused }), typeErrors, accepted: false };
+    }
+    for (const [site, error] of blamed) {
+      typeErrors.push(error);
+      refused.push({ file: site.file, checkStart: site.checkStart, reason: refusalReason(error) });
+    }
+  }
+}
+
+/**
+ * The first flag (in planning order) whose change, together with the changes of the flags before it, brings
+ * one of `errors`; undefined when only one flag changed code (it is the one) or none can be told apart.
+ */
+function firstFlagBringing(
+  errors: TypeDiagnostic[],
+  plans: ReadonlyMap<string, { plan: FlagRemovalPlan }>,
+  introducedErrors: (changes: ReadonlyMap<string, string>) => TypeDiagnostic[],
+): string | undefined {
+  const changing = [...plans].filter(([, { plan }]) => plan.changes.length > 0);
+  if (changing.length < 2) return undefined;
+  const signatures = new Set(errors.map((error) => `${error.file}\0${error.code}\0${error.message}`));
+  const cumulative = new Map<string, string>();
+  for (const [key, { plan }] of changing.slice(0, -1)) {
+    for (const change of plan.changes) cumulative.set(change.file, change.after);
+    if (introducedErrors(cumulative).some((error) => signatures.has(`${error.file}\0${error.code}\0${error.message}`))) return key;
+  }
+  return changing[changing.length - 1]![0];
+}
+
+function refusalReason(error: TypeDiagnostic): string {
+  return `its rewrite adds a type error: ${error.file}:${error.line}:${error.column}: TS${error.code}: ${error.message.split('\n')[0]}`;
+}
+
+/**
+ * A flag's references with their offsets mapped through the edits earlier flags made to their files;
+ * a check inside code an earlier flag removed is gone. `originalStartOf` gets `file\0mappedStart` → start on disk.
+ */
+function mapReferencesThroughOverlay(
+  references: FlagReference[],
+  overlay: ReadonlyMap<string, string>,
+  readOriginal: (file: string) => string | undefined,
+  originalStartOf: Map<string, number>,
+): FlagReference[] {
+  const editsByFile = new Map<string, TextEdit[]>();
+  const mapped: FlagReference[] = [];
+  for (const reference of references) {
+    const current = overlay.get(reference.file);
+    if (current === undefined) {
+      originalStartOf.set(`${reference.file}\0${reference.checkStart}`, reference.checkStart);
+      mapped.push(reference);
+      continue;
+    }
+    if (!editsByFile.has(reference.file)) editsByFile.set(reference.file, computeTextEdits(readOriginal(reference.file) ?? '', current));
+    const edits = editsByFile.get(reference.file)!;
+    const [start, end, checkStart, checkEnd] = [reference.start, reference.end, reference.checkStart, reference.checkEnd].map((offset) => mapOffset(offset, edits));
+    if (start === undefined || end === undefined || checkStart === undefined || checkEnd === undefined) continue;
+    originalStartOf.set(`${reference.file}\0${checkStart}`, reference.checkStart);
+    mapped.push({ ...reference, start, end, checkStart, checkEnd });
+  }
+  return mapped;
+}
+
+/** The rewritten site (of any flag) to blame for an error, by the positions on disk (see `blameSite`). */
+function blameSiteAcrossPlans(
+  plans: ReadonlyMap<string, { plan: FlagRemovalPlan; originalStartOf: Map<string, number> }>,
+  error: TypeDiagnostic,
+  text: string | undefined,
+): { key: string; site: SiteOutcome; originalStart: number } | undefined {
+  const candidates: { key: string; site: SiteOutcome; originalStart: number }[] = [];
+  for (const [key, { plan, originalStartOf }] of plans) {
+    for (const site of plan.sites) {
+      const originalStart = originalStartOf.get(`${site.file}\0${site.checkStart}`);
+      if (site.status === 'rewritten' && site.file === error.file && originalStart !== undefined) candidates.push({ key, site, originalStart });
+    }
+  }
+  const byStart = new Map(candidates.map((candidate) => [candidate.originalStart, candidate]));
+  const chosen = blameOffset([...byStart.keys()], error, text);
+  return chosen === undefined ? undefined : byStart.get(chosen);
+}
+
+function blameSite(plan: FlagRemovalPlan, error: TypeDiagnostic, text: string | undefined): SiteOutcome | undefined {
+  const candidates = plan.sites.filter((site) => site.status === 'rewritten' && site.file === error.file);
+  const chosen = blameOffset(candidates.map((site) => site.checkStart), error, text);
+  return candidates.find((site) => site.checkStart === chosen);
+}
+
+/**
+ * Of the check offsets in the error's file, the one whose rewrite caused it: the last one before the error in
+ * the same top-level statement, else the nearest.
+ */
+function blameOffset(starts: number[], error: TypeDiagnostic, text: string | undefined): number | undefined {
+  if (starts.length === 0 || text === undefined) return undefined;
+  const lines = text.split('\n');
+  let offset = error.column - 1;
+  for (let line = 0; line < error.line - 1 && line < lines.length; line++) offset += lines[line]!.length + 1;
+  const sourceFile = parseSource(error.file, text);
+  const statementOf = (position: number) => sourceFile.statements.find((statement) => statement.pos <= position && position < statement.end);
+  const sameStatement = starts.filter((start) => statementOf(start) === statementOf(offset) && start <= offset);
+  if (sameStatement.length) return Math.max(...sameStatement);
+  return starts.reduce((best, start) => (Math.abs(start - offset) < Math.abs(best - offset) ? start : best));
 }
 
 /**

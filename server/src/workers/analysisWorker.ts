@@ -1,8 +1,10 @@
-// The analysis worker thread: every workspace folder's scanner (`createScannerAnalysis`) lives here, so indexing
-// and re-analysis never run on the thread that answers the editor; so does `flaglens init`'s proposal (a scan of
-// its own), offered to a folder without flaglens.yaml. Requests come from `workerAnalysis.ts`.
+// The analysis worker thread: every workspace folder's scanner (`createScannerAnalysis`, over the persistent scan
+// cache) lives here, so indexing, re-analysis and writing the cache never run on the thread that answers the
+// editor; so does `flaglens init`'s proposal (a scan of its own), offered to a folder without flaglens.yaml.
+// Requests come from `workerAnalysis.ts`.
 import { defaultConfig } from '../../../core/src/config.js';
-import { nodeFileSystem } from '../../../core/src/nodeIo.js';
+import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
+import { scanCacheStoreFor } from '../../../core/src/scanner/index.js';
 import { createScannerAnalysis, warmUpScanner } from '../../../core/src/scannerAnalysis.js';
 import { proposalConfigText, proposeChecks } from '../../../core/src/init/index.js';
 import type { AnalysisChange, AnalysisTarget, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
@@ -17,7 +19,10 @@ export function runAnalysisWorker(): void {
   };
   serveWorkerRequests({
     create: (params: { id: number; target: AnalysisTarget }) => {
-      analyses.set(params.id, createScannerAnalysis(params.target, { fs: nodeFileSystem }));
+      // The CLI's persistent scan cache, at its default place for the folder: an editor start after a `flaglens check`
+      // (or an earlier start) reads only what changed. Written by this thread at the end of an index that changed it.
+      const cache = scanCacheStoreFor({ root: params.target.root, fs: nodeFileSystem, writer: nodeFileWriter, env: process.env });
+      analyses.set(params.id, createScannerAnalysis(params.target, { fs: nodeFileSystem, cache }));
     },
     index: (params: { id: number }, context) => analysis(params.id).index({ signal: context.signal, onProgress: (done, total) => context.progress({ done, total }) }),
     update: (params: { id: number; change: AnalysisChange }) => analysis(params.id).update(params.change),
