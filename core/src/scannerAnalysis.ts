@@ -130,7 +130,7 @@ class ScannerAnalysis implements WorkspaceAnalysis {
       if (!list) byFile.set(reference.file, (list = []));
       list.push(reference);
     }
-    return { references: [...byFile], files: result.files, parsedFiles: result.parsedFiles, failures: result.failures, durationMs: result.durationMs };
+    return { references: [...byFile], files: result.files, parsedFiles: result.parsedFiles, failures: result.failures, durationMs: result.durationMs, cache: result.cache };
   }
 
   /** Workspace-relative files whose references changed because `path` changed on disk. */

@@ -3,7 +3,7 @@
 // server runs it in a worker thread, so nothing long runs where requests are answered; tests run it in-process
 // (`createScannerAnalysis` in scannerAnalysis.ts). This file holds only the contract: no parser is loaded by it.
 import type { FlaglensConfig } from './config.js';
-import type { FlagReference, ScanFailure } from './model.js';
+import type { FlagReference, ScanFailure, ScanCacheReport } from './model.js';
 
 /** What an analysis is created for: one folder and the config that governs it. */
 export interface AnalysisTarget {
@@ -25,6 +25,8 @@ export interface IndexOutcome {
   parsedFiles: number;
   failures: ScanFailure[];
   durationMs: number;
+  /** With the persistent scan cache: files answered from it and files read afresh, and why it was not used or written. */
+  cache?: ScanCacheReport;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { FlaglensHost, type IndexRun } from '../../core/src/host.js';
+import type { IndexOutcome } from '../../core/src/workspaceAnalysis.js';
 import { systemClock, systemTimers } from '../../core/src/io.js';
 import { nodeFileSystem, nodeFileWriter } from '../../core/src/nodeIo.js';
 import { FLAGLENS_VERSION } from '../../core/src/version.js';
@@ -327,6 +328,7 @@ class Lifecycle {
     if (this.session.shutDown || this.session.folders.get(folder.uri) !== folder) return;
     const end = await folder.host.startIndex();
     if (end.status !== 'done' || this.session.shutDown) return;
+    this.session.log(describeIndex(folder.name, end.outcome));
     this.indexedFolders.add(folder);
     this.offerConfig(folder);
   }
@@ -439,4 +441,13 @@ class Lifecycle {
     const params: TokenRequiredNotification.Params = { missing };
     session.connection.sendNotification(TokenRequiredNotification.method, params).catch(() => undefined);
   }
+}
+
+/** One line for the output channel when a folder's index ends: what it read, what it parsed, what the cache saved. */
+export function describeIndex(folder: string, outcome: IndexOutcome): string {
+  const cache = outcome.cache;
+  const cacheText = cache
+    ? `; scan cache: ${cache.hits} files from it, ${cache.misses} read afresh${cache.ignored ? ` (the cache on disk was not used: ${cache.ignored})` : ''}${cache.notWritten ? ` (not written: ${cache.notWritten})` : ''}`
+    : '';
+  return `${folder}: indexed ${outcome.files} files (${outcome.parsedFiles} parsed) in ${Math.round(outcome.durationMs)} ms${cacheText}`;
 }

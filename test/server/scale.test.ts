@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
@@ -246,6 +246,54 @@ test('a multi-file write a crash interrupted is completed when the server opens 
       assert.ok(!existsSync(join(shop.path, '.flaglens', WRITE_JOURNAL_FILE)));
     });
   } finally {
+    shop.remove();
+  }
+});
+
+test("a second start indexes from the persistent scan cache the first start wrote, with the same references, and sees a file changed in between", async () => {
+  const shop = shopWith({});
+  // Files written in the last seconds are read again whatever the cache says (their time cannot be trusted yet):
+  // the copy is made to look like a checkout from an hour ago.
+  const backdate = (path: string, ageMs: number) => {
+    for (const entry of readdirSync(path, { withFileTypes: true, recursive: true })) {
+      const full = join(entry.parentPath ?? entry.path, entry.name);
+      utimesSync(full, new Date(Date.now() - ageMs), new Date(Date.now() - ageMs));
+    }
+  };
+  backdate(shop.path, 3_600_000);
+  const cacheHome = mkdtempSync(join(tmpdir(), 'flaglens-xdg-'));
+  const previous = process.env.XDG_CACHE_HOME;
+  // The analysis worker takes its environment when it starts: the cache goes to this test's own folder.
+  process.env.XDG_CACHE_HOME = cacheHome;
+  const indexLine = (client: TestClient) => client.logMessages().find((message) => /: indexed \d+ files/.test(message));
+  try {
+    let coldFlags = '';
+    await withClient({ workspace: shop.path, inPlace: true }, async (client) => {
+      await client.waitFor(() => indexLine(client), 60_000, 'the first index to end');
+      assert.match(indexLine(client)!, /scan cache: 0 files from it, [1-9]\d* read afresh/, indexLine(client));
+      coldFlags = JSON.stringify(await references(client));
+    });
+    const written = readFileSync(join(cacheHome, 'flaglens', readdirSync(join(cacheHome, 'flaglens'))[0]!, 'scan-cache.bin'));
+    assert.ok(written.length > 0, 'the first start wrote the cache');
+    await withClient({ workspace: shop.path, inPlace: true }, async (client) => {
+      await client.waitFor(() => indexLine(client), 60_000, 'the warm index to end');
+      const [, hits, misses] = /scan cache: (\d+) files from it, (\d+) read afresh/.exec(indexLine(client)!) ?? [];
+      assert.ok(Number(hits) > 0 && Number(misses) === 0, indexLine(client));
+      assert.equal(JSON.stringify(await references(client)), coldFlags, 'a warm start answers what a cold one does');
+    });
+    // A file edited while no editor ran is read again, and its new check counts (gift-wrapping had none).
+    writeFileSync(join(shop.path, CHECKOUT), `${readFileSync(join(shop.path, CHECKOUT), 'utf8')}\nexport const cacheProbe = OpenFeature.getClient().getBooleanValue('gift-wrapping', false);\n`);
+    utimesSync(join(shop.path, CHECKOUT), new Date(Date.now() - 600_000), new Date(Date.now() - 600_000));
+    await withClient({ workspace: shop.path, inPlace: true }, async (client) => {
+      await client.waitFor(() => indexLine(client), 60_000, 'the third index to end');
+      assert.match(indexLine(client)!, /scan cache: [1-9]\d* files from it, [1-9]\d* read afresh/, indexLine(client));
+      const probe = (await references(client)).flags.find((flag) => flag.key === 'gift-wrapping');
+      assert.ok(probe && probe.references.length === 1, `${indexLine(client)} ${JSON.stringify(probe)}`);
+    });
+  } finally {
+    if (previous === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = previous;
+    rmSync(cacheHome, { recursive: true, force: true });
     shop.remove();
   }
 });

@@ -705,12 +705,14 @@ function isBooleanValued(node: ts.Expression): boolean {
   if (ts.isBinaryExpression(node)) {
     const operator = node.operatorToken.kind;
     if (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken) return isBooleanValued(node.left) && isBooleanValued(node.right);
-    return COMPARISON_OPERATORS.has(operator);
+    return comparisonOperators().has(operator);
   }
   return false;
 }
 
-const COMPARISON_OPERATORS = new Set([
+/** Operators whose result is a boolean (a function: TypeScript's enums are read on first use, see core/src/typescript.js). */
+let comparisonOperatorSet: ReadonlySet<ts.SyntaxKind> | undefined;
+const comparisonOperators = (): ReadonlySet<ts.SyntaxKind> => (comparisonOperatorSet ??= new Set([
   ts.SyntaxKind.EqualsEqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsEqualsToken,
   ts.SyntaxKind.EqualsEqualsToken,
@@ -721,7 +723,7 @@ const COMPARISON_OPERATORS = new Set([
   ts.SyntaxKind.GreaterThanEqualsToken,
   ts.SyntaxKind.InstanceOfKeyword,
   ts.SyntaxKind.InKeyword,
-]);
+]));
 
 /** True when the statement contains a `break` that would leave the enclosing switch. */
 function containsSwitchBreak(statement: ts.Node): boolean {
