@@ -16,7 +16,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { unpackCorpus } from '../scripts/corpus.mjs';
 import { BenchClient, percentile, round, sleep } from './serverClient.js';
 
@@ -483,19 +482,4 @@ function median(values: number[]): number {
 
 function target(value: number, limit: number): { value: number; target: number; met: boolean } {
   return { value: round(value), target: limit, met: value <= limit };
-}
-
-if (require.main === module) {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, hovers: { type: 'string', default: '300' }, edits: { type: 'string', default: '100' } } });
-  const workDirectory = join(__dirname, '.work');
-  mkdirSync(workDirectory, { recursive: true });
-  runServerCorpusBench({ runs: Number(values.runs), hovers: Number(values.hovers), edits: Number(values.edits), workDirectory, log: (line) => console.log(line) })
-    .then((result) => {
-      console.log(JSON.stringify(result, null, 2));
-      process.exit(0);
-    })
-    .catch((error) => {
-      console.error(error instanceof Error ? error.stack : error);
-      process.exit(1);
-    });
 }
