@@ -1,12 +1,14 @@
 // `npm run bench`: runs the benchmark sections and prints their figures (ratios against baselines
 // measured in the same run). Sections are functions in their own files; add one to `sections` below.
-// Flags: --only NAME[,NAME] (e.g. --only scanner), --sizes 1000,5000, --runs N, --edits N.
+// Flags: --only NAME[,NAME] (e.g. --only real), --sizes 1000,5000, --runs N, --edits N.
 import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/src/nodeIo.js';
+import { runRealCodeBench } from './realCode.js';
 import { runScannerBench } from './scanner.js';
 import { runServerBench } from './server.js';
+import { runServerCorpusBench } from './serverCorpus.js';
 
 export interface BenchContext {
   sizes: number[];
@@ -18,8 +20,11 @@ export interface BenchContext {
 
 /** Each section runs with the shared context and returns its figures (written to bench/.work/results.json). */
 const sections: Record<string, (context: BenchContext) => Promise<unknown>> = {
+  real: (context) => runRealCodeBench(context),
   scanner: (context) => runScannerBench(context),
   server: (context) => runServerBench({ size: 5000, hovers: 500, edits: context.edits, workDirectory: context.workDirectory, log: context.log }),
+  'server-corpus': (context) =>
+    runServerCorpusBench({ runs: context.runs, hovers: 300, edits: Math.min(context.edits, 100), workDirectory: context.workDirectory, log: context.log }),
 };
 
 async function main(): Promise<void> {

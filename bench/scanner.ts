@@ -1,17 +1,17 @@
-// The scanner benchmark section: for each workspace size, the full scan against a baseline that parses
-// every file with `ts.createSourceFile` (same run, same listing), each measured in its own child
-// process so peak RSS is per run; growth between sizes; and incremental re-scan latency after edits.
-// Run through bench/run.ts (`npm run bench`); this file is also the child entry (`--child MODE ROOT`).
+// The synthetic scanner benchmark section: for each size of a generated monorepo, the shipped CLI's scan
+// (`dist/cli.js scan --no-cache`, a whole process) against the parse-everything floor (bench/floor.ts: the same
+// listing, every file read and parsed with `ts.createSourceFile`), alternated, peak RSS per process; growth
+// between sizes; and incremental re-scan latency after edits (in a child process of its own).
+// Run through bench/run.ts (`npm run bench`); this file is also the incremental child's entry (`--child MODE ROOT`).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ts } from 'ts-morph';
 import { defaultConfig } from '../core/src/config.js';
 import { nodeFileSystem } from '../core/src/nodeIo.js';
-import { ScannerHost, scanWorkspace } from '../core/src/scanner/index.js';
+import { ScannerHost } from '../core/src/scanner/index.js';
 import { listWorkspaceFiles } from '../core/src/scanner/walk.js';
-import { scriptKindFor } from '../core/src/scanner/analyze.js';
 import { generateWorkspace } from './generate.js';
+import { buildFloorBundle, measureProcess, medianRun } from './processes.js';
 
 export interface ScannerBenchOptions {
   sizes: number[];
@@ -49,13 +49,17 @@ export interface ScannerBenchResult {
   incremental?: IncrementalMeasurement & { size: number };
 }
 
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
+
 export async function runScannerBench(options: ScannerBenchOptions): Promise<ScannerBenchResult> {
   const { log } = options;
   const result: ScannerBenchResult = { sizes: [] };
+  const floor = buildFloorBundle(options.workDirectory);
   for (const size of options.sizes) {
     const workspace = generateWorkspace(join(options.workDirectory, `repo-${size}`), size);
     log(`\n${size} files (${(workspace.bytes / 1e6).toFixed(1)} MB of TS/TSX) in ${workspace.root}`);
-    // One untimed pass of each warms the OS file cache and the module loader's disk cache.
+    const runChild = (mode: 'scanner' | 'baseline', root: string) => runWholeProcess(mode, root, floor);
+    // One untimed pass of each warms the OS file cache.
     runChild('baseline', workspace.root);
     runChild('scanner', workspace.root);
     const scannerRuns: ChildMeasurement[] = [];
@@ -65,8 +69,8 @@ export async function runScannerBench(options: ScannerBenchOptions): Promise<Sca
       baselineRuns.push(runChild('baseline', workspace.root));
       scannerRuns.push(runChild('scanner', workspace.root));
     }
-    const scanner = median(scannerRuns);
-    const baseline = median(baselineRuns);
+    const scanner = medianRun(scannerRuns);
+    const baseline = medianRun(baselineRuns);
     const ratio = scanner.wallMs / baseline.wallMs;
     const cpuRatio = scanner.cpuMs / baseline.cpuMs;
     result.sizes.push({ size, scanner, baseline, ratio, cpuRatio });
@@ -102,17 +106,24 @@ export async function runScannerBench(options: ScannerBenchOptions): Promise<Sca
   return result;
 }
 
-function runChild(mode: 'scanner' | 'baseline' | 'incremental', root: string, extra: string[] = []): ChildMeasurement {
+/** One whole process: the CLI's scan without a cache, or the floor; figures from its output and /usr/bin/time. */
+function runWholeProcess(mode: 'scanner' | 'baseline', root: string, floor: string): ChildMeasurement {
+  if (mode === 'baseline') {
+    const run = measureProcess(process.execPath, [floor, root]);
+    const out = JSON.parse(run.stdout) as { files: number; bytes: number };
+    return { wallMs: run.wallMs, cpuMs: run.cpuMs, files: out.files, bytes: out.bytes, parsedFiles: out.files, references: 0, peakRssMb: run.peakRssMb };
+  }
+  const run = measureProcess(process.execPath, [CLI, 'scan', root, '--format', 'json', '--no-cache']);
+  const out = JSON.parse(run.stdout) as { files: number; parsedFiles: number; references: unknown[] };
+  const bytes = listWorkspaceFiles(nodeFileSystem, root, []).files.reduce((sum, path) => sum + nodeFileSystem.stat(path).size, 0);
+  return { wallMs: run.wallMs, cpuMs: run.cpuMs, files: out.files, bytes, parsedFiles: out.parsedFiles, references: out.references.length, peakRssMb: run.peakRssMb };
+}
+
+function runChild(mode: 'incremental', root: string, extra: string[] = []): ChildMeasurement {
   const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', mode, root, ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (child.status !== 0) throw new Error(`bench child ${mode} failed: ${child.stderr}`);
   const lastLine = child.stdout.trim().split('\n').pop()!;
   return JSON.parse(lastLine) as ChildMeasurement;
-}
-
-function median(runs: ChildMeasurement[]): ChildMeasurement {
-  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-  const middle = sorted[Math.floor(sorted.length / 2)];
-  return { ...middle, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
 }
 
 function peakRssMb(): number {
@@ -120,38 +131,6 @@ function peakRssMb(): number {
 }
 
 async function childMain(mode: string, root: string, extra: string[]): Promise<void> {
-  const cpuStarted = process.cpuUsage();
-  const cpuMs = () => {
-    const used = process.cpuUsage(cpuStarted);
-    return (used.user + used.system) / 1000;
-  };
-  if (mode === 'baseline') {
-    const started = performance.now();
-    // Same listing as the scanner (gitignore, excludes), then read and parse every file.
-    const listing = listWorkspaceFiles(nodeFileSystem, root, []);
-    let bytes = 0;
-    let nodes = 0;
-    for (const path of listing.files) {
-      const text = readFileSync(path, 'utf8');
-      bytes += text.length;
-      const sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
-      nodes += sourceFile.statements.length;
-    }
-    const wallMs = performance.now() - started;
-    process.stdout.write(`${JSON.stringify({ wallMs, cpuMs: cpuMs(), files: listing.files.length, bytes, parsedFiles: listing.files.length, references: 0, peakRssMb: peakRssMb(), nodes })}\n`);
-    return;
-  }
-  if (mode === 'scanner') {
-    const started = performance.now();
-    const result = await scanWorkspace({ root, config: defaultConfig(), fs: nodeFileSystem });
-    const wallMs = performance.now() - started;
-    const cpu = cpuMs();
-    const listing = listWorkspaceFiles(nodeFileSystem, root, []);
-    let bytes = 0;
-    for (const path of listing.files) bytes += nodeFileSystem.stat(path).size;
-    process.stdout.write(`${JSON.stringify({ wallMs, cpuMs: cpu, files: result.files, bytes, parsedFiles: result.parsedFiles, references: result.references.length, peakRssMb: peakRssMb() })}\n`);
-    return;
-  }
   if (mode === 'incremental') {
     const [relativeFile, editsText] = extra;
     const edits = Number(editsText);

@@ -1,7 +1,8 @@
 // Finds every test file and runs them with Node's built-in test runner (TypeScript through tsx).
 // `--unit` runs only the fast tests (no real servers, editors, browsers or the real corpus): files under
 // test/ that are not under test/integration/, test/e2e/ or test/corpus/. Extra arguments are test-file filters (substrings).
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -28,7 +29,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Integration tests start real servers on fixed ports: run files one at a time.
+// The scan caches the CLI and the language server keep by default ($XDG_CACHE_HOME/flaglens/<hash of the root>)
+// go to a folder of this run, not the home of whoever runs the tests; it is removed at the end.
+const cacheHome = mkdtempSync(join(tmpdir(), 'flaglens-test-cache-'));
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', '--test-force-exit', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
+  env: { ...process.env, XDG_CACHE_HOME: cacheHome },
 });
+rmSync(cacheHome, { recursive: true, force: true });
 process.exit(result.status ?? 1);

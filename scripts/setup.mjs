@@ -14,7 +14,7 @@ import { installUnleash, unleashInstalled } from './services/services.mjs';
 export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Debian packages of the tests: browsers, editors and servers they drive, and the tools they call. */
-export const DEBIAN_PACKAGES = ['git', 'ca-certificates', 'python3', 'chromium', 'neovim', 'prometheus', 'postgresql', 'ripgrep', 'libkrb5-dev', 'strace'];
+export const DEBIAN_PACKAGES = ['git', 'ca-certificates', 'python3', 'chromium', 'neovim', 'prometheus', 'postgresql', 'ripgrep', 'libkrb5-dev', 'strace', 'time'];
 
 /** The Debian packages not installed (by dpkg); undefined when there is no dpkg (not Debian: nothing to check). */
 export function missingDebianPackages(packages = DEBIAN_PACKAGES) {

@@ -4,11 +4,11 @@
 // for input errors.
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { MAX_INPUT_FILE_BYTES, describeReadError, systemTimers, type Clock, type InputError } from '../../core/src/index.js';
+import { systemTimers, type Clock, type InputError } from '../../core/src/index.js';
 import type { HttpTransport } from '../../core/src/http.js';
 import type { AnalyzeWorkspaceOptions } from '../../core/src/workspace.js';
 import { nodeFileSystem, nodeFileWriter, nodeGitHost } from '../../core/src/nodeIo.js';
-import { environmentTokenVault, parseTrustList, parseUserConfig, TRUST_VARIABLE, type TokenVault, type TrustEntry } from '../../core/src/trust.js';
+import { environmentTrust, type TokenVault } from '../../core/src/trust.js';
 import { recoverInterruptedWrites } from '../../core/src/workspaceWrites.js';
 import type { CliIo } from './command.js';
 import { commandError, ConfigurationError, usageHint, UsageError } from './command.js';
@@ -37,38 +37,14 @@ export function cliHttp(io: CliIo): HttpTransport {
   return io.http;
 }
 
-/** `$XDG_CONFIG_HOME/flaglens/config.yaml` (default `~/.config/flaglens/config.yaml`); undefined without a home. */
-export function userConfigFile(env: Record<string, string | undefined>): string | undefined {
-  const base = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : env.HOME ? join(env.HOME, '.config') : undefined;
-  return base ? join(base, 'flaglens', 'config.yaml') : undefined;
-}
-
 /**
  * The tokens of this run: values from the environment, each sent only to an origin trusted for it in
  * FLAGLENS_TRUST or the user config file. A malformed trust entry or user config stops the command (exit 2).
  */
 export function cliTokenVault(io: CliIo): TokenVault {
-  const trusted: TrustEntry[] = [];
-  const problems: string[] = [];
-  const fromEnvironment = parseTrustList(io.env[TRUST_VARIABLE] ?? '');
-  trusted.push(...fromEnvironment.entries);
-  for (const error of fromEnvironment.errors) problems.push(`${TRUST_VARIABLE}: ${error}`);
-  const file = userConfigFile(io.env);
-  if (file) {
-    let text: string | undefined;
-    try {
-      text = nodeFileSystem.readFile(file, { maxBytes: MAX_INPUT_FILE_BYTES, strictUtf8: true });
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'ENOENT') problems.push(`${file}:1:1: the Flaglens user config ${describeReadError(error)}`);
-    }
-    if (text !== undefined) {
-      const parsed = parseUserConfig(text, file);
-      trusted.push(...parsed.trust);
-      for (const error of parsed.errors) problems.push(`${error.file}:${error.line}:${error.column}: ${error.message}`);
-    }
-  }
+  const { vault, problems } = environmentTrust(io.env, nodeFileSystem);
   if (problems.length) throw new ConfigurationError(problems);
-  return environmentTokenVault(io.env, trusted, file ?? '~/.config/flaglens/config.yaml');
+  return vault;
 }
 
 export interface WorkspaceWriteFlags {

@@ -13,7 +13,7 @@ import {
   RefreshRequest,
   type FlagSummary,
 } from '../../protocol/src/index.js';
-import type { FlagsModel } from './flagsModel.js';
+import type { FlagsModel, FlagsSnapshot } from './flagsModel.js';
 import { FLAGS_VIEW_ID } from './flagsTree.js';
 import { describeFlag, isHealthRefusal } from './present.js';
 import { promptAndStoreToken, type TokenStore } from './secrets.js';
@@ -40,29 +40,36 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
       }
     });
   return [
-    run(ClientCommands.bump, (key) => bumpRollout(context, key)),
-    run(ClientCommands.abort, (key) => abortRollout(context, key)),
+    run(ClientCommands.bump, (key, folder) => bumpRollout(context, key, folder)),
+    run(ClientCommands.abort, (key, folder) => abortRollout(context, key, folder)),
     run(ClientCommands.refresh, () => refresh(context)),
     run(ClientCommands.showFlags, async () => vscode.commands.executeCommand(`${FLAGS_VIEW_ID}.focus`)),
-    run(ClientCommands.openDefinition, (key) => openDefinition(context, key)),
+    run(ClientCommands.openDefinition, (key, folder) => openDefinition(context, key, folder)),
     run(ClientCommands.setToken, async () => {
       if (await promptAndStoreToken(context.tokens)) await context.sendSecrets();
     }),
   ];
 }
 
-/** The key from a command argument: a string (code actions) or a tree item node carrying a flag. */
-function keyFromArgument(argument: unknown): string | undefined {
-  if (typeof argument === 'string' && argument) return argument;
+/** A flag a command acts on: its key, and the URI of its workspace folder when known. */
+interface FlagTarget {
+  key: string;
+  folder?: string;
+}
+
+/** The flag from command arguments: `[key, folder?]` (code actions) or a tree item node carrying a flag and its folder. */
+function flagFromArguments(argument: unknown, folderArgument: unknown): FlagTarget | undefined {
+  const folder = typeof folderArgument === 'string' && folderArgument ? folderArgument : undefined;
+  if (typeof argument === 'string' && argument) return { key: argument, folder };
   if (argument && typeof argument === 'object' && 'flag' in argument) {
-    const flag = (argument as { flag?: { key?: unknown } }).flag;
-    if (flag && typeof flag.key === 'string') return flag.key;
+    const node = argument as { flag?: { key?: unknown }; folder?: unknown };
+    if (node.flag && typeof node.flag.key === 'string') return { key: node.flag.key, folder: typeof node.folder === 'string' && node.folder ? node.folder : folder };
   }
   return undefined;
 }
 
-async function resolveFlagKey(context: CommandContext, argument: unknown, title: string): Promise<string | undefined> {
-  const explicit = keyFromArgument(argument);
+async function resolveFlag(context: CommandContext, argument: unknown, folderArgument: unknown, title: string): Promise<FlagTarget | undefined> {
+  const explicit = flagFromArguments(argument, folderArgument);
   if (explicit) return explicit;
   const editor = vscode.window.activeTextEditor;
   if (editor) {
@@ -72,21 +79,27 @@ async function resolveFlagKey(context: CommandContext, argument: unknown, title:
     };
     try {
       const atCursor = await context.client.sendRequest<FlagAtPositionRequest.Result>(FlagAtPositionRequest.method, params);
-      if (atCursor?.key) return atCursor.key;
+      if (atCursor?.key) return { key: atCursor.key, folder: atCursor.folder };
     } catch (error) {
       context.output.appendLine(`flagAtPosition failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const { flags } = await context.model.reload();
+  const { flags, folders } = await context.model.reload();
   if (flags.length === 0) {
     void vscode.window.showInformationMessage('Flaglens: no flags found in this workspace.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
-    flags.map((flag) => ({ label: flag.key, description: `${flag.stage} · ${describeFlag(flag)}`, detail: flag.healthSummary, flag })),
-    { title, placeHolder: 'Pick a flag', matchOnDescription: true },
+  // With several folders each flag says whose it is.
+  const picks = (folders.length ? folders : [{ uri: undefined, name: '', flags }]).flatMap((folder) =>
+    folder.flags.map((flag) => ({
+      label: flag.key,
+      description: `${folders.length > 1 ? `${folder.name} · ` : ''}${flag.stage} · ${describeFlag(flag)}`,
+      detail: flag.healthSummary,
+      target: { key: flag.key, folder: folder.uri } as FlagTarget,
+    })),
   );
-  return picked?.flag.key;
+  const picked = await vscode.window.showQuickPick(picks, { title, placeHolder: 'Pick a flag', matchOnDescription: true });
+  return picked?.target;
 }
 
 function refuseWhenUntrusted(action: string): boolean {
@@ -95,16 +108,17 @@ function refuseWhenUntrusted(action: string): boolean {
   return true;
 }
 
-export async function bumpRollout(context: CommandContext, argument: unknown): Promise<BumpRolloutRequest.Result | undefined> {
+export async function bumpRollout(context: CommandContext, argument: unknown, folderArgument?: unknown): Promise<BumpRolloutRequest.Result | undefined> {
   if (refuseWhenUntrusted('Bump Rollout')) return undefined;
-  const key = await resolveFlagKey(context, argument, 'Flaglens: Bump Rollout…');
-  if (!key) return undefined;
-  const preview = await context.client.sendRequest<PreviewRolloutRequest.Result>(PreviewRolloutRequest.method, { key, action: 'bump' });
+  const target = await resolveFlag(context, argument, folderArgument, 'Flaglens: Bump Rollout…');
+  if (!target) return undefined;
+  const { key, folder } = target;
+  const preview = await context.client.sendRequest<PreviewRolloutRequest.Result>(PreviewRolloutRequest.method, { key, action: 'bump', folder } satisfies PreviewRolloutRequest.Params);
   const healthLine = `Health: ${preview.health}${preview.healthSummary ? ` — ${preview.healthSummary}` : ''}`;
   const details = [healthLine, preview.warning, preview.refused].filter(Boolean).join('\n');
   const confirm = await vscode.window.showWarningMessage(`Bump ${key}: ${preview.from} → ${preview.to}?`, { modal: true, detail: details }, 'Bump');
   if (confirm !== 'Bump') return undefined;
-  let result = await context.client.sendRequest<BumpRolloutRequest.Result>(BumpRolloutRequest.method, { key } satisfies BumpRolloutRequest.Params);
+  let result = await context.client.sendRequest<BumpRolloutRequest.Result>(BumpRolloutRequest.method, { key, folder } satisfies BumpRolloutRequest.Params);
   if (!result.ok && isHealthRefusal(result.reason)) {
     const anyway = await vscode.window.showWarningMessage(
       `Flaglens refused to bump ${key}: ${result.message}`,
@@ -118,17 +132,18 @@ export async function bumpRollout(context: CommandContext, argument: unknown): P
       'Bump anyway',
     );
     if (sure !== 'Bump anyway') return result;
-    result = await context.client.sendRequest<BumpRolloutRequest.Result>(BumpRolloutRequest.method, { key, force: true } satisfies BumpRolloutRequest.Params);
+    result = await context.client.sendRequest<BumpRolloutRequest.Result>(BumpRolloutRequest.method, { key, force: true, folder } satisfies BumpRolloutRequest.Params);
   }
   await reportResult(context, result, `Bumped ${key}`);
   return result;
 }
 
-export async function abortRollout(context: CommandContext, argument: unknown): Promise<AbortRolloutRequest.Result | undefined> {
+export async function abortRollout(context: CommandContext, argument: unknown, folderArgument?: unknown): Promise<AbortRolloutRequest.Result | undefined> {
   if (refuseWhenUntrusted('Abort Rollout')) return undefined;
-  const key = await resolveFlagKey(context, argument, 'Flaglens: Abort Rollout…');
-  if (!key) return undefined;
-  const preview = await context.client.sendRequest<PreviewRolloutRequest.Result>(PreviewRolloutRequest.method, { key, action: 'abort' });
+  const target = await resolveFlag(context, argument, folderArgument, 'Flaglens: Abort Rollout…');
+  if (!target) return undefined;
+  const { key, folder } = target;
+  const preview = await context.client.sendRequest<PreviewRolloutRequest.Result>(PreviewRolloutRequest.method, { key, action: 'abort', folder } satisfies PreviewRolloutRequest.Params);
   const reason = await vscode.window.showInputBox({
     title: `Flaglens: Abort ${key} (${preview.from} → ${preview.to})`,
     prompt: 'Why abort? The reason is recorded with the flag.',
@@ -141,7 +156,7 @@ export async function abortRollout(context: CommandContext, argument: unknown): 
     .join('\n');
   const confirm = await vscode.window.showWarningMessage(`Abort ${key}: ${preview.from} → ${preview.to}?`, { modal: true, detail }, 'Abort Rollout');
   if (confirm !== 'Abort Rollout') return undefined;
-  const result = await context.client.sendRequest<AbortRolloutRequest.Result>(AbortRolloutRequest.method, { key, reason: reason.trim() });
+  const result = await context.client.sendRequest<AbortRolloutRequest.Result>(AbortRolloutRequest.method, { key, reason: reason.trim(), folder } satisfies AbortRolloutRequest.Params);
   await reportResult(context, result, `Aborted ${key}`);
   return result;
 }
@@ -161,11 +176,16 @@ async function refresh(context: CommandContext): Promise<void> {
   void vscode.window.setStatusBarMessage(`Flaglens: ${result.flags} flag${result.flags === 1 ? '' : 's'} refreshed`, 3000);
 }
 
-async function openDefinition(context: CommandContext, argument: unknown): Promise<void> {
-  const key = await resolveFlagKey(context, argument, 'Flaglens: Open Flag Definition');
-  if (!key) return;
-  let flag: FlagSummary | undefined = context.model.current.flags.find((candidate) => candidate.key === key);
-  if (!flag?.definition) flag = (await context.model.reload()).flags.find((candidate) => candidate.key === key);
+async function openDefinition(context: CommandContext, argument: unknown, folderArgument?: unknown): Promise<void> {
+  const target = await resolveFlag(context, argument, folderArgument, 'Flaglens: Open Flag Definition');
+  if (!target) return;
+  const { key } = target;
+  // The flag of the named folder (two folders may define the same key), else the first that defines it.
+  const find = (snapshot: FlagsSnapshot): FlagSummary | undefined =>
+    (target.folder ? snapshot.folders.find((folder) => folder.uri === target.folder)?.flags : undefined)?.find((candidate) => candidate.key === key) ??
+    snapshot.flags.find((candidate) => candidate.key === key);
+  let flag = find(context.model.current);
+  if (!flag?.definition) flag = find(await context.model.reload());
   if (!flag?.definition) {
     void vscode.window.showInformationMessage(`Flaglens: ${key} has no definition in a state file${flag ? ` (provider state: ${flag.stage})` : ''}.`);
     return;

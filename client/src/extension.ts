@@ -16,7 +16,7 @@ import { createTraceChannel } from './traceChannel.js';
 
 /** Source languages whose flag checks the server analyses. */
 export const SOURCE_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
-/** Config and state files the server reads; also watched so edits outside the editor (git) are seen. */
+/** Config and state files the server reads (they are synchronised as documents; the server registers its own file watchers). */
 export const CONFIG_GLOB = '**/flaglens.yaml';
 export const FLAGD_GLOB = '**/*.flagd.{json,yaml,yml}';
 
@@ -40,8 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: {
       // Sends workspace/didChangeConfiguration when `flaglens.*` changes, so the server clears its settings cache.
+      // No file watchers here: the server registers the ones it needs (dynamically, once for every folder).
       configurationSection: SETTINGS_SECTION,
-      fileEvents: [vscode.workspace.createFileSystemWatcher(CONFIG_GLOB), vscode.workspace.createFileSystemWatcher(FLAGD_GLOB)],
     },
     outputChannel: output,
     traceOutputChannel: traceOutput,

@@ -2,15 +2,18 @@
 // changed. The tree view, the status bar and the quick picks all read from here, so they always agree.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ListFlagsRequest, type FlagSummary } from '../../protocol/src/index.js';
+import { ListFlagsRequest, type FlagSummary, type FolderFlags } from '../../protocol/src/index.js';
 
 export interface FlagsSnapshot {
+  /** Every folder's flags. */
   flags: FlagSummary[];
   attention: { stale: number; unhealthy: number };
+  /** The same per workspace folder (the Flags view groups them when there are several). */
+  folders: FolderFlags[];
 }
 
 export class FlagsModel implements vscode.Disposable {
-  private snapshot: FlagsSnapshot = { flags: [], attention: { stale: 0, unhealthy: 0 } };
+  private snapshot: FlagsSnapshot = { flags: [], attention: { stale: 0, unhealthy: 0 }, folders: [] };
   private readonly changeEmitter = new vscode.EventEmitter<FlagsSnapshot>();
   private pending: Promise<FlagsSnapshot> | undefined;
   private again = false;
@@ -48,7 +51,7 @@ export class FlagsModel implements vscode.Disposable {
   private async fetch(): Promise<FlagsSnapshot> {
     try {
       const result = await this.client.sendRequest<ListFlagsRequest.Result>(ListFlagsRequest.method, {});
-      this.snapshot = { flags: result?.flags ?? [], attention: result?.attention ?? { stale: 0, unhealthy: 0 } };
+      this.snapshot = { flags: result?.flags ?? [], attention: result?.attention ?? { stale: 0, unhealthy: 0 }, folders: result?.folders ?? [] };
       this.changeEmitter.fire(this.snapshot);
     } catch (error) {
       // The server answers with an error while it starts or if a handler fails; keep the last list.

@@ -1,7 +1,7 @@
 // How the client words and orders flags: tree-row descriptions, stage grouping, health icons, the
 // status-bar text, and which bump refusals may be forced. Plain functions over protocol data with no
 // `vscode` import, so they are unit-tested directly (test/client/present.test.ts).
-import type { FlagSummary } from '../../protocol/src/index.js';
+import type { FlagSummary, FolderFlags } from '../../protocol/src/index.js';
 
 /** Stages in rollout order; stages from other providers follow alphabetically. */
 export const STAGE_ORDER = ['canary', 'rolling', 'targeted', 'released', 'off', 'archived', 'removed'];
@@ -49,6 +49,30 @@ export function groupFlagsByStage(flags: readonly FlagSummary[]): Array<{ stage:
     .map(([stage, list]) => ({ stage, flags: [...list].sort((x, y) => x.key.localeCompare(y.key)) }));
 }
 
+/**
+ * The Flags view's top level: the stage groups of the only folder, or (a workspace of several folders) one group
+ * per folder, in the workspace's order, each holding its own stage groups.
+ */
+export type FlagsViewRoots =
+  | { grouped: false; stages: Array<{ stage: string; flags: FlagSummary[] }> }
+  | { grouped: true; folders: Array<{ folder: FolderFlags; description: string; stages: Array<{ stage: string; flags: FlagSummary[] }> }> };
+
+export function flagsViewRoots(folders: readonly FolderFlags[]): FlagsViewRoots {
+  if (folders.length <= 1) return { grouped: false, stages: groupFlagsByStage(folders[0]?.flags ?? []) };
+  return {
+    grouped: true,
+    folders: folders.map((folder) => ({ folder, description: describeFolder(folder), stages: groupFlagsByStage(folder.flags) })),
+  };
+}
+
+/** `3 flags · 1 stale`: a folder row's description. */
+export function describeFolder(folder: FolderFlags): string {
+  const parts = [folder.flags.length ? `${folder.flags.length} flag${folder.flags.length === 1 ? '' : 's'}` : 'no flags'];
+  if (folder.attention.stale) parts.push(`${folder.attention.stale} stale`);
+  if (folder.attention.unhealthy) parts.push(`${folder.attention.unhealthy} unhealthy`);
+  return parts.join(' · ');
+}
+
 export interface StatusBarContent {
   visible: boolean;
   text: string;
@@ -57,9 +81,18 @@ export interface StatusBarContent {
   warning: boolean;
 }
 
-/** The status-bar item: hidden without flags; the counts that need attention, else the flag count. */
-export function statusBarContent(flagCount: number, attention: { stale: number; unhealthy: number }): StatusBarContent {
+/**
+ * The status-bar item: hidden without flags; the counts that need attention, else the flag count — over every
+ * folder, with one line per folder in the tooltip when the workspace has several.
+ */
+export function statusBarContent(flagCount: number, attention: { stale: number; unhealthy: number }, folders: readonly FolderFlags[] = []): StatusBarContent {
   if (flagCount === 0) return { visible: false, text: '', tooltip: '', warning: false };
+  const content = statusBarTotals(flagCount, attention);
+  if (folders.length <= 1) return content;
+  return { ...content, tooltip: `${content.tooltip}\n${folders.map((folder) => `${folder.name}: ${describeFolder(folder)}`).join('\n')}` };
+}
+
+function statusBarTotals(flagCount: number, attention: { stale: number; unhealthy: number }): StatusBarContent {
   const parts: string[] = [];
   if (attention.stale) parts.push(`${attention.stale} stale`);
   if (attention.unhealthy) parts.push(`${attention.unhealthy} unhealthy`);

@@ -10,7 +10,7 @@ export function createStatusBarItem(model: FlagsModel): vscode.Disposable {
   item.name = 'Flaglens';
   item.command = ClientCommands.showFlags;
   const update = (snapshot: FlagsSnapshot) => {
-    const content = statusBarContent(snapshot.flags.length, snapshot.attention);
+    const content = statusBarContent(snapshot.flags.length, snapshot.attention, snapshot.folders);
     if (!content.visible) return item.hide();
     item.text = content.text;
     item.tooltip = content.tooltip;

@@ -1,12 +1,14 @@
-// The incremental analysis host the language server drives: it holds the scanner, the rollout state
-// (providers from the registry, loaded in the background), health (plugged in by the live-metrics code
-// through `setHealth`), and the findings per file. It applies document and on-disk changes, and answers
-// every IDE feature from memory (it implements `FeatureWorkspace`). It never talks to an editor protocol.
+// The incremental analysis host the language server drives, one per workspace folder: it holds the rollout
+// state (providers from the registry, loaded in the background), health (plugged in by the live-metrics code
+// through `setHealth`), the references per file and the findings. The scanner itself sits behind an
+// asynchronous `WorkspaceAnalysis` (a worker thread in the server): changes are sent to it and its answers
+// applied when they arrive, so every IDE feature is answered from memory — the last complete index plus the
+// open buffers (it implements `FeatureWorkspace`). It never talks to an editor protocol.
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfig, parseConfig, type FlaglensConfig } from './config.js';
 import type { HttpTransport } from './http.js';
 import type { Clock, FileSystem, FileWriter, GitHost, Timers } from './io.js';
-import { storedTokenVault, tokenRequirements, type StoredToken } from './trust.js';
+import { storedTokenVault, tokenRequirements, type StoredToken, type TokenVault } from './trust.js';
 import type {
   AbortRequest,
   BumpRequest,
@@ -20,11 +22,11 @@ import type {
   StateSnapshot,
 } from './model.js';
 import { RolloutRefusedError } from './model.js';
-import { ScannerHost, isResolutionInput } from './scanner/index.js';
-import { listWorkspaceFiles } from './scanner/walk.js';
 import { WorkspaceRules } from './workspaceFiles.js';
+import { isAnalysisCancelled, isAnalysisLost, type AnalysisChange, type AnalysisFactory, type IndexOutcome, type WorkspaceAnalysis } from './workspaceAnalysis.js';
 import { flaglensFileWriter } from './workspaceWrites.js';
 import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
+import { isFlagdFileName } from './state/flagdProvider.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
 import { decideBumpByHealth, recordRolloutStep, startLiveUpdates, type LiveUpdates, type WatchLease } from './health/index.js';
@@ -41,8 +43,22 @@ export interface FlaglensHostOptions {
   http: HttpTransport;
   /** Bump and abort write state files through it, inside the workspace only; so do Flaglens' own files in `.flaglens/`. */
   writer: FileWriter;
+  /** Creates the scanner's analysis for a root and config (again whenever the config changes). */
+  analysis: AnalysisFactory;
   /** Diagnostic log (never given secrets). */
   log?: (message: string) => void;
+}
+
+/** How the index ended, for the front-end's progress report. */
+export type IndexEnd = { status: 'done'; outcome: IndexOutcome } | { status: 'cancelled' } | { status: 'replaced' } | { status: 'failed'; message: string };
+
+/** One run of the index, as the front-end reports it (progress, cancel). */
+export interface IndexRun {
+  readonly done: Promise<IndexEnd>;
+  /** Called after each batch of files with how many of the listed files were read. */
+  onProgress(listener: (done: number, total: number) => void): void;
+  /** Stops this run; requests keep answering from the open documents. */
+  cancel(): void;
 }
 
 /** A token the configuration would send that the editor has not stored for its origin. */
@@ -79,7 +95,11 @@ export type RolloutWriteResult = { ok: true; change: RolloutChange } | { ok: fal
 export class FlaglensHost implements FeatureWorkspace {
   config: FlaglensConfig;
   private configErrors: InputError[] = [];
-  private scanner: ScannerHost;
+  private analysis: WorkspaceAnalysis;
+  /** Bumped whenever the analysis is replaced (config change): answers of an older one are dropped. */
+  private analysisGeneration = 0;
+  /** Cancels the index in flight (a newer index or the person's cancel). */
+  private indexAbort: AbortController | undefined;
   private providers: StateProvider[] = [];
   private currentSnapshot: StateSnapshot;
   private healthByKey = new Map<string, FlagHealth>();
@@ -87,13 +107,22 @@ export class FlaglensHost implements FeatureWorkspace {
   private flagsByKey = new Map<string, FlagState>();
   /** Editor buffers, keyed by workspace-relative path: they win over the disk. */
   private openDocuments = new Map<string, string>();
-  private sourceFileList: string[] | undefined;
   /** The walk's ignore rules (.gitignore, exclude, node_modules), for files that change on disk. */
   private rules: WorkspaceRules | undefined;
-  /** References of files analysed before the index finished (opened documents). */
-  private earlyReferences = new Map<string, FlagReference[]>();
+  /**
+   * References by workspace-relative file, as the analysis last answered: after the index every analysed file
+   * with references, before it only the open documents.
+   */
+  private referencesByFile = new Map<string, FlagReference[]>();
+  private allReferencesCache: FlagReference[] | undefined;
   private indexed = false;
-  private indexing: Promise<void> | undefined;
+  private indexing: Promise<IndexEnd> | undefined;
+  /** Changes sent to the analysis and not answered yet (tests and the Refresh command wait for them). */
+  private pendingUpdates = new Set<Promise<void>>();
+  /** Files the analysis has answered for at least once since the analysis was created. */
+  private answeredFiles = new Set<string>();
+  /** Per workspace-relative file, the answer to its newest change and when it was sent (requests on that document wait for it). */
+  private pendingByFile = new Map<string, { answered: Promise<void>; sentAtMs: number }>();
   private stateLoading: Promise<void> | undefined;
   private stateReloadRequested = false;
   private findingsCache: { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> } | undefined;
@@ -105,7 +134,10 @@ export class FlaglensHost implements FeatureWorkspace {
   private diskTexts = new Map<string, string | undefined>();
   private referencesByKeyCache: Map<string, FlagReference[]> | undefined;
   private listeners: HostChangeListener[] = [];
-  private trust = { tokens: [] as StoredToken[], trusted: false };
+  private indexListeners: Array<(run: IndexRun) => void> = [];
+  private lastRecoveryMs: number | undefined;
+  private nestedFolders: string[] = [];
+  private trust: { tokens: StoredToken[]; trusted: boolean; vault?: TokenVault } = { tokens: [], trusted: false };
   private staleDaysOverride: number | null = null;
   /** Background health evaluation and Unleash polling; started with `start`. */
   private live: LiveUpdates | undefined;
@@ -113,7 +145,7 @@ export class FlaglensHost implements FeatureWorkspace {
   constructor(readonly options: FlaglensHostOptions) {
     this.currentSnapshot = emptySnapshot(options.clock.now());
     this.config = this.readConfig();
-    this.scanner = this.createScanner();
+    this.analysis = options.analysis({ root: options.root, config: this.config });
     this.providers = this.createProviders();
   }
 
@@ -121,37 +153,73 @@ export class FlaglensHost implements FeatureWorkspace {
   // Lifecycle
 
   /** Loads the state, starts live updates and indexes the workspace in the background (progress: done/total files). */
-  start(onProgress?: (done: number, total: number) => void): Promise<void> {
+  start(onProgress?: (done: number, total: number) => void): Promise<IndexEnd> {
     void this.reloadState();
     return this.startIndex(onProgress);
   }
 
-  /** Starts live updates and indexes the workspace (the state is loaded separately by `reloadState`). */
-  startIndex(onProgress?: (done: number, total: number) => void): Promise<void> {
+  /**
+   * Starts live updates and indexes the workspace (the state is loaded separately by `reloadState`). A running
+   * index is cancelled: only the newest one's result is kept.
+   */
+  startIndex(onProgress?: (done: number, total: number) => void): Promise<IndexEnd> {
     this.live ??= startLiveUpdates(this, { http: this.options.http, files: { fs: this.options.fs, stateDirectory: this.stateDirectory } });
-    this.indexing = this.runIndex(onProgress);
-    return this.indexing;
+    this.indexAbort?.abort();
+    const abort = new AbortController();
+    this.indexAbort = abort;
+    const progressListeners = onProgress ? [onProgress] : [];
+    const done = this.runIndex(abort.signal, (count, total) => {
+      for (const listener of progressListeners) listener(count, total);
+    });
+    this.indexing = done;
+    const run: IndexRun = { done, onProgress: (listener) => progressListeners.push(listener), cancel: () => abort.abort() };
+    for (const listener of this.indexListeners) {
+      try {
+        listener(run);
+      } catch (error) {
+        this.log(`index listener failed: ${messageOf(error)}`);
+      }
+    }
+    return done;
+  }
+
+  /** Called for every index run the host starts (the first one, and each after a config or ignore-rule change). */
+  onDidStartIndex(listener: (run: IndexRun) => void): void {
+    this.indexListeners.push(listener);
+  }
+
+  /** Cancels the running index (the person cancelled its progress): requests keep answering from the open documents. */
+  cancelIndex(): void {
+    this.indexAbort?.abort();
+  }
+
+  /** Resolves when the current index run is done (however it ended). */
+  async whenIndexed(): Promise<void> {
+    for (let current = this.indexing; current; current = this.indexing === current ? undefined : this.indexing) await current;
+  }
+
+  /** Resolves when every change sent to the analysis so far has been answered and applied. */
+  async whenAnalysed(): Promise<void> {
+    while (this.pendingUpdates.size) await Promise.all([...this.pendingUpdates]);
   }
 
   /**
-   * Compiles the analysis code paths once on a tiny in-memory snippet, so the first opened document is
-   * not also the first thing the parser ever sees (JIT warm-up of the scanner and TypeScript).
+   * Resolves when the newest change of this file (its buffer) has been analysed, so a request on the document
+   * answers for the text the editor has; at once when nothing is pending.
    */
-  warmUp(): void {
-    try {
-      const scratch = new ScannerHost({ root: this.options.root, config: this.config, fs: this.options.fs });
-      scratch.analyzeFile(
-        join(this.options.root, '.flaglens-warm-up.ts'),
-        "const client = { getBooleanValue: (key: string, fallback: boolean) => fallback };\nexport const on = client.getBooleanValue('warm-up', false);\n",
-      );
-    } catch (error) {
-      this.log(`warm-up failed: ${messageOf(error)}`);
-    }
+  whenFileAnalysed(file: string): Promise<void> {
+    return this.pendingByFile.get(file)?.answered ?? Promise.resolve();
   }
 
-  /** Resolves when the current index run is done. */
-  whenIndexed(): Promise<void> {
-    return this.indexing ?? Promise.resolve();
+  /**
+   * How long ago (monotonic ms) the newest change of this file was sent to the analysis; undefined when it was
+   * answered, or when the file was never answered yet (just opened: there is nothing worth waiting for then, the
+   * analysis worker may still be starting).
+   */
+  analysingFor(file: string): number | undefined {
+    const pending = this.pendingByFile.get(file);
+    if (!pending || (!this.indexed && !this.answeredFiles.has(file))) return undefined;
+    return this.options.timers.monotonicMs() - pending.sentAtMs;
   }
 
   /** Resolves when the state load in flight (if any) is done. */
@@ -167,28 +235,26 @@ export class FlaglensHost implements FeatureWorkspace {
     return this.indexed;
   }
 
-  /** Workspace-relative source files; listed on first use and again after a file is created or deleted on disk. */
-  sourceFiles(): readonly string[] {
-    if (!this.sourceFileList) {
-      const listing = listWorkspaceFiles(this.options.fs, this.options.root, this.config.exclude);
-      this.rules = listing.rules;
-      this.sourceFileList = listing.files.map((absPath) => this.toRelative(absPath)).filter((file) => SOURCE_FILE.test(file));
-    }
-    return this.sourceFileList;
-  }
-
   onDidChange(listener: HostChangeListener): void {
     this.listeners.push(listener);
   }
 
   /** Tokens (each stored for one origin) and workspace trust from the client; untrusted: no network, no writes. */
-  setTrust(trust: { tokens: StoredToken[]; trusted: boolean }): void {
-    const changed = trust.trusted !== this.trust.trusted || JSON.stringify(trust.tokens) !== JSON.stringify(this.trust.tokens);
-    this.trust = { tokens: trust.tokens.map((token) => ({ ...token })), trusted: trust.trusted };
+  setTrust(trust: { tokens: StoredToken[]; trusted: boolean; vault?: TokenVault }): void {
+    const changed = trust.trusted !== this.trust.trusted || trust.vault !== this.trust.vault || JSON.stringify(trust.tokens) !== JSON.stringify(this.trust.tokens);
+    this.trust = { tokens: trust.tokens.map((token) => ({ ...token })), trusted: trust.trusted, vault: trust.vault };
     if (!changed) return;
     this.disposeProviders();
     this.providers = this.createProviders();
     void this.reloadState();
+  }
+
+  /**
+   * Where providers' tokens come from: the tokens the editor stored per origin, or (for clients that cannot send
+   * them) the vault given with the trust, e.g. the environment's, trusted as the CLI trusts it.
+   */
+  private tokenVault(): TokenVault {
+    return this.trust.vault ?? storedTokenVault(this.trust.tokens);
   }
 
   get writesAllowed(): boolean {
@@ -198,7 +264,7 @@ export class FlaglensHost implements FeatureWorkspace {
   /** Tokens flaglens.yaml asks to send that have none stored for their origin (the client offers to set them). */
   missingTokens(): MissingToken[] {
     if (!this.trust.trusted) return [];
-    const vault = storedTokenVault(this.trust.tokens);
+    const vault = this.tokenVault();
     const missing: MissingToken[] = [];
     for (const requirement of tokenRequirements(this.config)) {
       const grant = vault.tokenFor(requirement.variable, requirement.url);
@@ -225,9 +291,30 @@ export class FlaglensHost implements FeatureWorkspace {
     return this.watchLeases.get(key);
   }
 
+  /** The absolute folder root. */
+  get root(): string {
+    return this.options.root;
+  }
+
+  /** The open editor buffers of source files (workspace-relative file → text), for work done elsewhere (cleanup). */
+  openBuffers(): Array<[string, string]> {
+    return [...this.openDocuments].filter(([file]) => SOURCE_FILE.test(file));
+  }
+
   /** `<root>/.flaglens`: snapshots, rollout step records, watch leases. */
   get stateDirectory(): string {
     return join(this.options.root, '.flaglens');
+  }
+
+  /**
+   * Workspace folders of the editor inside this one (folder-relative paths): their files belong to them, so this
+   * folder's walk, index and state discovery leave them out. A change re-reads the config and indexes again.
+   */
+  setNestedFolders(folders: readonly string[]): void {
+    const sorted = [...new Set(folders)].sort();
+    if (JSON.stringify(sorted) === JSON.stringify(this.nestedFolders)) return;
+    this.nestedFolders = sorted;
+    this.reloadConfig();
   }
 
   /** `flaglens.staleDays` from the editor settings (null: use flaglens.yaml). */
@@ -239,10 +326,14 @@ export class FlaglensHost implements FeatureWorkspace {
   }
 
   dispose(): void {
+    this.indexAbort?.abort();
+    this.analysis.dispose();
+    this.analysisGeneration++;
     this.live?.dispose();
     this.fullFindingsTimer?.();
     this.disposeProviders();
     this.listeners = [];
+    this.indexListeners = [];
   }
 
   // ------------------------------------------------------------------------------------------
@@ -253,7 +344,8 @@ export class FlaglensHost implements FeatureWorkspace {
     const file = this.toRelative(absPath);
     this.openDocuments.set(file, text);
     if (this.isConfigFile(absPath)) return this.validateConfigBuffer(file, text);
-    this.applyText(absPath, file, text);
+    if (this.isStateFile(file) || !SOURCE_FILE.test(file)) return;
+    this.analyse({ kind: 'buffer', path: absPath, text });
   }
 
   changeDocument(absPath: string, text: string): void {
@@ -262,11 +354,10 @@ export class FlaglensHost implements FeatureWorkspace {
     if (this.openDocuments.get(file) === text) return;
     this.openDocuments.set(file, text);
     if (this.isConfigFile(absPath)) return this.validateConfigBuffer(file, text);
-    if (this.isStateFile(file)) {
-      // Unsaved state-file edits are not the rollout state; the state reloads when the file is saved.
-      return;
-    }
-    this.applyText(absPath, file, text);
+    // Unsaved state-file edits are not the rollout state; the state reloads when the file is saved.
+    if (this.isStateFile(file) || !SOURCE_FILE.test(file)) return;
+    this.diskTexts.delete(file);
+    this.analyse({ kind: 'buffer', path: absPath, text });
   }
 
   /**
@@ -282,15 +373,21 @@ export class FlaglensHost implements FeatureWorkspace {
   closeDocument(absPath: string): void {
     const file = this.toRelative(absPath);
     if (!this.openDocuments.delete(file)) return;
-    this.earlyReferences.delete(file);
     if (this.isConfigFile(absPath)) {
       // Unsaved edits are gone: the errors of the file on disk apply again.
       this.configErrors = loadConfig(this.options.fs, this.options.root).errors;
       this.emit({ files: [file] });
       return;
     }
-    if (this.isStateFile(file)) return;
-    this.applyText(absPath, file, this.readDisk(absPath));
+    if (this.isStateFile(file) || !SOURCE_FILE.test(file)) return;
+    this.diskTexts.delete(file);
+    if (!this.indexed && this.referencesByFile.delete(file)) {
+      // Before the index ends only open documents are shown.
+      this.allReferencesCache = undefined;
+      this.invalidateFindings();
+      this.emit({ files: [file] });
+    }
+    this.analyse({ kind: 'closed', path: absPath });
   }
 
   /** A file changed on disk (saved, git checkout, another tool). */
@@ -298,34 +395,24 @@ export class FlaglensHost implements FeatureWorkspace {
     const file = this.toRelative(absPath);
     this.diskTexts.delete(file);
     if (this.isConfigFile(absPath)) return this.reloadConfig();
-    if (file === '.gitignore' || file.endsWith('/.gitignore')) {
-      // The rules changed: the next listing reads them again.
+    if (file === '.gitignore' || file.endsWith('/.gitignore') || file === '.git/info/exclude') {
+      // The rules changed: files may enter or leave the workspace, so it is listed and indexed again.
       this.rules = undefined;
-      this.sourceFileList = undefined;
+      this.replaceAnalysis();
       return;
     }
     // What the walk leaves out (dist/ written by a build, node_modules by npm) is not part of the workspace,
     // unless it is a state file flaglens.yaml names or the state was read from.
     const ignored = !isAbsolute(file) && this.workspaceRules().isIgnored(file, false);
-    if (this.isKnownStateFile(file) || (!ignored && (this.isStateFile(file) || looksLikeStateFile(file)))) {
+    if (this.isKnownStateFile(file) || (!ignored && (this.isStateFile(file) || looksLikeStateFile(file) || isFlagdFileName(file.slice(file.lastIndexOf('/') + 1))))) {
+      // It may be new or gone: what providers discovered by walking is stale.
+      for (const provider of this.providers) provider.workspaceFilesChanged?.();
       void this.reloadState();
       return;
     }
-    if (ignored) return;
-    // Created or deleted files change the listing; edits do not, but telling them apart costs a stat.
-    if (this.sourceFileList && this.sourceFileList.includes(file) !== this.options.fs.exists(absPath)) this.sourceFileList = undefined;
-    if (this.openDocuments.has(file)) return;
-    // tsconfig, package.json and workspace declarations change how imports resolve (and so keys and clients).
-    if (isResolutionInput(file) && this.indexed) {
-      const changed = this.scanner.resolutionInputChanged().map((path) => this.toRelative(path));
-      for (const path of changed) this.diskTexts.delete(path);
-      this.updateFindingsOf(changed);
-      if (changed.length) this.emit({ files: changed });
-      return;
-    }
-    // Other JSON/YAML files (CI config) hold no flag checks.
-    if (!SOURCE_FILE.test(file)) return;
-    this.applyText(absPath, file, this.readDisk(absPath));
+    if (ignored || isAbsolute(file) || this.openDocuments.has(file)) return;
+    // Sources, and the tsconfig/package.json files that change how imports resolve: the analysis tells them apart.
+    this.analyse({ kind: 'disk', path: absPath });
   }
 
   /** Re-reads config, state and the workspace index (the Refresh command). */
@@ -369,6 +456,8 @@ export class FlaglensHost implements FeatureWorkspace {
       });
       if (!guard.allowed) throw new RolloutRefusedError(`${request.key}: ${guard.reason}`, 'unhealthy');
       const change = await provider.bump({ ...request, expected: request.expected ?? this.flag(request.key) });
+      // The step record is a second fsynced write: on its own turn of the event loop, after the state file's.
+      await this.options.timers.sleep(0);
       this.recordStep(change, 'bump');
       return change;
     });
@@ -378,6 +467,7 @@ export class FlaglensHost implements FeatureWorkspace {
     return this.write(request.key, async (provider) => {
       if (!provider.abort) throw new RolloutRefusedError(`the ${provider.id} provider cannot abort rollouts`, 'unsupported');
       const change = await provider.abort({ ...request, expected: request.expected ?? this.flag(request.key) });
+      await this.options.timers.sleep(0);
       this.recordStep(change, 'abort');
       return change;
     });
@@ -411,14 +501,17 @@ export class FlaglensHost implements FeatureWorkspace {
     return this.currentSnapshot;
   }
 
+  /** Every reference known, ordered by file (as the scanner orders them). */
   allReferences(): FlagReference[] {
-    if (this.indexed) return this.scanner.references();
-    return [...this.earlyReferences.values()].flat();
+    if (!this.allReferencesCache) {
+      const files = [...this.referencesByFile.keys()].sort();
+      this.allReferencesCache = files.flatMap((file) => this.referencesByFile.get(file)!);
+    }
+    return this.allReferencesCache;
   }
 
   referencesInFile(file: string): FlagReference[] {
-    if (!this.indexed) return this.earlyReferences.get(file) ?? [];
-    return this.scanner.referencesInFile(file);
+    return this.referencesByFile.get(file) ?? [];
   }
 
   referencesForKey(key: string): FlagReference[] {
@@ -498,44 +591,69 @@ export class FlaglensHost implements FeatureWorkspace {
   // ------------------------------------------------------------------------------------------
   // Internals
 
-  private async runIndex(onProgress?: (done: number, total: number) => void): Promise<void> {
-    const scanner = this.scanner;
+  private async runIndex(signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexEnd> {
+    const generation = this.analysisGeneration;
+    const analysis = this.analysis;
+    let outcome: IndexOutcome;
     try {
-      await scanner.indexWorkspace(onProgress);
+      outcome = await analysis.index({ signal, onProgress });
     } catch (error) {
+      if (generation !== this.analysisGeneration) return { status: 'replaced' };
+      if (isAnalysisCancelled(error)) return signal.aborted && this.indexAbort !== undefined && this.indexAbort.signal !== signal ? { status: 'replaced' } : { status: 'cancelled' };
       this.log(`indexing failed: ${messageOf(error)}`);
+      if (isAnalysisLost(error)) this.recoverLostAnalysis();
+      return { status: 'failed', message: messageOf(error) };
     }
-    if (scanner !== this.scanner) return; // the config changed meanwhile; a new run replaced this one
-    // Documents edited while indexing: the buffer wins over what the index read from disk.
-    for (const [file, text] of this.openDocuments) {
-      if (this.isStateFile(file) || this.isConfigFile(this.toAbsolute(file))) continue;
-      try {
-        scanner.updateFile(this.toAbsolute(file), text);
-      } catch (error) {
-        this.log(`analysing ${file} failed: ${messageOf(error)}`);
-      }
-    }
+    // The config changed meanwhile: a new analysis and its own index replaced this one.
+    if (generation !== this.analysisGeneration) return { status: 'replaced' };
+    this.referencesByFile = new Map(outcome.references);
+    this.allReferencesCache = undefined;
     this.indexed = true;
-    this.earlyReferences.clear();
+    for (const failure of outcome.failures) this.log(`skipped ${failure.file}: ${failure.reason}`);
     this.invalidateFindings();
     this.emit({ indexed: true });
+    return { status: 'done', outcome };
   }
 
-  private applyText(absPath: string, file: string, text: string | undefined): void {
-    try {
-      if (this.indexed) {
-        const changed = [...new Set([file, ...this.scanner.updateFile(absPath, text).map((path) => this.toRelative(path))])];
-        for (const path of changed) this.diskTexts.delete(path);
-        this.updateFindingsOf(changed);
-        this.emit({ files: changed });
-      } else if (text !== undefined && this.openDocuments.has(file)) {
-        this.earlyReferences.set(file, this.scanner.analyzeFile(absPath, text));
-        this.invalidateFindings();
-        this.emit({ files: [file] });
-      }
-    } catch (error) {
-      this.log(`analysing ${file} failed: ${messageOf(error)}`);
-    }
+  /**
+   * Sends a change to the analysis and applies its answer when it arrives (unless the analysis was replaced
+   * meanwhile). Answers come back in the order the changes were sent, so the last one wins.
+   */
+  private analyse(change: AnalysisChange): void {
+    const generation = this.analysisGeneration;
+    const file = this.toRelative(change.path);
+    const pending = this.analysis
+      .update(change)
+      .then((update) => {
+        if (generation !== this.analysisGeneration) return;
+        this.answeredFiles.add(file);
+        if (!update.files.length) return;
+        const files: string[] = [];
+        for (const [file, references] of update.files) {
+          // Before the index ends only open documents are shown (a closed one's answer may still be in flight).
+          if (!this.indexed && !this.openDocuments.has(file)) continue;
+          if (references.length) this.referencesByFile.set(file, references);
+          else this.referencesByFile.delete(file);
+          this.diskTexts.delete(file);
+          files.push(file);
+        }
+        if (!files.length) return;
+        this.allReferencesCache = undefined;
+        if (this.indexed) this.updateFindingsOf(files);
+        else this.invalidateFindings();
+        this.emit({ files });
+      })
+      .catch((error: unknown) => {
+        if (generation !== this.analysisGeneration) return;
+        this.log(`analysing ${this.toRelative(change.path)} failed: ${messageOf(error)}`);
+        if (isAnalysisLost(error)) this.recoverLostAnalysis();
+      })
+      .finally(() => {
+        this.pendingUpdates.delete(pending);
+        if (this.pendingByFile.get(file)?.answered === pending) this.pendingByFile.delete(file);
+      });
+    this.pendingUpdates.add(pending);
+    this.pendingByFile.set(file, { answered: pending, sentAtMs: this.options.timers.monotonicMs() });
   }
 
   private async loadStateOnce(): Promise<void> {
@@ -605,7 +723,7 @@ export class FlaglensHost implements FeatureWorkspace {
     const cache = this.findingsCache;
     if (!cache) return;
     const changed = new Set(files);
-    const references = files.flatMap((file) => this.scanner.referencesInFile(file));
+    const references = files.flatMap((file) => this.referencesInFile(file));
     let fresh: Finding[] = [];
     try {
       fresh = computeHostFindings({ ...this.findingsInput(references), indexed: false }).filter((finding) => changed.has(this.toRelative(finding.file)));
@@ -666,29 +784,47 @@ export class FlaglensHost implements FeatureWorkspace {
   }
 
   private reloadConfig(): void {
-    const previous = this.scanner;
     this.config = this.readConfig();
-    // `exclude` may have changed: the listing and its rules are read again.
+    // `exclude` may have changed: the rules are read again.
     this.rules = undefined;
-    this.sourceFileList = undefined;
-    this.scanner = this.createScanner();
-    void previous;
-    this.indexed = false;
     this.disposeProviders();
     this.providers = this.createProviders();
-    this.invalidateFindings();
-    // Open documents are analysed at once against the new config; the rest re-indexes in the background.
-    for (const [file, text] of this.openDocuments) {
-      if (this.isConfigFile(this.toAbsolute(file))) continue;
-      try {
-        this.earlyReferences.set(file, this.scanner.analyzeFile(this.toAbsolute(file), text));
-      } catch (error) {
-        this.log(`analysing ${file} failed: ${messageOf(error)}`);
-      }
-    }
+    this.replaceAnalysis();
     this.emit({ config: true });
-    this.indexing = this.runIndex();
     void this.reloadState();
+  }
+
+  /**
+   * The analysis stopped (its worker crashed): a new one is indexed, at most once a minute so that a workspace
+   * that crashes the worker every time does not loop.
+   */
+  private recoverLostAnalysis(): void {
+    const now = this.options.timers.monotonicMs();
+    if (this.lastRecoveryMs !== undefined && now - this.lastRecoveryMs < 60_000) return;
+    this.lastRecoveryMs = now;
+    this.log('the analysis stopped: indexing again');
+    this.replaceAnalysis();
+  }
+
+  /**
+   * A new analysis for the current config and ignore rules, indexed in the background; the running index is
+   * cancelled and the answers of the old analysis are dropped. Open documents are analysed at once.
+   */
+  private replaceAnalysis(): void {
+    this.indexAbort?.abort();
+    this.analysis.dispose();
+    this.analysisGeneration++;
+    this.analysis = this.options.analysis({ root: this.options.root, config: this.config });
+    this.answeredFiles = new Set();
+    this.indexed = false;
+    this.referencesByFile = new Map();
+    this.allReferencesCache = undefined;
+    this.invalidateFindings();
+    for (const [file, text] of this.openDocuments) {
+      if (this.isConfigFile(this.toAbsolute(file)) || this.isStateFile(file) || !SOURCE_FILE.test(file)) continue;
+      this.analyse({ kind: 'buffer', path: this.toAbsolute(file), text });
+    }
+    if (this.live) void this.startIndex();
   }
 
   private readConfig(): FlaglensConfig {
@@ -699,12 +835,10 @@ export class FlaglensHost implements FeatureWorkspace {
       this.options.root,
     );
     this.configErrors = result.errors;
+    // Workspace folders inside this one serve their own files: they are left out like `exclude`.
+    if (this.nestedFolders.length) result.config.exclude = [...result.config.exclude, ...this.nestedFolders.map((folder) => `${folder}/**`)];
     // An invalid config is reported in flaglens.yaml and the defaults apply, so the editor keeps working.
     return result.config;
-  }
-
-  private createScanner(): ScannerHost {
-    return new ScannerHost({ root: this.options.root, config: this.config, fs: this.options.fs });
   }
 
   private createProviders(): StateProvider[] {
@@ -717,7 +851,7 @@ export class FlaglensHost implements FeatureWorkspace {
         clock: this.options.clock,
         timers: this.options.timers,
         writer: this.options.writer,
-        tokens: storedTokenVault(this.trust.tokens),
+        tokens: this.tokenVault(),
         allowNetwork: this.trust.trusted,
         outsideWorkspaceHint: 'the editor writes only inside the workspace (the CLI can, with --allow-outside-workspace)',
         snapshotDir: join(this.options.root, '.flaglens'),

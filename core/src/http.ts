@@ -2,7 +2,7 @@
 // deadline per call, bounded retries with the shared backoff, a response-size cap, origin-bound credentials
 // and redacted errors, so a slow, dripping, broken or hostile server yields a clear error naming the URL and
 // never a hang, a crash or a leaked token.
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { backoffDelayMs } from './backoff.js';
 import { systemClock, systemTimers, type Clock, type Timers } from './io.js';
 
@@ -94,9 +94,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   return new HttpClient(options);
 }
 
+/** undici, loaded with the first request: most runs (a scan, a check without a server) make none. */
+function undici(): typeof import('undici') {
+  return require('undici') as typeof import('undici');
+}
+
 export class HttpClient implements HttpTransport {
-  private readonly secureAgent: Agent;
-  private readonly insecureAgent: Agent | undefined;
+  /** Made with the first request. */
+  private agents: { secure: Agent; insecure: Agent | undefined } | undefined;
   private readonly settings: Required<Omit<HttpClientOptions, 'credentials' | 'insecureSkipTlsVerifyOrigins'>>;
   private readonly credentials: OriginCredential[];
   private readonly insecureOrigins: Set<string>;
@@ -117,13 +122,17 @@ export class HttpClient implements HttpTransport {
     };
     this.credentials = (options.credentials ?? []).map((c) => ({ ...c, origin: normalizeOrigin(c.origin) }));
     this.insecureOrigins = new Set((options.insecureSkipTlsVerifyOrigins ?? []).map(normalizeOrigin));
+  }
+
+  private agentsFor(): { secure: Agent; insecure: Agent | undefined } {
+    if (this.agents) return this.agents;
+    const { Agent } = undici();
     const agentOptions = (rejectUnauthorized: boolean): Agent.Options => ({
       connect: { timeout: this.settings.connectTimeoutMs, rejectUnauthorized },
       headersTimeout: this.settings.headersTimeoutMs,
       bodyTimeout: this.settings.bodyTimeoutMs,
     });
-    this.secureAgent = new Agent(agentOptions(true));
-    this.insecureAgent = this.insecureOrigins.size ? new Agent(agentOptions(false)) : undefined;
+    return (this.agents = { secure: new Agent(agentOptions(true)), insecure: this.insecureOrigins.size ? new Agent(agentOptions(false)) : undefined });
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -187,7 +196,8 @@ export class HttpClient implements HttpTransport {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.secureAgent.close(), this.insecureAgent?.close()]);
+    if (!this.agents) return;
+    await Promise.all([this.agents.secure.close(), this.agents.insecure?.close()]);
   }
 
   /** One attempt, aborted when the call's deadline (`budgetMs` from now) passes, whatever phase it is in. */
@@ -209,8 +219,9 @@ export class HttpClient implements HttpTransport {
     const controller = new AbortController();
     const cancelDeadline = this.settings.timers.schedule(budgetMs, () => controller.abort());
     try {
-      const dispatcher: Dispatcher = this.insecureOrigins.has(origin) && this.insecureAgent ? this.insecureAgent : this.secureAgent;
-      const result = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, signal: controller.signal });
+      const agents = this.agentsFor();
+      const dispatcher: Dispatcher = this.insecureOrigins.has(origin) && agents.insecure ? agents.insecure : agents.secure;
+      const result = await undici().request(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, signal: controller.signal });
       const responseHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(result.headers)) {
         if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);

@@ -98,14 +98,17 @@ export interface FileRevision {
   content: string | undefined;
 }
 
-/** Read-only git access, used to derive when a flag reached 100% and which keys were removed. */
+/**
+ * Read-only git access, used to derive when a flag reached 100% and which keys were removed. The CLI reads it
+ * synchronously; the language server answers asynchronously (git runs as child processes off its event loop).
+ */
 export interface GitHost {
   /** The file's revisions, newest first (bounded by `limit`); empty when not in a git repository. */
-  fileHistory(absPath: string, limit?: number): FileRevision[];
+  fileHistory(absPath: string, limit?: number): FileRevision[] | Promise<FileRevision[]>;
   /** Lines added or changed in `absPath` since `ref` (1-based); undefined when git cannot say. */
   changedLines?(absPath: string, ref: string): Set<number> | undefined;
   /** True when the repository holding `absPath` is a shallow clone (its history stops before the first commit). */
-  isShallow?(absPath: string): boolean;
+  isShallow?(absPath: string): boolean | Promise<boolean>;
 }
 
 /** A process as lock files and journals record it, so a later process can tell whether it is still running. */

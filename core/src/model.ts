@@ -130,6 +130,17 @@ export interface ScanResult {
   /** The files counted in `skipped.failed`, with the reason (sorted by file). */
   failures: ScanFailure[];
   durationMs: number;
+  /** With a persistent cache: files whose cached knowledge was used (`hits`) and files read and analysed afresh (`misses`). */
+  cache?: ScanCacheReport;
+}
+
+export interface ScanCacheReport {
+  hits: number;
+  misses: number;
+  /** Why the cache found on disk was not used (corrupt, cut short, another scanner build or config …), when it was not. */
+  ignored?: string;
+  /** Why the cache could not be written, when it could not (the scan's result is unaffected). */
+  notWritten?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,6 +281,11 @@ export interface StateProvider {
   abort?(request: AbortRequest): Promise<RolloutChange>;
   /** Releases timers/connections. */
   dispose?(): void;
+  /**
+   * Long-running front-ends (the language server) call this when a file the provider may discover was created or
+   * deleted: what it found by walking the workspace is stale (a CLI run never needs it).
+   */
+  workspaceFilesChanged?(): void;
 }
 
 // ---------------------------------------------------------------------------------------------

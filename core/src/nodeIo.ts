@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { dirname, basename, join } from 'node:path';
 import type { FileSystem, FileWriter, GitHost, FileRevision, ProcessIdentity, ProcessInfo, ReadOptions } from './io.js';
@@ -147,6 +147,127 @@ export const nodeGitHost: GitHost = {
     return lines;
   },
 };
+
+export interface AsyncGitHostOptions {
+  /** Git processes running at once, across every file and workspace folder of the process (default 3). */
+  maxProcesses?: number;
+}
+
+/**
+ * Git for the language server: the same answers as `nodeGitHost`, from child processes that never block the
+ * event loop. A file's history is one `git log` and one `git cat-file --batch` (every revision's content through
+ * one process, not one `git show` each); it is cached per (HEAD, file), so a bump or abort, which changes the
+ * working copy and not HEAD, costs one `git rev-parse`. No more than `maxProcesses` git processes run at once.
+ */
+export function createAsyncGitHost(options: AsyncGitHostOptions = {}): GitHost {
+  const run = limitConcurrency(options.maxProcesses ?? 3);
+  const histories = new Map<string, Promise<FileRevision[]>>();
+  const gitText = async (cwd: string, args: string[]) => (await run(() => gitAsync(cwd, args)))?.toString('utf8');
+  const shallowByFolder = new Map<string, Promise<boolean>>();
+  return {
+    isShallow(absPath) {
+      // A repository does not become shallow (or whole) while an editor runs on it, except by a fetch: asked once per folder.
+      const folder = dirname(absPath);
+      let shallow = shallowByFolder.get(folder);
+      if (!shallow) shallowByFolder.set(folder, (shallow = gitText(folder, ['rev-parse', '--is-shallow-repository']).then((text) => text?.trim() === 'true')));
+      return shallow;
+    },
+    async fileHistory(absPath, limit = 200) {
+      const cwd = dirname(absPath);
+      const [top, head] = (await gitText(cwd, ['rev-parse', '--show-toplevel', 'HEAD']))?.trim().split('\n') ?? [];
+      if (!top || !head) return [];
+      let relative: string;
+      try {
+        relative = (await fs.promises.realpath(absPath)).slice((await fs.promises.realpath(top)).length + 1);
+      } catch {
+        return [];
+      }
+      const key = `${top}\0${head}\0${relative}\0${limit}`;
+      let history = histories.get(key);
+      if (!history) {
+        history = readHistory(cwd, top, basename(absPath), relative, limit, run);
+        // Only the newest HEAD of each file is worth keeping.
+        for (const known of histories.keys()) if (known.startsWith(`${top}\0`) && known.endsWith(`\0${relative}\0${limit}`)) histories.delete(known);
+        histories.set(key, history);
+        history.catch(() => histories.delete(key));
+      }
+      return history;
+    },
+  };
+}
+
+async function readHistory(cwd: string, top: string, name: string, relative: string, limit: number, run: <T>(task: () => Promise<T>) => Promise<T>): Promise<FileRevision[]> {
+  const log = (await run(() => gitAsync(cwd, ['log', `-n${limit}`, '--format=%H %cI', '--follow', '--', name])))?.toString('utf8');
+  if (!log) return [];
+  const commits = log
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((parts): parts is [string, string] => Boolean(parts[0] && parts[1]));
+  if (!commits.length) return [];
+  const batch = await run(() => gitAsync(top, ['cat-file', '--batch'], commits.map(([commit]) => `${commit}:${relative}\n`).join('')));
+  const contents = batch ? parseCatFileBatch(batch, commits.length) : [];
+  return commits.map(([commit, date], index) => ({ commit, date, content: contents[index] }));
+}
+
+/** `git cat-file --batch` output: per object `<sha> <type> <size>\n<content>\n`, or `<name> missing\n`. */
+function parseCatFileBatch(output: Buffer, count: number): Array<string | undefined> {
+  const contents: Array<string | undefined> = [];
+  let offset = 0;
+  while (contents.length < count && offset < output.length) {
+    const lineEnd = output.indexOf(0x0a, offset);
+    if (lineEnd === -1) break;
+    const header = output.subarray(offset, lineEnd).toString('utf8');
+    offset = lineEnd + 1;
+    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!match) {
+      contents.push(undefined); // `missing`: the file did not exist at that commit
+      continue;
+    }
+    const size = Number(match[2]);
+    contents.push(match[1] === 'blob' ? output.subarray(offset, offset + size).toString('utf8') : undefined);
+    offset += size + 1;
+  }
+  return contents;
+}
+
+/** Runs git without a shell; every failure (no git, not a repository) is undefined. */
+function gitAsync(cwd: string, args: string[], input?: string): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    if (input === undefined) {
+      execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => resolve(error ? undefined : stdout));
+      return;
+    }
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 256 * 1024 * 1024) child.kill();
+      else chunks.push(chunk);
+    });
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => resolve(code === 0 ? Buffer.concat(chunks) : undefined));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+/** At most `limit` tasks run at once; the others wait their turn in order. */
+export function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // The writing process

@@ -3,8 +3,10 @@
 // outside it: `FLAGLENS_TRUST` or the user's own config file for the CLI, the token stored per origin for the
 // editor. A token that is not trusted for the configured origin is never sent; the front-ends report why and
 // how to trust it.
+import { isAbsolute, join } from 'node:path';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node } from 'yaml';
 import type { FlaglensConfig } from './config.js';
+import { MAX_INPUT_FILE_BYTES, describeReadError, type FileSystem } from './io.js';
 import type { InputError } from './model.js';
 
 /** "VARIABLE may be sent to ORIGIN", declared outside the repository. */
@@ -136,6 +138,41 @@ export function environmentTokenVault(env: Record<string, string | undefined>, t
       };
     },
   };
+}
+
+/** `$XDG_CONFIG_HOME/flaglens/config.yaml` (default `~/.config/flaglens/config.yaml`); undefined without a home. */
+export function userConfigFile(env: Record<string, string | undefined>): string | undefined {
+  const base = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : env.HOME ? join(env.HOME, '.config') : undefined;
+  return base ? join(base, 'flaglens', 'config.yaml') : undefined;
+}
+
+/**
+ * A process's tokens as the CLI takes them: values from the environment, each sent only to an origin trusted for it
+ * in FLAGLENS_TRUST or the user config file (also what the language server uses for clients that cannot send the
+ * editor's stored tokens). `problems` are one line each (`file:line:column: message` in the user config); the
+ * CLI stops on them, the server logs them.
+ */
+export function environmentTrust(env: Record<string, string | undefined>, fs: FileSystem): { vault: TokenVault; problems: string[] } {
+  const trusted: TrustEntry[] = [];
+  const problems: string[] = [];
+  const fromEnvironment = parseTrustList(env[TRUST_VARIABLE] ?? '');
+  trusted.push(...fromEnvironment.entries);
+  for (const error of fromEnvironment.errors) problems.push(`${TRUST_VARIABLE}: ${error}`);
+  const file = userConfigFile(env);
+  if (file) {
+    let text: string | undefined;
+    try {
+      text = fs.readFile(file, { maxBytes: MAX_INPUT_FILE_BYTES, strictUtf8: true });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') problems.push(`${file}:1:1: the Flaglens user config ${describeReadError(error)}`);
+    }
+    if (text !== undefined) {
+      const parsed = parseUserConfig(text, file);
+      trusted.push(...parsed.trust);
+      for (const error of parsed.errors) problems.push(`${error.file}:${error.line}:${error.column}: ${error.message}`);
+    }
+  }
+  return { vault: environmentTokenVault(env, trusted, file ?? '~/.config/flaglens/config.yaml'), problems };
 }
 
 /** The editor's tokens: each was stored for one origin and goes to that origin only. */

@@ -6,7 +6,7 @@ import type { HttpTransport } from './http.js';
 import type { Clock, FileSystem, GitHost } from './io.js';
 import { stateConfigurationErrors, type Finding, type FlagHealth, type InputError, type ProviderContext, type ScanResult, type StateProvider, type StateSnapshot } from './model.js';
 import { computeFindings, resolveReferenceKeys, summarizeFlags, type FlagOverview } from './rules/index.js';
-import { scanWorkspace } from './scanner/index.js';
+import { scanWorkspace, type ScanCacheStore } from './scanner/index.js';
 import { createStateProviders, loadState } from './state/registry.js';
 import { tokenTrustErrors } from './trust.js';
 import { evaluateRolloutHealth } from './health/workspaceHealth.js';
@@ -21,6 +21,8 @@ export interface AnalyzeWorkspaceOptions extends Omit<ProviderContext, 'config'>
   http?: HttpTransport;
   /** Scan progress (files done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** The scanner's persistent cache (see scanner/scanCache.ts); without it every run scans from scratch. */
+  scanCache?: ScanCacheStore;
 }
 
 export interface WorkspaceAnalysis {
@@ -60,7 +62,7 @@ export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promis
   if (namedStateErrors.length) {
     return { root: options.root, config, configErrors: namedStateErrors, scan: emptyScanResult(), state: emptySnapshot(now), findings: [], flags: [] };
   }
-  const scan = await scanWorkspace({ root: options.root, config, fs: options.fs, onProgress: options.onProgress });
+  const scan = await scanWorkspace({ root: options.root, config, fs: options.fs, onProgress: options.onProgress, cache: options.scanCache });
   // Live health for FL006 and the flag list: evaluated here when the caller passes none (the CLI).
   const health = options.health ?? (options.http ? await evaluateRolloutHealth(state, { metrics: config.metrics, clock: options.clock, allowNetwork: options.allowNetwork, http: options.http, steps: options.snapshotDir ? { fs: options.fs, stateDirectory: options.snapshotDir } : undefined }) : undefined);
   const findings = computeFindings({
@@ -76,7 +78,7 @@ export async function analyzeWorkspace(options: AnalyzeWorkspaceOptions): Promis
 }
 
 /** The ProviderContext for a workspace (also used by bump/abort). */
-export function providerContext(options: Omit<AnalyzeWorkspaceOptions, 'configPath' | 'health' | 'onProgress' | 'http'>, config: FlaglensConfig): ProviderContext {
+export function providerContext(options: Omit<AnalyzeWorkspaceOptions, 'configPath' | 'health' | 'onProgress' | 'http' | 'scanCache'>, config: FlaglensConfig): ProviderContext {
   return {
     root: options.root,
     config,

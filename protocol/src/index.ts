@@ -35,19 +35,35 @@ export interface FlaglensInitializationOptions {
 
 /**
  * Commands the VS Code client registers and contributes (package.json `contributes.commands`). The server's code
- * actions, code lenses and hover links name them; those taking a flag get its key as the first argument.
+ * actions, code lenses and hover links name them; those taking a flag get its key as the first argument and the
+ * URI of its workspace folder as the second (in a workspace of several folders two may define the same key).
  */
 export const ClientCommands = {
-  /** `[key]`: move the rollout one step forward, after a confirmation showing from → to and health. */
+  /** `[key, folder?]`: move the rollout one step forward, after a confirmation showing from → to and health. */
   bump: 'flaglens.bump',
-  /** `[key]`: send every user the off variant, asking for a reason. */
+  /** `[key, folder?]`: send every user the off variant, asking for a reason. */
   abort: 'flaglens.abort',
   refresh: 'flaglens.refresh',
   /** `[key]` (optional): the Flags view, where a flag expands to its references. */
   showFlags: 'flaglens.showFlags',
-  /** `[key]`: the flag's definition in the state file. */
+  /** `[key, folder?]`: the flag's definition in the state file. */
   openDefinition: 'flaglens.openDefinition',
   setToken: 'flaglens.setToken',
+} as const;
+
+/**
+ * Commands the server executes (`workspace/executeCommand`, announced in `executeCommandProvider`); clients run
+ * them from code actions. Their arguments are the server's own data, passed back unchanged.
+ */
+export const ServerCommands = {
+  /**
+   * Computes a "Remove flag" fix, type-checks it and applies it with `workspace/applyEdit`: the code action of
+   * clients without `codeAction/resolve` (Neovim 0.7). A fix that would add a type error is not applied and the
+   * server shows why (`window/showMessage`).
+   */
+  removeFlag: 'flaglens.removeFlag',
+  /** `[message]`: shows why a resolved fix was not applied (the resolved code action carries it instead of an edit). */
+  explainRefusal: 'flaglens.explainRefusal',
 } as const;
 
 /** One flag as the client shows it (quick picks, tree view, status bar). */
@@ -71,38 +87,53 @@ export interface FlagSummary {
   stateAge?: string;
 }
 
-/** Client → server: every known flag. Sent for the tree view, the status bar and quick picks. */
+/** The flags of one workspace folder, as the Flags view groups them when the workspace has several. */
+export interface FolderFlags {
+  /** The folder's URI, as the client sent it. */
+  uri: string;
+  name: string;
+  flags: FlagSummary[];
+  attention: { stale: number; unhealthy: number };
+}
+
+/**
+ * Client → server: every known flag. Sent for the tree view, the status bar and quick picks. `flags` and
+ * `attention` cover every folder; `folders` has them per folder (in the client's order).
+ */
 export namespace ListFlagsRequest {
   export const method = 'flaglens/listFlags';
   export type Params = Record<string, never>;
-  export type Result = { flags: FlagSummary[]; attention: { stale: number; unhealthy: number } };
+  export type Result = { flags: FlagSummary[]; attention: { stale: number; unhealthy: number }; folders: FolderFlags[] };
 }
 
-/** Client → server: the flag checked at a position (for commands run with the cursor on a flag). */
+/** Client → server: the flag checked at a position (for commands run with the cursor on a check), and its folder's URI. */
 export namespace FlagAtPositionRequest {
   export const method = 'flaglens/flagAtPosition';
   export type Params = { textDocument: { uri: string }; position: { line: number; character: number } };
-  export type Result = { key: string } | null;
+  export type Result = { key: string; folder?: string } | null;
 }
 
-/** Client → server: what a bump would do (from → to, health), without writing. Used for the confirmation. */
+/**
+ * Client → server: what a bump would do (from → to, health), without writing. Used for the confirmation. `folder`
+ * (a workspace folder's URI) says whose flag it is, in bump and abort too; without it, the first folder defining the key.
+ */
 export namespace PreviewRolloutRequest {
   export const method = 'flaglens/previewRollout';
-  export type Params = { key: string; action: 'bump' | 'abort'; to?: number };
+  export type Params = { key: string; action: 'bump' | 'abort'; to?: number; folder?: string };
   export type Result = { key: string; from: string; to: string; health: string; healthSummary?: string; refused?: string; warning?: string };
 }
 
 /** Client → server: move a rollout one step forward (or to `to`). Refused when unhealthy unless `force`. */
 export namespace BumpRolloutRequest {
   export const method = 'flaglens/bump';
-  export type Params = { key: string; to?: number; force?: boolean };
+  export type Params = { key: string; to?: number; force?: boolean; folder?: string };
   export type Result = { ok: true; summary: string } | { ok: false; reason: string; message: string };
 }
 
 /** Client → server: send every user the off variant, recording the reason. */
 export namespace AbortRolloutRequest {
   export const method = 'flaglens/abort';
-  export type Params = { key: string; reason: string };
+  export type Params = { key: string; reason: string; folder?: string };
   export type Result = { ok: true; summary: string } | { ok: false; reason: string; message: string };
 }
 

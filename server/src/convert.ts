@@ -2,7 +2,7 @@
 // line/character) ↔ core positions (1-based line/column, 0-based offsets), ranges, locations, severities,
 // link targets, hover markup, and the core's flag list ↔ the protocol's `FlagSummary`.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, MarkupKind, type Location, type MarkupContent, type Position, type Range } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, MarkupKind, type Location, type MarkupContent, type Position, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlagListEntry } from '../../core/src/features/flagList.js';
 import type { Severity, SourceLocation } from '../../core/src/model.js';
@@ -63,6 +63,13 @@ export function offsetToPosition(document: TextDocument, offset: number): Positi
 /** LSP range in an open document → 0-based offsets. */
 export function rangeToOffsets(document: TextDocument, range: Range): { start: number; end: number } {
   return { start: toOffset(document, range.start), end: toOffset(document, range.end) };
+}
+
+/** Core text edits (workspace-relative files, 1-based positions, exclusive end) → an LSP workspace edit. */
+export function toWorkspaceEdit(edits: ReadonlyArray<{ file: string; line: number; column: number; endLine: number; endColumn: number; newText: string }>, toAbsolute: (file: string) => string): WorkspaceEdit {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const edit of edits) (changes[Uri.fromPath(toAbsolute(edit.file))] ??= []).push({ range: toLspRange(edit), newText: edit.newText });
+  return { changes };
 }
 
 /** A core location (workspace-relative file) → LSP location, given the host's path resolution. */

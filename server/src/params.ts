@@ -59,9 +59,11 @@ export const validateParams = {
   references: root(object({ textDocument, position, context: object({ includeDeclaration: boolean }) })),
   workspaceSymbol: root(object({ query: string })),
   // An empty key or reason is well-formed: the handler refuses it as `{ ok: false, reason: 'invalid' }`.
-  previewRollout: root(object({ key: string, action: oneOf('bump', 'abort'), to: finiteNumber }, ['to'])),
-  bump: root(object({ key: string, to: finiteNumber, force: boolean }, ['to', 'force'])),
-  abort: root(object({ key: string, reason: string })),
+  previewRollout: root(object({ key: string, action: oneOf('bump', 'abort'), to: finiteNumber, folder: string }, ['to', 'folder'])),
+  bump: root(object({ key: string, to: finiteNumber, force: boolean, folder: string }, ['to', 'force', 'folder'])),
+  abort: root(object({ key: string, reason: string, folder: string }, ['folder'])),
+  codeActionResolve: root(object({ title: string })),
+  executeCommand: root(object({ command: string, arguments: array((value, path) => (value === undefined ? `${path} must not be undefined` : undefined)) }, ['arguments'])),
   /** Requests without params (listFlags, refresh) accept none or an empty object. */
   none: ((params: unknown) => (params === undefined || params === null || isObject(params) ? undefined : 'params must be an object or absent')) as ParamsValidator,
 } satisfies Record<string, ParamsValidator>;

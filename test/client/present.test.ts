@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlagSummary } from '../../protocol/src/index.js';
-import { describeFlag, groupFlagsByStage, healthIconId, isHealthRefusal, redactSecretsInTrace, statusBarContent } from '../../client/src/present.js';
+import { describeFlag, flagsViewRoots, groupFlagsByStage, healthIconId, isHealthRefusal, redactSecretsInTrace, statusBarContent } from '../../client/src/present.js';
 
 function flag(key: string, fields: Partial<FlagSummary> = {}): FlagSummary {
   return { key, stage: 'rolling', percentage: 50, enabled: true, health: 'unknown', references: [], findings: [], stale: false, ...fields };
@@ -65,4 +65,27 @@ test('protocol traces never contain the tokens sent with setSecrets', () => {
   assert.match(written, /^Sending notification 'flaglens\/setSecrets'\./);
   const other = "Sending request 'textDocument/hover - (3)'.\nParams: {}";
   assert.equal(redactSecretsInTrace(other), other);
+});
+
+test('the Flags view groups by folder when the workspace has several, each folder with its own stages; one folder is not grouped', () => {
+  const shop = { uri: 'file:///w/shop', name: 'shop', flags: [flag('new-checkout', { stage: 'released' }), flag('fast-search', { stage: 'rolling' })], attention: { stale: 1, unhealthy: 0 } };
+  const admin = { uri: 'file:///w/admin', name: 'admin', flags: [flag('audit-log', { stage: 'canary' })], attention: { stale: 0, unhealthy: 1 } };
+  const empty = { uri: 'file:///w/docs', name: 'docs', flags: [], attention: { stale: 0, unhealthy: 0 } };
+  const single = flagsViewRoots([shop]);
+  assert.equal(single.grouped, false);
+  assert.deepEqual(single.grouped === false && single.stages.map((group) => group.stage), ['rolling', 'released']);
+  const grouped = flagsViewRoots([shop, admin, empty]);
+  assert.ok(grouped.grouped);
+  assert.deepEqual(
+    grouped.folders.map((entry) => [entry.folder.name, entry.description, entry.stages.map((group) => [group.stage, group.flags.map((f) => f.key)])]),
+    [
+      ['shop', '2 flags · 1 stale', [['rolling', ['fast-search']], ['released', ['new-checkout']]]],
+      ['admin', '1 flag · 1 unhealthy', [['canary', ['audit-log']]]],
+      ['docs', 'no flags', []],
+    ],
+  );
+  const bar = statusBarContent(3, { stale: 1, unhealthy: 1 }, [shop, admin]);
+  assert.equal(bar.text, '$(flag) 1 stale · 1 unhealthy');
+  assert.match(bar.tooltip, /\nshop: 2 flags · 1 stale\nadmin: 1 flag · 1 unhealthy$/);
+  assert.doesNotMatch(statusBarContent(2, { stale: 1, unhealthy: 0 }, [shop]).tooltip, /shop:/);
 });

@@ -5,9 +5,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlaglensHost, type HostChange } from '../../core/src/host.js';
-import type { FileWriter, Timers } from '../../core/src/io.js';
+import type { FileSystem, FileWriter, Timers } from '../../core/src/io.js';
 import { HttpError, type HttpTransport } from '../../core/src/http.js';
 import { memoryFileSystem } from '../scanner/fixture.js';
+import { createScannerAnalysis } from '../../core/src/scannerAnalysis.js';
+import type { AnalysisChange, AnalysisFactory } from '../../core/src/workspaceAnalysis.js';
+
+/** The real scanner in-process, recording every change the host sends it. */
+function recordingAnalysis(fs: FileSystem): { factory: AnalysisFactory; changes: AnalysisChange[] } {
+  const changes: AnalysisChange[] = [];
+  return {
+    changes,
+    factory: (target) => {
+      const analysis = createScannerAnalysis(target, { fs });
+      return { index: (request) => analysis.index(request), update: (change) => (changes.push(change), analysis.update(change)), dispose: () => analysis.dispose() };
+    },
+  };
+}
 
 /** No network in these tests: any request is an error (no metrics are configured, so none is made). */
 const offlineHttp: HttpTransport = {
@@ -64,19 +78,22 @@ const USES_NOTHING = `export const on = false;\n`;
 test('an edit updates its own file at once; the workspace-wide pass runs once, when the scheduled timer fires', async () => {
   const timers = manualTimers();
   const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
-  const host = new FlaglensHost({ root: '/w', fs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
+  const host = new FlaglensHost({ root: '/w', fs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp, analysis: recordingAnalysis(fs).factory });
   try {
     await host.reloadState();
     await host.startIndex();
     const changes: HostChange[] = [];
     host.onDidChange((change) => changes.push(change));
     host.openDocument('/w/src/app.ts', USES_GIFT);
+    await host.whenAnalysed();
     assert.deepEqual(host.findingsForKey('gift-wrapping').map((finding) => finding.code), [], 'checked in code: no FL004');
     assert.equal(host.referencesForKey('gift-wrapping').length, 1);
 
     // Two quick edits: the first pass is cancelled, one remains, with the host's quiet time.
     host.changeDocument('/w/src/app.ts', USES_NOTHING.replace('false', 'true'));
+    await host.whenAnalysed();
     host.changeDocument('/w/src/app.ts', USES_NOTHING);
+    await host.whenAnalysed();
     assert.deepEqual(timers.pending.map((entry) => entry.cancelled), [true, false]);
     assert.equal(timers.pending[1].delayMs, 200);
     assert.equal(host.referencesForKey('gift-wrapping').length, 0, 'the edited file is re-analysed at once');
@@ -94,12 +111,14 @@ test('an edit updates its own file at once; the workspace-wide pass runs once, w
 test('dispose cancels a pending full pass', async () => {
   const timers = manualTimers();
   const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
-  const host = new FlaglensHost({ root: '/w', fs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
+  const host = new FlaglensHost({ root: '/w', fs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp, analysis: recordingAnalysis(fs).factory });
   await host.reloadState();
   await host.startIndex();
   host.openDocument('/w/src/app.ts', USES_GIFT);
+  await host.whenAnalysed();
   host.findingsInFile('src/app.ts');
   host.changeDocument('/w/src/app.ts', USES_NOTHING);
+  await host.whenAnalysed();
   assert.equal(timers.pending.length, 1);
   host.dispose();
   assert.equal(timers.pending[0].cancelled, true);
@@ -108,26 +127,49 @@ test('dispose cancels a pending full pass', async () => {
 test('files written on disk where the walk does not look (gitignored dist/, node_modules, excludes) change nothing', async () => {
   const timers = manualTimers();
   const fs = memoryFileSystem({ '.gitignore': 'dist/\n', 'flaglens.yaml': 'exclude: ["**/fixtures/**"]\n', 'flags.flagd.yaml': STATE, 'src/app.ts': USES_NOTHING });
-  const host = new FlaglensHost({ root: '/w', fs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp });
+  const analysis = recordingAnalysis(fs);
+  const host = new FlaglensHost({ root: '/w', fs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp, analysis: analysis.factory });
   try {
     await host.reloadState();
     await host.startIndex();
-    assert.deepEqual(host.sourceFiles(), ['src/app.ts']);
     const changes: HostChange[] = [];
     host.onDidChange((change) => changes.push(change));
     for (const path of ['dist/app.js', 'node_modules/sdk/index.js', 'src/fixtures/sample.ts', 'dist/copy.flagd.yaml']) {
       fs.files.set(`/w/${path}`, USES_GIFT);
       host.fileChangedOnDisk(`/w/${path}`);
     }
+    await host.whenAnalysed();
+    assert.deepEqual(analysis.changes, [], 'nothing is sent to the analysis');
     assert.deepEqual([...changes], [], 'no re-analysis, no state reload');
     assert.equal(host.referencesForKey('gift-wrapping').length, 0);
-    assert.deepEqual(host.sourceFiles(), ['src/app.ts']);
 
     fs.files.set('/w/src/added.ts', USES_GIFT);
     host.fileChangedOnDisk('/w/src/added.ts');
+    await host.whenAnalysed();
+    assert.deepEqual(analysis.changes, [{ kind: 'disk', path: '/w/src/added.ts' }]);
     assert.deepEqual(changes.map((change) => change.files), [['src/added.ts']]);
     assert.equal(host.referencesForKey('gift-wrapping').length, 1);
-    assert.deepEqual(host.sourceFiles(), ['src/added.ts', 'src/app.ts']);
+  } finally {
+    host.dispose();
+  }
+});
+
+test('auto-discovered state files are found by one walk; a flagd file created later is discovered when the host hears of it', async () => {
+  const timers = manualTimers();
+  const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_GIFT });
+  const walked: string[] = [];
+  const countingFs: FileSystem = { ...fs, readDirectory: (path) => (walked.push(path), fs.readDirectory(path)) };
+  const host = new FlaglensHost({ root: '/w', fs: countingFs, writer: refusingWriter, git: { fileHistory: () => [] }, clock: { now: () => new Date('2026-11-27T12:00:00Z') }, timers, http: offlineHttp, analysis: recordingAnalysis(fs).factory });
+  try {
+    await host.reloadState();
+    assert.deepEqual(host.flags().map((flag) => flag.key), ['gift-wrapping']);
+    const walksAfterFirstLoad = walked.filter((path) => path === '/w').length;
+    await host.reloadState();
+    assert.equal(walked.filter((path) => path === '/w').length, walksAfterFirstLoad, 'a reload does not walk the workspace again');
+    fs.files.set('/w/config/more.flagd.yaml', STATE.replace('gift-wrapping', 'second-flag'));
+    host.fileChangedOnDisk('/w/config/more.flagd.yaml');
+    await host.whenStateLoaded();
+    assert.deepEqual(host.flags().map((flag) => flag.key).sort(), ['gift-wrapping', 'second-flag']);
   } finally {
     host.dispose();
   }

@@ -27,10 +27,14 @@ end
 
 local function run()
   local bufnr = vim.api.nvim_get_current_buf()
+  -- Without codeAction/resolve (older clients; 0.7.2 has it): the "Remove flag" fixes come as server commands.
+  local capabilities = vim.lsp.protocol.make_client_capabilities()
+  capabilities.textDocument.codeAction.resolveSupport = nil
   local client_id = vim.lsp.start_client({
     name = 'flaglens',
     cmd = { 'node', plan.server, '--stdio' },
     root_dir = plan.root,
+    capabilities = capabilities,
     workspace_folders = { { uri = vim.uri_from_fname(plan.root), name = 'shop' } },
   })
   if not client_id then error('start_client failed') end
@@ -76,6 +80,32 @@ local function run()
   for _, item in ipairs(items) do table.insert(labels, { label = item.label, detail = item.detail }) end
   results.completion = labels
   results.completionError = completion_err
+
+  -- "Remove flag here" on the stale check: a server command; Neovim runs it, the server type-checks the edit and
+  -- applies it through workspace/applyEdit, which Neovim's own handler applies to the buffer.
+  local line_diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr, plan.removeFlag.line)
+  local actions, actions_err = request(bufnr, 'textDocument/codeAction', {
+    textDocument = { uri = uri },
+    range = { start = plan.removeFlag.position, ['end'] = plan.removeFlag.position },
+    context = { diagnostics = line_diagnostics },
+  })
+  results.codeActionsError = actions_err
+  local remove
+  for _, action in ipairs(actions or {}) do
+    if action.title == plan.removeFlag.title then remove = action end
+  end
+  results.removeFlag = remove and { command = remove.command and remove.command.command or vim.NIL, hasEdit = remove.edit ~= nil, hasData = remove.data ~= nil } or vim.NIL
+  if remove and remove.command then
+    local client = vim.lsp.get_client_by_id(client_id)
+    local done = false
+    client.request('workspace/executeCommand', { command = remove.command.command, arguments = remove.command.arguments }, function(err, result)
+      results.removeFlagResult = err and { error = err.message } or result
+      done = true
+    end, bufnr)
+    vim.wait(120000, function() return done end, 50)
+    results.removedLine = vim.api.nvim_buf_get_lines(bufnr, plan.removeFlag.line, plan.removeFlag.line + 1, false)[1]
+    results.bufferAfterRemove = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
+  end
 
   vim.lsp.stop_client(client_id, true)
 end

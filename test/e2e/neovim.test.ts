@@ -1,6 +1,7 @@
 // End to end with a real editor: Debian's Neovim 0.7 (headless) drives `node dist/server.js --stdio` on a
 // temp copy of examples/shop through test/e2e/neovim.lua and reports what it saw as JSON: diagnostics
-// (FL001 at the stale check), hover (stage and percentage), definition (the flagd file), completion (keys).
+// (FL001 at the stale check), hover (stage and percentage), definition (the flagd file), "Remove flag here" as a
+// server command (the path of clients without codeAction/resolve) applied through workspace/applyEdit, completion (keys).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,7 +34,7 @@ function ensureNeovim(): void {
   run(['apt-get', 'install', '-y', '-q', '--no-install-recommends', 'neovim']);
 }
 
-test('Neovim: diagnostics, hover, definition and completion from the real server', { timeout: 300_000 }, () => {
+test('Neovim: diagnostics, hover, definition, Remove flag as a server command through workspace/applyEdit, and completion from the real server', { timeout: 300_000 }, () => {
   ensureNeovim();
   const server = freshBundle('server.js');
   const run = mkdtempSync(join(tmpdir(), 'flaglens-nvim-'));
@@ -49,6 +50,7 @@ test('Neovim: diagnostics, hover, definition and completion from the real server
       server,
       root,
       hover: lineAndCharacter(text, 'FLAGS.NEW_CHECKOUT', 8),
+      removeFlag: { line: checkLine.line, position: lineAndCharacter(text, 'FLAGS.NEW_CHECKOUT', 2), title: 'Remove flag `new-checkout` here (keep enabled branch)' },
       completion: {
         line: lineAndCharacter(text, 'FLAGS.FREE_SHIPPING').line,
         text: typed,
@@ -78,6 +80,9 @@ test('Neovim: diagnostics, hover, definition and completion from the real server
       hover: string | null;
       definition: { uri?: string; targetUri?: string; range?: { start: { line: number } } } | null;
       completion: Array<{ label: string; detail?: string }>;
+      removeFlag: { command: string | null; hasEdit: boolean; hasData: boolean } | null;
+      removeFlagResult?: { applied?: boolean; error?: string; message?: string };
+      bufferAfterRemove?: string;
     };
     assert.equal(result.error, undefined, result.error);
     assert.equal(nvim.status, 0, nvim.stderr);
@@ -98,6 +103,13 @@ test('Neovim: diagnostics, hover, definition and completion from the real server
     assert.ok(result.definition, 'no definition');
     assert.match(result.definition.uri ?? result.definition.targetUri ?? '', /\/flags\.flagd\.yaml$/);
     assert.equal(result.definition.range?.start.line, lineAndCharacter(stateText, '  new-checkout:').line);
+
+    // Remove flag (no codeAction/resolve): a server command that type-checks and applies the edit via workspace/applyEdit.
+    assert.deepEqual(result.removeFlag, { command: 'flaglens.removeFlag', hasEdit: false, hasData: false });
+    assert.deepEqual(result.removeFlagResult, { applied: true });
+    assert.doesNotMatch(result.bufferAfterRemove ?? '', /NEW_CHECKOUT/);
+    assert.match(result.bufferAfterRemove ?? '', /flow: 'one-page'/);
+    assert.equal(readFileSync(join(root, CHECKOUT), 'utf8'), text, 'applied to the buffer, not written to disk');
 
     // Completion: the known keys, with the stage in the detail.
     const freeShippingItem = result.completion.find((item) => item.label === 'free-shipping');

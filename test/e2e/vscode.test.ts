@@ -2,7 +2,7 @@
 // packaged flaglens.vsix, driven by Debian's chromium through playwright-core, on a git-initialised temp copy
 // of examples/shop. Hover a canary flag and read stage and percentage; bump it from the command palette and
 // confirm; check the flagd file on disk and the hover/inlay hint; see FL001 in the Problems panel; open the
-// Flags view. Screenshots go to test-results/vscode/ (the hover and tree ones are copied to docs/images/
+// Flags view; a .code-workspace of two folders shows each folder's flags, grouped. Screenshots go to test-results/vscode/ (the hover and tree ones are copied to docs/images/
 // when UPDATE_SCREENSHOTS=1). code-server and chromium are always stopped in after(), even on failure.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -211,6 +211,8 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
       'extension/client/media/flaglens.svg',
       'extension/dist/extension.js',
       'extension/dist/server.js',
+      'extension/dist/ts-morph-common.js',
+      'extension/dist/typescript.js',
       'extension/package.json',
       'extension/readme.md',
       'extension/syntaxes/flagd.schema.json',
@@ -406,6 +408,52 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     await closePanel();
     await editUserSettings({ 'flaglens.trace.server': 'off' });
     assert.doesNotMatch(readFileSync(join(runDir, 'user-data', 'User', 'settings.json'), 'utf8'), new RegExp(token));
+  });
+
+  test('a .code-workspace with two folders shows both folders\' flags in the Flags view, grouped by folder, and the status bar sums them', async () => {
+    const shop = harness.copyWorkspace(join(root, 'examples', 'shop'), runDir, 'multi-shop');
+    const admin = harness.copyWorkspace(join(root, 'examples', 'shop'), runDir, 'multi-admin');
+    // The admin folder's own state file: an extra flag only it defines (its own state, not the shop's).
+    const adminState = join(admin, 'flags.flagd.yaml');
+    writeFileSync(
+      adminState,
+      readFileSync(adminState, 'utf8').replace(
+        /^flags:\n/m,
+        'flags:\n  admin-audit-log:\n    state: ENABLED\n    variants:\n      "on": true\n      "off": false\n    defaultVariant: "off"\n    targeting:\n      fractional:\n        - ["on", 50]\n        - ["off", 50]\n    metadata:\n      owner: team-admin\n      type: release\n      createdAt: "2026-11-01T00:00:00Z"\n',
+      ),
+    );
+    const file = join(runDir, 'workspace', 'two-folders.code-workspace');
+    writeFileSync(file, JSON.stringify({ folders: [{ path: shop }, { path: admin }] }, null, 2));
+    await page.goto(`${codeServer!.url}/?workspace=${encodeURIComponent(file)}`);
+    // The workbench restores whichever side view the earlier tests left open: ask for the Explorer until it lists the folder.
+    const adminFolderRow = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: 'multi-admin' }).first();
+    await retry('the Explorer listing both folders', 90_000, async () => {
+      if (await adminFolderRow.isVisible()) return true;
+      await runCommand('View: Show Explorer');
+      await adminFolderRow.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      return (await adminFolderRow.isVisible()) ? true : undefined;
+    });
+    // The status bar sums both folders (2 stale flags each): the extension and both folders' servers are up.
+    const status = page.locator('.statusbar-item').filter({ hasText: /\d+ stale/ });
+    await retry('the status bar over both folders', 90_000, async () => (/4 stale/.test(await status.innerText()) ? true : undefined));
+    await runCommand('Flaglens: Show Flags');
+    const view = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /Flags/i }) });
+    const rows = view.locator('.monaco-list-row');
+    const folderRow = (name: string) => rows.filter({ hasText: new RegExp(`^${name}`) }).first();
+    await retry('both folder rows in the Flags view', 90_000, async () => ((await folderRow('multi-shop').isVisible()) ? true : undefined));
+    assert.match(await folderRow('multi-shop').innerText(), /multi-shop\s*\d+ flags · 2 stale/);
+    const shopRows = (await rows.allInnerTexts()).join('\n');
+    assert.match(shopRows, /new-checkout/);
+    assert.doesNotMatch(shopRows.split(/multi-admin/)[0]!, /admin-audit-log/, 'the shop folder does not list the admin flag');
+    // Collapse the shop folder: the admin folder and its own flag come into view.
+    await folderRow('multi-shop').click();
+    await retry('the admin folder with its flag', 30_000, async () => {
+      const text = (await rows.allInnerTexts()).join('\n');
+      return /multi-admin[\s\S]*admin-audit-log/.test(text) ? text : undefined;
+    });
+    assert.match(await folderRow('multi-admin').innerText(), /multi-admin\s*1[12] flags · 2 stale/);
+    await screenshot('tree-two-folders');
+    await folderRow('multi-shop').click();
   });
 
   test('a workspace without flags shows nothing from Flaglens and no errors', async () => {

@@ -73,10 +73,20 @@ function materialize(testCase: FuzzCase): Sandbox {
 }
 
 /** Everything outside the workspace (the victim folder, HOME, the sandbox itself): names, kinds, contents. */
+/**
+ * The scan cache's documented home ($XDG_CACHE_HOME or ~/.cache, flaglens/<hash of the root>/scan-cache.bin): the
+ * one place outside the workspace a command may write, and only that file, as a regular file.
+ */
+const SCAN_CACHE_IN_HOME = /^home\/\.cache(\/flaglens(\/[0-9a-f]{16}(\/scan-cache\.bin)?)?)?$/;
+
 function outsideState(sandbox: Sandbox): string {
   const entries: string[] = [];
   const walk = (path: string, shown: string) => {
     const stat = lstatSync(path);
+    if (SCAN_CACHE_IN_HOME.test(shown) && (stat.isDirectory() || (stat.isFile() && shown.endsWith('.bin')))) {
+      if (stat.isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name), `${shown}/${name}`);
+      return;
+    }
     if (stat.isSymbolicLink()) entries.push(`${shown} -> ${readlinkSync(path)}`);
     else if (stat.isDirectory()) {
       entries.push(`${shown}/ ${stat.mode & 0o7777}`);

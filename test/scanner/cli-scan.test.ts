@@ -101,7 +101,13 @@ test('bad usage and invalid config exit 2 with file:line:column, and nothing is 
 
 test('the built CLI (dist/cli.js) prints the same JSON', () => {
   const cli = freshBundle('cli.js');
-  const run = spawnSync(process.execPath, [cli, 'scan', root, '--format', 'json'], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout).references, expectedReferences);
+  // The user's cache folder is a temporary one: the scan cache of this workspace goes there, not into the real home.
+  const cacheHome = mkdtempSync(join(tmpdir(), 'flaglens-cli-scan-cache-'));
+  try {
+    const run = spawnSync(process.execPath, [cli, 'scan', root, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout).references, expectedReferences);
+  } finally {
+    rmSync(cacheHome, { recursive: true, force: true });
+  }
 });

@@ -36,3 +36,25 @@ test('real monorepo corpus: precision and recall at least 0.98 against its groun
     rmSync(scratch, { recursive: true, force: true });
   }
 });
+
+test('real monorepo corpus: a warm scan from the persistent cache returns exactly the cold scan and parses nothing', async () => {
+  const corpus = unpackCorpus('twenty');
+  const cacheDirectory = mkdtempSync(join(tmpdir(), 'flaglens-corpus-cache-'));
+  try {
+    const runs = [];
+    for (let run = 0; run < 2; run++) {
+      const io = recordingIo(corpus.tree);
+      const code = await runCli(['scan', corpus.tree, '--config', corpus.config, '--format', 'json', '--cache-location', cacheDirectory], io);
+      assert.equal(code, 0, io.err);
+      runs.push(JSON.parse(io.out) as { references: unknown[]; parsedFiles: number; files: number; cache: { hits: number; misses: number } });
+    }
+    const [cold, warm] = runs;
+    assert.deepEqual(warm.references, cold.references);
+    assert.equal(cold.cache.hits, 0);
+    assert.equal(warm.cache.misses, 0);
+    assert.equal(warm.cache.hits, warm.files);
+    assert.equal(warm.parsedFiles, 0);
+  } finally {
+    rmSync(cacheDirectory, { recursive: true, force: true });
+  }
+});

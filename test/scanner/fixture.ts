@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { parseConfig, defaultConfig, type FlaglensConfig } from '../../core/src/config.js';
 import type { DirectoryEntry, FileSystem } from '../../core/src/io.js';
 import type { FlagReference, ScanResult } from '../../core/src/model.js';
-import { scanWorkspace } from '../../core/src/scanner/index.js';
+import { scanWorkspace, type ScanCacheStore } from '../../core/src/scanner/index.js';
 
 export const FIXTURE_ROOT = '/w';
 
@@ -98,6 +98,23 @@ export function memoryFileSystem(files: Record<string, string | Uint8Array>, roo
 }
 
 /**
+ * A clock for time-sliced work in tests: `memoryFileSystem` whose every file read costs `readCostMs` on the
+ * returned clock (nothing else advances it), so how a slice ends depends on the work done, not the machine.
+ */
+export function clockedFileSystem(files: Record<string, string>, readCostMs: number): { fs: ReturnType<typeof memoryFileSystem>; clock: { now: number }; onRead: Array<(path: string) => void> } {
+  const fs = memoryFileSystem(files);
+  const clock = { now: 0 };
+  const onRead: Array<(path: string) => void> = [];
+  const readFileBytes = fs.readFileBytes.bind(fs);
+  fs.readFileBytes = (path, options) => {
+    clock.now += readCostMs;
+    for (const listener of onRead) listener(path);
+    return readFileBytes(path, options);
+  };
+  return { fs, clock, onRead };
+}
+
+/**
  * A FileSystem that refuses to read what permission bits refuse (no read bit for anyone), as the kernel does for
  * every user but root: so an unreadable file or folder is unreadable in tests run as root too (CI runs as root).
  */
@@ -129,11 +146,39 @@ export function configFrom(yaml?: string): FlaglensConfig {
   return config;
 }
 
+/** A cache store in memory, counting its writes. */
+export function memoryScanCacheStore(initial?: Uint8Array): ScanCacheStore & { bytes: Uint8Array | undefined; writes: number } {
+  const store = {
+    location: '(memory)',
+    bytes: initial,
+    writes: 0,
+    read: () => store.bytes,
+    write(bytes: Uint8Array) {
+      store.bytes = bytes;
+      store.writes++;
+    },
+  };
+  return store;
+}
+
+/**
+ * Scans the fixture twice: once cold into a cache, once warm from it. Every fixture thereby checks that a warm
+ * scan returns exactly what a cold one does (the warm result is returned).
+ */
 export async function scanFixture(fixture: string, options: { config?: string } = {}): Promise<{ result: ScanResult; parsed: ParsedFixture }> {
   const parsed = parseFixture(fixture);
   const fs = memoryFileSystem(parsed.files);
-  const result = await scanWorkspace({ root: FIXTURE_ROOT, config: configFrom(options.config), fs });
-  return { result, parsed };
+  const config = configFrom(options.config);
+  const cache = memoryScanCacheStore();
+  // Modification times of the in-memory files are 0: long ago, so the warm scan trusts them.
+  const cold = await scanWorkspace({ root: FIXTURE_ROOT, config, fs, cache });
+  const warm = await scanWorkspace({ root: FIXTURE_ROOT, config, fs, cache });
+  const { durationMs: _coldDuration, parsedFiles: _coldParsed, cache: coldCache, ...coldRest } = cold;
+  const { durationMs: _warmDuration, parsedFiles: _warmParsed, cache: warmCache, ...warmRest } = warm;
+  assert.deepEqual(warmRest, coldRest, 'a warm scan returns exactly what the cold scan did');
+  assert.equal(coldCache?.hits, 0);
+  assert.equal(warmCache?.misses, 0, 'nothing changed, so the warm scan learns nothing afresh');
+  return { result: warm, parsed };
 }
 
 function describe(file: string, text: string, start: number, key: string | null, reason?: string): string {

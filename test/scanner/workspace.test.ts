@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check, configFrom, memoryFileSystem, permissionCheckingFileSystem } from './fixture.js';
+import { check, clockedFileSystem, configFrom, memoryFileSystem, permissionCheckingFileSystem } from './fixture.js';
 import { scanWorkspace } from '../../core/src/scanner/index.js';
 import { nodeFileSystem } from '../../core/src/nodeIo.js';
 
@@ -83,9 +83,10 @@ test('the prefilter parses only files that can matter, and reports progress', as
   const files: Record<string, string> = { 'src/flags.ts': uses('a') };
   for (let i = 0; i < 30; i++) files[`src/plain${i}.ts`] = `export const value${i} = ${i};\n`;
   const progress: Array<[number, number]> = [];
-  const result = await scanWorkspace({ root: '/w', fs: memoryFileSystem(files), config: configFrom(), batchSize: 10, onProgress: (d, t) => progress.push([d, t]) });
+  // Each read costs 1 ms of a test clock: a 10 ms slice ends every 10 files, and progress comes at each turn.
+  const { fs, clock } = clockedFileSystem(files, 1);
+  const result = await scanWorkspace({ root: '/w', fs, config: configFrom(), slices: { sliceMs: 10, monotonicMs: () => clock.now }, onProgress: (d, t) => progress.push([d, t]) });
   assert.equal(result.files, 31);
   assert.equal(result.parsedFiles, 1);
-  assert.deepEqual(progress.at(-1), [31, 31]);
-  assert.ok(progress.length >= 4);
+  assert.deepEqual(progress, [[10, 31], [20, 31], [30, 31], [31, 31]]);
 });

@@ -62,7 +62,6 @@ function workspace(options: { references: FlagReference[]; flags: FlagState[]; f
     isStateFile: (file) => file === 'flags.flagd.yaml',
     indexComplete: () => true,
     sourceText: () => undefined,
-    sourceFiles: () => [],
   };
 }
 

@@ -39,8 +39,8 @@ test('bad params get InvalidParams with the field, no stack in the log, and the 
     assert.equal(logs.length, cases.length);
     for (const line of logs) assert.doesNotMatch(line, /\n|\bat .+:\d+:\d+/, 'one line, no stack');
     assert.ok(!client.logMessages().some((message) => /Cannot read properties of/.test(message)));
-    // Well-formed requests are still answered.
-    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.NEW_CHECKOUT', 6) });
+    // Well-formed requests are still answered (once the analysis worker has analysed the document).
+    const hover = await client.poll(() => client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.NEW_CHECKOUT', 6) }));
     assert.ok(hover);
   } finally {
     await client.stop();

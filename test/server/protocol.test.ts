@@ -15,7 +15,7 @@ import type {
   Location,
   SymbolInformation,
 } from 'vscode-languageserver-protocol';
-import { positionOf, TestClient } from './testClient.js';
+import { FULL_CAPABILITIES, positionOf, TestClient } from './testClient.js';
 import { runFlaglens } from '../cli/cliHarness.js';
 
 const CHECKOUT = 'src/server/checkout.ts';
@@ -105,9 +105,14 @@ test('hover through a destructured camelCase hook, a wrapper with an enum key, a
 test('an opened document is analysed and hovered before the workspace index starts', async () => {
   await withClient(async (client) => {
     const { uri, text } = await client.open(SEARCH);
-    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.FAST_SEARCH', 8) });
-    const progressBegun = client.notifications.some((n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'begin');
-    assert.equal(progressBegun, false, 'the index had not started yet');
+    // The analysis worker answers the opened document ahead of the index (it was sent first).
+    const hover = await client.poll(
+      () => client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.FAST_SEARCH', 8) }),
+      20_000,
+      'a hover with the flag',
+    );
+    const indexEnded = client.notifications.some((n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'end');
+    assert.equal(indexEnded, false, 'the index had not ended yet');
     assert.match(hoverText(hover), /`fast-search` — \*\*rolling 10%\*\*/);
     assert.match(hoverText(hover), /1 reference in open files \(the workspace is still being indexed\)/);
     await client.waitForIndex();
@@ -237,12 +242,12 @@ test('code actions: suppress with reason inserts the ignore comment; bump and ab
     const edits = suppress.edit?.changes?.[uri];
     assert.deepEqual(edits, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: '  // flaglens-ignore FL001 reason\n' }]);
     const bump = actions.find((action) => action.command?.command === 'flaglens.bump');
-    assert.deepEqual(bump?.command?.arguments, ['new-checkout']);
+    assert.deepEqual(bump?.command?.arguments, ['new-checkout', client.uri('')]);
     assert.ok(actions.some((action) => action.command?.command === 'flaglens.abort'));
   });
 });
 
-test('code actions: "Remove flag" quick fixes on a stale flag rewrite the check (here) and drop the definition (everywhere)', async () => {
+test('code actions: "Remove flag" quick fixes are listed without an edit; resolving one plans and type-checks it: the check (here), the definition too (everywhere)', async () => {
   await withClient(async (client) => {
     const { uri, text } = await client.open(CHECKOUT);
     await client.waitForIndex();
@@ -257,15 +262,43 @@ test('code actions: "Remove flag" quick fixes on a stale flag rewrite the check 
     assert.ok(here, actions.map((action) => action.title).join(' | '));
     assert.equal(here.kind, 'quickfix');
     assert.deepEqual(here.diagnostics, [diagnostic]);
-    const rewritten = applyEdits(text, here.edit?.changes?.[uri] ?? []);
+    assert.equal(here.edit, undefined, 'the list carries no edit: nothing is planned until the fix is picked');
+    assert.ok(here.data);
+    const resolvedHere = await client.request<CodeAction>('codeAction/resolve', here);
+    const rewritten = applyEdits(text, resolvedHere.edit?.changes?.[uri] ?? []);
     assert.doesNotMatch(rewritten, /NEW_CHECKOUT/);
     assert.match(rewritten, /flow: 'one-page'/);
     assert.doesNotMatch(rewritten, /newCheckout \? 'one-page' : 'multi-step'/);
     const everywhere = actions.find((action) => action.title === 'Remove flag `new-checkout` everywhere (keep enabled branch)');
     assert.ok(everywhere, actions.map((action) => action.title).join(' | '));
-    const files = Object.keys(everywhere.edit?.changes ?? {});
+    const resolvedEverywhere = await client.request<CodeAction>('codeAction/resolve', everywhere);
+    const files = Object.keys(resolvedEverywhere.edit?.changes ?? {});
     assert.ok(files.some((file) => file.endsWith('/flags.flagd.yaml')), files.join(', '));
   });
+});
+
+test('code actions without codeAction/resolve (Neovim 0.7): "Remove flag" is a server command that type-checks and applies the edit with workspace/applyEdit', async () => {
+  const capabilities = { ...FULL_CAPABILITIES, textDocument: { ...FULL_CAPABILITIES.textDocument, codeAction: {} } };
+  await withClient(
+    async (client) => {
+      const { uri, text } = await client.open(CHECKOUT);
+      await client.waitForIndex();
+      const at = positionOf(text, 'FLAGS.NEW_CHECKOUT');
+      const diagnostic = await client.waitFor(() => client.diagnostics.get(uri)?.find((d) => d.code === 'FL001' && d.range.start.line === at.line), 20_000, 'FL001');
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [diagnostic] } });
+      const here = actions.find((action) => action.title === 'Remove flag `new-checkout` here (keep enabled branch)');
+      assert.ok(here?.command, actions.map((action) => action.title).join(' | '));
+      assert.equal(here.command.command, 'flaglens.removeFlag');
+      assert.ok(client.initializeResult.capabilities.executeCommandProvider?.commands.includes('flaglens.removeFlag'));
+      const result = await client.request('workspace/executeCommand', { command: here.command.command, arguments: here.command.arguments });
+      assert.deepEqual(result, { applied: true });
+      const applied = client.serverRequests.find((request) => request.method === 'workspace/applyEdit');
+      const edit = (applied?.params as { edit: { changes: Record<string, Parameters<typeof applyEdits>[1]> } } | undefined)?.edit;
+      assert.ok(edit, 'the server asked the client to apply the edit');
+      assert.doesNotMatch(applyEdits(text, edit.changes[uri] ?? []), /NEW_CHECKOUT/);
+    },
+    { capabilities },
+  );
 });
 
 /** Applies LSP text edits (non-overlapping) to a text. */
@@ -314,7 +347,7 @@ test('custom requests: listFlags, flagAtPosition, previewRollout; bump refused u
     assert.ok(list.attention.stale >= 2);
 
     const at = await client.request('flaglens/flagAtPosition', { textDocument: { uri }, position: positionOf(text, 'FLAGS.FAST_SEARCH', 3) });
-    assert.deepEqual(at, { key: 'fast-search' });
+    assert.deepEqual(at, { key: 'fast-search', folder: client.uri('') });
     const preview = await client.request<{ from: string; to: string; refused?: string }>('flaglens/previewRollout', { key: 'fast-search', action: 'bump' });
     assert.equal(preview.from, 'rolling 10%');
     assert.equal(preview.to, 'rolling 50%');

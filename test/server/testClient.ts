@@ -10,6 +10,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import type { ClientCapabilities, Diagnostic, InitializeResult } from 'vscode-languageserver-protocol';
 import { startServer, type ServerOptions } from '../../server/src/server.js';
+import type { Session } from '../../server/src/session.js';
 
 export const EXAMPLE_SHOP = join(__dirname, '..', '..', 'examples', 'shop');
 /** The date the example shop's expectations are written for (README of examples/shop). */
@@ -27,6 +28,7 @@ export const FULL_CAPABILITIES: ClientCapabilities = {
   window: { workDoneProgress: true },
   textDocument: {
     hover: { contentFormat: ['markdown', 'plaintext'] },
+    codeAction: { resolveSupport: { properties: ['edit'] } },
     publishDiagnostics: { codeDescriptionSupport: true },
     synchronization: { didSave: true },
   },
@@ -40,6 +42,13 @@ export interface Notification {
 export interface TestClientOptions {
   /** Workspace to copy into a temp folder (default: examples/shop). */
   workspace?: string;
+  /**
+   * Several workspace folders instead: each is copied into `<temp>/<name>` and sent as a workspace folder (the
+   * first one is also the root URI). `client.uri('<name>/…')` names their files.
+   */
+  folders?: Array<{ workspace: string; name: string }>;
+  /** Serve `workspace` where it is instead of a copy (the test owns and removes it). */
+  inPlace?: boolean;
   /** `flaglens` settings answered to workspace/configuration, per scope URI ('*' for any). */
   settings?: Record<string, unknown>;
   capabilities?: ClientCapabilities;
@@ -57,23 +66,29 @@ export class TestClient {
   settings: Record<string, unknown>;
   initializeResult!: InitializeResult;
   private versions = new Map<string, number>();
+  private readonly inPlace: boolean;
   private waiters: Array<() => void> = [];
   private readonly answer: TestClientOptions['answer'];
 
   private constructor(
     readonly root: string,
     readonly connection: MessageConnection,
+    /** The server's session (same process): for assertions on what the server holds. */
+    readonly session: Session,
     private readonly disposeServer: () => void,
     options: TestClientOptions,
   ) {
     this.settings = options.settings ?? {};
+    this.inPlace = options.inPlace === true;
     this.answer = options.answer;
   }
 
   /** Copies the workspace to a temp folder, starts a server over an in-memory stream pair, initialises it. */
   static async start(options: TestClientOptions = {}): Promise<TestClient> {
-    const root = mkdtempSync(join(tmpdir(), 'flaglens-lsp-'));
-    cpSync(options.workspace ?? EXAMPLE_SHOP, root, { recursive: true, filter: (source) => !source.includes('node_modules') });
+    const root = options.inPlace && options.workspace ? options.workspace : mkdtempSync(join(tmpdir(), 'flaglens-lsp-'));
+    const copy = (from: string, to: string) => cpSync(from, to, { recursive: true, filter: (source) => !source.includes('node_modules') });
+    if (options.folders) for (const folder of options.folders) copy(folder.workspace, join(root, folder.name));
+    else if (!options.inPlace) copy(options.workspace ?? EXAMPLE_SHOP, root);
     const clientToServer = new PassThrough();
     const serverToClient = new PassThrough();
     const serverConnection = createConnection(
@@ -81,19 +96,19 @@ export class TestClient {
       new StreamMessageReader(clientToServer),
       new StreamMessageWriter(serverToClient),
     );
-    startServer(serverConnection, {
+    const session = startServer(serverConnection, {
       clock: { now: () => EXAMPLE_NOW },
       git: { fileHistory: () => [] },
       ...options.server,
     });
     const connection = createMessageConnection(new StreamMessageReader(serverToClient), new StreamMessageWriter(clientToServer));
-    const client = new TestClient(root, connection, () => serverConnection.dispose(), options);
+    const client = new TestClient(root, connection, session, () => serverConnection.dispose(), options);
     client.wire();
     connection.listen();
     client.initializeResult = await connection.sendRequest('initialize', {
       processId: null,
-      rootUri: client.uri(''),
-      workspaceFolders: [{ uri: client.uri(''), name: 'shop' }],
+      rootUri: options.folders ? client.uri(options.folders[0]!.name) : client.uri(''),
+      workspaceFolders: options.folders ? options.folders.map((folder) => ({ uri: client.uri(folder.name), name: folder.name })) : [{ uri: client.uri(''), name: 'shop' }],
       capabilities: options.capabilities ?? FULL_CAPABILITIES,
       initializationOptions: options.initializationOptions,
     });
@@ -151,6 +166,17 @@ export class TestClient {
     }
   }
 
+  /** Asks again every 20 ms until `ask` answers something truthy (a request whose answer needs the analysis worker). */
+  async poll<T>(ask: () => Promise<T | undefined | false | null>, timeoutMs = 20_000, what = 'an answer'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await ask();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Waits until the initial index is done (the progress `end` arrived). */
   waitForIndex(timeoutMs = 30_000): Promise<unknown> {
     return this.waitFor(
@@ -172,7 +198,7 @@ export class TestClient {
     }
     this.connection.dispose();
     this.disposeServer();
-    rmSync(this.root, { recursive: true, force: true });
+    if (!this.inPlace) rmSync(this.root, { recursive: true, force: true });
   }
 
   private wire(): void {
@@ -195,7 +221,11 @@ export class TestClient {
         this.configurationRequests.push(...items);
         return items.map((item) => (item.section === 'flaglens' ? (this.settings[item.scopeUri ?? '*'] ?? this.settings['*'] ?? null) : null));
       }
-      return this.answer?.(method, params) ?? null;
+      const answered = this.answer?.(method, params);
+      if (answered !== undefined && answered !== null) return answered;
+      // Edits the server asks for are recorded (serverRequests) and reported applied; the files are not touched.
+      if (method === 'workspace/applyEdit') return { applied: true };
+      return null;
     });
   }
 

@@ -67,3 +67,34 @@ test('a token stored for another origin is not sent; the client is asked for thi
     await client.stop();
   }
 });
+
+test('a client that cannot send stored tokens (initializationOptions.trusted) gets the environment token where FLAGLENS_TRUST trusts it, as the CLI does', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'flaglens-editor-home-'));
+  seen.length = 0;
+  try {
+    // Not trusted for this origin: nothing is sent, and flaglens.yaml says why.
+    const untrusted = await TestClient.start({ workspace, initializationOptions: { trusted: true }, server: { env: { HOME: home, UNLEASH_TOKEN: 'token-from-environment' } } });
+    try {
+      const configUri = untrusted.uri('flaglens.yaml');
+      const diagnostic = await untrusted.waitFor(() => untrusted.diagnostics.get(configUri)?.find((d: Diagnostic) => d.code === 'token-untrusted'), 10_000, 'token-untrusted');
+      assert.match(String(diagnostic.message), /FLAGLENS_TRUST=UNLEASH_TOKEN@/);
+      assert.equal(seen.length, 0);
+    } finally {
+      await untrusted.stop();
+    }
+    seen.length = 0;
+    const trusted = await TestClient.start({
+      workspace,
+      initializationOptions: { trusted: true },
+      server: { env: { HOME: home, UNLEASH_TOKEN: 'token-from-environment', FLAGLENS_TRUST: `UNLEASH_TOKEN@${origin}` } },
+    });
+    try {
+      await trusted.waitFor(() => seen.length > 0, 10_000, 'a request to the configured server');
+      assert.ok(seen.every((request) => request.authorization === 'token-from-environment'), JSON.stringify(seen));
+    } finally {
+      await trusted.stop();
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});

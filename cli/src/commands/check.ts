@@ -6,6 +6,7 @@ import type { Finding, Severity } from '../../../core/src/index.js';
 import { nodeGitHost } from '../../../core/src/nodeIo.js';
 import { FLAGLENS_VERSION } from '../../../core/src/version.js';
 import { parseCommandArguments } from '../args.js';
+import { CACHE_OPTIONS, cacheHelp, scanCacheFromOptions } from '../cacheOptions.js';
 import { directoryArgument, hintCommand, type CliIo, type Command } from '../command.js';
 import { filterChangedFindings, gitChangedLines, workspacePathInRepository } from '../changedLines.js';
 import { progressReporter, recoverInterruptedWork, reportConfigErrors, reportScanFailures, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
@@ -26,6 +27,7 @@ Options:
                          (untracked files count as changed): the code-review mode
   --fail-on LEVEL        error, warning (default), info or never: exit 1 when an unsuppressed
                          finding at or above LEVEL remains
+${cacheHelp(25)}
   -h, --help             this help
 
 Suppress one finding with a comment on the line before it (a reason is required):
@@ -46,6 +48,7 @@ export const checkCommand: Command = {
         format: { type: 'string', choices: REPORT_FORMATS },
         'changed-since': { type: 'string' },
         'fail-on': { type: 'string', choices: FAIL_ON },
+        ...CACHE_OPTIONS,
       },
       { max: 1, names: '[DIR]' },
     );
@@ -57,7 +60,7 @@ export const checkCommand: Command = {
     const changes = changedSince === undefined ? undefined : gitChangedLines(root, changedSince, nodeGitHost);
 
     const progress = progressReporter(io);
-    const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), onProgress: progress.onProgress });
+    const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), onProgress: progress.onProgress, scanCache: scanCacheFromOptions(io, root, options) });
     progress.finish();
     if (analysis.configErrors.length) return reportConfigErrors(io, 'check', analysis.configErrors);
     reportScanFailures(io, analysis.scan.failures, root);

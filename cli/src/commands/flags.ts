@@ -3,6 +3,7 @@ import { analyzeWorkspace } from '../../../core/src/workspace.js';
 import { formatFlagsTable, reportInputFrom } from '../../../core/src/report/index.js';
 import { noDefinitionsNotice } from '../../../core/src/rules/index.js';
 import { parseCommandArguments } from '../args.js';
+import { CACHE_OPTIONS, cacheHelp, scanCacheFromOptions } from '../cacheOptions.js';
 import { directoryArgument, hintCommand, type CliIo, type Command } from '../command.js';
 import { cliClock, formatInputError, progressReporter, recoverInterruptedWork, reportConfigErrors, reportScanFailures, resolveWorkspaceRoot, workspaceOptions } from '../workspaceIo.js';
 import { describeStaleness } from '../../../core/src/state/staleness.js';
@@ -17,6 +18,7 @@ Options:
   --config FILE     flaglens.yaml to use (default: DIR/flaglens.yaml)
   --format FORMAT   text (default) or json: { "flags": [ { "key", "stage", "percentage", "enabled",
                     "references", "findings": ["FL001"], "owner", "type", "ageDays", "releasedAt", … } ] }
+${cacheHelp(20)}
   -h, --help        this help
 
 Exit codes: 0 listed, 2 usage or configuration error.`;
@@ -28,13 +30,13 @@ export const flagsCommand: Command = {
   async run(argv: string[], io: CliIo): Promise<number> {
     const { positionals, options } = parseCommandArguments(
       argv,
-      { config: { type: 'string' }, format: { type: 'string', choices: ['text', 'json'] } },
+      { config: { type: 'string' }, format: { type: 'string', choices: ['text', 'json'] }, ...CACHE_OPTIONS },
       { max: 1, names: '[DIR]' },
     );
     const root = resolveWorkspaceRoot(io, positionals[0]);
     recoverInterruptedWork(io, root);
     const progress = progressReporter(io);
-    const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), onProgress: progress.onProgress });
+    const analysis = await analyzeWorkspace({ ...workspaceOptions(io, root, options.config as string | undefined), onProgress: progress.onProgress, scanCache: scanCacheFromOptions(io, root, options) });
     progress.finish();
     if (analysis.configErrors.length) return reportConfigErrors(io, 'flags', analysis.configErrors);
     reportScanFailures(io, analysis.scan.failures, root);

@@ -4,7 +4,7 @@
 // it and its token is trusted) decide which candidates are accepted; with none, their shape does.
 import { join, relative } from 'node:path';
 import { CONFIG_FILE_NAME, defaultConfig, loadConfig, parseConfig, type FlaglensConfig } from '../../../core/src/config.js';
-import { proposalConfigText, proposeChecks, type ChecksProposal, type ProposedCheck } from '../../../core/src/init/index.js';
+import type { ChecksProposal, ProposedCheck } from '../../../core/src/init/index.js';
 import { nodeFileSystem } from '../../../core/src/nodeIo.js';
 import { createStateProviders } from '../../../core/src/state/registry.js';
 import { tokenTrustErrors } from '../../../core/src/trust.js';
@@ -70,6 +70,8 @@ export const initCommand: Command = {
     if (definitions === 'config-error') return 2;
 
     const progress = progressReporter(io);
+    // The proposal parses code: loaded here, not when the CLI starts (TypeScript loads on first use).
+    const { proposeChecks, proposalConfigText } = require('../../../core/src/init/index.js') as typeof import('../../../core/src/init/index.js');
     const proposal = await proposeChecks({ root, fs: nodeFileSystem, exclude: config.exclude, definedKeys: definitions.keys, onProgress: progress.onProgress });
     progress.finish();
     for (const failure of proposal.failures) io.stderr(`${formatInputError(io, { file: failure.file, line: 1, column: 1, message: `skipped: ${failure.reason}` }, root)}\n`);

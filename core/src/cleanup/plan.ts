@@ -2,7 +2,7 @@
 // and the code simplified (simplify.ts); wrappers, constants entries and imports left unused go too. The
 // result is plain data — per-file minimal text edits and per-site outcomes — that the CLI prints or
 // writes and the language server turns into quick fixes. Nothing here reads or writes files itself.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { FlagReference } from '../model.js';
 import {
   findUses,

@@ -4,7 +4,7 @@
 // containers and fragments, constants that only held the value — with minimal text edits, one batch of
 // non-overlapping edits per pass, until nothing changes. Only expressions carrying a site marker are
 // folded, so unrelated code (a user's own `if (false)`) is never touched.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import { applyTextEdits, type TextEdit } from './textEdits.js';
 
 /**
@@ -198,9 +198,11 @@ export function removalRange(sourceFile: ts.SourceFile, node: ts.Node): { start:
   return { start, end };
 }
 
-const STATEMENT_LIST_KINDS = new Set([ts.SyntaxKind.Block, ts.SyntaxKind.SourceFile, ts.SyntaxKind.CaseClause, ts.SyntaxKind.DefaultClause, ts.SyntaxKind.ModuleBlock]);
+// Made on first use: TypeScript loads when first needed, not when the CLI starts.
+let STATEMENT_LIST_KINDS: Set<ts.SyntaxKind> | undefined;
 
 export function isInStatementList(node: ts.Node): boolean {
+  STATEMENT_LIST_KINDS ??= new Set([ts.SyntaxKind.Block, ts.SyntaxKind.SourceFile, ts.SyntaxKind.CaseClause, ts.SyntaxKind.DefaultClause, ts.SyntaxKind.ModuleBlock]);
   return STATEMENT_LIST_KINDS.has(node.parent.kind);
 }
 
@@ -703,12 +705,14 @@ function isBooleanValued(node: ts.Expression): boolean {
   if (ts.isBinaryExpression(node)) {
     const operator = node.operatorToken.kind;
     if (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken) return isBooleanValued(node.left) && isBooleanValued(node.right);
-    return COMPARISON_OPERATORS.has(operator);
+    return comparisonOperators().has(operator);
   }
   return false;
 }
 
-const COMPARISON_OPERATORS = new Set([
+/** Operators whose result is a boolean (a function: TypeScript's enums are read on first use, see core/src/typescript.js). */
+let comparisonOperatorSet: ReadonlySet<ts.SyntaxKind> | undefined;
+const comparisonOperators = (): ReadonlySet<ts.SyntaxKind> => (comparisonOperatorSet ??= new Set([
   ts.SyntaxKind.EqualsEqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsEqualsToken,
   ts.SyntaxKind.EqualsEqualsToken,
@@ -719,7 +723,7 @@ const COMPARISON_OPERATORS = new Set([
   ts.SyntaxKind.GreaterThanEqualsToken,
   ts.SyntaxKind.InstanceOfKeyword,
   ts.SyntaxKind.InKeyword,
-]);
+]));
 
 /** True when the statement contains a `break` that would leave the enclosing switch. */
 function containsSwitchBreak(statement: ts.Node): boolean {

@@ -3,8 +3,7 @@
 // own TypeScript project (the nearest tsconfig.json, or the referenced config of a solution-style one that
 // includes it), one program per project before and one after, over the core's FileSystem with the new texts
 // laid over it. Parsed files are cached for the process, so libraries and unchanged files are parsed once.
-import { getLibFiles, libFolderInMemoryPath } from '@ts-morph/common';
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import { dirname, join, relative } from 'node:path';
 import type { FileSystem, Timers } from '../io.js';
 import { MAX_INPUT_FILE_BYTES } from '../io.js';
@@ -110,7 +109,8 @@ interface TsProject {
   ambientFiles: string[];
 }
 
-const DEFAULT_OPTIONS: ts.CompilerOptions = {
+/** The options of a file no tsconfig governs (a function: TypeScript loads on first use, see typescript.js). */
+const defaultOptions = (): ts.CompilerOptions => ({
   strict: true,
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
@@ -119,13 +119,13 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   noEmit: true,
   allowJs: true,
-};
+});
 
 /** Finds and parses each file's tsconfig once per check. */
 class ProjectLocator {
   private readonly parsed = new Map<string, TsProject | undefined>();
   private readonly byDirectory = new Map<string, TsProject>();
-  private readonly defaultProject: TsProject = { options: DEFAULT_OPTIONS, fileNames: new Set(), ambientFiles: [] };
+  private readonly defaultProject: TsProject = { options: defaultOptions(), fileNames: new Set(), ambientFiles: [] };
   /** Problems of the tsconfig files parsed (syntax, a missing `extends`), each at its place in its file. */
   private readonly configProblems = new Map<string, TypeDiagnostic[]>();
 
@@ -265,7 +265,21 @@ type MatchFiles = (
 
 /** Parsed files for the whole process, keyed by path and parse settings; reused while the text is the same. */
 const sourceFileCache = new Map<string, { text: string; sourceFile: ts.SourceFile }>();
-const libraryFiles = new Map(getLibFiles().map((file) => [`${libFolderInMemoryPath}/${file.fileName}`, file.text]));
+/** The folder TypeScript's lib.*.d.ts files are read from (in memory, not on disk). */
+const libFolderInMemoryPath = '/node_modules/typescript/lib';
+let libraryTexts: Map<string, string> | undefined;
+/**
+ * TypeScript's lib.*.d.ts texts, by path under libFolderInMemoryPath: @ts-morph/common's copy, matching the
+ * TypeScript the core parses with, loaded on the first type check (a file of its own in the bundles, 3 MB).
+ */
+function libraryFiles(): Map<string, string> {
+  if (!libraryTexts) {
+    const common = require('@ts-morph/common') as typeof import('@ts-morph/common');
+    if (common.libFolderInMemoryPath !== libFolderInMemoryPath) throw new Error(`@ts-morph/common keeps its libraries under ${common.libFolderInMemoryPath}`);
+    libraryTexts = new Map(common.getLibFiles().map((file) => [`${libFolderInMemoryPath}/${file.fileName}`, file.text]));
+  }
+  return libraryTexts;
+}
 
 function diagnoseBeforeAndAfter(project: TsProject, files: string[], changes: ReadonlyMap<string, string>, options: TypeCheckOptions): { before: TypeDiagnostic[]; after: TypeDiagnostic[] } {
   const absolute = (file: string) => join(options.root, file);
@@ -309,7 +323,7 @@ function readOrEmpty(fs: FileSystem, path: string): string {
 
 function compilerHost(fs: FileSystem, overlay: ReadonlyMap<string, string>): ts.CompilerHost {
   const readFile = (path: string): string | undefined => {
-    const planned = overlay.get(path) ?? libraryFiles.get(path);
+    const planned = overlay.get(path) ?? libraryFiles().get(path);
     if (planned !== undefined) return planned;
     try {
       // A source or declaration file is never larger than this in practice; a huge (or endless) one is treated as absent.
@@ -319,7 +333,7 @@ function compilerHost(fs: FileSystem, overlay: ReadonlyMap<string, string>): ts.
     }
   };
   const fileExists = (path: string): boolean => {
-    if (overlay.has(path) || libraryFiles.has(path)) return true;
+    if (overlay.has(path) || libraryFiles().has(path)) return true;
     try {
       return fs.stat(path).isFile;
     } catch {

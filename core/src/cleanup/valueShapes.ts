@@ -3,7 +3,7 @@
 // flag objects, LaunchDarkly's evaluation details, Statsig's gates, Unleash's variants — and what each of
 // their properties is once the flag is removed. The planner uses this to rewrite `useFlag(k, d).value`,
 // `const { value: on } = useFlag(k, d)` and `const details = …; details.value` instead of the call.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { FlagReference } from '../model.js';
 import type { LiteralValue } from './simplify.js';
 

@@ -350,3 +350,26 @@ function removeDefinition(
   overlay.set(file, applyTextEdits(text, [removal.edit]));
   return { file, status: 'removed' };
 }
+
+/** The workspace as it will be: planned texts (workspace-relative keys) over the real files. */
+export function overlayFileSystem(base: FileSystem, root: string, overlay: Map<string, string>): FileSystem {
+  const lookup = (path: string): string | undefined => {
+    const file = relative(root, path).split('\\').join('/');
+    return file.startsWith('..') ? undefined : overlay.get(file);
+  };
+  return {
+    readFile: (path) => lookup(path) ?? base.readFile(path),
+    readFileBytes: (path) => {
+      const text = lookup(path);
+      return text === undefined ? base.readFileBytes(path) : new TextEncoder().encode(text);
+    },
+    readDirectory: (path) => base.readDirectory(path),
+    stat: (path) => {
+      const stat = base.stat(path);
+      const text = lookup(path);
+      return text === undefined ? stat : { ...stat, size: new TextEncoder().encode(text).length, mtimeMs: stat.mtimeMs + 1 };
+    },
+    realpath: (path) => base.realpath(path),
+    exists: (path) => base.exists(path),
+  };
+}

@@ -1,13 +1,13 @@
 // Code actions on a range: "suppress with reason" for each finding there (inserts
 // `// flaglens-ignore CODE reason` above the line, with a snippet placeholder for the reason), "Bump
 // rollout…" / "Abort rollout…" for the flag under the cursor (the server names the client's command), and the
-// cleanup quick fixes.
+// "Remove flag" quick fixes, listed without computing them (they are planned and type-checked when picked).
 import type { Finding } from '../model.js';
-import { removeFlagQuickFixes, type QuickFixData } from './removeFlag.js';
+import { removeFlagCandidates, type RemoveFlagCandidate } from './removeFlag.js';
 import { lineColumnAt, referenceAt, type FeatureWorkspace } from './workspaceView.js';
 
 export type FlagCodeAction =
-  | { kind: 'quickfix'; title: string; fix: QuickFixData; findings: Finding[] }
+  | { kind: 'removeFlag'; title: string; candidate: RemoveFlagCandidate; findings: Finding[] }
   | {
       kind: 'suppress';
       title: string;
@@ -28,8 +28,8 @@ export function flagCodeActions(workspace: FeatureWorkspace, file: string, text:
     .filter((finding) => !finding.suppressed && finding.line <= lastLine && (finding.endLine ?? finding.line) >= firstLine);
   const reference = referenceAt(workspace, file, range.start);
 
-  for (const fix of removeFlagQuickFixes({ workspace, file, reference, findings })) {
-    actions.push({ kind: 'quickfix', title: fix.title, fix, findings: findings.filter((finding) => fix.fixes?.includes(finding.code)) });
+  for (const candidate of removeFlagCandidates({ workspace, file, reference, findings })) {
+    actions.push({ kind: 'removeFlag', title: candidate.title, candidate, findings: findings.filter((finding) => finding.key === candidate.key && candidate.fixes.includes(finding.code)) });
   }
   for (const finding of findings) {
     const lineText = lineAt(text, finding.line);

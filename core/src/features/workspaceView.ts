@@ -32,8 +32,6 @@ export interface FeatureWorkspace {
   indexComplete(): boolean;
   /** Current text of a workspace-relative file: the editor buffer when open, else the file on disk. */
   sourceText(file: string): string | undefined;
-  /** Workspace-relative source files (for workspace-wide questions such as "is this constant still used"). */
-  sourceFiles(): readonly string[];
 }
 
 /** 0-based offset → 1-based line and column (UTF-16), as the model counts. */

@@ -2,7 +2,7 @@
 // of flag collections and JSX attributes whose key is a string literal or a constant the scanner's key
 // evaluation resolves, each with the shape it would be declared by in flaglens.yaml and what its use says
 // (a condition, a test file). Judging them is propose.ts's job; this file only reads syntax.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { CustomCheck } from '../config.js';
 import { keyWords } from '../rules/keys.js';
 import { dottedPath } from '../scanner/scopes.js';

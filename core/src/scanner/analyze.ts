@@ -2,7 +2,7 @@
 // key evaluation resolves their keys (through the module graph), and the file's exports that lead to
 // checks (wrappers, clients, accessors, declared flags, types carrying clients) become prefilter triggers.
 // The result is plain data (references, dependency paths, trigger names): no syntax nodes, so it can be cached.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { FlagReference } from '../model.js';
 import type { Resolved } from './moduleGraph.js';
 import type { RawCheck } from './matching.js';
@@ -26,6 +26,11 @@ export interface FileAnalysis {
   /** Absolute paths of the other modules consulted (the file's dependencies for incremental updates). */
   dependencies: Set<string>;
   /**
+   * The dependencies a lookup for checks refused to open because they could hold none when asked (a subset of
+   * `dependencies`): if one of them can later (a trigger name found afterwards), the file is analysed again.
+   */
+  gatedOut: Set<string>;
+  /**
    * Names this file exports that make another file's calls into checks: wrappers, SDK clients, flags
    * objects, accessors, declared flags, classes/objects with wrapper members and their instances, and
    * interfaces/types carrying SDK types. The text prefilter parses any file mentioning one of them.
@@ -45,7 +50,8 @@ class FileAnalyzer {
     const module = this.session.module;
     const references: FlagReference[] = [];
     const raw: RawCheck[] = [];
-    this.session.matcher.collectChecks(module.sourceFile, module, raw);
+    // Finding checks opens only modules that may hold checks; their keys are then evaluated through any module.
+    this.session.onlyModulesThatMayHoldChecks(() => this.session.matcher.collectChecks(module.sourceFile, module, raw));
     for (const check of raw) {
       const reference = this.toReference(check, module);
       if (reference) references.push(reference);
@@ -53,10 +59,12 @@ class FileAnalyzer {
     // Only a check keyed by a parameter makes a wrapper, and only an SDK import makes a client or factory;
     // other files get the cheap pass (re-exports, instances of classes from elsewhere, types).
     const importsSdk = module.sourceFile.statements.some((statement) => isImportDeclaration(statement) && isStringLiteral(statement.moduleSpecifier) && presetForPackage(statement.moduleSpecifier.text));
-    const triggerNames = this.triggerExports(module, { deep: this.session.sawParameterKey || importsSdk || requiresSdk(module) });
+    const triggerNames = this.session.onlyModulesThatMayHoldChecks(() => this.triggerExports(module, { deep: this.session.sawParameterKey || importsSdk || requiresSdk(module) }));
     const dependencies = this.session.dependencies.all;
+    const gatedOut = this.session.dependencies.allGatedOut;
     dependencies.delete(module.path);
-    return { references, dependencies, triggerNames };
+    gatedOut.delete(module.path);
+    return { references, dependencies, gatedOut, triggerNames };
   }
 
   /** Exported names through which other files can reach a check (see FileAnalysis.triggerNames). */

@@ -3,7 +3,7 @@
 // typed `Route[]`), members of interfaces and type aliases (with `extends`, intersections, unions),
 // possibly imported from other modules or workspace packages. Origins use it to find SDK clients carried
 // by types (`gb: GrowthBook` in `Props`); the prefilter uses `carriesSdk` to make such types triggers.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { AnalysisSession } from './session.js';

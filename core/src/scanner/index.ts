@@ -1,22 +1,26 @@
 // The flag-reference scanner: finds every flag check in a workspace (see docs/scanner.md).
 // Public API: `scanWorkspace` for one-shot scans and `ScannerHost` for incremental use (language server).
-// The design in one paragraph: read every source file, parse only those whose text mentions a trigger
-// (an SDK package, a configured check, a name exported by a flag-related module), resolve keys and
-// clients through other modules parsed lazily on demand, and remember who depended on whom.
+// The design in one paragraph: read every source file, parse only those whose text can hold a check (an SDK
+// import, a configured check's words, a name exported by a flag-related module; prefilter.ts), keep only a word
+// fingerprint of the others, resolve keys and clients through other modules parsed lazily on demand, and
+// remember who depended on whom.
 import { posix, resolve as resolvePath } from 'node:path';
 import type { FlaglensConfig } from '../config.js';
-import type { FileSystem } from '../io.js';
-import type { ts } from 'ts-morph';
-import type { FlagReference, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
-import { analyzeModule, createSharedAnalysisCache, parseModule, reparseModule, type FileAnalysis, type ModuleStore, type ParsedModule } from './analyze.js';
-import { keyText } from './keys.js';
-import { AnalysisSession } from './session.js';
-import { SDK_SPECIFIER_PATTERN } from './presets.js';
+import { describeReadError, systemClock, type Clock, type FileStat, type FileSystem } from '../io.js';
+import type { FlagReference, ScanCacheReport, ScanFailure, ScanResult, SkippedFiles } from '../model.js';
+import type { FileAnalysis, ModuleStore, ParsedModule, SharedAnalysisCache } from './analyze.js';
+import { REEXPORT_PATTERN, StaticPrefilter, TriggerNameSet, fingerprintWords, mentionsName, type WordFingerprint } from './prefilter.js';
+import { resolutionInputsUnchanged, type ResolutionInputs } from './resolution/cachedFileSystem.js';
+import type { ts } from '../typescript.js';
 import { ModuleResolver, type ResolvedImport } from './resolution/resolver.js';
-import { isSourceFile, listWorkspaceFiles, readSourceText } from './walk.js';
+import { ABSENT_HASH, contentHash, decodeScanCache, encodeScanCache, scanCacheIdentity, type CachedFile, type ScanCacheIdentity, type ScanCacheStore } from './scanCache.js';
+import { TimeSlicer, type TimeSliceOptions } from './timeSlices.js';
+import { MAX_FILE_BYTES, isSourceFile, listWorkspaceFilesInSteps, readSourceText } from './walk.js';
+import type { WalkMemo } from '../workspaceFiles.js';
 
 export { toScanJson, formatScanText, type ScanJson } from './output.js';
 export { ModuleResolver, isResolutionInput, type ResolvedImport } from './resolution/resolver.js';
+export { defaultScanCacheDirectory, fileScanCacheStore, scanCacheStoreFor, type ScanCacheRequest, type ScanCacheStore } from './scanCache.js';
 
 export interface ScanOptions {
   /** Absolute workspace root. */
@@ -25,14 +29,40 @@ export interface ScanOptions {
   fs: FileSystem;
   /** Called as files are processed (for progress reporting). */
   onProgress?: (done: number, total: number) => void;
-  /** Files read and filtered per batch before yielding to the event loop (default 200). */
-  batchSize?: number;
+  /** Stops the scan: it rejects with the signal's reason at its next check-in (within one slice). */
+  signal?: AbortSignal;
+  /** How the index shares the event loop: slice length (default 8 ms of work between turns) and clock. */
+  slices?: Omit<TimeSliceOptions, 'signal'>;
+  /**
+   * The persistent cache (see scanCache.ts): an index starts from what it says about unchanged files and writes
+   * it again when anything changed. Without it nothing is kept between runs.
+   */
+  cache?: ScanCacheStore;
+  /** The real-time clock recent modification times are judged by (default: the system clock; never a pinned evaluation date). */
+  clock?: Clock;
+}
+
+/** Options of one `indexWorkspace` run. */
+export interface IndexOptions {
+  /** Files read so far and the total, reported at every turn the index gives the event loop and at the end. */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Cancels the run: `indexWorkspace` rejects with `signal.reason` at its next check-in (the index checks in
+   * between folders and files, so within one slice). A cancelled host keeps what it analysed; calling
+   * `indexWorkspace` again finishes the job with the same result as an uncancelled run.
+   */
+  signal?: AbortSignal;
+  /**
+   * With a cache: write it at the end when anything changed (default true). An editor that must not block its event
+   * loop passes false and calls `saveCache()` when it is idle (writing encodes the whole cache and fsyncs it).
+   */
+  writeCache?: boolean;
 }
 
 /** Scans the whole workspace once. */
 export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const host = new ScannerHost(options);
-  return host.indexWorkspace(options.onProgress);
+  return host.indexWorkspace({ onProgress: options.onProgress, signal: options.signal });
 }
 
 /**
@@ -52,38 +82,44 @@ export class ScannerHost {
   private readonly analyses = new Map<string, FileAnalysis>();
   /** Reverse dependency graph: module → files whose analysis consulted it. */
   private readonly dependents = new Map<string, Set<string>>();
+  /** Module → files whose lookups for checks refused to open it (it could hold none when asked). */
+  private readonly refusedBy = new Map<string, Set<string>>();
+  /** How many trigger names there were when refused modules were last looked at again. */
+  private triggerCountAtLastRepeat = 0;
   private readonly workspaceFiles = new Set<string>();
-  private triggerNames = new Set<string>();
-  private triggerPattern: RegExp | undefined;
-  /** SDK package substrings and configured check names, as one pattern (faster than one search each). */
-  private readonly staticTriggers: RegExp;
+  /** What the prefilter learnt from each workspace file's text when it was read (the text itself is not kept). */
+  private readonly prefilterFacts = new Map<string, PrefilterFacts>();
+  /** Workspace files read and passed over: each may still name a trigger name found later. */
+  private readonly passedOver = new Set<string>();
+  /** Every trigger name found so far, and those not yet looked for in the files passed over. */
+  private readonly triggerNames = new Set<string>();
+  private allTriggers = new TriggerNameSet([]);
+  private freshTriggerNames: string[] = [];
+  private readonly prefilter: StaticPrefilter;
   private readonly store: ModuleStore;
   /** Distinct files parsed (a module dropped and parsed again counts once). */
   private readonly parsedPaths = new Set<string>();
   /** Set once indexWorkspace has finished. */
   private indexed = false;
-  /** Cross-file analysis results (wrapper detection); cleared on every change. */
-  private sharedCache = createSharedAnalysisCache();
+  /** Cross-file analysis results (wrapper detection); dropped on every change (made again when next needed). */
+  private sharedCache: SharedAnalysisCache | undefined;
   /** Files whose parse or analysis failed, with the reason; they have no references and the scan goes on. */
   private readonly failures = new Map<string, string>();
-  /** During indexing: texts of files the prefilter passed over (read once, reused by lazy parses). */
-  private pendingTexts: Map<string, string> | undefined;
   /** mayHoldChecks answers by path; cleared on every change. */
   private readonly mayHoldChecksCache = new Map<string, boolean>();
   private mayHoldChecksTriggerCount = 0;
-  /** Every trigger name found so far, as one pattern (the round pattern holds only the newest). */
-  private allTriggersPattern: RegExp | undefined;
+  /** Files read a second time: passed over when first read, parsed later (a lazy module, a later trigger name). */
+  private rereads = 0;
+  /** Trigger names whose mention was checked on a file's text (a fingerprint "maybe"), and the answer. */
+  private readonly mentions = new Map<string, Map<string, boolean>>();
+  /** The persistent cache's state for this host (only with `options.cache`). */
+  private readonly caching: CacheState | undefined;
 
   constructor(readonly options: ScanOptions) {
     this.root = normalizeRoot(options.root);
     this.resolver = new ModuleResolver(options.fs, this.root, (path) => (this.deleted.has(path) ? false : this.overlays.has(path) ? true : undefined));
-    const customNames = options.config.checks.map((check) => {
-      const name = check.kind === 'call' ? check.call : check.kind === 'property' ? check.property : check.jsx;
-      // The first segment: `flagResolver.isEnabled` is written with `flagResolver` even when destructured
-      // (`const { isEnabled } = flagResolver`), and it is rarer than the method name.
-      return name.split('.')[0];
-    });
-    this.staticTriggers = new RegExp([SDK_SPECIFIER_PATTERN.source, ...customNames.map(escapeRegExp)].join('|'));
+    this.prefilter = new StaticPrefilter(options.config.checks);
+    this.caching = options.cache ? new CacheState(options.cache, scanCacheIdentity(this.root, options.config)) : undefined;
     this.store = {
       module: (path) => this.module(path),
       mayHoldChecks: (path) => this.mayHoldChecks(path),
@@ -91,53 +127,85 @@ export class ScannerHost {
     };
   }
 
-  /** Indexes every file of the workspace; yields to the event loop between batches. */
-  async indexWorkspace(onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
+  /**
+   * Indexes every file of the workspace. Time-sliced: it gives the event loop a turn whenever a slice's time
+   * (8 ms by default) of walking, reading or analysing is used up, so requests are answered meanwhile. Accepts
+   * the progress callback alone, or `IndexOptions` with a cancellation signal.
+   */
+  async indexWorkspace(progressOrOptions?: ((done: number, total: number) => void) | IndexOptions): Promise<ScanResult> {
+    const options: IndexOptions = typeof progressOrOptions === 'function' ? { onProgress: progressOrOptions } : (progressOrOptions ?? {});
+    const { onProgress } = options;
+    const slicer = new TimeSlicer({ ...this.options.slices, signal: options.signal });
     const started = performance.now();
-    const listing = listWorkspaceFiles(this.options.fs, this.root, this.options.config.exclude);
+    const cache = this.caching;
+    cache?.readPrevious(this.options.fs);
+    const walk = listWorkspaceFilesInSteps(this.options.fs, this.root, this.options.config.exclude, cache ? { previous: cache.previousWalk, remember: { now: (this.options.clock ?? systemClock).now().getTime() } } : {});
+    let step = walk.next();
+    while (!step.done) {
+      if (slicer.due()) await slicer.pause();
+      step = walk.next();
+    }
+    const listing = step.value;
+    if (cache) cache.noteWalk(this.options.fs, listing);
     const skipped: SkippedFiles = { binary: 0, tooLarge: 0, unreadable: listing.unreadable, failed: 0 };
-    const batchSize = this.options.batchSize ?? 200;
-    // Texts of files the prefilter passed over: a later round may find a wrapper or client name in them.
-    const pending = new Map<string, string>();
-    this.pendingTexts = pending;
     const total = listing.files.length;
-    let done = 0;
-    for (let index = 0; index < listing.files.length; index += batchSize) {
-      for (const path of listing.files.slice(index, index + batchSize)) {
-        this.workspaceFiles.add(path);
-        const text = this.overlays.get(path) ?? this.readText(path, skipped);
-        if (text === undefined) continue;
-        if (this.analyses.has(path) && !this.overlays.has(path)) continue;
-        if (this.passesStaticPrefilter(text)) this.analyzePath(path, text);
-        else pending.set(path, text);
+    // Files whose analysis waits until every file's content is known (their cached analysis may still hold).
+    const analyseLater: string[] = [];
+    for (let index = 0; index < total; index++) {
+      if (slicer.due()) {
+        onProgress?.(index, total);
+        await slicer.pause();
       }
-      done = Math.min(total, index + batchSize);
-      onProgress?.(done, total);
-      await yieldToEventLoop();
+      const path = listing.files[index];
+      this.workspaceFiles.add(path);
+      if (this.analyses.has(path) && !this.overlays.has(path)) continue;
+      const overlay = this.overlays.get(path);
+      if (overlay !== undefined) {
+        if (this.learnFromText(path, overlay)) this.analyzePath(path, overlay);
+      } else if (this.learnFromDisk(path, skipped) === 'analyse later') analyseLater.push(path);
     }
-    // Rounds: names exported by flag-related modules (clients, wrappers) pull in the files using them.
-    for (let round = 0; round < 20 && pending.size > 0; round++) {
-      const pattern = this.takeTriggerPattern();
-      if (!pattern) break;
-      let analysedInRound = 0;
-      let sinceYield = 0;
-      for (const [path, text] of pending) {
-        if (!pattern.test(text)) continue;
-        pending.delete(path);
-        this.analyzePath(path, text);
-        analysedInRound++;
-        if (++sinceYield >= batchSize) {
-          sinceYield = 0;
-          await yieldToEventLoop();
+    onProgress?.(total, total);
+    slicer.throwIfAborted();
+    for (const path of analyseLater) {
+      if (slicer.due()) await slicer.pause();
+      this.analyzeKnown(path, skipped);
+    }
+    for (let round = 0; round < 20; round++) {
+      // Names exported by flag-related modules (clients, wrappers) found after a file was passed over pull it in:
+      // its fingerprint says which files may name them, and their texts (read again) say which do.
+      if (this.freshTriggerNames.length && this.passedOver.size) {
+        const names = this.takeFreshTriggerNames();
+        for (const path of [...this.passedOver]) {
+          if (slicer.due()) await slicer.pause();
+          if (this.namesTriggerIn(path, names)) this.analyzeKnown(path, skipped);
         }
+        continue;
       }
-      if (analysedInRound === 0 && !this.triggerPattern) break;
+      // Analyses that refused a module which may hold checks now are done again (the answer must not depend on
+      // the order files were analysed in).
+      const repeat = this.analysesToRepeat();
+      if (!repeat.length) break;
+      for (const path of repeat) {
+        if (slicer.due()) await slicer.pause();
+        const text = this.textOf(path);
+        if (text === undefined) this.forget(path);
+        else this.analyzePath(path, text);
+      }
     }
-    if (total === 0) onProgress?.(0, 0);
-    this.pendingTexts = undefined;
     this.indexed = true;
-    this.takeTriggerPattern();
     const failures = this.failedFiles();
+    let cacheReport: ScanCacheReport | undefined;
+    if (cache) {
+      // A file gone since the cache was written: the cache must forget it.
+      if (cache.previous && !cache.dirty) for (const record of cache.previous.values()) if (record.walked && !this.workspaceFiles.has(record.path)) cache.dirty = true;
+      const readable = total - (skipped.unreadable - listing.unreadable);
+      cacheReport = { hits: Math.max(0, readable - cache.misses.size), misses: cache.misses.size };
+      if (cache.problem) cacheReport.ignored = cache.problem;
+      if (cache.dirty && options.writeCache !== false) {
+        const problem = this.saveCache();
+        if (problem) cacheReport.notWritten = problem;
+      }
+    }
     return {
       references: this.references(),
       files: total,
@@ -145,7 +213,27 @@ export class ScannerHost {
       skipped: { ...skipped, failed: failures.length },
       failures,
       durationMs: Math.round(performance.now() - started),
+      ...(cacheReport ? { cache: cacheReport } : {}),
     };
+  }
+
+  /**
+   * Writes the persistent cache now (an index writes it itself when anything changed): what is known of every
+   * file as it is on disk (files the editor holds are left out: their disk text was not what was analysed).
+   * Returns why it could not be written, or undefined. Without `options.cache`, or when the cache on disk already
+   * says all this, does nothing. Synchronous: it encodes the whole cache and fsyncs it.
+   */
+  saveCache(): string | undefined {
+    const cache = this.caching;
+    if (!cache || !cache.dirty) return undefined;
+    try {
+      const bytes = encodeScanCache(cache.identity, { files: this.cacheRecords(), resolution: cache.resolutionToKeep(this.resolver.readInputs()), walk: cache.walkMemo });
+      cache.store.write(bytes);
+      cache.dirty = false;
+      return undefined;
+    } catch (error) {
+      return `${cache.store.location}: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   /** Files skipped because their analysis failed, with the reason (workspace-relative, sorted). */
@@ -170,6 +258,9 @@ export class ScannerHost {
       this.overlays.delete(path);
       this.deleted.add(path);
       this.workspaceFiles.delete(path);
+      this.passedOver.delete(path);
+      this.prefilterFacts.delete(path);
+      this.mentions.delete(path);
     } else {
       this.setOverlay(path, text);
       if (isSourceFile(path) && path.startsWith(`${this.root}/`)) this.workspaceFiles.add(path);
@@ -177,7 +268,7 @@ export class ScannerHost {
     // A file appearing or disappearing changes how specifiers resolve.
     if (text === undefined || !existedBefore) this.resolver.clear();
     this.modules.delete(path);
-    this.sharedCache = createSharedAnalysisCache();
+    this.sharedCache = undefined;
     this.mayHoldChecksCache.clear();
 
     const affected = new Set<string>([path]);
@@ -209,15 +300,26 @@ export class ScannerHost {
       const after = this.analyzePath(file, fileText, file === path ? previousModule : undefined);
       if (JSON.stringify(after.references) !== beforeJson) changed.push(this.relative(file));
     }
-    // The edit may have created a wrapper or client other files already call: look for its names in
-    // the files the prefilter passed over (rare, and only after indexing; during indexing its rounds do it).
-    if (this.indexed && this.triggerPattern) {
-      const pattern = this.takeTriggerPattern()!;
-      for (const file of this.workspaceFiles) {
-        if (this.analyses.has(file)) continue;
-        const fileText = this.overlays.get(file) ?? this.readText(file, { binary: 0, tooLarge: 0, unreadable: 0, failed: 0 });
-        if (fileText === undefined || !pattern.test(fileText)) continue;
-        if (this.analyzePath(file, fileText).references.length) changed.push(this.relative(file));
+    // The edit may have created a wrapper or client other files already call: look for its names in the files
+    // the prefilter passed over, and in the modules other analyses refused (rare, and only after indexing;
+    // during indexing its rounds do it).
+    for (let round = 0; this.indexed && round < 20; round++) {
+      if (this.freshTriggerNames.length) {
+        const names = this.takeFreshTriggerNames();
+        for (const file of [...this.passedOver]) {
+          if (!this.namesTriggerIn(file, names)) continue;
+          const fileText = this.textOf(file);
+          if (fileText !== undefined && this.analyzePath(file, fileText).references.length) changed.push(this.relative(file));
+        }
+        continue;
+      }
+      const repeat = this.analysesToRepeat();
+      if (!repeat.length) break;
+      for (const file of repeat) {
+        const before = JSON.stringify(this.analyses.get(file)?.references ?? []);
+        const fileText = this.textOf(file);
+        const after = fileText === undefined ? (this.forget(file), []) : this.analyzePath(file, fileText).references;
+        if (JSON.stringify(after) !== before && !changed.includes(this.relative(file))) changed.push(this.relative(file));
       }
     }
     return changed;
@@ -230,7 +332,7 @@ export class ScannerHost {
    */
   resolutionInputChanged(): string[] {
     this.resolver.clear();
-    this.sharedCache = createSharedAnalysisCache();
+    this.sharedCache = undefined;
     this.mayHoldChecksCache.clear();
     const changed: string[] = [];
     for (const [path, before] of [...this.analyses]) {
@@ -260,7 +362,10 @@ export class ScannerHost {
   inspectFile<T>(absPath: string, text: string, visit: (sourceFile: ts.SourceFile, evaluateKey: (expression: ts.Expression) => string | undefined) => T): T {
     const path = normalizePath(absPath);
     const cached = this.modules.get(path);
-    const module = cached && cached.text === text ? cached : parseModule(path, this.relative(path), text);
+    const module = cached && cached.text === text ? cached : analysisEngine().parseModule(path, this.relative(path), text);
+    // The analyser's modules, loaded on first use like every parse (see analysisEngine).
+    const { AnalysisSession } = require('./session.js') as typeof import('./session.js');
+    const { keyText } = require('./keys.js') as typeof import('./keys.js');
     const session = new AnalysisSession(this.store, { customChecks: this.options.config.checks, shared: this.sharedCache }, module);
     return visit(module.sourceFile, (expression) => keyText(session.keys.evaluate(expression, module)));
   }
@@ -280,6 +385,49 @@ export class ScannerHost {
 
   // -------------------------------------------------------------------------------------------
 
+  /** What the cache keeps of every file known as it is on disk (the editor's files left out). */
+  private cacheRecords(): CachedFile[] {
+    const cache = this.caching!;
+    const now = (this.options.clock ?? systemClock).now().getTime();
+    // A file modified just before it was read may be modified again within the same tick of its clock: the next
+    // run confirms it by its hash instead of trusting its time.
+    const timeOf = (stat: FileStat) => (now - stat.mtimeMs < RECENT_MODIFICATION_MS ? -1 : stat.mtimeMs);
+    const records: CachedFile[] = [];
+    const recorded = new Set<string>();
+    for (const path of [...this.workspaceFiles].sort()) {
+      const stat = cache.stats.get(path);
+      const hash = cache.hashes.get(path);
+      if (this.overlays.has(path) || !stat || hash === undefined) continue;
+      recorded.add(path);
+      const skippedKind = cache.skippedKinds.get(path);
+      if (skippedKind) {
+        records.push({ path, walked: true, size: stat.size, mtimeMs: timeOf(stat), hash, skipped: skippedKind });
+        continue;
+      }
+      const facts = this.prefilterFacts.get(path);
+      if (!facts) continue;
+      const mentions = this.mentions.get(path);
+      const record: CachedFile = { path, walked: true, size: stat.size, mtimeMs: timeOf(stat), hash, facts: { ...facts, mentions: mentions ? Object.fromEntries(mentions) : undefined } };
+      const analysis = this.analyses.get(path);
+      const inputs = cache.analysisInputs.get(path);
+      if (analysis && inputs) record.analysis = { references: analysis.references, dependencies: inputs, gatedOut: [...analysis.gatedOut], triggerNames: analysis.triggerNames };
+      const failure = this.failures.get(path);
+      if (failure !== undefined) record.failure = failure;
+      records.push(record);
+    }
+    // Modules analyses consulted that the walk does not list (declaration files, excluded folders): their time and hash.
+    for (const inputs of cache.analysisInputs.values()) {
+      for (const [dependency] of inputs) {
+        if (recorded.has(dependency) || this.overlays.has(dependency)) continue;
+        recorded.add(dependency);
+        const stat = cache.stats.get(dependency);
+        const hash = cache.hashes.get(dependency);
+        if (stat && hash !== undefined && hash !== ABSENT_HASH) records.push({ path: dependency, walked: false, size: stat.size, mtimeMs: timeOf(stat), hash });
+      }
+    }
+    return records;
+  }
+
   private relative(path: string): string {
     return path.startsWith(`${this.root}/`) ? path.slice(this.root.length + 1) : path;
   }
@@ -289,37 +437,281 @@ export class ScannerHost {
     this.overlays.set(path, text);
     this.deleted.delete(path);
     this.modules.delete(path);
-    this.sharedCache = createSharedAnalysisCache();
+    // What the prefilter learnt from the disk text no longer applies.
+    this.prefilterFacts.delete(path);
+    this.mentions.delete(path);
+    this.sharedCache = undefined;
     this.mayHoldChecksCache.clear();
   }
 
-  private readText(path: string, skipped: SkippedFiles): string | undefined {
-    const outcome = readSourceText(this.options.fs, path);
-    if ('text' in outcome) return outcome.text;
-    skipped[outcome.skipped]++;
-    return undefined;
+  /**
+   * Records what the prefilter learns from a workspace file's text and says whether to analyse it now: it imports
+   * an SDK, names a configured check, or names a trigger name found so far. A file passed over keeps its
+   * fingerprint (and whether it re-exports), never its text.
+   */
+  private learnFromText(path: string, text: string): boolean {
+    const reexports = REEXPORT_PATTERN.test(text);
+    this.mentions.delete(path);
+    // An SDK import needs no fingerprint; for the other files the fingerprint rules most configured checks out.
+    const fingerprint = this.prefilter.importsSdk(text) ? undefined : fingerprintWords(text);
+    if (!fingerprint || this.prefilter.namesCheck(text, fingerprint)) {
+      this.prefilterFacts.set(path, { passesStatic: true, reexports });
+      this.passedOver.delete(path);
+      return true;
+    }
+    const passesStatic = false;
+    this.prefilterFacts.set(path, { passesStatic, reexports, fingerprint });
+    if (this.allTriggers.size && this.namesTriggerIn(path, this.allTriggers, text)) {
+      this.passedOver.delete(path);
+      return true;
+    }
+    this.passedOver.add(path);
+    return false;
   }
 
-  private passesStaticPrefilter(text: string): boolean {
-    if (this.staticTriggers.test(text)) return true;
-    return this.triggerPattern ? this.triggerPattern.test(text) : false;
+  /**
+   * Whether a file passed over names one of `names`: its fingerprint rules most out; a "maybe" is answered by what
+   * was checked on its text before (this run or, through the cache, an earlier one), or on its text now (`text`,
+   * or read again). The answers are kept.
+   */
+  private namesTriggerIn(path: string, names: TriggerNameSet, text?: string): boolean {
+    const fingerprint = this.prefilterFacts.get(path)?.fingerprint;
+    const candidates = fingerprint ? names.namesMaybeIn(fingerprint) : names.names;
+    if (!candidates.length) return false;
+    let known = this.mentions.get(path);
+    const unknown: string[] = [];
+    for (const name of candidates) {
+      const mentioned = known?.get(name);
+      if (mentioned === true) return true;
+      if (mentioned === undefined) unknown.push(name);
+    }
+    if (!unknown.length) return false;
+    text ??= this.textOf(path);
+    if (text === undefined) return false;
+    if (!known) this.mentions.set(path, (known = new Map()));
+    let found = false;
+    for (const name of unknown) {
+      const mentioned = mentionsName(text, name);
+      known.set(name, mentioned);
+      found ||= mentioned;
+    }
+    return found;
   }
 
-  /** The pattern of trigger names added since the last call (undefined when none). */
-  private takeTriggerPattern(): RegExp | undefined {
-    const pattern = this.triggerPattern;
-    this.triggerPattern = undefined;
-    return pattern;
+  /**
+   * Learns what a workspace file is from the disk: from the cache when its size and time (or else its content
+   * hash) are what the cache recorded, else from its text. Says whether its analysis waits for the end of the
+   * walk (its cached analysis may still hold once every file's content is known).
+   */
+  private learnFromDisk(path: string, skipped: SkippedFiles): 'done' | 'analyse later' {
+    const cache = this.caching;
+    let stat: FileStat;
+    try {
+      stat = this.options.fs.stat(path);
+    } catch {
+      skipped.unreadable++;
+      return 'done';
+    }
+    const record = cache?.previous?.get(path);
+    if (cache && record?.walked && sameTimeAndSize(record, stat)) {
+      const adopted = this.adoptRecord(path, record, stat, skipped);
+      if (adopted) return adopted;
+    }
+    const read = this.readFromDisk(path, stat);
+    if ('skipped' in read) {
+      skipped[read.skipped]++;
+      if (cache && read.skipped !== 'unreadable') cache.noteSkipped(path, read.skipped);
+      return 'done';
+    }
+    if (cache && record?.walked && record.hash === read.hash) {
+      // Only its time changed (a checkout, a touch): what the cache knows of it holds.
+      cache.dirty = true;
+      const adopted = this.adoptRecord(path, record, stat, skipped);
+      if (adopted) return adopted;
+    }
+    cache?.noteMiss(path);
+    if (this.learnFromText(path, read.text)) this.analyzePath(path, read.text);
+    return 'done';
+  }
+
+  /** Takes what the cache knows of an unchanged file; undefined when the record holds too little (then it is read). */
+  private adoptRecord(path: string, record: CachedFile, stat: FileStat, skipped: SkippedFiles): 'done' | 'analyse later' | undefined {
+    const cache = this.caching!;
+    if (record.skipped) {
+      cache.stats.set(path, stat);
+      cache.hashes.set(path, record.hash);
+      skipped[record.skipped]++;
+      cache.skippedKinds.set(path, record.skipped);
+      return 'done';
+    }
+    const facts = record.facts;
+    if (!facts || (!facts.passesStatic && !facts.fingerprint)) return undefined;
+    cache.stats.set(path, stat);
+    cache.hashes.set(path, record.hash);
+    this.prefilterFacts.set(path, { passesStatic: facts.passesStatic, reexports: facts.reexports, fingerprint: facts.fingerprint });
+    if (facts.mentions) this.mentions.set(path, new Map(Object.entries(facts.mentions)));
+    if (facts.passesStatic) return 'analyse later';
+    // Whether a trigger name pulls it in is decided by the rounds, as for any file passed over.
+    this.passedOver.add(path);
+    return 'done';
+  }
+
+  /**
+   * Analyses a file whose content is known (read this run or unchanged since the cache): its cached analysis when
+   * every module it consulted still has the content it had, else from its text (read again).
+   */
+  private analyzeKnown(path: string, skipped: SkippedFiles): void {
+    this.passedOver.delete(path);
+    const cache = this.caching;
+    const record = cache?.analysesReusable && !this.overlays.has(path) ? cache.previous?.get(path) : undefined;
+    if (cache && record && (record.analysis || record.failure !== undefined) && cache.hashes.get(path) === record.hash && this.cachedAnalysisHolds(record)) {
+      this.adoptAnalysis(path, record);
+      return;
+    }
+    const text = this.textOf(path);
+    if (text === undefined) {
+      skipped.unreadable++;
+      return;
+    }
+    cache?.noteMiss(path);
+    this.analyzePath(path, text);
+  }
+
+  private cachedAnalysisHolds(record: CachedFile): boolean {
+    for (const [dependency, hash] of record.analysis?.dependencies ?? []) if (this.currentHash(dependency) !== hash) return false;
+    return true;
+  }
+
+  /** Takes a cached analysis (or failure) as this file's. */
+  private adoptAnalysis(path: string, record: CachedFile): void {
+    const cache = this.caching!;
+    cache.usedPreviousResolution = true;
+    if (record.failure !== undefined) {
+      this.forget(path);
+      this.failures.set(path, record.failure);
+      return;
+    }
+    const cached = record.analysis!;
+    this.failures.delete(path);
+    this.linkAnalysis(path, {
+      references: cached.references,
+      dependencies: new Set(cached.dependencies.map(([dependency]) => dependency)),
+      gatedOut: new Set(cached.gatedOut),
+      triggerNames: cached.triggerNames,
+    });
+    cache.analysisInputs.set(path, cached.dependencies);
+  }
+
+  /**
+   * The content hash of a file as it is now (the editor's text, the disk's, or ABSENT_HASH), remembered for the
+   * run: from the cache when its size and time are what the cache recorded.
+   */
+  private currentHash(path: string): string {
+    const overlay = this.overlays.get(path);
+    if (overlay !== undefined) return contentHash(overlay);
+    if (this.deleted.has(path)) return ABSENT_HASH;
+    const cache = this.caching!;
+    const known = cache.hashes.get(path);
+    if (known !== undefined) return known;
+    let stat: FileStat;
+    try {
+      stat = this.options.fs.stat(path);
+    } catch {
+      cache.hashes.set(path, ABSENT_HASH);
+      return ABSENT_HASH;
+    }
+    const record = cache.previous?.get(path);
+    if (record && sameTimeAndSize(record, stat)) {
+      cache.stats.set(path, stat);
+      cache.hashes.set(path, record.hash);
+      return record.hash;
+    }
+    const read = this.readFromDisk(path, stat);
+    return 'hash' in read ? read.hash : `(${read.skipped})`;
+  }
+
+  /** The hash of the version of a module an analysis used: the parsed module's, or the file's now. */
+  private moduleHash(path: string): string {
+    return this.modules.get(path)?.contentHash ?? this.currentHash(path);
+  }
+
+  /**
+   * Reads a file's text from the disk. With the cache, its size, time and content hash are remembered for the
+   * run (the time taken before the read, so a file changed meanwhile is read again next time).
+   */
+  private readFromDisk(path: string, knownStat?: FileStat): { text: string; hash: string } | { skipped: 'binary' | 'tooLarge' | 'unreadable' } {
+    const cache = this.caching;
+    let stat = knownStat;
+    if (cache && !stat) {
+      try {
+        stat = this.options.fs.stat(path);
+      } catch {
+        return { skipped: 'unreadable' };
+      }
+    }
+    if (stat && stat.size > MAX_FILE_BYTES) {
+      if (cache) {
+        cache.stats.set(path, stat);
+        cache.hashes.set(path, '(tooLarge)');
+      }
+      return { skipped: 'tooLarge' };
+    }
+    const outcome = readSourceText(this.options.fs, path, stat?.size);
+    if (!('text' in outcome)) {
+      if (cache && stat && outcome.skipped !== 'unreadable') {
+        cache.stats.set(path, stat);
+        cache.hashes.set(path, `(${outcome.skipped})`);
+      }
+      return outcome;
+    }
+    const hash = cache ? contentHash(outcome.text) : '';
+    if (cache) {
+      cache.stats.set(path, stat!);
+      cache.hashes.set(path, hash);
+    }
+    return { text: outcome.text, hash };
+  }
+
+  /** The text of a file as the scanner sees it now (editor text, a parsed module's text, the disk), or undefined. */
+  private textOf(path: string): string | undefined {
+    const known = this.overlays.get(path) ?? this.modules.get(path)?.text;
+    if (known !== undefined) return known;
+    if (this.deleted.has(path)) return undefined;
+    const read = this.readFromDisk(path);
+    if (!('text' in read)) return undefined;
+    if (this.prefilterFacts.has(path)) this.rereads++;
+    return read.text;
+  }
+
+  /**
+   * Analysed files that refused to open a module which may hold checks now (trigger names were found since):
+   * they are analysed again, with fresh shared results. Empty when no trigger name was found since the last call.
+   */
+  private analysesToRepeat(): string[] {
+    if (this.triggerCountAtLastRepeat === this.triggerNames.size) return [];
+    this.triggerCountAtLastRepeat = this.triggerNames.size;
+    const files = new Set<string>();
+    for (const [module, refusing] of this.refusedBy) {
+      if (!refusing.size || !this.mayHoldChecks(module)) continue;
+      for (const file of refusing) if (this.analyses.has(file)) files.add(file);
+    }
+    if (files.size) this.sharedCache = undefined;
+    return [...files].sort();
+  }
+
+  /** Trigger names found since the last call (their files are looked for once). */
+  private takeFreshTriggerNames(): TriggerNameSet {
+    const names = new TriggerNameSet(this.freshTriggerNames);
+    this.freshTriggerNames = [];
+    return names;
   }
 
   private addTriggerNames(names: string[]): void {
     const fresh = names.filter((name) => name.length > 1 && !this.triggerNames.has(name));
     if (!fresh.length) return;
     for (const name of fresh) this.triggerNames.add(name);
-    this.allTriggersPattern = new RegExp(`\\b(${[...this.triggerNames].map(escapeRegExp).join('|')})\\b`);
-    const previous = this.triggerPattern ? this.triggerPattern.source.slice(3, -3) : '';
-    const alternatives = fresh.map(escapeRegExp).join('|');
-    this.triggerPattern = new RegExp(`\\b(${previous ? `${previous}|` : ''}${alternatives})\\b`);
+    this.freshTriggerNames.push(...fresh);
+    this.allTriggers = new TriggerNameSet(this.triggerNames);
   }
 
   /**
@@ -327,53 +719,77 @@ export class ScannerHost {
    * code exhausting the stack, a parser failure) skips this file with the reason and never the scan.
    */
   private analyzePath(path: string, text: string, previousModule?: ParsedModule): FileAnalysis {
+    this.passedOver.delete(path);
     try {
       const analysis = this.analyzePathUnguarded(path, text, previousModule);
       this.failures.delete(path);
       return analysis;
     } catch (error) {
       this.forget(path);
+      this.caching?.analysisInputs.delete(path);
       // A failure half-way may have left partial cross-file results behind.
-      this.sharedCache = createSharedAnalysisCache();
+      this.sharedCache = undefined;
       this.failures.set(path, describeAnalysisFailure(error));
-      return { references: [], dependencies: new Set(), triggerNames: [] };
+      return { references: [], dependencies: new Set(), gatedOut: new Set(), triggerNames: [] };
     }
   }
 
   private analyzePathUnguarded(path: string, text: string, previousModule?: ParsedModule): FileAnalysis {
     let module = this.modules.get(path);
     if (!module || module.text !== text) {
-      module = previousModule && previousModule.text !== text ? reparseModule(previousModule, text) : parseModule(path, this.relative(path), text);
+      module = previousModule && previousModule.text !== text ? analysisEngine().reparseModule(previousModule, text) : analysisEngine().parseModule(path, this.relative(path), text);
+      if (this.caching) module.contentHash = contentHash(text);
       this.modules.set(path, module);
       this.parsedPaths.add(path);
     }
-    const analysis = analyzeModule(module, this.store, { customChecks: this.options.config.checks, shared: this.sharedCache });
-    const previous = this.analyses.get(path);
-    if (previous) for (const dependency of previous.dependencies) this.dependents.get(dependency)?.delete(path);
-    for (const dependency of analysis.dependencies) {
-      let set = this.dependents.get(dependency);
-      if (!set) this.dependents.set(dependency, (set = new Set()));
-      set.add(path);
+    const analysis = analysisEngine().analyzeModule(module, this.store, { customChecks: this.options.config.checks, shared: (this.sharedCache ??= analysisEngine().createSharedAnalysisCache()) });
+    if (this.caching) {
+      // The version of each module consulted, for the cache: a later run takes this analysis only while they all hold.
+      this.caching.analysisInputs.set(path, [...analysis.dependencies].map((dependency) => [dependency, this.moduleHash(dependency)]));
     }
-    this.analyses.set(path, analysis);
-    this.addTriggerNames(analysis.triggerNames);
+    this.linkAnalysis(path, analysis);
     // Syntax trees are large: keep only those other files resolve through (or likely will: modules
     // exporting clients or wrappers). Others are parsed again if ever needed.
     if (!analysis.triggerNames.length && !this.dependents.get(path)?.size && !this.overlays.has(path)) this.modules.delete(path);
     return analysis;
   }
 
+  /** Makes `analysis` the file's: its references, its place in the dependency graphs, its trigger names. */
+  private linkAnalysis(path: string, analysis: FileAnalysis): void {
+    this.unlinkAnalysis(path);
+    for (const dependency of analysis.dependencies) {
+      let set = this.dependents.get(dependency);
+      if (!set) this.dependents.set(dependency, (set = new Set()));
+      set.add(path);
+    }
+    for (const refused of analysis.gatedOut) {
+      let set = this.refusedBy.get(refused);
+      if (!set) this.refusedBy.set(refused, (set = new Set()));
+      set.add(path);
+    }
+    this.analyses.set(path, analysis);
+    this.addTriggerNames(analysis.triggerNames);
+  }
+
   private forget(path: string): void {
-    const previous = this.analyses.get(path);
-    if (previous) for (const dependency of previous.dependencies) this.dependents.get(dependency)?.delete(path);
+    this.unlinkAnalysis(path);
     this.analyses.delete(path);
     this.modules.delete(path);
   }
 
+  /** Removes a file's previous analysis from the dependency graphs. */
+  private unlinkAnalysis(path: string): void {
+    const previous = this.analyses.get(path);
+    if (!previous) return;
+    for (const dependency of previous.dependencies) this.dependents.get(dependency)?.delete(path);
+    for (const refused of previous.gatedOut) this.refusedBy.get(refused)?.delete(path);
+  }
+
   /**
-   * Whether a module could define a check or pass one on (see ModuleStore.mayHoldChecks), from its text:
-   * the prefilter's own test (an SDK specifier, a configured check name, a trigger name found so far) or
-   * a re-export. Negative answers are recomputed once new trigger names are known.
+   * Whether a module could define a check or pass one on (see ModuleStore.mayHoldChecks): the prefilter's own
+   * test (an SDK import, a configured check, a trigger name found so far) or a re-export, answered from what the
+   * prefilter learnt when the file was read (a fingerprint "maybe" is confirmed on the text) or from its text.
+   * Negative answers are recomputed once new trigger names are known.
    */
   private mayHoldChecks(path: string): boolean {
     const cached = this.mayHoldChecksCache.get(path);
@@ -383,12 +799,14 @@ export class ScannerHost {
       for (const [key, value] of this.mayHoldChecksCache) if (!value) this.mayHoldChecksCache.delete(key);
       this.mayHoldChecksTriggerCount = this.triggerNames.size;
     }
-    let text = this.modules.get(path)?.text ?? this.overlays.get(path) ?? this.pendingTexts?.get(path);
-    if (text === undefined && !this.deleted.has(path)) {
-      const outcome = readSourceText(this.options.fs, path);
-      text = 'text' in outcome ? outcome.text : undefined;
+    const facts = this.overlays.has(path) ? undefined : this.prefilterFacts.get(path);
+    let answer: boolean;
+    if (facts && (facts.passesStatic || facts.reexports)) answer = true;
+    else if (facts?.fingerprint) answer = this.allTriggers.size > 0 && this.namesTriggerIn(path, this.allTriggers);
+    else {
+      const text = this.textOf(path);
+      answer = text !== undefined && (this.prefilter.passes(text) || REEXPORT_PATTERN.test(text) || this.allTriggers.matchesText(text));
     }
-    const answer = text !== undefined && (this.staticTriggers.test(text) || REEXPORT_PATTERN.test(text) || (this.allTriggersPattern?.test(text) ?? false));
     this.mayHoldChecksCache.set(path, answer);
     return answer;
   }
@@ -398,20 +816,17 @@ export class ScannerHost {
     const cached = this.modules.get(path);
     if (cached) return cached;
     if (this.deleted.has(path)) return undefined;
-    // Texts read by the indexing pass are reused: each file is read from disk once.
-    let text = this.overlays.get(path) ?? this.pendingTexts?.get(path);
-    if (text === undefined) {
-      const outcome = readSourceText(this.options.fs, path);
-      if (!('text' in outcome)) return undefined;
-      text = outcome.text;
-    }
+    // The indexing pass keeps no text of the files it passed over: a module needed later is read again.
+    const text = this.textOf(path);
+    if (text === undefined) return undefined;
     let module: ParsedModule;
     try {
-      module = parseModule(path, this.relative(path), text);
+      module = analysisEngine().parseModule(path, this.relative(path), text);
     } catch {
       // A module that cannot be parsed resolves nothing; the file itself reports the failure when analysed.
       return undefined;
     }
+    if (this.caching) module.contentHash = contentHash(text);
     this.modules.set(path, module);
     this.parsedPaths.add(path);
     return module;
@@ -433,13 +848,133 @@ function normalizeRoot(root: string): string {
   return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : posix.normalize(normalized);
 }
 
-/** `export … from '…'` and `export * from`: a module that re-exports may pass on another module's accessor. */
-const REEXPORT_PATTERN = /\bexport\s*(?:\*|\{[^}]*\}|type\s*\{[^}]*\})\s*(?:as\s+\w+\s*)?from\b/;
+let loadedEngine: typeof import('./analyze.js') | undefined;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The parser and analyser, loaded when the first file is parsed: they bind TypeScript's functions when they load,
+ * and a scan answered from its cache parses nothing, so it never loads TypeScript (9 MB of code to compile).
+ */
+function analysisEngine(): typeof import('./analyze.js') {
+  return (loadedEngine ??= require('./analyze.js') as typeof import('./analyze.js'));
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** A file modified less than this long before it was read is confirmed by its hash on the next run. */
+const RECENT_MODIFICATION_MS = 3000;
+
+function sameTimeAndSize(record: CachedFile, stat: FileStat): boolean {
+  return record.mtimeMs >= 0 && record.mtimeMs === stat.mtimeMs && record.size === stat.size;
 }
+
+/**
+ * A host's side of the persistent cache: the previous run's records, and what this run learnt of each file's
+ * disk version (time, size, hash) and of each analysis's inputs, from which the next cache is written.
+ */
+class CacheState {
+  previous: Map<string, CachedFile> | undefined;
+  private previousResolution: ResolutionInputs | undefined;
+  previousWalk: WalkMemo | undefined;
+  /** This run's walk memo, to be written. */
+  walkMemo: WalkMemo | undefined;
+  /** Why the cache on disk was not used. */
+  problem: string | undefined;
+  /** The previous run's analyses may be taken: module resolution reads today what it read then. */
+  analysesReusable = false;
+  /** Some analysis was taken from the previous run: its resolution inputs are still this host's. */
+  usedPreviousResolution = false;
+  /** Files learnt afresh this run (read and prefiltered, or analysed again). */
+  readonly misses = new Set<string>();
+  /** The cache on disk no longer says what this host knows. */
+  dirty = false;
+  readonly stats = new Map<string, FileStat>();
+  readonly hashes = new Map<string, string>();
+  readonly skippedKinds = new Map<string, 'binary' | 'tooLarge'>();
+  /** Analysed file → each module it consulted with that module's content hash. */
+  readonly analysisInputs = new Map<string, Array<[string, string]>>();
+  private read = false;
+
+  constructor(
+    readonly store: ScanCacheStore,
+    readonly identity: ScanCacheIdentity,
+  ) {}
+
+  /** Reads the cache once per host (a cancelled index run again keeps what the first read found). */
+  readPrevious(fs: FileSystem): void {
+    if (this.read) return;
+    this.read = true;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = this.store.read();
+    } catch (error) {
+      this.problem = `the file ${describeReadError(error)}`;
+      this.dirty = true;
+      return;
+    }
+    if (!bytes) {
+      this.dirty = true;
+      return;
+    }
+    const decoded = decodeScanCache(bytes, this.identity);
+    if ('problem' in decoded) {
+      this.problem = decoded.problem;
+      this.dirty = true;
+      return;
+    }
+    this.previous = new Map(decoded.contents.files.map((file) => [file.path, file]));
+    this.previousResolution = decoded.contents.resolution;
+    this.previousWalk = decoded.contents.walk;
+  }
+
+  /**
+   * After the walk: its memo (written again when any folder had to be listed or was too recent to trust), and
+   * whether the previous analyses may be taken (resolution reads today what it read then; folders the walk found
+   * unchanged need no listing for that).
+   */
+  noteWalk(fs: FileSystem, listing: { memo?: WalkMemo; foldersListed?: number; unchangedFolders?: Set<string> }): void {
+    this.walkMemo = listing.memo;
+    if (!this.previousWalk || (listing.foldersListed ?? 0) > 0 || listing.memo?.folders.some((folder) => folder.mtimeMs < 0)) this.dirty = true;
+    if (this.previousResolution) {
+      this.analysesReusable = resolutionInputsUnchanged(fs, this.previousResolution, listing.unchangedFolders);
+      if (!this.analysesReusable) this.dirty = true;
+    }
+  }
+
+  noteMiss(path: string): void {
+    this.misses.add(path);
+    this.dirty = true;
+  }
+
+  noteSkipped(path: string, kind: 'binary' | 'tooLarge'): void {
+    this.skippedKinds.set(path, kind);
+    this.noteMiss(path);
+  }
+
+  /** The resolution inputs to write: this run's, plus the previous run's while analyses taken from it are kept. */
+  resolutionToKeep(current: ResolutionInputs): ResolutionInputs {
+    if (!this.usedPreviousResolution || !this.previousResolution) return current;
+    const merge = <T>(before: Array<[string, T]>, now: Array<[string, T]>) => [...new Map([...before, ...now])];
+    const mergeEntries = (before: ResolutionInputs['entries'], now: ResolutionInputs['entries']) => {
+      const merged = new Map<string, Map<string, string> | null>(before.map(([directory, answers]) => [directory, answers ? new Map(answers) : null]));
+      for (const [directory, answers] of now) {
+        const known = merged.get(directory);
+        if (answers && known) for (const [name, answer] of answers) known.set(name, answer);
+        else merged.set(directory, answers ? new Map(answers) : null);
+      }
+      return [...merged].map(([directory, answers]): [string, Array<[string, string]> | null] => [directory, answers ? [...answers] : null]);
+    };
+    return {
+      entries: mergeEntries(this.previousResolution.entries, current.entries),
+      listings: merge(this.previousResolution.listings, current.listings),
+      texts: merge(this.previousResolution.texts, current.texts),
+      links: merge(this.previousResolution.links, current.links),
+    };
+  }
+}
+
+/** What the prefilter learnt from a file's text when it was read. */
+interface PrefilterFacts {
+  passesStatic: boolean;
+  reexports: boolean;
+  /** For a file that did not pass the static test: its words, for trigger names found later. */
+  fingerprint?: WordFingerprint;
+}
+

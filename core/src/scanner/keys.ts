@@ -2,7 +2,7 @@
 // variables, `as const` objects (nested, spreads), enum members, destructuring and namespace imports,
 // across modules. What cannot be known says why (a reason), and a template with unknown parts keeps
 // its shape as a pattern (`team-*`).
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { AnalysisSession } from './session.js';
@@ -43,8 +43,9 @@ export function keyText(evaluation: Evaluation): string | undefined {
 export class KeyEvaluator {
   constructor(private readonly session: AnalysisSession) {}
 
+  /** Evaluates a key expression, opening every module it leads to (constants modules hold no check themselves). */
   evaluate(expression: ts.Expression, module: ParsedModule): Evaluation {
-    return this.session.deeper<Evaluation>({ reason: 'too deep' }, () => this.computeEvaluation(unwrap(expression), module));
+    return this.session.everyModule(() => this.session.deeper<Evaluation>({ reason: 'too deep' }, () => this.computeEvaluation(unwrap(expression), module)));
   }
 
   computeEvaluation(expression: ts.Expression, module: ParsedModule): Evaluation {

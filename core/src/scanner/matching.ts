@@ -1,7 +1,7 @@
 // Preset matching: finds the checks in a syntax tree — calls whose callee traces to an SDK preset, the
 // team's configured checks (by name), wrapper and accessor calls, uses of declared flags, flags-object
 // property reads and destructuring, and JSX components — as raw checks whose keys are evaluated later.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { CustomCheck } from '../config.js';
 import type { SdkId } from '../model.js';
 import type { ParsedModule } from './parsedModule.js';
@@ -48,8 +48,8 @@ function couldBeFlagsObject(expression: ts.Expression): boolean {
 }
 
 export class CheckMatcher {
-  /** Flags objects come only from hooks like `useFlags`; a file that never names one has none. */
-  private readonly mayHaveFlagsObjects: boolean;
+  /** Flags objects come only from hooks like `useFlags`; a module that never names one has none (by module: a wrapper elsewhere is checked too). */
+  private readonly mayHaveFlagsObjects = new WeakMap<ParsedModule, boolean>();
   private readonly customCalls: Array<{ check: Extract<CustomCheck, { kind: 'call' }>; segments: string[] }>;
   private readonly customProperties: Array<{ check: Extract<CustomCheck, { kind: 'property' }>; path: string }>;
   private readonly customJsx: Array<Extract<CustomCheck, { kind: 'jsx' }>>;
@@ -61,7 +61,12 @@ export class CheckMatcher {
     this.customCalls = customChecks.flatMap((c) => (c.kind === 'call' ? [{ check: c, segments: c.call.split('.') }] : []));
     this.customProperties = customChecks.flatMap((c) => (c.kind === 'property' ? [{ check: c, path: c.property }] : []));
     this.customJsx = customChecks.flatMap((c) => (c.kind === 'jsx' ? [c] : []));
-    this.mayHaveFlagsObjects = FLAG_OBJECT_HOOK_NAMES.some((hook) => session.module.text.includes(hook));
+  }
+
+  private mayHaveFlagsObjectsIn(module: ParsedModule): boolean {
+    let answer = this.mayHaveFlagsObjects.get(module);
+    if (answer === undefined) this.mayHaveFlagsObjects.set(module, (answer = FLAG_OBJECT_HOOK_NAMES.some((hook) => module.text.includes(hook))));
+    return answer;
   }
 
   /** Finds every check in `root` (a file or a function body). */
@@ -224,7 +229,7 @@ export class CheckMatcher {
         }
       }
     }
-    if (!this.mayHaveFlagsObjects || !couldBeFlagsObject(base)) return;
+    if (!this.mayHaveFlagsObjectsIn(module) || !couldBeFlagsObject(base)) return;
     // `flags.hasOwnProperty(…)`: a called member is a method of the object, not a flag.
     if (node.parent && isCallExpression(node.parent) && node.parent.expression === node) return;
     const origin = this.session.origins.origin(base, module);
@@ -241,7 +246,7 @@ export class CheckMatcher {
     let sdk: SdkId | undefined;
     let call = '';
     let keyStyle: 'camelCase' | undefined;
-    const origin = this.mayHaveFlagsObjects && couldBeFlagsObject(initializer) ? this.session.origins.origin(initializer, module) : NONE;
+    const origin = this.mayHaveFlagsObjectsIn(module) && couldBeFlagsObject(initializer) ? this.session.origins.origin(initializer, module) : NONE;
     if (origin.kind === 'flags') {
       sdk = origin.preset.sdk;
       call = origin.hook;

@@ -2,7 +2,7 @@
 // imports (ES and CommonJS), re-exports, `export *` barrels and namespace imports into other modules,
 // which are parsed lazily through the store (module resolution is `resolution/resolver.ts`). Every module
 // consulted is recorded as a dependency; names that come from an SDK package stop at the SDK.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 import { exportTable } from './parsedModule.js';
 import { presetForPackage, type SdkPreset } from './presets.js';
@@ -30,7 +30,10 @@ export class ModuleGraph {
 
   /** A module by absolute path, recorded as a dependency of the analysis. */
   moduleAt(path: string): ParsedModule | undefined {
-    if (this.session.moduleGate && !this.session.store.mayHoldChecks(path)) return undefined;
+    if (this.session.moduleGate && !this.session.store.mayHoldChecks(path)) {
+      this.session.dependencies.addGatedOut(path);
+      return undefined;
+    }
     this.session.dependencies.add(path);
     return this.session.store.module(path);
   }
@@ -97,15 +100,16 @@ export class ModuleGraph {
   /** What `name` exported by `module` is, through re-exports and barrels; shared between files' analyses. */
   resolveExport(module: ParsedModule, name: string, hops: number): Resolved {
     const key = `${module.path}\0${name}`;
-    const cached = this.session.shared.exports.get(key);
+    const shared = this.session.moduleGate ? this.session.shared.gatedExports : this.session.shared.exports;
+    const cached = shared.get(key);
     if (cached) {
-      this.session.dependencies.addAll(cached.dependencies);
-      return cached.resolved;
+      this.session.dependencies.addShared(cached);
+      return cached.value;
     }
-    const { value, dependencies } = this.session.dependencies.collect(() => this.resolveExportWithin(module, name, hops, new Set()), [module.path]);
+    const result = this.session.dependencies.collect(() => this.resolveExportWithin(module, name, hops, new Set()), [module.path]);
     // Not for the file being analysed: the entry would keep its syntax tree alive, and no other file needs it.
-    if (module !== this.session.module && !this.session.moduleGate) this.session.shared.exports.set(key, { resolved: value, dependencies });
-    return value;
+    if (module !== this.session.module) shared.set(key, result);
+    return result.value;
   }
 
   private resolveExportWithin(module: ParsedModule, name: string, hops: number, seen: Set<string>): Resolved {

@@ -1,7 +1,7 @@
 // Origins: what an expression holds — an SDK client (imported, created by an SDK call, returned by a
 // factory, stored in a class field, or carried by a declared type), a flags object (LaunchDarkly's
 // `useFlags()`), or an instance of a class of the codebase (whose methods may be wrappers).
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { Resolved } from './moduleGraph.js';
 import type { SdkPreset } from './presets.js';

@@ -1,6 +1,6 @@
 // The two output forms of a scan: the stable JSON contract of `flaglens scan --format json` (read by
 // other tools and tests) and the readable text listing (one line per reference, grouped by flag).
-import type { FlagReference, ScanFailure, ScanResult, SdkId, SkippedFiles } from '../model.js';
+import type { FlagReference, ScanCacheReport, ScanFailure, ScanResult, SdkId, SkippedFiles } from '../model.js';
 
 /** One reference in the JSON contract; optional fields appear only when set. */
 export interface ScanJsonReference {
@@ -27,6 +27,8 @@ export interface ScanJson {
   /** Files skipped because their analysis failed (counted in `skipped.failed`), with the reason. */
   failures: ScanFailure[];
   durationMs: number;
+  /** With the persistent cache: files answered from it, files learnt afresh, and why it was ignored or not written. */
+  cache?: ScanCacheReport;
 }
 
 /**
@@ -60,6 +62,7 @@ export function toScanJson(result: ScanResult, root: string): ScanJson {
     skipped: result.skipped,
     failures: result.failures,
     durationMs: result.durationMs,
+    ...(result.cache ? { cache: result.cache } : {}),
   };
 }
 
@@ -118,7 +121,10 @@ export function formatScanText(result: ScanResult): string {
     `${result.references.length} reference${result.references.length === 1 ? '' : 's'} to ${byKey.size} flag${byKey.size === 1 ? '' : 's'}` +
       ` in ${result.files} files (${result.parsedFiles} parsed` +
       (skippedTotal ? `; skipped ${skipped.binary} binary, ${skipped.tooLarge} too large, ${skipped.unreadable} unreadable, ${skipped.failed} failed` : '') +
-      `) in ${result.durationMs} ms`,
+      `) in ${result.durationMs} ms` +
+      (result.cache ? ` (cache: ${result.cache.hits} unchanged, ${result.cache.misses} read afresh)` : ''),
   );
+  if (result.cache?.ignored) lines.push(`(the scan cache was rebuilt: ${result.cache.ignored})`);
+  if (result.cache?.notWritten) lines.push(`(the scan cache could not be written: ${result.cache.notWritten})`);
   return `${lines.join('\n')}\n`;
 }

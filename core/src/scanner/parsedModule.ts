@@ -1,6 +1,6 @@
 // One parsed file and the indexes that depend only on its text: the syntax tree (parsed or re-parsed
 // incrementally), declared names per scope (filled by scopes.ts) and the export table.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import * as syntaxHelpers from './syntax.js';
 
 // TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
@@ -17,6 +17,8 @@ export interface ParsedModule {
   /** Lazily built: names declared directly in a block-like node. */
   scopeIndex: WeakMap<ts.Node, Map<string, ts.Node>>;
   exportTable?: ExportTable;
+  /** Hash of `text` (set by a host that keeps a persistent cache: the dependency's version an analysis used). */
+  contentHash?: string;
 }
 
 

@@ -1,7 +1,7 @@
 // The built-in SDK presets in one table: which packages belong to which SDK, which calls, hooks,
 // decorators and JSX components are flag checks, and where their key and fallback are. The analyser
 // matches a preset only when the callee traces to one of the SDK's packages (any subpath of it).
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { SdkId } from '../model.js';
 
 /** What a key or default position may depend on: the call's arguments and the SDK package it came from. */
@@ -291,12 +291,12 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Matches an SDK package inside a quoted module specifier (`'flags/next'`, `"@launchdarkly/node-server-sdk"`),
- * not anywhere in the text: a file that never names an SDK in quotes imports none. Allowed false positives
- * (a string that happens to equal a package name) only cost a parse.
+ * Matches an import of an SDK package: the package inside the quoted module specifier of an `import … from`,
+ * `export … from`, `import('…')` or `require('…')` (`from 'flags/next'`, `require("@launchdarkly/node-server-sdk")`),
+ * not anywhere in the text: a file that only names an SDK in a string, a comment or an identifier imports none.
  */
-export const SDK_SPECIFIER_PATTERN = new RegExp(
-  `['"\`](?:${[
+export const SDK_IMPORT_PATTERN = new RegExp(
+  `(?:\\bfrom|\\bimport|\\brequire)\\s*\\(?\\s*['"\`](?:${[
     ...SDK_PRESETS.flatMap((preset) => preset.packages.map((name) => `${escapeRegExp(name)}(?=['"\`/])`)),
     ...SDK_PRESETS.flatMap((preset) => preset.packagePrefixes.map(escapeRegExp)),
   ].join('|')})`,

@@ -1,6 +1,6 @@
 // Bindings and scopes: which declaration a name refers to at a place in a file (parameters, block and
 // file declarations, imports, loop and catch variables), found by walking the syntax tree, not a checker.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 import * as syntaxHelpers from './syntax.js';
 

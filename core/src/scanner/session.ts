@@ -36,52 +36,82 @@ export interface AnalysisOptions {
  * it whenever any file changes.
  */
 export interface SharedAnalysisCache {
-  /** Weak: it must not keep the syntax trees of files the host has let go. */
-  wrappers: WeakMap<ts.Node, { info: WrapperInfo | null; dependencies: string[] }>;
+  /**
+   * Weak: it must not keep the syntax trees of files the host has let go. Results computed while only modules
+   * that may hold checks were opened are kept apart (`gated`), with the modules that were refused.
+   */
+  wrappers: WeakMap<ts.Node, SharedResult<WrapperInfo | null>>;
   /** `path\0name` → what a module's export resolves to (through re-exports and barrels). */
-  exports: Map<string, { resolved: Resolved; dependencies: string[] }>;
+  exports: Map<string, SharedResult<Resolved>>;
+  gatedWrappers: WeakMap<ts.Node, SharedResult<WrapperInfo | null>>;
+  gatedExports: Map<string, SharedResult<Resolved>>;
+}
+
+/** A result shared between files, with what a file reusing it must record as consulted. */
+export interface SharedResult<T> {
+  value: T;
+  dependencies: string[];
+  gatedOut: string[];
 }
 
 export function createSharedAnalysisCache(): SharedAnalysisCache {
-  return { wrappers: new WeakMap(), exports: new Map() };
+  return { wrappers: new WeakMap(), exports: new Map(), gatedWrappers: new WeakMap(), gatedExports: new Map() };
 }
 
 /** How deep evaluation, origin and wrapper recursion may go before giving up (cycles end earlier, by memo). */
 export const MAX_DEPTH = 40;
 
 /**
- * Records which modules an analysis consulted. A nested scope (`collect`) gathers the modules one
- * cached sub-result needed, so a later file reusing that result records them too.
+ * Records which modules an analysis consulted, and which of them a speculative lookup refused to open (they
+ * could hold no check when asked: if one can later, the analysis is done again). A nested scope (`collect`)
+ * gathers what one cached sub-result needed, so a later file reusing that result records it too.
  */
 export class DependencyRecorder {
-  private readonly scopes: Array<Set<string>> = [new Set()];
+  private readonly scopes: Array<{ dependencies: Set<string>; gatedOut: Set<string> }> = [{ dependencies: new Set(), gatedOut: new Set() }];
 
   add(path: string): void {
-    this.scopes[this.scopes.length - 1].add(path);
+    this.scopes[this.scopes.length - 1].dependencies.add(path);
   }
 
-  addAll(paths: Iterable<string>): void {
+  /** A module a speculative lookup did not open: a dependency too (its text decided). */
+  addGatedOut(path: string): void {
     const scope = this.scopes[this.scopes.length - 1];
-    for (const path of paths) scope.add(path);
+    scope.dependencies.add(path);
+    scope.gatedOut.add(path);
   }
 
-  /** Runs `compute` in a scope of its own; its dependencies are returned and also added to the enclosing scope. */
-  collect<T>(compute: () => T, initial: string[] = []): { value: T; dependencies: string[] } {
-    const scope = new Set(initial);
+  /** Records what a shared result consulted. */
+  addShared(result: { dependencies: Iterable<string>; gatedOut: Iterable<string> }): void {
+    const scope = this.scopes[this.scopes.length - 1];
+    for (const path of result.dependencies) scope.dependencies.add(path);
+    for (const path of result.gatedOut) {
+      scope.dependencies.add(path);
+      scope.gatedOut.add(path);
+    }
+  }
+
+  /** Runs `compute` in a scope of its own; what it consulted is returned and also added to the enclosing scope. */
+  collect<T>(compute: () => T, initial: string[] = []): SharedResult<T> {
+    const scope = { dependencies: new Set(initial), gatedOut: new Set<string>() };
     this.scopes.push(scope);
     let value: T;
     try {
       value = compute();
     } finally {
       this.scopes.pop();
-      this.addAll(scope);
+      this.addShared(scope);
     }
-    return { value, dependencies: [...scope] };
+    return { value, dependencies: [...scope.dependencies], gatedOut: [...scope.gatedOut] };
   }
 
   /** Every module consulted so far. */
   get all(): Set<string> {
-    return this.scopes[0];
+    return this.scopes[0].dependencies;
+  }
+
+  /** Every module a speculative lookup refused so far. */
+  get allGatedOut(): Set<string> {
+    return this.scopes[0].gatedOut;
   }
 }
 
@@ -119,13 +149,25 @@ export class AnalysisSession {
   }
 
   /**
-   * Runs a speculative lookup (is this zero-argument call an accessor? this JSX tag a wrapper component?)
-   * opening only modules that may hold checks: any other module cannot define one, and parsing it would be wasted.
-   * Results computed meanwhile are not shared with other files (they may be incomplete).
+   * Runs a speculative lookup (is this call a wrapper, an accessor or an SDK check? this JSX tag a wrapper
+   * component?) opening only modules that may hold checks: any other module cannot define one, and parsing it
+   * would be wasted. Every module refused is recorded (`DependencyRecorder.addGatedOut`): should one of them pass
+   * later (a trigger name found afterwards), the host analyses the file again, so the answer never depends on
+   * the order files were analysed in.
    */
   onlyModulesThatMayHoldChecks<T>(compute: () => T): T {
+    return this.withModuleGate(true, compute);
+  }
+
+  /** Runs `compute` opening every module it needs (key evaluation: constants modules hold no check). */
+  everyModule<T>(compute: () => T): T {
+    return this.withModuleGate(false, compute);
+  }
+
+  private withModuleGate<T>(gate: boolean, compute: () => T): T {
     const before = this.moduleGate;
-    this.moduleGate = true;
+    if (before === gate) return compute();
+    this.moduleGate = gate;
     try {
       return compute();
     } finally {

@@ -1,6 +1,6 @@
 // Small syntax helpers shared by the scanner's parts: unwrapping expressions, property and binding
 // names, which functions a declaration or class member holds, argument paths and literal values.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 
 // TypeScript's node tests as local bindings: through the bundle (and tsx) every `ts.isX` is two getter calls,

@@ -2,7 +2,7 @@
 // (or a property of one, through local constants, defaults and templates) as the key of a check, so
 // each of their calls is a check. Also finds the function a callee refers to (plain functions, object
 // and class members, namespace members, methods on instances).
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { ParsedModule } from './parsedModule.js';
 import type { RawCheck } from './matching.js';
 import { keyText } from './keys.js';
@@ -189,20 +189,21 @@ export class WrapperDetector {
       this.wrapperMemo.set(fn, null);
       return undefined;
     }
-    const shared = this.session.shared.wrappers.get(fn);
+    const sharedWrappers = this.session.moduleGate ? this.session.shared.gatedWrappers : this.session.shared.wrappers;
+    const shared = sharedWrappers.get(fn);
     if (shared) {
-      this.session.dependencies.addAll(shared.dependencies);
-      this.wrapperMemo.set(fn, shared.info);
-      return shared.info ?? undefined;
+      this.session.dependencies.addShared(shared);
+      this.wrapperMemo.set(fn, shared.value);
+      return shared.value ?? undefined;
     }
     this.wrapperMemo.set(fn, null); // Recursion guard.
     this.wrappersInProgress.add(fn);
     const guardHitsBefore = this.session.guardHits;
     let info: WrapperInfo | undefined;
     try {
-      const { value, dependencies } = this.session.dependencies.collect(() => this.session.deeper(undefined, () => this.detectWrapper(fn, module)));
-      info = value;
-      if (this.session.guardHits === guardHitsBefore) this.session.shared.wrappers.set(fn, { info: info ?? null, dependencies });
+      const result = this.session.dependencies.collect(() => this.session.deeper(undefined, () => this.detectWrapper(fn, module)));
+      info = result.value;
+      if (this.session.guardHits === guardHitsBefore) sharedWrappers.set(fn, { ...result, value: info ?? null });
     } finally {
       this.wrappersInProgress.delete(fn);
     }

@@ -107,6 +107,9 @@ export async function writeGuarded(io: GuardedWriteIo, path: string, content: st
       throw new RolloutRefusedError(`${shown} ${describeReadError(error)}`, 'invalid');
     }
     if (stateFileHash(current) !== options.expectedHash) throw new RolloutRefusedError(`${shown} changed since read, retry`, 'conflict');
+    // The lock and the replacement each fsync: a turn of the event loop between them keeps a language server's
+    // requests from waiting for both (the lock is held a moment longer, never released early).
+    await io.timers.sleep(0);
     io.writer.writeAtomic(path, content);
   } finally {
     try {

@@ -46,18 +46,43 @@ interface ReadFile {
 /** Auto-discovery looks at no more folder entries than this (a huge tree should name its state files). */
 const DISCOVERY_ENTRY_LIMIT = 50_000;
 
+/** Parsing a long git history gives the event loop a turn after this much work (a language server answers meanwhile). */
+const HISTORY_SLICE_MS = 8;
+
 export class FlagdFileProvider implements StateProvider {
   readonly id = FLAGD_PROVIDER_ID;
   private readonly revisionCache = new FlagdRevisionCache();
   private readonly historyCache = new Map<string, { hash: string; atMs: number; facts: ReturnType<typeof flagdHistoryFacts>; complete: boolean }>();
+  /**
+   * The last analysis of each file by its content hash: a load, a bump's lookup and its read-back parse the same
+   * text once, not once each (the YAML parse is the expensive part of a state load).
+   */
+  private readonly analysisCache = new Map<string, { hash: string; analysis: FlagdFileAnalysis }>();
 
   constructor(
     private readonly context: ProviderContext,
     private readonly options: FlagdProviderOptions = {},
   ) {}
 
-  /** The flagd files of the workspace (absolute paths, sorted): `state.flagd` from the config, else discovered. */
+  /** What the last walk found (auto-discovery and globs walk the workspace; a state load should not walk it each time). */
+  private discovered: { files: string[]; errors: InputError[]; configured: boolean } | undefined;
+
+  workspaceFilesChanged(): void {
+    this.discovered = undefined;
+  }
+
+  /**
+   * The flagd files of the workspace (absolute paths, sorted): `state.flagd` from the config, else discovered. A walk's
+   * result is kept until `workspaceFilesChanged` (plain configured paths need none).
+   */
   discoverFiles(): { files: string[]; errors: InputError[]; configured: boolean } {
+    if (this.discovered) return { ...this.discovered, errors: [...this.discovered.errors] };
+    const found = this.discoverNow();
+    if (!this.context.config.state.flagd.length || this.context.config.state.flagd.some((path) => picomatch.scan(path).isGlob)) this.discovered = found;
+    return found;
+  }
+
+  private discoverNow(): { files: string[]; errors: InputError[]; configured: boolean } {
     const { root, config } = this.context;
     const rules = new WorkspaceRules(this.context.fs, root, config.exclude);
     if (config.state.flagd.length) {
@@ -103,7 +128,7 @@ export class FlagdFileProvider implements StateProvider {
     let removalsKnown = read.files.length > 0;
     for (const file of read.files) {
       errors.push(...file.analysis.errors);
-      const history = this.history(file);
+      const history = await this.history(file);
       removalsKnown &&= this.historyCache.get(file.absolutePath)?.complete === true;
       for (const key of history.everDefined) everDefined.add(key);
       // A file that does not parse now hides its flags; they are not "removed" (FL002) because of a typo.
@@ -116,7 +141,8 @@ export class FlagdFileProvider implements StateProvider {
           continue;
         }
         definedIn.set(definition.key, file.analysis.file);
-        const state = definition.state;
+        // A copy: the analysis is cached and shared, the snapshot's states are its own.
+        const state = { ...definition.state };
         if (state.stage === 'released' && state.releasedAtSource !== 'metadata') {
           const since = history.releasedSince.get(state.key);
           state.releasedAt = since ?? null;
@@ -196,10 +222,13 @@ export class FlagdFileProvider implements StateProvider {
         });
         continue;
       }
-      const analysis = analyzeFlagdText(text, { file, steps: this.context.config.rollout.steps });
+      const hash = stateFileHash(text);
+      const cached = this.analysisCache.get(absolutePath);
+      const analysis = cached?.hash === hash ? cached.analysis : analyzeFlagdText(text, { file, steps: this.context.config.rollout.steps });
+      this.analysisCache.set(absolutePath, { hash, analysis });
       // An auto-discovered `flags.json` that is not flagd at all (no `flags` mapping) is someone else's file.
       if (!configured && !analysis.isFlagdFile && !analysis.malformed && /^flags\./i.test(file.split('/').pop()!)) continue;
-      files.push({ absolutePath, analysis, hash: stateFileHash(text) });
+      files.push({ absolutePath, analysis, hash });
     }
     return { files, errors };
   }
@@ -228,7 +257,7 @@ export class FlagdFileProvider implements StateProvider {
     return config.state.flagd.find((entry) => (isAbsolute(entry) ? entry : resolve(root, entry)) === absolutePath) ?? this.relative(absolutePath);
   }
 
-  private history(file: ReadFile): ReturnType<typeof flagdHistoryFacts> {
+  private async history(file: ReadFile): Promise<ReturnType<typeof flagdHistoryFacts>> {
     const releasedNow = new Set(file.analysis.flags.filter((flag) => flag.state.stage === 'released').map((flag) => flag.key));
     const cached = this.historyCache.get(file.absolutePath);
     const nowMs = this.context.clock.now().getTime();
@@ -236,10 +265,20 @@ export class FlagdFileProvider implements StateProvider {
     let revisions: FileRevision[];
     let shallow = false;
     try {
-      revisions = this.context.git.fileHistory(file.absolutePath);
-      shallow = revisions.length > 0 && this.context.git.isShallow?.(file.absolutePath) === true;
+      revisions = await this.context.git.fileHistory(file.absolutePath);
+      shallow = revisions.length > 0 && (await this.context.git.isShallow?.(file.absolutePath)) === true;
     } catch {
       revisions = [];
+    }
+    // Each revision is parsed once (the cache is by content), in slices: a long history never holds the event loop.
+    const { timers } = this.context;
+    let sliceStarted = timers.monotonicMs();
+    for (const revision of revisions) {
+      if (revision.content === undefined) continue;
+      this.revisionCache.factsFor(revision.content, file.analysis.file, this.context.config.rollout.steps);
+      if (timers.monotonicMs() - sliceStarted < HISTORY_SLICE_MS) continue;
+      await timers.sleep(0);
+      sliceStarted = timers.monotonicMs();
     }
     const facts = flagdHistoryFacts(revisions, { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow, cache: this.revisionCache });
     // No revision (no git, an untracked file) or a shallow clone: what was removed before is not known.
@@ -308,6 +347,8 @@ export class FlagdFileProvider implements StateProvider {
     }
     const io = { fs: this.context.fs, writer: this.context.writer, clock: this.context.clock, timers: this.context.timers };
     await writeGuarded(io, target, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
+    // The read-back analysis is the new file's: the load that follows the write need not parse it again.
+    this.analysisCache.set(file.absolutePath, { hash: stateFileHash(text), analysis: after });
   }
 }
 

@@ -4,8 +4,8 @@ import { completeFlagKeys } from '../../../core/src/features/completion.js';
 import { offsetsToRange, toOffset } from '../convert.js';
 import type { Session } from '../session.js';
 
-export function completion(session: Session, params: CompletionParams): CompletionItem[] | null {
-  const target = session.documentAt(params.textDocument.uri);
+export async function completion(session: Session, params: CompletionParams): Promise<CompletionItem[] | null> {
+  const target = await session.documentReady(params.textDocument.uri);
   if (!target) return null;
   const { host, document, file } = target;
   const items = completeFlagKeys(host, file, document.getText(), toOffset(document, params.position));

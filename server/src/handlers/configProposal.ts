@@ -2,31 +2,29 @@
 // trusted workspace, after the first index. The proposal is `flaglens init`'s (core/src/init); the server asks with
 // `window/showMessageRequest` (Add / Show / Not now). Add writes the file through the editor (`workspace/applyEdit`
 // creating it, so undo works and nothing is written behind the editor's back); Show sends the text for the
-// client to open unsaved; Not now does nothing.
+// client to open unsaved; Not now does nothing. Each workspace folder is offered its own; the proposal (a scan) is
+// computed in the analysis worker.
 import { join } from 'node:path';
 import type { WorkspaceEdit } from 'vscode-languageserver/node';
 import { CONFIG_FILE_NAME } from '../../../core/src/config.js';
-import { proposalConfigText, proposeChecks, type ChecksProposal } from '../../../core/src/init/index.js';
-import { nodeFileSystem } from '../../../core/src/nodeIo.js';
+import type { ChecksProposal } from '../../../core/src/init/index.js';
 import { ConfigProposalActions, ShowConfigProposalNotification } from '../../../protocol/src/index.js';
 import { Uri } from '../convert.js';
-import type { Session } from '../session.js';
+import type { FolderEntry, Session } from '../session.js';
 
 /** Workspaces offered a flaglens.yaml in this server process (answered or not, never twice). */
 const offered = new Set<string>();
 
-/** Offers the proposal when the workspace is trusted, has no flaglens.yaml and has candidates worth adding. */
-export async function offerConfigProposal(session: Session): Promise<void> {
-  const host = session.host;
-  const root = session.rootUri ? Uri.toPath(session.rootUri) : undefined;
-  if (!host || !root || !host.writesAllowed || host.config.file !== undefined || offered.has(root)) return;
+/** Offers the proposal when the folder is trusted, has no flaglens.yaml and has candidates worth adding. */
+export async function offerConfigProposal(session: Session, folder: FolderEntry): Promise<void> {
+  const { host, root } = folder;
+  if (!host.writesAllowed || host.config.file !== undefined || offered.has(root)) return;
   offered.add(root);
   const state = host.snapshot();
-  const proposal = await proposeChecks({ root, fs: session.options.fs ?? nodeFileSystem, definedKeys: [...state.flags.map((flag) => flag.key), ...state.removedKeys] });
+  const { proposal, text } = await session.analysisWorkers.proposeChecks({ root, definedKeys: [...state.flags.map((flag) => flag.key), ...state.removedKeys] });
   const accepted = proposal.candidates.filter((candidate) => candidate.accepted);
-  // Checked again after the work: a flaglens.yaml may have appeared meanwhile, or the session ended.
-  if (accepted.length === 0 || session.shutDown || host.config.file !== undefined) return;
-  const text = proposalConfigText(proposal);
+  // Checked again after the work: a flaglens.yaml may have appeared meanwhile, the folder gone, or the session ended.
+  if (accepted.length === 0 || session.shutDown || session.folders.get(folder.uri) !== folder || host.config.file !== undefined) return;
   const uri = Uri.fromPath(join(root, CONFIG_FILE_NAME));
   const answer = await session.connection.window.showInformationMessage(offerMessage(proposal), { title: ConfigProposalActions.add }, { title: ConfigProposalActions.show }, { title: ConfigProposalActions.notNow });
   if (answer?.title === ConfigProposalActions.add) {

@@ -6,7 +6,7 @@ import { ClientCommands } from '../../../protocol/src/index.js';
 import type { Session } from '../session.js';
 
 export async function hover(session: Session, params: HoverParams): Promise<Hover | null> {
-  const target = session.documentAt(params.textDocument.uri);
+  const target = await session.documentReady(params.textDocument.uri);
   if (!target) return null;
   const settings = await session.settings.get(params.textDocument.uri);
   if (!settings.hover.enabled) return null;

@@ -6,7 +6,7 @@ import { offsetToPosition, rangeToOffsets } from '../convert.js';
 import type { Session } from '../session.js';
 
 export async function inlayHints(session: Session, params: InlayHintParams): Promise<InlayHint[] | null> {
-  const target = session.documentAt(params.textDocument.uri);
+  const target = await session.documentReady(params.textDocument.uri);
   if (!target) return null;
   const settings = await session.settings.get(params.textDocument.uri);
   if (!settings.inlayHints.enabled) return [];

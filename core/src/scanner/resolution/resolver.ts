@@ -6,12 +6,12 @@
 //   and conditions to them itself;
 // - build outputs (`dist/index.d.ts`) map back to their sources (see buildOutputs.ts).
 // A failed resolution says precisely what was missing. `resolveImport` is the public entry point.
-import { ts } from 'ts-morph';
+import { ts } from '../../typescript.js';
 import { dirname, posix } from 'node:path';
 import type { FileSystem } from '../../io.js';
 import { packageNameOf } from '../presets.js';
 import { BuildOutputs } from './buildOutputs.js';
-import { CachedFileSystem } from './cachedFileSystem.js';
+import { CachedFileSystem, type ResolutionInputs } from './cachedFileSystem.js';
 import { TsconfigIndex, type ProjectConfig } from './tsconfig.js';
 import { discoverWorkspacePackages, type WorkspacePackage, type WorkspacePackages } from './workspacePackages.js';
 
@@ -57,6 +57,11 @@ export class ModuleResolver {
       getDirectories: (path) => this.files.directories(this.toReal(path)),
       useCaseSensitiveFileNames: true,
     };
+  }
+
+  /** What resolution has read from the disk so far, for the persistent cache to check later. */
+  readInputs(): ResolutionInputs {
+    return this.files.readInputs();
   }
 
   /** Forgets everything (a tsconfig, package.json or file appeared, changed or disappeared). */

@@ -3,7 +3,7 @@
 // `@tsconfig/node20`, or arrays; `paths`, `baseUrl`, `moduleResolution`, `customConditions`, `allowJs`,
 // `outDir`/`rootDir`, `references`). Problems (syntax errors, `extends` cycles, missing `extends` targets)
 // are kept as one-line texts with file:line:column, for the references whose resolution they affect.
-import { ts } from 'ts-morph';
+import { ts } from '../../typescript.js';
 import { dirname, posix } from 'node:path';
 import type { CachedFileSystem } from './cachedFileSystem.js';
 
@@ -17,13 +17,15 @@ export interface ProjectConfig {
   references: string[];
 }
 
-/** Options for files no tsconfig governs: the most permissive resolution, JavaScript included. */
-const DEFAULT_OPTIONS: ts.CompilerOptions = {
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  allowJs: true,
-  resolveJsonModule: false,
-};
+let defaultOptions: ts.CompilerOptions | undefined;
+
+/**
+ * Options for files no tsconfig governs: the most permissive resolution, JavaScript included. Made on first use:
+ * TypeScript loads when first needed, never when this module does.
+ */
+function defaultCompilerOptions(): ts.CompilerOptions {
+  return (defaultOptions ??= { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, allowJs: true, resolveJsonModule: false });
+}
 
 /** Diagnostics that say nothing about resolution: no input files (we never list them), deprecations. */
 const IGNORED_DIAGNOSTICS = new Set([18003, 5101, 5102, 5107, 5108, 5110, 5111]);
@@ -85,7 +87,7 @@ export class TsconfigIndex {
     }
     if (!config) {
       const parent = dirname(directory);
-      config = directory.length > this.root.length && parent !== directory && directory.startsWith(this.root) ? this.forDirectory(parent) : { options: DEFAULT_OPTIONS, problems: [], references: [] };
+      config = directory.length > this.root.length && parent !== directory && directory.startsWith(this.root) ? this.forDirectory(parent) : { options: defaultCompilerOptions(), problems: [], references: [] };
     }
     this.byDirectory.set(directory, config);
     return config;
@@ -98,7 +100,7 @@ export class TsconfigIndex {
     const text = this.files.readFile(file);
     let config: ProjectConfig;
     if (text === undefined) {
-      config = { file, options: DEFAULT_OPTIONS, problems: [`${this.relative(file)}: cannot be read`], references: [] };
+      config = { file, options: defaultCompilerOptions(), problems: [`${this.relative(file)}: cannot be read`], references: [] };
     } else {
       const source = ts.parseJsonText(file, text);
       const parsed = ts.parseJsonSourceFileConfigFileContent(source, this.parseHost, dirname(file), undefined, file, undefined, undefined, this.extendedConfigCache);

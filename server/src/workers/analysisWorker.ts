@@ -1,0 +1,44 @@
+// The analysis worker thread: every workspace folder's scanner (`createScannerAnalysis`, over the persistent scan
+// cache) lives here, so indexing, re-analysis and writing the cache never run on the thread that answers the
+// editor; so does `flaglens init`'s proposal (a scan of its own), offered to a folder without flaglens.yaml.
+// Requests come from `workerAnalysis.ts`.
+import { defaultConfig } from '../../../core/src/config.js';
+import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
+import { scanCacheStoreFor } from '../../../core/src/scanner/index.js';
+import { createScannerAnalysis, warmUpScanner } from '../../../core/src/scannerAnalysis.js';
+import { proposalConfigText, proposeChecks } from '../../../core/src/init/index.js';
+import type { AnalysisChange, AnalysisTarget, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
+import { serveWorkerRequests } from './channel.js';
+
+export function runAnalysisWorker(): void {
+  const analyses = new Map<number, WorkspaceAnalysis>();
+  const analysis = (id: number): WorkspaceAnalysis => {
+    const found = analyses.get(id);
+    if (!found) throw new Error(`no analysis ${id} in this worker`);
+    return found;
+  };
+  serveWorkerRequests({
+    create: (params: { id: number; target: AnalysisTarget }) => {
+      // The CLI's persistent scan cache, at its default place for the folder: an editor start after a `flaglens check`
+      // (or an earlier start) reads only what changed. Written by this thread at the end of an index that changed it.
+      const cache = scanCacheStoreFor({ root: params.target.root, fs: nodeFileSystem, writer: nodeFileWriter, env: process.env });
+      analyses.set(params.id, createScannerAnalysis(params.target, { fs: nodeFileSystem, cache }));
+    },
+    index: (params: { id: number }, context) => analysis(params.id).index({ signal: context.signal, onProgress: (done, total) => context.progress({ done, total }) }),
+    update: (params: { id: number; change: AnalysisChange }) => analysis(params.id).update(params.change),
+    dispose: (params: { id: number }) => {
+      analyses.get(params.id)?.dispose();
+      analyses.delete(params.id);
+    },
+    proposeChecks: async (params: { root: string; definedKeys: string[] }) => {
+      const proposal = await proposeChecks({ root: params.root, fs: nodeFileSystem, definedKeys: params.definedKeys });
+      return { proposal, text: proposalConfigText(proposal) };
+    },
+  });
+  // The first opened document is analysed right after `create`: compile the analysis code paths first.
+  try {
+    warmUpScanner({ root: process.cwd(), config: defaultConfig() }, nodeFileSystem);
+  } catch {
+    // Warm-up is an optimisation only.
+  }
+}
