@@ -2,8 +2,8 @@
 // 7k files) with the flaglens.yaml its developers would write, a flagd state file for the keys it checks and a git
 // history for that file, driven through real JSON-RPC by bench/serverClient.ts. Measured in one run, each against a
 // baseline from the same run:
-// - indexing from cold and with a warm cache (progress begin → end) against the parse-everything floor (the scanner
-//   section's own child: list, read and parse every file once), medians of alternated runs;
+// - indexing from cold and with a warm cache (progress begin → end) against the parse-everything floor (the real-code
+//   section's bench/floor.ts as a whole process: list, read and parse every file once), medians of alternated runs;
 // - hover latency while the index runs (a hover every 20 ms from `initialized` to the end of indexing) and after it,
 //   against a trivial request (hover where there is no flag);
 // - keystroke → published diagnostics while indexing and after (each edit makes a new unknown key, FL003);
@@ -12,11 +12,12 @@
 //   and RSS before and after;
 // - peak RSS of the server process (every thread).
 // Run through bench/run.ts (`npm run bench -- --only server-corpus`), or alone: `node --import tsx bench/serverCorpus.ts`.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unpackCorpus } from '../scripts/corpus.mjs';
+import { buildFloorBundle, measureProcess } from './processes.js';
 import { BenchClient, percentile, round, sleep } from './serverClient.js';
 
 /** Bump when the prepared workspace changes shape, so an old copy under bench/.work is rebuilt. */
@@ -83,10 +84,11 @@ export async function runServerCorpusBench(options: ServerCorpusBenchOptions): P
   const warms: number[] = [];
   const during = { baseline: [] as number[], hover: [] as number[], keystroke: [] as number[] };
   let peakRssMb = 0;
+  const floor = buildFloorBundle(options.workDirectory);
   try {
     for (let run = 0; run < options.runs; run++) {
       resetWorkspace(workspace.root);
-      floors.push(measureParseFloor(workspace.root));
+      floors.push(measureProcess(process.execPath, [floor, workspace.root]).wallMs);
       // Cold: a cache folder nobody wrote; warm: the same folder after the cold run.
       const cacheHome = join(cacheRoot, `run-${run}`);
       mkdirSync(cacheHome, { recursive: true });
@@ -452,13 +454,6 @@ function flagdText(keys: string[], revision: number): string {
 function resetWorkspace(root: string): void {
   execFileSync('git', ['checkout', '-q', '--', '.'], { cwd: root });
   execFileSync('git', ['clean', '-fdxq', '-e', '.git'], { cwd: root });
-}
-
-/** The scanner section's floor, run by its own child: list, read and parse every file once (ms, wall). */
-function measureParseFloor(root: string): number {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'scanner.ts'), '--child', 'baseline', root], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd: join(__dirname, '..') });
-  if (child.status !== 0) throw new Error(`parse floor child failed: ${child.stderr}`);
-  return (JSON.parse(child.stdout.trim().split('\n').pop()!) as { wallMs: number }).wallMs;
 }
 
 function languageOf(file: string): string {
