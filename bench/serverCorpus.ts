@@ -198,9 +198,10 @@ async function measureIndexing(workspace: CorpusWorkspace, cacheHome: string, op
     const typing = new Typist(client, uri, text, workspace);
     const keystrokeLoop = (async () => {
       while (!client.indexEnded()) {
+        const sent = performance.now();
         const ms = await typing.keystroke();
         // A keystroke answered after the index ended is not "while indexing".
-        if (!client.indexEnded()) keystrokes.push(ms);
+        if (!client.indexEnded()) keystrokes.push(note(sent, ms));
         await sleep(KEYSTROKE_INTERVAL_MS);
       }
     })();
@@ -208,7 +209,7 @@ async function measureIndexing(workspace: CorpusWorkspace, cacheHome: string, op
     await Promise.all([hoverLoop, keystrokeLoop]);
     // Give the server a moment to persist what it persists after an index (a cache) before the next start.
     await sleep(500);
-    if (slow.length) options.log(`    requests over 50 ms while indexing (sent at ms after initialized, took ms): ${JSON.stringify(slow)}`);
+    if (slow.length) options.log(`    requests and keystrokes over 50 ms while indexing (sent at ms after initialized, took ms): ${JSON.stringify(slow)}`);
     return { indexMs: client.indexSpanMs()!, baseline, hovers, keystrokes, peakRssMb: client.memory().peakRssMb };
   } finally {
     await client.stop();
