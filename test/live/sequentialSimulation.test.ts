@@ -8,18 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideRatioComparison, judgeLatencyComparison } from '../../core/src/health/compare.js';
 import { testRatioRegression } from '../../core/src/health/sequential.js';
-
-/** mulberry32: a small, fast, seedable generator (the same seed gives the same figures on every machine). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/seeded.js';
 
 /** An exact Binomial(n, p) draw: the number of events, stepping from one to the next by geometric gaps. */
 function binomial(random: () => number, trials: number, probability: number): number {
