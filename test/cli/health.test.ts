@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HttpTransport } from '../../core/src/http.js';
+import { instantPrometheus } from '../helpers/instantPrometheus.js';
 import { readRolloutStep } from '../../core/src/health/rolloutSteps.js';
 import { watchLeaseFile } from '../../core/src/health/watchLease.js';
 import { nodeFileSystem } from '../../core/src/nodeIo.js';
@@ -44,23 +45,11 @@ interface Traffic {
 }
 
 function prometheus(traffic: Traffic, onQuery?: (promql: string) => void): HttpTransport & { queries: string[] } {
-  const queries: string[] = [];
-  return {
-    queries,
-    async json(request) {
-      const url = typeof request === 'string' ? request : request.url;
-      const promql = new URL(url).searchParams.get('query') ?? '';
-      queries.push(promql);
-      onQuery?.(promql);
-      const variant = /variant="(on|off)"/.exec(promql)?.[1] as 'on' | 'off';
-      const value = promql.includes('status=~') ? traffic[variant].errors : traffic[variant].requests;
-      return { value: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, String(value)] }] } }, response: { status: 200, headers: {}, text: '', url } };
-    },
-    request: async () => assert.fail('only instant queries'),
-    throwForStatus: () => undefined,
-    redact: (text: string) => text,
-    close: async () => undefined,
-  };
+  return instantPrometheus((promql) => {
+    onQuery?.(promql);
+    const variant = /variant="(on|off)"/.exec(promql)?.[1] as 'on' | 'off';
+    return promql.includes('status=~') ? traffic[variant].errors : traffic[variant].requests;
+  });
 }
 
 const healthy = (): Traffic => ({ on: { errors: 12, requests: 4000 }, off: { errors: 110, requests: 36000 } });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic, Hover } from 'vscode-languageserver-protocol';
 import type { HttpTransport } from '../../core/src/http.js';
+import { instantPrometheus } from '../helpers/instantPrometheus.js';
 import { watchLeaseFile } from '../../core/src/health/watchLease.js';
 import { EXAMPLE_NOW, EXAMPLE_SHOP, positionOf, TestClient } from './testClient.js';
 
@@ -28,23 +29,11 @@ const metrics = [
 
 /** Prometheus as far as instant queries go: fast-search's on-variant fails 3% of requests, every control 0.3%; other flags are fine. */
 function prometheus(): HttpTransport & { queries: string[] } {
-  const queries: string[] = [];
-  return {
-    queries,
-    async json(request) {
-      const url = typeof request === 'string' ? request : request.url;
-      const promql = new URL(url).searchParams.get('query') ?? '';
-      queries.push(promql);
-      const on = /variant="on"/.test(promql);
-      const errorsOn = promql.includes('flag="fast-search"') ? 120 : 12;
-      const value = promql.includes('status=~') ? (on ? errorsOn : 108) : on ? 4000 : 36000;
-      return { value: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, String(value)] }] } }, response: { status: 200, headers: {}, text: '', url } };
-    },
-    request: async () => assert.fail('only instant queries'),
-    throwForStatus: () => undefined,
-    redact: (text: string) => text,
-    close: async () => undefined,
-  };
+  return instantPrometheus((promql) => {
+    const on = /variant="on"/.test(promql);
+    const errorsOn = promql.includes('flag="fast-search"') ? 120 : 12;
+    return promql.includes('status=~') ? (on ? errorsOn : 108) : on ? 4000 : 36000;
+  });
 }
 
 test('hover, FL006 and the flag list carry the evidence; a live watch lease shows in the hover', async () => {
