@@ -215,23 +215,27 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
   }
 }
 
+/** One boolean flag of a flagd file at `percentage` (fractional targeting between 0 and 100), owned by the bench. */
+export function flagdEntry(key: string, percentage: number, options: { createdAt: string; extra?: string }): string {
+  return [
+    `  ${key}:`,
+    '    state: ENABLED',
+    '    variants:',
+    '      "on": true',
+    '      "off": false',
+    `    defaultVariant: "${percentage === 100 ? 'on' : 'off'}"`,
+    ...(percentage > 0 && percentage < 100 ? ['    targeting:', '      fractional:', `        - ["on", ${percentage}]`, `        - ["off", ${100 - percentage}]`] : []),
+    '    metadata:',
+    '      owner: team-bench',
+    '      type: release',
+    `      createdAt: "${options.createdAt}"`,
+    ...(options.extra ? [options.extra] : []),
+  ].join('\n');
+}
+
 /** A flagd file defining the generated workspace's keys at every stage, so hovers and rules have state. */
 function writeStateFile(root: string): void {
-  const flag = (key: string, percentage: number, extra = '') =>
-    [
-      `  ${key}:`,
-      '    state: ENABLED',
-      '    variants:',
-      '      "on": true',
-      '      "off": false',
-      `    defaultVariant: "${percentage === 100 ? 'on' : 'off'}"`,
-      ...(percentage > 0 && percentage < 100 ? ['    targeting:', '      fractional:', `        - ["on", ${percentage}]`, `        - ["off", ${100 - percentage}]`] : []),
-      '    metadata:',
-      '      owner: team-bench',
-      '      type: release',
-      '      createdAt: "2026-09-01T00:00:00Z"',
-      ...(extra ? [extra] : []),
-    ].join('\n');
+  const flag = (key: string, percentage: number, extra = '') => flagdEntry(key, percentage, { createdAt: '2026-09-01T00:00:00Z', extra });
   const steps = [1, 10, 50];
   const flags = [
     ...Array.from({ length: 40 }, (_, i) => flag(`shared-flag-${i}`, i % 10 === 0 ? 100 : steps[i % 3], i % 10 === 0 ? '      releasedAt: "2026-10-01T00:00:00Z"' : '')),

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unpackCorpus } from '../scripts/corpus.mjs';
 import { buildFloorBundle, measureProcess } from './processes.js';
+import { flagdEntry } from './server.js';
 import { BenchClient, percentile, round, sleep } from './serverClient.js';
 
 /** Bump when the prepared workspace changes shape, so an old copy under bench/.work is rebuilt. */
@@ -434,19 +435,7 @@ function flagdText(keys: string[], revision: number): string {
   const flags = keys.map((key, index) => {
     const stage = index % 3;
     const percentage = stage === 0 ? 100 : stage === 1 ? 10 : revision % 2 ? 50 : 25;
-    return [
-      `  ${key}:`,
-      '    state: ENABLED',
-      '    variants:',
-      '      "on": true',
-      '      "off": false',
-      `    defaultVariant: "${percentage === 100 ? 'on' : 'off'}"`,
-      ...(percentage < 100 ? ['    targeting:', '      fractional:', `        - ["on", ${percentage}]`, `        - ["off", ${100 - percentage}]`] : []),
-      '    metadata:',
-      '      owner: team-bench',
-      '      type: release',
-      '      createdAt: "2024-12-01T00:00:00Z"',
-    ].join('\n');
+    return flagdEntry(key, percentage, { createdAt: '2024-12-01T00:00:00Z' });
   });
   return `flags:\n${flags.join('\n')}\n`;
 }
