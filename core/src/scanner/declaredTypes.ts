@@ -40,12 +40,7 @@ export class DeclaredTypes {
   resolveTypeName(name: ts.EntityName | ts.Expression, module: ParsedModule): Resolved {
     const graph = this.session.graph;
     if (isIdentifier(name)) return graph.resolveName(name.text, name, module);
-    if (isQualifiedName(name)) {
-      const left = this.resolveTypeName(name.left, module);
-      if (left.kind === 'namespace') return graph.resolveExport(left.module, name.right.text, 0);
-      if (left.kind === 'sdk') return { ...left, importedName: left.importedName === '*' ? name.right.text : left.importedName };
-      return { kind: 'unresolved', reason: 'dynamic expression' };
-    }
+    if (isQualifiedName(name)) return graph.resolveMember(this.resolveTypeName(name.left, module), name.right.text);
     return graph.resolveQualified(name as ts.Expression, module);
   }
 

@@ -161,12 +161,14 @@ export class ModuleGraph {
   resolveQualified(expression: ts.Expression, module: ParsedModule): Resolved {
     expression = unwrap(expression);
     if (isIdentifier(expression)) return this.resolveName(expression.text, expression, module);
-    if (isPropertyAccessExpression(expression)) {
-      const base = this.resolveQualified(expression.expression, module);
-      if (base.kind === 'namespace') return this.resolveExport(base.module, expression.name.text, 0);
-      if (base.kind === 'sdk') return { ...base, importedName: base.importedName === '*' ? expression.name.text : base.importedName };
-      return { kind: 'unresolved', reason: 'dynamic expression' };
-    }
+    if (isPropertyAccessExpression(expression)) return this.resolveMember(this.resolveQualified(expression.expression, module), expression.name.text);
+    return { kind: 'unresolved', reason: 'dynamic expression' };
+  }
+
+  /** `base.name` once `base` is resolved (`a.b` of an expression, `A.B` of a type name): a namespace's export or an SDK member. */
+  resolveMember(base: Resolved, name: string): Resolved {
+    if (base.kind === 'namespace') return this.resolveExport(base.module, name, 0);
+    if (base.kind === 'sdk') return { ...base, importedName: base.importedName === '*' ? name : base.importedName };
     return { kind: 'unresolved', reason: 'dynamic expression' };
   }
 }
