@@ -366,8 +366,10 @@ function prepareCorpusWorkspace(workDirectory: string, log: (line: string) => vo
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
     cpSync(corpus.tree, root, { recursive: true });
-    writeFileSync(join(root, 'flaglens.yaml'), `${readFileSync(corpus.config, 'utf8')}\nstate:\n  flagd: flags.flagd.yaml\n`);
+    // The keys come from a scan with the developers' config alone: the state file naming them does not exist yet.
+    writeFileSync(join(root, 'flaglens.yaml'), readFileSync(corpus.config, 'utf8'));
     const keys = scannedKeys(root);
+    writeFileSync(join(root, 'flaglens.yaml'), `${readFileSync(corpus.config, 'utf8')}\nstate:\n  flagd: flags.flagd.yaml\n`);
     const git = (args: string[], date?: string) =>
       execFileSync('git', args, {
         cwd: root,
