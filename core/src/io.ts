@@ -167,3 +167,28 @@ export const systemTimers: Timers = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   monotonicMs: () => performance.now(),
 };
+
+/** The user's cache folder: `$XDG_CACHE_HOME` when it is absolute, else `~/.cache`; undefined without HOME. */
+export function userCacheBase(env: Record<string, string | undefined>): string | undefined {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : env.HOME ? `${env.HOME}/.cache` : undefined;
+  return base?.replace(/\/+$/, '');
+}
+
+/** Creates `directory` and its missing parents, one `makeDirectory` each (an existing one is left as it is). */
+export function makeDirectories(fs: FileSystem, writer: FileWriter, directory: string): void {
+  const missing: string[] = [];
+  let current = directory;
+  while (current.length > 1 && !isExistingDirectory(fs, current)) {
+    missing.push(current);
+    current = current.slice(0, current.lastIndexOf('/')) || '/';
+  }
+  for (const path of missing.reverse()) writer.makeDirectory(path);
+}
+
+function isExistingDirectory(fs: FileSystem, path: string): boolean {
+  try {
+    return fs.stat(path).isDirectory;
+  } catch {
+    return false;
+  }
+}

@@ -5,9 +5,9 @@
 // what of it is still true. A cache that cannot be read, is cut short, corrupt, or from another scanner build,
 // config or root is ignored and written again: never a wrong result, never a failed scan.
 import { createHash } from 'node:crypto';
-import type { FileSystem, FileWriter } from '../io.js';
+import { makeDirectories, userCacheBase, type FileSystem, type FileWriter } from '../io.js';
 import type { FlagReference } from '../model.js';
-import { FLAGLENS_VERSION } from '../version.js';
+import { buildIdentity, FLAGLENS_VERSION } from '../version.js';
 import type { WordFingerprint } from './prefilter.js';
 import type { ResolutionInputs } from './resolution/cachedFileSystem.js';
 import type { WalkMemo } from '../workspaceFiles.js';
@@ -100,13 +100,6 @@ export function scanCacheIdentity(root: string, scanConfig: { checks: unknown; e
     config: createHash('sha1').update(JSON.stringify({ checks: scanConfig.checks, exclude: scanConfig.exclude })).digest('base64url'),
     root,
   };
-}
-
-declare const FLAGLENS_BUILD_ID: string | undefined;
-
-/** The bundle's build (inlined by scripts/build.mjs: a hash of the sources it was built from), or `source` when run from sources. */
-function buildIdentity(): string {
-  return typeof FLAGLENS_BUILD_ID === 'string' ? FLAGLENS_BUILD_ID : 'source';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,7 +299,7 @@ export function defaultScanCacheDirectory(root: string, fs: FileSystem, env: Rec
   } catch {
     // No node_modules: the user's cache folder.
   }
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : env.HOME ? `${env.HOME}/.cache` : undefined;
+  const base = userCacheBase(env);
   if (!base) return undefined;
   let realRoot = root;
   try {
@@ -314,7 +307,7 @@ export function defaultScanCacheDirectory(root: string, fs: FileSystem, env: Rec
   } catch {
     // The root as given.
   }
-  return `${base.replace(/\/+$/, '')}/flaglens/${createHash('sha256').update(realRoot).digest('hex').slice(0, 16)}`;
+  return `${base}/flaglens/${createHash('sha256').update(realRoot).digest('hex').slice(0, 16)}`;
 }
 
 /** The real path of the longest existing prefix of `path`, with the rest appended. */
@@ -383,20 +376,3 @@ export function scanCacheStoreFor(request: ScanCacheRequest): ScanCacheStore | u
 /** A cache larger than this is not read (a workspace of a million files would need about this much). */
 export const MAX_CACHE_BYTES = 512 * 1024 * 1024;
 
-function makeDirectories(fs: FileSystem, writer: FileWriter, directory: string): void {
-  const missing: string[] = [];
-  let current = directory;
-  while (current.length > 1 && !safeIsDirectory(fs, current)) {
-    missing.push(current);
-    current = current.slice(0, current.lastIndexOf('/')) || '/';
-  }
-  for (const path of missing.reverse()) writer.makeDirectory(path);
-}
-
-function safeIsDirectory(fs: FileSystem, path: string): boolean {
-  try {
-    return fs.stat(path).isDirectory;
-  } catch {
-    return false;
-  }
-}

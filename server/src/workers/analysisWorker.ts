@@ -2,6 +2,7 @@
 // cache) lives here, so indexing, re-analysis and writing the cache never run on the thread that answers the
 // editor; so does `flaglens init`'s proposal (a scan of its own), offered to a folder without flaglens.yaml.
 // Requests come from `workerAnalysis.ts`.
+import { compileCacheReport, describeCompileCache, writePendingCompileCaches } from '../../../core/src/compileCache.js';
 import { defaultConfig } from '../../../core/src/config.js';
 import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
 import { scanCacheStoreFor } from '../../../core/src/scanner/index.js';
@@ -12,6 +13,7 @@ import { serveWorkerRequests } from './channel.js';
 
 export function runAnalysisWorker(): void {
   const analyses = new Map<number, WorkspaceAnalysis>();
+  let toldCompileCache = false;
   const analysis = (id: number): WorkspaceAnalysis => {
     const found = analyses.get(id);
     if (!found) throw new Error(`no analysis ${id} in this worker`);
@@ -24,7 +26,18 @@ export function runAnalysisWorker(): void {
       const cache = scanCacheStoreFor({ root: params.target.root, fs: nodeFileSystem, writer: nodeFileWriter, env: process.env });
       analyses.set(params.id, createScannerAnalysis(params.target, { fs: nodeFileSystem, cache }));
     },
-    index: (params: { id: number }, context) => analysis(params.id).index({ signal: context.signal, onProgress: (done, total) => context.progress({ done, total }) }),
+    index: async (params: { id: number }, context) => {
+      const outcome = await analysis(params.id).index({ signal: context.signal, onProgress: (done, total) => context.progress({ done, total }) });
+      // The parser has run on real files by now: TypeScript's compiled code is worth keeping for the next start.
+      if (!toldCompileCache) {
+        toldCompileCache = true;
+        const told = describeCompileCache(compileCacheReport());
+        if (told) context.log(told);
+      }
+      // Written after the outcome is on its way: the index ends without waiting for the write.
+      setImmediate(writePendingCompileCaches);
+      return outcome;
+    },
     update: (params: { id: number; change: AnalysisChange }) => analysis(params.id).update(params.change),
     dispose: (params: { id: number }) => {
       analyses.get(params.id)?.dispose();
