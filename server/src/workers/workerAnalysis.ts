@@ -5,6 +5,26 @@ import type { ChecksProposal } from '../../../core/src/init/index.js';
 import type { AnalysisChange, AnalysisFactory, AnalysisTarget, IndexOutcome, IndexRequest, ReferenceUpdate, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
 import { WorkerChannel } from './channel.js';
 
+/** The worker the server's entry started before anything else, until a pool adopts it; with what it logged meanwhile. */
+interface EarlyWorker {
+  channel: WorkerChannel;
+  logs: string[];
+  sink?: (message: string) => void;
+}
+let earlyWorker: EarlyWorker | undefined;
+
+/**
+ * Starts the analysis worker at once, before this thread loads the protocol and answers `initialize`: the worker's
+ * own start (its bundle, TypeScript, compiling the analysis paths) then overlaps the editor's handshake, and the
+ * first opened document finds it ready sooner. The first pool adopts it.
+ */
+export function prestartAnalysisWorker(): void {
+  if (earlyWorker) return;
+  const logs: string[] = [];
+  const early: EarlyWorker = { logs, channel: new WorkerChannel('analysis', (message) => (early.sink ? early.sink(message) : logs.push(message))) };
+  earlyWorker = early;
+}
+
 export class AnalysisWorkerPool {
   private channel: WorkerChannel | undefined;
   private nextId = 1;
@@ -12,8 +32,8 @@ export class AnalysisWorkerPool {
   constructor(private readonly log: (message: string) => void) {}
 
   /**
-   * Starts the worker now: it loads the bundle and compiles the analysis paths while the editor is still starting,
-   * so the first opened document is not also the worker's first moment.
+   * Starts the worker now (or adopts the one the entry started): it loads the bundle and compiles the analysis
+   * paths while the editor is still starting, so the first opened document is not also the worker's first moment.
    */
   prestart(): void {
     this.current();
@@ -33,7 +53,14 @@ export class AnalysisWorkerPool {
   }
 
   private current(): WorkerChannel {
-    if (!this.channel?.alive) this.channel = new WorkerChannel('analysis', this.log);
+    if (this.channel?.alive) return this.channel;
+    const early = earlyWorker;
+    earlyWorker = undefined;
+    if (early?.channel.alive) {
+      early.sink = this.log;
+      for (const message of early.logs.splice(0)) this.log(message);
+      this.channel = early.channel;
+    } else this.channel = new WorkerChannel('analysis', this.log);
     return this.channel;
   }
 }
