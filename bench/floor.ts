@@ -1,7 +1,8 @@
 // The parse-everything floor of the real-code benchmark, run as its own process: the same workspace listing as
 // the scanner (the one walker and its ignore rules), then every listed file read and parsed once with
 // `ts.createSourceFile` (the TypeScript copy the scanner uses). Bundled by the bench and run as
-// `node floor.js ROOT`; prints one JSON line: files, bytes, peak RSS.
+// `node floor.js ROOT`; prints one JSON line: files, bytes, peak RSS. `node floor.js ROOT FILE…` parses only the
+// given files: the start-up floor (a fresh process that loads TypeScript and parses the file an editor opened).
 import { readFileSync } from 'node:fs';
 import { ts } from 'ts-morph';
 import { nodeFileSystem } from '../core/src/nodeIo.js';
@@ -9,7 +10,8 @@ import { scriptKindFor } from '../core/src/scanner/parsedModule.js';
 import { listWorkspaceFiles } from '../core/src/scanner/walk.js';
 
 const root = process.argv[2];
-const listing = listWorkspaceFiles(nodeFileSystem, root, []);
+const only = process.argv.slice(3);
+const listing = only.length ? { files: only } : listWorkspaceFiles(nodeFileSystem, root, []);
 let bytes = 0;
 let statements = 0;
 for (const path of listing.files) {

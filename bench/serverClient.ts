@@ -34,6 +34,8 @@ export class BenchClient {
   readonly diagnostics = new Map<string, unknown[]>();
   readonly diagnosticsArrivals: Array<{ uri: string; at: number; count: number }> = [];
   readonly notifications: Array<{ method: string; params: unknown; at: number }> = [];
+  /** When the server process was spawned, when `initialize` was sent and when its answer came (performance.now()). */
+  spawnedAt = 0;
   initializeSentAt = 0;
   initializedAt = 0;
   private waiters: Array<() => void> = [];
@@ -44,9 +46,11 @@ export class BenchClient {
   ) {}
 
   static async start(options: BenchClientOptions): Promise<BenchClient> {
+    const spawnedAt = performance.now();
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new BenchClient(child, connection);
+    client.spawnedAt = spawnedAt;
     connection.onUnhandledProgress((params) => {
       const value = params.value as { kind?: string; title?: string; message?: string };
       client.progress.push({ token: params.token, kind: value.kind ?? '?', at: performance.now(), title: value.title, message: value.message });
@@ -85,6 +89,11 @@ export class BenchClient {
     const begin = this.progress.find((event) => event.kind === 'begin');
     const end = begin && this.progress.find((event) => event.kind === 'end' && event.token === begin.token);
     return begin && end ? end.at - begin.at : undefined;
+  }
+
+  /** When the first index reported `begin` (undefined before). */
+  indexBeganAt(): number | undefined {
+    return this.progress.find((event) => event.kind === 'begin')?.at;
   }
 
   indexEnded(): boolean {

@@ -6,7 +6,10 @@
 //   section's bench/floor.ts as a whole process: list, read and parse every file once), medians of alternated runs;
 // - hover latency while the index runs (a hover every 20 ms from `initialized` to the end of indexing) and after it,
 //   against a trivial request (hover where there is no flag);
-// - keystroke → published diagnostics while indexing and after (each edit makes a new unknown key, FL003);
+// - keystroke → published diagnostics while indexing and after (each edit makes a new unknown key, FL003); an edit
+//   sent in the moment between `initialized` and the index's start is start-up, reported on its own with the time
+//   from spawning the server to the opened file's first diagnostics, against a start-up floor from the same run (a
+//   fresh process that loads TypeScript and parses the opened file: what any analysis must do before it can answer);
 // - hovers while a bump and an abort write the state file and the server re-reads it with its git history;
 // - 1,000 files created under dist/ (gitignored) and node_modules/ while the server runs: references, diagnostics
 //   and RSS before and after;
@@ -24,7 +27,8 @@ import { BenchClient, percentile, round, sleep } from './serverClient.js';
 /** Bump when the prepared workspace changes shape, so an old copy under bench/.work is rebuilt. */
 const PREPARED_VERSION = 1;
 const HOVER_INTERVAL_MS = 20;
-const KEYSTROKE_INTERVAL_MS = 250;
+/** A steady typist: an edit every 100 ms (after the previous one's diagnostics arrived). */
+const KEYSTROKE_INTERVAL_MS = 100;
 
 export interface ServerCorpusBenchOptions {
   runs: number;
@@ -55,6 +59,12 @@ export interface ServerCorpusBenchResult {
   /** Every request sent while indexing (hovers on checks and the trivial ones): what the targets are judged on. */
   allRequestsDuringIndexing: Distribution;
   keystrokeDuringIndexing: Distribution;
+  /** Edits sent after `initialized` but before the index began, while the server was still starting. */
+  keystrokeDuringStartUp: Distribution;
+  /** Spawn → the opened file's first published diagnostics, per server start, and the start-up floor. */
+  firstDiagnosticsMs: Distribution;
+  startUpFloorMs: number;
+  firstDiagnosticsRatioToFloor: number;
   baselineAfterIndex: Distribution;
   hoverAfterIndex: Distribution;
   keystrokeAfterIndex: Distribution;
@@ -83,13 +93,15 @@ export async function runServerCorpusBench(options: ServerCorpusBenchOptions): P
   const floors: number[] = [];
   const colds: number[] = [];
   const warms: number[] = [];
-  const during = { baseline: [] as number[], hover: [] as number[], keystroke: [] as number[] };
+  const during = { baseline: [] as number[], hover: [] as number[], keystroke: [] as number[], startUpKeystroke: [] as number[], firstDiagnostics: [] as number[] };
+  const startFloors: number[] = [];
   let peakRssMb = 0;
   const floor = buildFloorBundle(options.workDirectory);
   try {
     for (let run = 0; run < options.runs; run++) {
       resetWorkspace(workspace.root);
       floors.push(measureProcess(process.execPath, [floor, workspace.root]).wallMs);
+      startFloors.push(measureProcess(process.execPath, [floor, workspace.root, join(workspace.root, workspace.openedFile)]).wallMs);
       // Cold: a cache folder nobody wrote; warm: the same folder after the cold run.
       const cacheHome = join(cacheRoot, `run-${run}`);
       mkdirSync(cacheHome, { recursive: true });
@@ -98,12 +110,16 @@ export async function runServerCorpusBench(options: ServerCorpusBenchOptions): P
       during.baseline.push(...cold.baseline);
       during.hover.push(...cold.hovers);
       during.keystroke.push(...cold.keystrokes);
+      during.startUpKeystroke.push(...cold.startUpKeystrokes);
+      during.firstDiagnostics.push(cold.firstDiagnosticsMs);
       peakRssMb = Math.max(peakRssMb, cold.peakRssMb);
       const warm = await measureIndexing(workspace, cacheHome, options);
       warms.push(warm.indexMs);
       during.baseline.push(...warm.baseline);
       during.hover.push(...warm.hovers);
       during.keystroke.push(...warm.keystrokes);
+      during.startUpKeystroke.push(...warm.startUpKeystrokes);
+      during.firstDiagnostics.push(warm.firstDiagnosticsMs);
       peakRssMb = Math.max(peakRssMb, warm.peakRssMb);
       log(
         `  run ${run + 1}: parse floor ${floors.at(-1)!.toFixed(0)} ms, cold index ${cold.indexMs.toFixed(0)} ms, warm index ${warm.indexMs.toFixed(0)} ms; ` +
@@ -115,6 +131,7 @@ export async function runServerCorpusBench(options: ServerCorpusBenchOptions): P
     peakRssMb = Math.max(peakRssMb, steady.peakRssMb);
     const parseFloorMs = median(floors);
     const coldIndexMs = median(colds);
+    const startUpFloorMs = median(startFloors);
     const warmIndexMs = median(warms);
     const result: ServerCorpusBenchResult = {
       files: workspace.files,
@@ -128,6 +145,10 @@ export async function runServerCorpusBench(options: ServerCorpusBenchOptions): P
       hoverDuringIndexing: distribution(during.hover),
       allRequestsDuringIndexing: distribution([...during.hover, ...during.baseline]),
       keystrokeDuringIndexing: distribution(during.keystroke),
+      keystrokeDuringStartUp: distribution(during.startUpKeystroke),
+      firstDiagnosticsMs: distribution(during.firstDiagnostics),
+      startUpFloorMs: round(startUpFloorMs),
+      firstDiagnosticsRatioToFloor: round(median(during.firstDiagnostics) / startUpFloorMs),
       baselineAfterIndex: distribution(steady.baseline),
       hoverAfterIndex: distribution(steady.hovers),
       keystrokeAfterIndex: distribution(steady.keystrokes),
@@ -154,6 +175,10 @@ export async function runServerCorpusBench(options: ServerCorpusBenchOptions): P
     log(show('hover on a check while indexing', result.hoverDuringIndexing));
     log(`${show('every request while indexing', result.allRequestsDuringIndexing)} (targets p99 ≤ 20 ms, max ≤ 50 ms)`);
     log(`${show('keystroke → diagnostics while indexing', result.keystrokeDuringIndexing)} (target p95 ≤ 50 ms)`);
+    log(show('keystroke → diagnostics during start-up (sent after initialized, before the index began)', result.keystrokeDuringStartUp));
+    log(
+      `${show('spawn → first diagnostics of the opened file', result.firstDiagnosticsMs)}; start-up floor (a process that loads TypeScript and parses that file) ${result.startUpFloorMs} ms: median ${result.firstDiagnosticsRatioToFloor}× the floor`,
+    );
     log(show('trivial request after the index', result.baselineAfterIndex));
     log(show('hover after the index', result.hoverAfterIndex));
     log(`${show('keystroke → diagnostics after the index', result.keystrokeAfterIndex)} (target p95 ≤ 50 ms)`);
@@ -180,6 +205,7 @@ async function measureIndexing(workspace: CorpusWorkspace, cacheHome: string, op
     const baseline: number[] = [];
     const hovers: number[] = [];
     const keystrokes: number[] = [];
+    const startUpKeystrokes: number[] = [];
     /** Requests slower than 50 ms, with when they were sent (ms after `initialized`): startup or the index's middle? */
     const slow: Array<[number, number]> = [];
     const note = (sentAt: number, ms: number) => {
@@ -201,8 +227,10 @@ async function measureIndexing(workspace: CorpusWorkspace, cacheHome: string, op
       while (!client.indexEnded()) {
         const sent = performance.now();
         const ms = await typing.keystroke();
-        // A keystroke answered after the index ended is not "while indexing".
-        if (!client.indexEnded()) keystrokes.push(note(sent, ms));
+        // A keystroke answered after the index ended is not "while indexing"; one sent before it began is start-up.
+        const began = client.indexBeganAt();
+        if (began === undefined || sent < began) startUpKeystrokes.push(note(sent, ms));
+        else if (!client.indexEnded()) keystrokes.push(note(sent, ms));
         await sleep(KEYSTROKE_INTERVAL_MS);
       }
     })();
@@ -211,7 +239,8 @@ async function measureIndexing(workspace: CorpusWorkspace, cacheHome: string, op
     // Give the server a moment to persist what it persists after an index (a cache) before the next start.
     await sleep(500);
     if (slow.length) options.log(`    requests and keystrokes over 50 ms while indexing (sent at ms after initialized, took ms): ${JSON.stringify(slow)}`);
-    return { indexMs: client.indexSpanMs()!, baseline, hovers, keystrokes, peakRssMb: client.memory().peakRssMb };
+    const firstArrival = client.diagnosticsArrivals.find((arrival) => arrival.uri === uri);
+    return { indexMs: client.indexSpanMs()!, baseline, hovers, keystrokes, startUpKeystrokes, firstDiagnosticsMs: (firstArrival?.at ?? Number.NaN) - client.spawnedAt, peakRssMb: client.memory().peakRssMb };
   } finally {
     await client.stop();
   }
