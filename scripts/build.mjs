@@ -9,8 +9,11 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { writeConfigValidator } from './generate-config-validator.mjs';
 
 const require = createRequire(import.meta.url);
+// flaglens.yaml's validator is compiled from its schema before anything is bundled or hashed (so a schema edit is built).
+writeConfigValidator();
 
 /**
  * The build's identity: a hash of every source and dependency lock the bundles are built from. The scanner's

@@ -10,7 +10,7 @@ export const REPOSITORY = join(__dirname, '..');
 /** What the bundles are built from (scripts/build.mjs): the sources of every part, the build script, the dependencies. */
 export const BUNDLE_INPUTS = {
   folders: ['core/src', 'cli/src', 'server/src', 'protocol/src', 'client/src'],
-  files: ['package.json', 'package-lock.json', 'scripts/build.mjs'],
+  files: ['package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/generate-config-validator.mjs', 'syntaxes/flaglens.schema.json'],
 };
 
 /** Why `bundle` must be built again (missing, or the first input newer than it), or undefined when it is fresh. */

@@ -1,11 +1,14 @@
 // flaglens.yaml's one definition is its JSON schema (syntaxes/flaglens.schema.json, also what VS Code validates the
-// file with). This module validates a parsed config against it with ajv and turns each violation into a message for
-// people: the setting's path (`checks[].key`), what it must be (the schema's `errorMessage` / `patternErrorMessage`,
-// or words derived from its type and bounds), the value found, the alternatives of an unknown setting ("expected
-// one of"), and where to point (the value, or the key of an unknown or misplaced setting). Positions are the
-// caller's business (config.ts maps each path to its YAML node).
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// file with). This module validates a parsed config against it (with ajv's validator for it, generated ahead of time)
+// and turns each violation into a message for people: the setting's path (`checks[].key`), what it must be (the
+// schema's `errorMessage` / `patternErrorMessage`, or words derived from its type and bounds), the value found, the
+// alternatives of an unknown setting ("expected one of"), and where to point (the value, or the key of an unknown or
+// misplaced setting). Positions are the caller's business (config.ts maps each path to its YAML node).
+import type { ErrorObject } from 'ajv';
 import schema from '../../syntaxes/flaglens.schema.json';
+// Compiled from the schema by scripts/generate-config-validator.mjs (run by `npm run build`): compiling it here, on
+// the first config parse, cost every CLI command and the language server's `initialize` 100-150 ms of CPU.
+import validateConfigSchema from './configValidator.generated.js';
 
 export type ConfigPath = ReadonlyArray<string | number>;
 
@@ -20,20 +23,12 @@ export interface SchemaViolation {
 /** The schema as an object (for tests and tools that read its settings). */
 export const CONFIG_SCHEMA: Readonly<Record<string, unknown>> = schema;
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  // `verbose` gives each error its schema, parent schema and data: the messages are built from them.
-  // `strict: false` lets the schema carry VS Code's annotations (errorMessage, patternErrorMessage, markdownDescription).
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true }).compile(schema);
-  return compiled;
-}
-
 /** Every way `value` (flaglens.yaml as plain data) breaks the schema; empty when it is valid. */
 export function configSchemaViolations(value: unknown): SchemaViolation[] {
-  const validate = validator();
-  if (validate(value)) return [];
-  const violations = explain((validate.errors ?? []).filter((error) => error.keyword !== 'if'));
+  // The validator is generated with `verbose` (each error carries its schema, parent schema and data: the messages
+  // are built from them); see scripts/generate-config-validator.mjs for its options.
+  if (validateConfigSchema(value)) return [];
+  const violations = explain((validateConfigSchema.errors ?? []).filter((error) => error.keyword !== 'if'));
   // The same problem reached through two schema paths is said once.
   const seen = new Set<string>();
   return violations.filter((violation) => {
