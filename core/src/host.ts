@@ -23,7 +23,7 @@ import type {
 } from './model.js';
 import { RolloutRefusedError } from './model.js';
 import { WorkspaceRules } from './workspaceFiles.js';
-import { isAnalysisCancelled, isAnalysisLost, type AnalysisChange, type AnalysisFactory, type IndexOutcome, type WorkspaceAnalysis } from './workspaceAnalysis.js';
+import { isAnalysisCancelled, isAnalysisLost, type AnalysisChange, type AnalysisFactory, type DocumentsAnalysis, type DocumentsAnalysisFactory, type IndexOutcome, type ReferenceUpdate, type WorkspaceAnalysis } from './workspaceAnalysis.js';
 import { flaglensFileWriter } from './workspaceWrites.js';
 import { createStateProviders, loadState, providerForFlag } from './state/registry.js';
 import { isFlagdFileName } from './state/flagdProvider.js';
@@ -45,6 +45,12 @@ export interface FlaglensHostOptions {
   writer: FileWriter;
   /** Creates the scanner's analysis for a root and config (again whenever the config changes). */
   analysis: AnalysisFactory;
+  /**
+   * The documents lane (the language server's): a second analysis, never indexed, that answers each open
+   * document's buffer at once, so typing never waits behind the index's work. The main analysis then leaves
+   * buffers to it until its index ends. Without it the main analysis answers buffers too.
+   */
+  documentsAnalysis?: DocumentsAnalysisFactory;
   /** Diagnostic log (never given secrets). */
   log?: (message: string) => void;
 }
@@ -95,7 +101,7 @@ export type RolloutWriteResult = { ok: true; change: RolloutChange } | { ok: fal
 export class FlaglensHost implements FeatureWorkspace {
   config: FlaglensConfig;
   private configErrors: InputError[] = [];
-  private analysis: WorkspaceAnalysis;
+  private analysis!: WorkspaceAnalysis;
   /** Bumped whenever the analysis is replaced (config change): answers of an older one are dropped. */
   private analysisGeneration = 0;
   /** Cancels the index in flight (a newer index or the person's cancel). */
@@ -123,6 +129,13 @@ export class FlaglensHost implements FeatureWorkspace {
   private answeredFiles = new Set<string>();
   /** Per workspace-relative file, the answer to its newest change and when it was sent (requests on that document wait for it). */
   private pendingByFile = new Map<string, { answered: Promise<void>; sentAtMs: number }>();
+  /** The documents lane, when the front-end gave one (`FlaglensHostOptions.documentsAnalysis`). */
+  private documents: DocumentsAnalysis | undefined;
+  /** Numbers the changes sent, so an answer about an older text never replaces one about a newer text. */
+  private changeCount = 0;
+  /** Per file, the newest change sent and the change whose answer is shown (the two lanes answer independently). */
+  private newestChange = new Map<string, number>();
+  private shownChange = new Map<string, number>();
   private stateLoading: Promise<void> | undefined;
   private stateReloadRequested = false;
   private findingsCache: { byFile: Map<string, Finding[]>; byKey: Map<string, Finding[]> } | undefined;
@@ -145,7 +158,7 @@ export class FlaglensHost implements FeatureWorkspace {
   constructor(readonly options: FlaglensHostOptions) {
     this.currentSnapshot = emptySnapshot(options.clock.now());
     this.config = this.readConfig();
-    this.analysis = options.analysis({ root: options.root, config: this.config });
+    this.createAnalyses();
     this.providers = this.createProviders();
   }
 
@@ -328,6 +341,7 @@ export class FlaglensHost implements FeatureWorkspace {
   dispose(): void {
     this.indexAbort?.abort();
     this.analysis.dispose();
+    this.documents?.dispose();
     this.analysisGeneration++;
     this.live?.dispose();
     this.fullFindingsTimer?.();
@@ -617,43 +631,60 @@ export class FlaglensHost implements FeatureWorkspace {
 
   /**
    * Sends a change to the analysis and applies its answer when it arrives (unless the analysis was replaced
-   * meanwhile). Answers come back in the order the changes were sent, so the last one wins.
+   * meanwhile). Answers come back in the order the changes were sent, so the last one wins. With the documents
+   * lane the change goes there too: its answer (the changed buffer's references) usually comes first and is shown
+   * at once; the main analysis's answer (dependents too) follows. An answer about a file is shown only if no answer
+   * about a newer change of that file is shown already.
    */
   private analyse(change: AnalysisChange): void {
     const generation = this.analysisGeneration;
     const file = this.toRelative(change.path);
-    const pending = this.analysis
-      .update(change)
-      .then((update) => {
-        if (generation !== this.analysisGeneration) return;
-        this.answeredFiles.add(file);
-        if (!update.files.length) return;
-        const files: string[] = [];
-        for (const [file, references] of update.files) {
-          // Before the index ends only open documents are shown (a closed one's answer may still be in flight).
-          if (!this.indexed && !this.openDocuments.has(file)) continue;
-          if (references.length) this.referencesByFile.set(file, references);
-          else this.referencesByFile.delete(file);
-          this.diskTexts.delete(file);
-          files.push(file);
+    const number = ++this.changeCount;
+    this.newestChange.set(file, number);
+    const apply = (update: ReferenceUpdate, lane: 'documents' | 'main') => {
+      if (generation !== this.analysisGeneration) return;
+      this.answeredFiles.add(file);
+      if (!update.files.length) return;
+      const files: string[] = [];
+      for (const [answered, references] of update.files) {
+        // Before the index ends only open documents are shown (a closed one's answer may still be in flight).
+        if (!this.indexed && !this.openDocuments.has(answered)) continue;
+        if (answered === file) {
+          // A newer text of this file is shown already (the other lane answered it); a lane answers only the newest.
+          if ((this.shownChange.get(file) ?? 0) > number) continue;
+          if (lane === 'documents' && this.newestChange.get(file) !== number) continue;
+          this.shownChange.set(file, number);
         }
-        if (!files.length) return;
-        this.allReferencesCache = undefined;
-        if (this.indexed) this.updateFindingsOf(files);
-        else this.invalidateFindings();
-        this.emit({ files });
-      })
-      .catch((error: unknown) => {
-        if (generation !== this.analysisGeneration) return;
-        this.log(`analysing ${this.toRelative(change.path)} failed: ${messageOf(error)}`);
-        if (isAnalysisLost(error)) this.recoverLostAnalysis();
-      })
-      .finally(() => {
-        this.pendingUpdates.delete(pending);
-        if (this.pendingByFile.get(file)?.answered === pending) this.pendingByFile.delete(file);
-      });
-    this.pendingUpdates.add(pending);
-    this.pendingByFile.set(file, { answered: pending, sentAtMs: this.options.timers.monotonicMs() });
+        if (references.length) this.referencesByFile.set(answered, references);
+        else this.referencesByFile.delete(answered);
+        this.diskTexts.delete(answered);
+        files.push(answered);
+      }
+      if (!files.length) return;
+      this.allReferencesCache = undefined;
+      if (this.indexed) this.updateFindingsOf(files);
+      else this.invalidateFindings();
+      this.emit({ files });
+    };
+    const failed = (lane: 'documents' | 'main') => (error: unknown) => {
+      if (generation !== this.analysisGeneration) return;
+      this.log(`analysing ${file}${lane === 'documents' ? ' (open document)' : ''} failed: ${messageOf(error)}`);
+      if (isAnalysisLost(error)) this.recoverLostAnalysis();
+    };
+    const track = (pending: Promise<void>) => {
+      this.pendingUpdates.add(pending);
+      void pending.finally(() => this.pendingUpdates.delete(pending));
+      return pending;
+    };
+    const main = track(this.analysis.update(change).then((update) => apply(update, 'main'), failed('main')));
+    // A request on the document waits for the first answer about its newest text: the documents lane's, for a buffer.
+    const lane = this.documents && change.kind === 'buffer' ? track(this.documents.update(change).then((update) => apply(update, 'documents'), failed('documents'))) : undefined;
+    if (this.documents && change.kind !== 'buffer') void this.documents.update(change).catch(() => undefined);
+    const answered = lane ? Promise.race([lane, main]) : main;
+    this.pendingByFile.set(file, { answered, sentAtMs: this.options.timers.monotonicMs() });
+    void answered.finally(() => {
+      if (this.pendingByFile.get(file)?.answered === answered) this.pendingByFile.delete(file);
+    });
   }
 
   private async loadStateOnce(): Promise<void> {
@@ -813,9 +844,11 @@ export class FlaglensHost implements FeatureWorkspace {
   private replaceAnalysis(): void {
     this.indexAbort?.abort();
     this.analysis.dispose();
+    this.documents?.dispose();
     this.analysisGeneration++;
-    this.analysis = this.options.analysis({ root: this.options.root, config: this.config });
+    this.createAnalyses();
     this.answeredFiles = new Set();
+    this.shownChange = new Map();
     this.indexed = false;
     this.referencesByFile = new Map();
     this.allReferencesCache = undefined;
@@ -825,6 +858,13 @@ export class FlaglensHost implements FeatureWorkspace {
       this.analyse({ kind: 'buffer', path: this.toAbsolute(file), text });
     }
     if (this.live) void this.startIndex();
+  }
+
+  /** The main analysis for the current config, and the documents lane beside it when the front-end has one. */
+  private createAnalyses(): void {
+    const target = { root: this.options.root, config: this.config };
+    this.documents = this.options.documentsAnalysis?.(target);
+    this.analysis = this.options.analysis(this.documents ? { ...target, documentsAnsweredElsewhere: true } : target);
   }
 
   private readConfig(): FlaglensConfig {

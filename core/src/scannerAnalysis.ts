@@ -11,6 +11,7 @@ import {
   AnalysisCancelledError,
   type AnalysisChange,
   type AnalysisTarget,
+  type DocumentsAnalysis,
   type IndexOutcome,
   type IndexRequest,
   type ReferenceUpdate,
@@ -30,6 +31,51 @@ export interface ScannerAnalysisOptions {
 
 export function createScannerAnalysis(target: AnalysisTarget, options: ScannerAnalysisOptions): WorkspaceAnalysis {
   return new ScannerAnalysis(target, options);
+}
+
+/** The documents lane over its own `ScannerHost`: no index, no persistent cache (see `DocumentsAnalysis`). */
+export function createDocumentsAnalysis(target: AnalysisTarget, options: { fs: FileSystem }): DocumentsAnalysis {
+  return new DocumentsScannerAnalysis(target, options.fs);
+}
+
+class DocumentsScannerAnalysis implements DocumentsAnalysis {
+  private readonly scanner: ScannerHost;
+  private disposed = false;
+
+  constructor(
+    private readonly target: AnalysisTarget,
+    private readonly fs: FileSystem,
+  ) {
+    this.scanner = new ScannerHost({ root: target.root, config: target.config, fs });
+  }
+
+  async update(change: AnalysisChange): Promise<ReferenceUpdate> {
+    if (this.disposed) return { files: [] };
+    const path = change.path;
+    switch (change.kind) {
+      case 'buffer':
+        return { files: [[this.relative(path), this.scanner.analyzeFile(path, change.text)]] };
+      case 'closed':
+      case 'disk': {
+        // A dependency of an open document (or the document itself) as it is on disk now; tsconfig and package.json
+        // change how its imports resolve.
+        if (isResolutionInput(this.relative(path))) this.scanner.resolutionInputChanged();
+        else if (isSourceFile(path)) {
+          const outcome = readSourceText(this.fs, path);
+          this.scanner.updateFile(path, 'text' in outcome ? outcome.text : undefined);
+        }
+        return { files: [] };
+      }
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  private relative(path: string): string {
+    return path.startsWith(`${this.target.root}/`) ? path.slice(this.target.root.length + 1) : path;
+  }
 }
 
 /**
@@ -55,11 +101,14 @@ class ScannerAnalysis implements WorkspaceAnalysis {
   /** Files changed on disk while the index ran: applied once it is done. */
   private readonly diskChangesDuringIndex = new Set<string>();
 
+  private readonly documentsAnsweredElsewhere: boolean;
+
   constructor(
     target: AnalysisTarget,
     private readonly options: ScannerAnalysisOptions,
   ) {
     this.root = target.root;
+    this.documentsAnsweredElsewhere = target.documentsAnsweredElsewhere === true;
     this.scanner = new ScannerHost({ root: target.root, config: target.config, fs: options.fs, cache: options.cache, slices: options.slices });
   }
 
@@ -75,13 +124,14 @@ class ScannerAnalysis implements WorkspaceAnalysis {
     switch (change.kind) {
       case 'buffer':
         this.buffers.set(path, change.text);
-        if (!this.indexed) return { files: [[file, this.scanner.analyzeFile(path, change.text)]] };
+        if (!this.indexed) return this.documentsAnsweredElsewhere ? { files: [] } : { files: [[file, this.scanner.analyzeFile(path, change.text)]] };
         return this.referencesOf([file, ...this.scanner.updateFile(path, change.text)]);
       case 'closed':
         this.buffers.delete(path);
         // Before the index ends only open documents are shown; the index reads the disk version itself.
         if (!this.indexed) {
-          this.scanner.updateFile(path, this.readDisk(path));
+          // Never analysed here when the documents lane had it; otherwise its buffer's analysis gives way to the disk.
+          if (!this.documentsAnsweredElsewhere) this.scanner.updateFile(path, this.readDisk(path));
           return { files: [] };
         }
         return this.referencesOf([file, ...this.scanner.updateFile(path, this.readDisk(path))]);

@@ -10,6 +10,12 @@ export interface AnalysisTarget {
   /** Absolute folder root. */
   root: string;
   config: FlaglensConfig;
+  /**
+   * Another analysis answers the open documents (a `DocumentsAnalysis`, the language server's documents lane):
+   * until its index ends this one only records buffers (the index applies them) instead of analysing each, so an
+   * index never shares its thread with the documents being typed in.
+   */
+  documentsAnsweredElsewhere?: boolean;
 }
 
 export interface IndexRequest {
@@ -50,6 +56,19 @@ export interface WorkspaceAnalysis {
 }
 
 export type AnalysisFactory = (target: AnalysisTarget) => WorkspaceAnalysis;
+
+/**
+ * The open documents alone, never indexed, on a thread of their own: each buffer is answered with its own
+ * references at once, however long an index elsewhere takes (a big file it parses cannot be interrupted). `closed`
+ * and `disk` changes keep what it parsed current and are answered empty: files other than the changed buffer,
+ * dependents included, are the `WorkspaceAnalysis`'s to answer.
+ */
+export interface DocumentsAnalysis {
+  update(change: AnalysisChange): Promise<ReferenceUpdate>;
+  dispose(): void;
+}
+
+export type DocumentsAnalysisFactory = (target: AnalysisTarget) => DocumentsAnalysis;
 
 /** An index stopped because its signal aborted (a newer index replaced it, or the person cancelled it). */
 export class AnalysisCancelledError extends Error {

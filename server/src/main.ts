@@ -6,8 +6,8 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import type { WorkerData } from './workers/channel.js';
 
 if (isMainThread) {
-  // The analysis worker first: it starts loading while this thread loads the protocol and the editor shakes hands.
-  (require('./workers/workerAnalysis.js') as typeof import('./workers/workerAnalysis.js')).prestartAnalysisWorker();
+  // The analysis workers first: they start loading while this thread loads the protocol and the editor shakes hands.
+  (require('./workers/workerAnalysis.js') as typeof import('./workers/workerAnalysis.js')).prestartAnalysisWorkers();
   const { startServer } = require('./server.js') as typeof import('./server.js');
   const { createConnection, ProposedFeatures } = require('vscode-languageserver/node') as typeof import('vscode-languageserver/node');
   startServer(createConnection(ProposedFeatures.all));

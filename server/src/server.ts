@@ -290,6 +290,7 @@ class Lifecycle {
       http: session.http,
       writer,
       analysis: session.analysis,
+      documentsAnalysis: session.documentsAnalysis,
       log: (message) => session.log(session.folders.size > 1 ? `${name}: ${message}` : message),
     });
     const folder: FolderEntry = { uri, name, root, host };

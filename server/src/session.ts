@@ -9,7 +9,7 @@ import type { FlaglensHost } from '../../core/src/host.js';
 import { createHttpClient, type HttpTransport } from '../../core/src/http.js';
 import type { Clock, FileSystem, FileWriter, GitHost, Timers } from '../../core/src/io.js';
 import { createAsyncGitHost } from '../../core/src/nodeIo.js';
-import type { AnalysisFactory } from '../../core/src/workspaceAnalysis.js';
+import type { AnalysisFactory, DocumentsAnalysisFactory } from '../../core/src/workspaceAnalysis.js';
 import { SettingsCache } from './settings.js';
 import { Uri } from './convert.js';
 import type { ParamsValidator } from './params.js';
@@ -28,6 +28,8 @@ export interface ServerOptions {
   writer?: FileWriter;
   /** The scanner's analyses; default: the server's analysis worker thread. */
   analysis?: AnalysisFactory;
+  /** The documents lane beside them; default: the server's documents worker thread, unless `analysis` is given (then none). */
+  documentsAnalysis?: DocumentsAnalysisFactory;
   /** Test seam: called before every request handler runs, with the LSP method; may throw to simulate a bug. */
   beforeRequest?: (method: string) => void;
   /** Test seam: the environment trust and tokens are read from when the client cannot send them (default `process.env`). */
@@ -85,7 +87,9 @@ export class Session {
   readonly git: GitHost;
   /** The scanner's analyses of every folder (one worker thread), unless the options give another factory. */
   readonly analysis: AnalysisFactory;
-  /** The analysis worker (started on first use): every folder's scanner unless the options give another factory, and init's proposal. */
+  /** The open documents of every folder, answered while an index runs (the documents worker), unless the options say otherwise. */
+  readonly documentsAnalysis: DocumentsAnalysisFactory | undefined;
+  /** The analysis and documents workers (started at once): every folder's scanner unless the options give another factory, and init's proposal. */
   readonly analysisWorkers: AnalysisWorkerPool;
   /** Proves "Remove flag" fixes in a worker that a cancelled request terminates. */
   readonly cleanup: CleanupRunner;
@@ -99,6 +103,7 @@ export class Session {
     this.git = options.git ?? createAsyncGitHost();
     this.analysisWorkers = new AnalysisWorkerPool((message) => this.log(message));
     this.analysis = options.analysis ?? this.analysisWorkers.factory;
+    this.documentsAnalysis = options.documentsAnalysis ?? (options.analysis ? undefined : this.analysisWorkers.documentsFactory);
     if (!options.analysis) this.analysisWorkers.prestart();
     this.cleanup = new CleanupRunner((message) => this.log(message));
   }

@@ -174,3 +174,71 @@ test('auto-discovered state files are found by one walk; a flagd file created la
     host.dispose();
   }
 });
+
+/** An analysis whose answers the test releases one by one (each answer: the references the real scanner gives). */
+function heldAnalysis(fs: FileSystem) {
+  const held: Array<{ change: AnalysisChange; release: () => void }> = [];
+  const wrap = (analysis: ReturnType<typeof createScannerAnalysis>) => ({
+    index: (request?: Parameters<typeof analysis.index>[0]) => analysis.index(request),
+    update: (change: AnalysisChange) =>
+      new Promise<Awaited<ReturnType<typeof analysis.update>>>((resolve, reject) => {
+        held.push({ change, release: () => void analysis.update(change).then(resolve, reject) });
+      }),
+    dispose: () => analysis.dispose(),
+  });
+  return { held, wrap };
+}
+
+test('with a documents lane, a buffer is shown from whichever lane answers first, and an older answer never replaces a newer one', async () => {
+  const timers = manualTimers();
+  const fs = memoryFileSystem({ 'flags.flagd.yaml': STATE, 'src/app.ts': USES_NOTHING });
+  const main = heldAnalysis(fs);
+  const documents = heldAnalysis(fs);
+  const host = new FlaglensHost({
+    root: '/w',
+    fs,
+    writer: refusingWriter,
+    git: { fileHistory: () => [] },
+    clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+    timers,
+    http: offlineHttp,
+    analysis: (target) => {
+      assert.equal(target.documentsAnsweredElsewhere, true, 'the main analysis is told the documents lane answers buffers');
+      return main.wrap(createScannerAnalysis(target, { fs }));
+    },
+    documentsAnalysis: (target) => documents.wrap(createScannerAnalysis(target, { fs })),
+  });
+  try {
+    await host.reloadState();
+    // Indexed first: from then on the main analysis answers buffers too (before, it leaves them to the lane).
+    assert.equal((await host.startIndex()).status, 'done');
+    const keys = () => host.referencesInFile('src/app.ts').map((reference) => reference.key);
+    host.openDocument('/w/src/app.ts', USES_GIFT);
+    assert.equal(main.held.length, 1);
+    assert.equal(documents.held.length, 1, 'the buffer goes to both lanes');
+    // The documents lane answers first: shown at once, before the main analysis says anything.
+    documents.held[0]!.release();
+    await host.whenFileAnalysed('src/app.ts');
+    assert.deepEqual(keys(), ['gift-wrapping']);
+
+    // Two edits: the documents lane answers the newer one; the main analysis's answers to the first edit (and to
+    // the opening text) arrive after it and must not put the older text's references back.
+    host.changeDocument('/w/src/app.ts', USES_GIFT.replace('gift-wrapping', 'first-edit'));
+    host.changeDocument('/w/src/app.ts', USES_GIFT.replace('gift-wrapping', 'second-edit'));
+    assert.equal(documents.held.length, 3);
+    documents.held[1]!.release(); // the first edit's answer, overtaken by the second edit: not even shown for a moment
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(keys(), ['gift-wrapping']);
+    documents.held[2]!.release();
+    await host.whenFileAnalysed('src/app.ts');
+    assert.deepEqual(keys(), ['second-edit']);
+    for (const pending of main.held.slice(0, 2)) pending.release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(keys(), ['second-edit'], 'older main answers do not replace the newer buffer');
+    main.held[2]!.release();
+    await host.whenAnalysed();
+    assert.deepEqual(keys(), ['second-edit'], 'the main answer about the newest text is shown too (the same)');
+  } finally {
+    host.dispose();
+  }
+});

@@ -17,6 +17,7 @@ import type { FileWriter } from '../../core/src/io.js';
 import { createNodeFileWriter, nodeFileSystem, nodeProcessInfo } from '../../core/src/nodeIo.js';
 import { WRITE_JOURNAL_FILE, writeFilesAllOrNothing } from '../../core/src/workspaceWrites.js';
 import { EXAMPLE_SHOP, positionOf, TestClient, type TestClientOptions } from './testClient.js';
+import { AnalysisWorkerPool } from '../../server/src/workers/workerAnalysis.js';
 
 const CHECKOUT = 'src/server/checkout.ts';
 
@@ -295,5 +296,25 @@ test("a second start indexes from the persistent scan cache the first start wrot
     else process.env.XDG_CACHE_HOME = previous;
     rmSync(cacheHome, { recursive: true, force: true });
     shop.remove();
+  }
+});
+
+test('typing is answered by the documents worker while the index is stuck: diagnostics and hovers of the open document do not wait for it', async () => {
+  // The indexing analysis never answers (as if it were parsing a huge file that very moment); the open document's
+  // lane is the server's real documents worker.
+  const stuck = { index: () => new Promise<never>(() => undefined), update: () => new Promise<never>(() => undefined), dispose: () => undefined };
+  const pool = new AnalysisWorkerPool(() => undefined);
+  try {
+    await withClient({ server: { analysis: () => stuck, documentsAnalysis: pool.documentsFactory } }, async (client) => {
+      const { uri, text } = await client.open(CHECKOUT);
+      await client.change(uri, text.replace('FLAGS.NEW_CHECKOUT', "'typed-while-indexing'"));
+      const fl003 = await client.waitFor(() => client.diagnostics.get(uri)?.find((d) => d.code === 'FL003' && String(d.message).includes('typed-while-indexing')), 30_000, 'FL003 for the typed key');
+      assert.equal(fl003.range.start.line, positionOf(text, 'FLAGS.NEW_CHECKOUT').line);
+      const hover = await client.poll(() => client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.FREE_SHIPPING', 8) }));
+      assert.match(hover.contents.value, /free-shipping/);
+      assert.equal(client.session.folders.get(client.uri(''))!.host.isIndexed, false, 'the index never ended');
+    });
+  } finally {
+    pool.dispose();
   }
 });

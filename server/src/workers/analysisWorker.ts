@@ -1,14 +1,15 @@
 // The analysis worker thread: every workspace folder's scanner (`createScannerAnalysis`, over the persistent scan
 // cache) lives here, so indexing, re-analysis and writing the cache never run on the thread that answers the
 // editor; so does `flaglens init`'s proposal (a scan of its own), offered to a folder without flaglens.yaml.
-// Requests come from `workerAnalysis.ts`.
+// The documents worker (`runDocumentsWorker`, a thread of its own) answers every folder's open documents, so a
+// keystroke's analysis never waits behind the index. Requests come from `workerAnalysis.ts`.
 import { compileCacheReport, describeCompileCache, writePendingCompileCaches } from '../../../core/src/compileCache.js';
 import { defaultConfig } from '../../../core/src/config.js';
 import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
 import { scanCacheStoreFor } from '../../../core/src/scanner/index.js';
-import { createScannerAnalysis, warmUpScanner } from '../../../core/src/scannerAnalysis.js';
+import { createDocumentsAnalysis, createScannerAnalysis, warmUpScanner } from '../../../core/src/scannerAnalysis.js';
 import { proposalConfigText, proposeChecks } from '../../../core/src/init/index.js';
-import type { AnalysisChange, AnalysisTarget, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
+import type { AnalysisChange, AnalysisTarget, DocumentsAnalysis, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
 import { serveWorkerRequests } from './channel.js';
 
 export function runAnalysisWorker(): void {
@@ -48,7 +49,38 @@ export function runAnalysisWorker(): void {
       return { proposal, text: proposalConfigText(proposal) };
     },
   });
-  // The first opened document is analysed right after `create`: compile the analysis code paths first.
+  warmUp();
+}
+
+/** The documents lane of every folder: buffers answered at once, nothing indexed, nothing cached on disk. */
+export function runDocumentsWorker(): void {
+  const analyses = new Map<number, DocumentsAnalysis>();
+  let toldCompileCache = false;
+  serveWorkerRequests({
+    create: (params: { id: number; target: AnalysisTarget }) => void analyses.set(params.id, createDocumentsAnalysis(params.target, { fs: nodeFileSystem })),
+    update: async (params: { id: number; change: AnalysisChange }, context) => {
+      const found = analyses.get(params.id);
+      if (!found) throw new Error(`no documents analysis ${params.id} in this worker`);
+      const update = await found.update(params.change);
+      if (!toldCompileCache) {
+        // After the first document: the parser has run, its compiled code is worth keeping.
+        toldCompileCache = true;
+        const told = describeCompileCache(compileCacheReport());
+        if (told) context.log(`open documents: ${told}`);
+        setImmediate(writePendingCompileCaches);
+      }
+      return update;
+    },
+    dispose: (params: { id: number }) => {
+      analyses.get(params.id)?.dispose();
+      analyses.delete(params.id);
+    },
+  });
+  warmUp();
+}
+
+/** The first opened document is analysed right after `create`: compile the analysis code paths first. */
+function warmUp(): void {
   try {
     warmUpScanner({ root: process.cwd(), config: defaultConfig() }, nodeFileSystem);
   } catch {

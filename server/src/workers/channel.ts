@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Worker, parentPort } from 'node:worker_threads';
 import { isAnalysisCancelled } from '../../../core/src/workspaceAnalysis.js';
 
-export type WorkerRole = 'analysis' | 'cleanup';
+export type WorkerRole = 'analysis' | 'documents' | 'cleanup';
 
 /** What a worker receives in `workerData`. */
 export interface WorkerData {

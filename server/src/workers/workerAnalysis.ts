@@ -1,91 +1,104 @@
-// The main thread's side of the analysis worker: a `WorkspaceAnalysis` whose every call is a request to the one
-// analysis worker of the server (all folders share it), and the init proposal computed there. When the worker is
-// lost (it crashed), the next analysis created starts a new worker; the host replaces analyses that were lost.
+// The main thread's side of the analysis workers: a `WorkspaceAnalysis` whose every call is a request to the one
+// analysis worker of the server (all folders share it, it indexes), a `DocumentsAnalysis` whose calls go to the
+// one documents worker (every folder's open documents, answered while an index runs), and the init proposal
+// computed in the analysis worker. When a worker is lost (it crashed), the next analysis created starts a new one;
+// the host replaces analyses that were lost.
 import type { ChecksProposal } from '../../../core/src/init/index.js';
-import type { AnalysisChange, AnalysisFactory, AnalysisTarget, IndexOutcome, IndexRequest, ReferenceUpdate, WorkspaceAnalysis } from '../../../core/src/workspaceAnalysis.js';
-import { WorkerChannel } from './channel.js';
+import type {
+  AnalysisChange,
+  AnalysisFactory,
+  AnalysisTarget,
+  DocumentsAnalysis,
+  DocumentsAnalysisFactory,
+  IndexOutcome,
+  IndexRequest,
+  ReferenceUpdate,
+  WorkspaceAnalysis,
+} from '../../../core/src/workspaceAnalysis.js';
+import { WorkerChannel, type WorkerRole } from './channel.js';
 
-/** The worker the server's entry started before anything else, until a pool adopts it; with what it logged meanwhile. */
+type AnalysisRole = Extract<WorkerRole, 'analysis' | 'documents'>;
+
+/** A worker the server's entry started before anything else, until a pool adopts it; with what it logged meanwhile. */
 interface EarlyWorker {
   channel: WorkerChannel;
   logs: string[];
   sink?: (message: string) => void;
 }
-let earlyWorker: EarlyWorker | undefined;
+const earlyWorkers = new Map<AnalysisRole, EarlyWorker>();
 
 /**
- * Starts the analysis worker at once, before this thread loads the protocol and answers `initialize`: the worker's
- * own start (its bundle, TypeScript, compiling the analysis paths) then overlaps the editor's handshake, and the
- * first opened document finds it ready sooner. The first pool adopts it.
+ * Starts the documents worker and the analysis worker at once, before this thread loads the protocol and answers
+ * `initialize`: their own start (the bundle, TypeScript, compiling the analysis paths) then overlaps the editor's
+ * handshake, and the first opened document finds them ready sooner. The first pool adopts them.
  */
-export function prestartAnalysisWorker(): void {
-  if (earlyWorker) return;
-  const logs: string[] = [];
-  const early: EarlyWorker = { logs, channel: new WorkerChannel('analysis', (message) => (early.sink ? early.sink(message) : logs.push(message))) };
-  earlyWorker = early;
+export function prestartAnalysisWorkers(): void {
+  for (const role of ['documents', 'analysis'] as const) {
+    if (earlyWorkers.has(role)) continue;
+    const logs: string[] = [];
+    const early: EarlyWorker = { logs, channel: new WorkerChannel(role, (message) => (early.sink ? early.sink(message) : logs.push(message))) };
+    earlyWorkers.set(role, early);
+  }
 }
 
 export class AnalysisWorkerPool {
-  private channel: WorkerChannel | undefined;
+  private readonly channels = new Map<AnalysisRole, WorkerChannel>();
   private nextId = 1;
 
   constructor(private readonly log: (message: string) => void) {}
 
   /**
-   * Starts the worker now (or adopts the one the entry started): it loads the bundle and compiles the analysis
-   * paths while the editor is still starting, so the first opened document is not also the worker's first moment.
+   * Starts the workers now (or adopts those the entry started): they load the bundle and compile the analysis
+   * paths while the editor is still starting, so the first opened document is not also their first moment.
    */
   prestart(): void {
-    this.current();
+    this.current('documents');
+    this.current('analysis');
   }
 
   /** The factory the hosts create their analyses with. */
-  readonly factory: AnalysisFactory = (target) => new WorkerAnalysis(this.current(), this.nextId++, target);
+  readonly factory: AnalysisFactory = (target) => new WorkerAnalysis(this.current('analysis'), this.nextId++, target);
 
-  /** `flaglens init`'s proposal for a folder and the flaglens.yaml text it makes (a scan: it runs in the worker). */
+  /** The factory of the hosts' documents lanes (the documents worker). */
+  readonly documentsFactory: DocumentsAnalysisFactory = (target) => new WorkerDocumentsAnalysis(this.current('documents'), this.nextId++, target);
+
+  /** `flaglens init`'s proposal for a folder and the flaglens.yaml text it makes (a scan: it runs in the analysis worker). */
   proposeChecks(request: { root: string; definedKeys: string[] }): Promise<{ proposal: ChecksProposal; text: string }> {
-    return this.current().request('proposeChecks', request);
+    return this.current('analysis').request('proposeChecks', request);
   }
 
   dispose(): void {
-    void this.channel?.terminate();
-    this.channel = undefined;
+    for (const channel of this.channels.values()) void channel.terminate();
+    this.channels.clear();
   }
 
-  private current(): WorkerChannel {
-    if (this.channel?.alive) return this.channel;
-    const early = earlyWorker;
-    earlyWorker = undefined;
+  private current(role: AnalysisRole): WorkerChannel {
+    const running = this.channels.get(role);
+    if (running?.alive) return running;
+    const early = earlyWorkers.get(role);
+    earlyWorkers.delete(role);
+    let channel: WorkerChannel;
     if (early?.channel.alive) {
       early.sink = this.log;
       for (const message of early.logs.splice(0)) this.log(message);
-      this.channel = early.channel;
-    } else this.channel = new WorkerChannel('analysis', this.log);
-    return this.channel;
+      channel = early.channel;
+    } else channel = new WorkerChannel(role, this.log);
+    this.channels.set(role, channel);
+    return channel;
   }
 }
 
-class WorkerAnalysis implements WorkspaceAnalysis {
-  private readonly created: Promise<void>;
+/** A folder's analysis in a worker: created there, then each change a request (the documents lane is no more than this). */
+class WorkerDocumentsAnalysis implements DocumentsAnalysis {
+  protected readonly created: Promise<void>;
 
   constructor(
-    private readonly channel: WorkerChannel,
-    private readonly id: number,
+    protected readonly channel: WorkerChannel,
+    protected readonly id: number,
     target: AnalysisTarget,
   ) {
     this.created = channel.request('create', { id, target });
     this.created.catch(() => undefined);
-  }
-
-  async index(request: IndexRequest = {}): Promise<IndexOutcome> {
-    await this.created;
-    return this.channel.request<IndexOutcome>('index', { id: this.id }, {
-      signal: request.signal,
-      onProgress: (value) => {
-        const { done, total } = value as { done: number; total: number };
-        request.onProgress?.(done, total);
-      },
-    });
   }
 
   async update(change: AnalysisChange): Promise<ReferenceUpdate> {
@@ -95,5 +108,19 @@ class WorkerAnalysis implements WorkspaceAnalysis {
 
   dispose(): void {
     if (this.channel.alive) void this.channel.request('dispose', { id: this.id }).catch(() => undefined);
+  }
+}
+
+/** The indexing analysis: the same, and its index. */
+class WorkerAnalysis extends WorkerDocumentsAnalysis implements WorkspaceAnalysis {
+  async index(request: IndexRequest = {}): Promise<IndexOutcome> {
+    await this.created;
+    return this.channel.request<IndexOutcome>('index', { id: this.id }, {
+      signal: request.signal,
+      onProgress: (value) => {
+        const { done, total } = value as { done: number; total: number };
+        request.onProgress?.(done, total);
+      },
+    });
   }
 }
