@@ -30,6 +30,7 @@ import { isFlagdFileName } from './state/flagdProvider.js';
 import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
 import { decideBumpByHealth, recordRolloutStep, startLiveUpdates, type LiveUpdates, type WatchLease } from './health/index.js';
+import type { FlagdHistoryAnalysis } from './state/flagdHistory.js';
 
 export interface FlaglensHostOptions {
   /** Absolute workspace root. */
@@ -51,6 +52,8 @@ export interface FlaglensHostOptions {
    * buffers to it until its index ends. Without it the main analysis answers buffers too.
    */
   documentsAnalysis?: DocumentsAnalysisFactory;
+  /** Parses flagd files' git histories off this thread (the language server's analysis worker); default: here, in slices. */
+  flagdHistory?: FlagdHistoryAnalysis;
   /** Diagnostic log (never given secrets). */
   log?: (message: string) => void;
 }
@@ -895,6 +898,7 @@ export class FlaglensHost implements FeatureWorkspace {
         allowNetwork: this.trust.trusted,
         outsideWorkspaceHint: 'the editor writes only inside the workspace (the CLI can, with --allow-outside-workspace)',
         snapshotDir: join(this.options.root, '.flaglens'),
+        flagdHistory: this.options.flagdHistory,
       });
     } catch (error) {
       this.log(`creating state providers failed: ${messageOf(error)}`);

@@ -6,6 +6,7 @@
 import type { FlaglensConfig } from './config.js';
 import type { Clock, FileSystem, FileWriter, GitHost, Timers } from './io.js';
 import type { TokenVault } from './trust.js';
+import type { FlagdHistoryAnalysis } from './state/flagdHistory.js';
 
 /** A place in a file of the workspace. */
 export interface SourceLocation {
@@ -268,6 +269,8 @@ export interface ProviderContext {
   outsideWorkspaceHint?: string;
   /** Folder for persisted snapshots (last known remote state), e.g. `<root>/.flaglens`; undefined: none. */
   snapshotDir?: string;
+  /** Parses a flagd file's git history elsewhere (the language server's analysis worker); default: here, in slices. */
+  flagdHistory?: FlagdHistoryAnalysis;
 }
 
 /** Every rollout-state source (flagd files, Unleash, …) implements this. */

@@ -291,6 +291,7 @@ class Lifecycle {
       writer,
       analysis: session.analysis,
       documentsAnalysis: session.documentsAnalysis,
+      flagdHistory: session.flagdHistory,
       log: (message) => session.log(session.folders.size > 1 ? `${name}: ${message}` : message),
     });
     const folder: FolderEntry = { uri, name, root, host };

@@ -10,6 +10,7 @@ import { createHttpClient, type HttpTransport } from '../../core/src/http.js';
 import type { Clock, FileSystem, FileWriter, GitHost, Timers } from '../../core/src/io.js';
 import { createAsyncGitHost } from '../../core/src/nodeIo.js';
 import type { AnalysisFactory, DocumentsAnalysisFactory } from '../../core/src/workspaceAnalysis.js';
+import type { FlagdHistoryAnalysis } from '../../core/src/state/flagdHistory.js';
 import { SettingsCache } from './settings.js';
 import { Uri } from './convert.js';
 import type { ParamsValidator } from './params.js';
@@ -89,6 +90,8 @@ export class Session {
   readonly analysis: AnalysisFactory;
   /** The open documents of every folder, answered while an index runs (the documents worker), unless the options say otherwise. */
   readonly documentsAnalysis: DocumentsAnalysisFactory | undefined;
+  /** Where flagd git histories are parsed: the analysis worker (with the server's own workers). */
+  readonly flagdHistory: FlagdHistoryAnalysis | undefined;
   /** The analysis and documents workers (started at once): every folder's scanner unless the options give another factory, and init's proposal. */
   readonly analysisWorkers: AnalysisWorkerPool;
   /** Proves "Remove flag" fixes in a worker that a cancelled request terminates. */
@@ -104,6 +107,7 @@ export class Session {
     this.analysisWorkers = new AnalysisWorkerPool((message) => this.log(message));
     this.analysis = options.analysis ?? this.analysisWorkers.factory;
     this.documentsAnalysis = options.documentsAnalysis ?? (options.analysis ? undefined : this.analysisWorkers.documentsFactory);
+    this.flagdHistory = options.analysis ? undefined : this.analysisWorkers.flagdHistory;
     if (!options.analysis) this.analysisWorkers.prestart();
     this.cleanup = new CleanupRunner((message) => this.log(message));
   }

@@ -18,6 +18,7 @@ import { createNodeFileWriter, nodeFileSystem, nodeProcessInfo } from '../../cor
 import { WRITE_JOURNAL_FILE, writeFilesAllOrNothing } from '../../core/src/workspaceWrites.js';
 import { EXAMPLE_SHOP, positionOf, TestClient, type TestClientOptions } from './testClient.js';
 import { AnalysisWorkerPool } from '../../server/src/workers/workerAnalysis.js';
+import { flagdHistoryFacts } from '../../core/src/state/flagdHistory.js';
 
 const CHECKOUT = 'src/server/checkout.ts';
 
@@ -314,6 +315,27 @@ test('typing is answered by the documents worker while the index is stuck: diagn
       assert.match(hover.contents.value, /free-shipping/);
       assert.equal(client.session.folders.get(client.uri(''))!.host.isIndexed, false, 'the index never ended');
     });
+  } finally {
+    pool.dispose();
+  }
+});
+
+test('a flagd git history is parsed in the analysis worker, with the same facts as in-process', async () => {
+  const pool = new AnalysisWorkerPool(() => undefined);
+  try {
+    const flag = (percentage: number) =>
+      `flags:\n  checkout:\n    state: ENABLED\n    variants: { "on": true, "off": false }\n    defaultVariant: "off"\n    targeting:\n      fractional:\n        - ["on", ${percentage}]\n        - ["off", ${100 - percentage}]\n  gone:\n    state: ENABLED\n    variants: { "on": true }\n    defaultVariant: "on"\n`;
+    // Newest first, as git gives them: released since the second revision; `gone` existed before.
+    const revisions = [
+      { commit: 'c'.repeat(40), date: '2026-03-01T00:00:00Z', content: flag(100).replace(/  gone:[\s\S]*/, '') },
+      { commit: 'b'.repeat(40), date: '2026-02-01T00:00:00Z', content: flag(100) },
+      { commit: 'a'.repeat(40), date: '2026-01-01T00:00:00Z', content: flag(50) },
+    ];
+    const options = { file: 'flags.flagd.yaml', steps: [1, 10, 50, 100], releasedNow: new Set(['checkout']) };
+    const inWorker = await pool.flagdHistory(revisions, options);
+    assert.deepEqual(inWorker, flagdHistoryFacts(revisions, options));
+    assert.deepEqual([...inWorker.releasedSince], [['checkout', '2026-02-01T00:00:00.000Z']]);
+    assert.deepEqual([...inWorker.everDefined].sort(), ['checkout', 'gone']);
   } finally {
     pool.dispose();
   }

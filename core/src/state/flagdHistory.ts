@@ -51,6 +51,12 @@ export interface FlagdHistoryOptions {
 }
 
 /**
+ * Where a history's revisions are parsed: `flagdHistoryFacts` on another thread (the language server's analysis
+ * worker, so forty YAML parses never hold the thread that answers requests). Plain data in and out.
+ */
+export type FlagdHistoryAnalysis = (revisions: FileRevision[], options: Omit<FlagdHistoryOptions, 'cache'>) => Promise<FlagdHistoryFacts>;
+
+/**
  * Walks the revisions newest first: a key released now gets the date of the oldest revision of the unbroken run
  * of revisions (from HEAD back) in which it was released. Not released at HEAD (only in the working copy) → no date.
  */

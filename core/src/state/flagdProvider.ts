@@ -10,7 +10,7 @@ import { NAMED_STATE_FILE_ERROR, RolloutRefusedError } from '../model.js';
 import { analyzeFlagdText, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
 import { flagdAbortEdits, applyFlagdEdits, flagdBumpEdits, type FlagdTextEdit } from './flagdEdit.js';
 import { stateFileHash, writeGuarded } from './fileStore.js';
-import { flagdHistoryFacts, FlagdRevisionCache } from './flagdHistory.js';
+import { flagdHistoryFacts, FlagdRevisionCache, type FlagdHistoryFacts, type FlagdHistoryOptions } from './flagdHistory.js';
 import { resolveWriteTarget, WriteRefusedError } from '../workspaceWrites.js';
 import { planAbort, planBump, sameRolloutState, type RolloutPlan } from './rollout.js';
 import { formatRolloutPercentage } from './stages.js';
@@ -270,20 +270,33 @@ export class FlagdFileProvider implements StateProvider {
     } catch {
       revisions = [];
     }
-    // Each revision is parsed once (the cache is by content), in slices: a long history never holds the event loop.
+    const options = { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow };
+    let facts: FlagdHistoryFacts | undefined;
+    if (this.context.flagdHistory && revisions.length) {
+      try {
+        facts = await this.context.flagdHistory(revisions, options);
+      } catch {
+        // The other thread is gone: parsed here instead.
+      }
+    }
+    facts ??= await this.historyHere(revisions, options);
+    // No revision (no git, an untracked file) or a shallow clone: what was removed before is not known.
+    this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts, complete: revisions.length > 0 && !shallow });
+    return facts;
+  }
+
+  /** Each revision is parsed once (the cache is by content), in slices: a long history never holds the event loop. */
+  private async historyHere(revisions: FileRevision[], options: Omit<FlagdHistoryOptions, 'cache'>): Promise<FlagdHistoryFacts> {
     const { timers } = this.context;
     let sliceStarted = timers.monotonicMs();
     for (const revision of revisions) {
       if (revision.content === undefined) continue;
-      this.revisionCache.factsFor(revision.content, file.analysis.file, this.context.config.rollout.steps);
+      this.revisionCache.factsFor(revision.content, options.file, options.steps);
       if (timers.monotonicMs() - sliceStarted < HISTORY_SLICE_MS) continue;
       await timers.sleep(0);
       sliceStarted = timers.monotonicMs();
     }
-    const facts = flagdHistoryFacts(revisions, { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow, cache: this.revisionCache });
-    // No revision (no git, an untracked file) or a shallow clone: what was removed before is not known.
-    this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts, complete: revisions.length > 0 && !shallow });
-    return facts;
+    return flagdHistoryFacts(revisions, { ...options, cache: this.revisionCache });
   }
 
   /** The file and definition of `key` (first file in discovery order), read now. */

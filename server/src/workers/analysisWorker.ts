@@ -1,10 +1,13 @@
 // The analysis worker thread: every workspace folder's scanner (`createScannerAnalysis`, over the persistent scan
 // cache) lives here, so indexing, re-analysis and writing the cache never run on the thread that answers the
-// editor; so does `flaglens init`'s proposal (a scan of its own), offered to a folder without flaglens.yaml.
+// editor; so does `flaglens init`'s proposal (a scan of its own), offered to a folder without flaglens.yaml, and
+// the parsing of flagd files' git histories.
 // The documents worker (`runDocumentsWorker`, a thread of its own) answers every folder's open documents, so a
 // keystroke's analysis never waits behind the index. Requests come from `workerAnalysis.ts`.
 import { compileCacheReport, describeCompileCache, writePendingCompileCaches } from '../../../core/src/compileCache.js';
 import { defaultConfig } from '../../../core/src/config.js';
+import type { FileRevision } from '../../../core/src/io.js';
+import { flagdHistoryFacts, FlagdRevisionCache, type FlagdHistoryOptions } from '../../../core/src/state/flagdHistory.js';
 import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
 import { scanCacheStoreFor } from '../../../core/src/scanner/index.js';
 import { createDocumentsAnalysis, createScannerAnalysis, warmUpScanner } from '../../../core/src/scannerAnalysis.js';
@@ -14,6 +17,8 @@ import { serveWorkerRequests } from './channel.js';
 
 export function runAnalysisWorker(): void {
   const analyses = new Map<number, WorkspaceAnalysis>();
+  /** Every flagd revision this thread parsed, by content: a history is read again after each bump. */
+  const revisionCache = new FlagdRevisionCache();
   let toldCompileCache = false;
   const analysis = (id: number): WorkspaceAnalysis => {
     const found = analyses.get(id);
@@ -44,6 +49,7 @@ export function runAnalysisWorker(): void {
       analyses.get(params.id)?.dispose();
       analyses.delete(params.id);
     },
+    flagdHistory: (params: { revisions: FileRevision[]; options: Omit<FlagdHistoryOptions, 'cache'> }) => flagdHistoryFacts(params.revisions, { ...params.options, cache: revisionCache }),
     proposeChecks: async (params: { root: string; definedKeys: string[] }) => {
       const proposal = await proposeChecks({ root: params.root, fs: nodeFileSystem, definedKeys: params.definedKeys });
       return { proposal, text: proposalConfigText(proposal) };

@@ -1,9 +1,10 @@
 // The main thread's side of the analysis workers: a `WorkspaceAnalysis` whose every call is a request to the one
 // analysis worker of the server (all folders share it, it indexes), a `DocumentsAnalysis` whose calls go to the
-// one documents worker (every folder's open documents, answered while an index runs), and the init proposal
-// computed in the analysis worker. When a worker is lost (it crashed), the next analysis created starts a new one;
+// one documents worker (every folder's open documents, answered while an index runs), and the init proposal and
+// flagd git histories computed in the analysis worker. When a worker is lost (it crashed), the next analysis created starts a new one;
 // the host replaces analyses that were lost.
 import type { ChecksProposal } from '../../../core/src/init/index.js';
+import type { FlagdHistoryAnalysis } from '../../../core/src/state/flagdHistory.js';
 import type {
   AnalysisChange,
   AnalysisFactory,
@@ -61,6 +62,9 @@ export class AnalysisWorkerPool {
 
   /** The factory of the hosts' documents lanes (the documents worker). */
   readonly documentsFactory: DocumentsAnalysisFactory = (target) => new WorkerDocumentsAnalysis(this.current('documents'), this.nextId++, target);
+
+  /** A flagd file's git history parsed in the analysis worker (forty YAML parses are not for the thread that answers requests). */
+  readonly flagdHistory: FlagdHistoryAnalysis = (revisions, options) => this.current('analysis').request('flagdHistory', { revisions, options });
 
   /** `flaglens init`'s proposal for a folder and the flaglens.yaml text it makes (a scan: it runs in the analysis worker). */
   proposeChecks(request: { root: string; definedKeys: string[] }): Promise<{ proposal: ChecksProposal; text: string }> {
