@@ -1,5 +1,7 @@
-// Bundles the three entry points with esbuild: the CLI and the language server for Node (with a shebang so
-// `bin` works) and the VS Code client (with `vscode` left external). TypeScript and the library declarations are
+// Bundles the three entry points with esbuild: the CLI and the language server for Node and the VS Code client (with
+// `vscode` left external). The CLI's and the server's executables (dist/cli.js, dist/server.js, with a shebang so
+// `bin` works) are small launchers that install V8's compiled-code cache and load their bundle beside them
+// (dist/cli-bundle.js, dist/server-bundle.js) through it. TypeScript and the library declarations are
 // files of their own beside them, loaded when first needed: dist/typescript.js (ts-morph's copy of TypeScript,
 // which the scanner parses with) and dist/ts-morph-common.js (@ts-morph/common on that same copy: the lib.*.d.ts
 // texts cleanup's type check reads). A scan answered from its cache loads neither; a scan that parses loads
@@ -57,8 +59,11 @@ function sharedLibraries({ commonToo }) {
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('@ts-morph/common/dist/typescript.js'), 'dist/typescript.js');
 await Promise.all([
-  build({ ...common, plugins: [sharedLibraries({ commonToo: true })], entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, plugins: [sharedLibraries({ commonToo: true })], entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The executables are small launchers: the compiled-code cache first, then the bundle beside them through it.
+  build({ ...common, entryPoints: ['cli/src/launch.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/launch.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [sharedLibraries({ commonToo: true })], entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli-bundle.js' }),
+  build({ ...common, plugins: [sharedLibraries({ commonToo: true })], entryPoints: ['server/src/main.ts'], outfile: 'dist/server-bundle.js' }),
   build({ ...common, plugins: [sharedLibraries({ commonToo: true })], entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' }),
   build({ ...common, plugins: [sharedLibraries({ commonToo: false })], entryPoints: [require.resolve('@ts-morph/common')], outfile: 'dist/ts-morph-common.js' }),
 ]);

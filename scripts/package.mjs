@@ -12,10 +12,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const stage = join(root, '.cache', 'vsix-stage');
 const output = join(root, 'flaglens.vsix');
 // What the installed extension runs or shows; .vscodeignore (copied too) is the same list for vsce.
-// The server loads TypeScript (and cleanup's type check the library declarations) from the files beside it (scripts/build.mjs).
-const shipped = ['package.json', 'README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md', '.vscodeignore', 'dist/extension.js', 'dist/server.js', 'dist/typescript.js', 'dist/ts-morph-common.js', 'syntaxes', 'client/media'];
+// The server's executable loads its bundle, and the bundle TypeScript (and cleanup's type check the library
+// declarations), from the files beside it (scripts/build.mjs).
+const shipped = ['package.json', 'README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md', '.vscodeignore', 'dist/extension.js', 'dist/server.js', 'dist/server-bundle.js', 'dist/typescript.js', 'dist/ts-morph-common.js', 'syntaxes', 'client/media'];
 
-for (const required of ['dist/extension.js', 'dist/server.js', 'dist/typescript.js', 'dist/ts-morph-common.js']) {
+for (const required of ['dist/extension.js', 'dist/server.js', 'dist/server-bundle.js', 'dist/typescript.js', 'dist/ts-morph-common.js']) {
   if (!existsSync(join(root, required))) throw new Error(`${required} is missing: run npm run build first`);
 }
 rmSync(stage, { recursive: true, force: true });

@@ -1,10 +1,8 @@
 // The `flaglens` command line: a thin front-end over the core (it never goes through the server).
 // Commands are registered in one table; each lives in its own file under commands/.
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { BUNDLED_LIBRARY_FILES, enableCompileCache } from '../../core/src/compileCache.js';
 import { createHttpClient } from '../../core/src/http.js';
-import { nodeFileSystem, nodeFileWriter } from '../../core/src/nodeIo.js';
 import { suggestKeys } from '../../core/src/rules/index.js';
 import type { CliIo, Command } from './command.js';
 import { commandError, ConfigurationError, describeUnexpectedError, usageHint, UsageError } from './command.js';
@@ -123,9 +121,8 @@ function processIo(): CliIo {
   };
 }
 
-if (require.main === module) {
-  // Bundled, TypeScript (and cleanup's library texts) load from the files beside the bundle through V8's code cache.
-  if (!__filename.endsWith('.ts')) enableCompileCache({ files: BUNDLED_LIBRARY_FILES.map((name) => join(__dirname, name)), fs: nodeFileSystem, writer: nodeFileWriter, env: process.env });
+/** Runs the command line of this process (dist/cli.js, after it installed the compiled-code cache); the exit code is set when it ends. */
+export function runAsProcess(): void {
   runCli(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;
@@ -136,3 +133,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runAsProcess();

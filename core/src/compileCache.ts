@@ -1,8 +1,10 @@
-// V8's code cache for the large JavaScript files beside the bundles (dist/typescript.js, 9 MB, and
-// dist/ts-morph-common.js): compiling TypeScript costs ~150–200 ms of CPU every time a process or a worker thread
-// loads it, and the language server's analysis worker loads it at start-up, just when the editor sends its first
-// documents. With the code V8 produced in an earlier run, the same load takes a fraction of that. Node 20 has no
-// `module.enableCompileCache` (Node 22 does), so the entry points install this hook for those files only.
+// V8's code cache for the large JavaScript files Flaglens ships: the CLI and server bundles (2-3 MB each) and the
+// libraries beside them (dist/typescript.js, 9 MB, and dist/ts-morph-common.js). Compiling TypeScript costs
+// ~150–200 ms of CPU every time a process or a worker thread loads it, and the language server's workers load it
+// at start-up, just when the editor sends its first documents; each bundle ~50 ms per thread. With the code V8
+// produced in an earlier run, the same loads take a fraction of that. Node 20 has no `module.enableCompileCache`
+// (Node 22 does), so the executables (dist/cli.js, dist/server.js: `loadBundleWithCompileCache`) install this hook
+// for those files only, before they load their bundle.
 //
 // The cache lives in the user's cache folder (`$XDG_CACHE_HOME/flaglens/v8-code-cache/`, `~/.cache` when unset),
 // never in a workspace: a repository cannot hand the process compiled code. Each entry is named by the file (its
@@ -52,7 +54,12 @@ interface InstalledCache {
   pending: PendingEntry[];
 }
 
-let installed: InstalledCache | undefined;
+/**
+ * One cache per thread, whichever copy of this module installed it: the executables (dist/cli.js, dist/server.js)
+ * are small launchers with a copy of their own that install it before loading their bundle, which has another.
+ */
+const THREAD_CACHE = Symbol.for('flaglens.compileCache');
+const threadState = globalThis as typeof globalThis & { [THREAD_CACHE]?: InstalledCache };
 
 /** The large library files scripts/build.mjs puts beside the bundles, whose compiled code is worth keeping. */
 export const BUNDLED_LIBRARY_FILES = ['typescript.js', 'ts-morph-common.js'];
@@ -68,14 +75,15 @@ export function compileCacheDirectory(env: Record<string, string | undefined>): 
  * Returns false when there is no cache folder (no HOME) or `FLAGLENS_COMPILE_CACHE=0`: the files then load as usual.
  */
 export function enableCompileCache(options: CompileCacheOptions): boolean {
+  const installed = threadState[THREAD_CACHE];
   if (installed) {
-    installed.options.files.push(...options.files.filter((file) => !installed!.options.files.includes(file)));
+    installed.options.files.push(...options.files.filter((file) => !installed.options.files.includes(file)));
     return true;
   }
   const directory = options.env.FLAGLENS_COMPILE_CACHE === '0' ? undefined : compileCacheDirectory(options.env);
   if (!directory) return false;
   const cache: InstalledCache = { directory, options: { ...options, files: [...options.files] }, report: { hits: [], misses: [] }, pending: [] };
-  installed = cache;
+  threadState[THREAD_CACHE] = cache;
   const prototype = Module.prototype as unknown as { _compile(content: string, filename: string): unknown };
   const compile = prototype._compile;
   prototype._compile = function compileWithCache(this: Module, content: string, filename: string) {
@@ -87,8 +95,20 @@ export function enableCompileCache(options: CompileCacheOptions): boolean {
   return true;
 }
 
+/**
+ * What the executables do: the compiled-code cache for `bundle` (the big file beside them) and the libraries beside
+ * it, then the bundle itself, whose exports are returned. Compiling the 2-3 MB bundle is ~50 ms of each start (and
+ * of each server thread's); from the cache it is a few.
+ */
+export function loadBundleWithCompileCache(bundle: string, io: Omit<CompileCacheOptions, 'files'>): unknown {
+  const directory = dirname(bundle);
+  enableCompileCache({ ...io, files: [bundle, ...BUNDLED_LIBRARY_FILES.map((name) => `${directory}/${name}`)] });
+  return require(bundle);
+}
+
 /** Which files came from the cache in this thread so far (for logs and tests). */
 export function compileCacheReport(): CompileCacheReport {
+  const installed = threadState[THREAD_CACHE];
   return installed ? { hits: [...installed.report.hits], misses: [...installed.report.misses] } : { hits: [], misses: [] };
 }
 
@@ -97,7 +117,7 @@ export function describeCompileCache(report: CompileCacheReport): string {
   const names = (files: string[]) => files.map((file) => file.slice(file.lastIndexOf('/') + 1)).join(', ');
   const parts = [
     report.hits.length ? `${names(report.hits)} from the compiled-code cache` : '',
-    report.misses.length ? `${names(report.misses)} compiled afresh (kept in ${installed?.directory ?? 'the compiled-code cache'} for the next start)` : '',
+    report.misses.length ? `${names(report.misses)} compiled afresh (kept in ${threadState[THREAD_CACHE]?.directory ?? 'the compiled-code cache'} for the next start)` : '',
   ].filter(Boolean);
   return parts.join('; ');
 }
@@ -107,7 +127,7 @@ export function describeCompileCache(report: CompileCacheReport): string {
  * language server's analysis worker calls it once its first analyses are done; at exit it runs by itself.
  */
 export function writePendingCompileCaches(): void {
-  const cache = installed;
+  const cache = threadState[THREAD_CACHE];
   if (!cache) return;
   for (const entry of cache.pending.splice(0)) {
     try {

@@ -210,6 +210,7 @@ describe('Real VS Code (code-server + chromium) with the packaged extension', { 
     const required = [
       'extension/client/media/flaglens.svg',
       'extension/dist/extension.js',
+      'extension/dist/server-bundle.js',
       'extension/dist/server.js',
       'extension/dist/ts-morph-common.js',
       'extension/dist/typescript.js',

@@ -95,18 +95,21 @@ async function logsOfOneStart(root: string, env: NodeJS.ProcessEnv): Promise<str
   }
 }
 
-test('dist/server.js keeps TypeScript\'s compiled code in the user cache folder: the next start loads it from there', { timeout: 90_000 }, async () => {
+test('dist/server.js keeps the compiled code of its bundle and of TypeScript in the user cache folder: the next start loads it from there', { timeout: 90_000 }, async () => {
   const base = mkdtempSync(join(tmpdir(), 'flaglens-compile-cache-server-'));
   try {
     const root = join(base, 'shop');
     cpSync(EXAMPLE_SHOP, root, { recursive: true });
     const env = { PATH: process.env.PATH ?? '', HOME: join(base, 'home'), XDG_CACHE_HOME: join(base, 'cache') };
     const first = await logsOfOneStart(root, env);
-    assert.ok(first.some((line) => /typescript\.js compiled afresh \(kept in .*flaglens\/v8-code-cache/.test(line)), first.join('\n'));
+    // The analysis worker says what it loaded: the server bundle (through the executable) and TypeScript.
+    assert.ok(first.some((line) => /server-bundle\.js, typescript\.js compiled afresh \(kept in .*flaglens\/v8-code-cache/.test(line)), first.join('\n'));
     const entries = readdirSync(join(base, 'cache', 'flaglens', 'v8-code-cache'));
-    assert.equal(entries.filter((name) => /^typescript\.js-[0-9a-f]{12}-[0-9a-f]{20}\.bin$/.test(name)).length, 1, entries.join(', '));
+    for (const file of ['typescript.js', 'server-bundle.js']) {
+      assert.equal(entries.filter((name) => name.startsWith(`${file}-`) && /-[0-9a-f]{12}-[0-9a-f]{20}\.bin$/.test(name)).length, 1, entries.join(', '));
+    }
     const second = await logsOfOneStart(root, env);
-    assert.ok(second.some((line) => /typescript\.js from the compiled-code cache/.test(line)), second.join('\n'));
+    assert.ok(second.some((line) => /server-bundle\.js, typescript\.js from the compiled-code cache/.test(line)), second.join('\n'));
     // Nothing was written in the workspace for it.
     assert.ok(!readdirSync(root).some((name) => name.includes('v8') || name.endsWith('.bin')));
   } finally {

@@ -19,7 +19,6 @@ export function runAnalysisWorker(): void {
   const analyses = new Map<number, WorkspaceAnalysis>();
   /** Every flagd revision this thread parsed, by content: a history is read again after each bump. */
   const revisionCache = new FlagdRevisionCache();
-  let toldCompileCache = false;
   const analysis = (id: number): WorkspaceAnalysis => {
     const found = analyses.get(id);
     if (!found) throw new Error(`no analysis ${id} in this worker`);
@@ -35,13 +34,7 @@ export function runAnalysisWorker(): void {
     index: async (params: { id: number }, context) => {
       const outcome = await analysis(params.id).index({ signal: context.signal, onProgress: (done, total) => context.progress({ done, total }) });
       // The parser has run on real files by now: TypeScript's compiled code is worth keeping for the next start.
-      if (!toldCompileCache) {
-        toldCompileCache = true;
-        const told = describeCompileCache(compileCacheReport());
-        if (told) context.log(told);
-      }
-      // Written after the outcome is on its way: the index ends without waiting for the write.
-      setImmediate(writePendingCompileCaches);
+      keepCompiledCode(context.log, '');
       return outcome;
     },
     update: (params: { id: number; change: AnalysisChange }) => analysis(params.id).update(params.change),
@@ -61,20 +54,14 @@ export function runAnalysisWorker(): void {
 /** The documents lane of every folder: buffers answered at once, nothing indexed, nothing cached on disk. */
 export function runDocumentsWorker(): void {
   const analyses = new Map<number, DocumentsAnalysis>();
-  let toldCompileCache = false;
   serveWorkerRequests({
     create: (params: { id: number; target: AnalysisTarget }) => void analyses.set(params.id, createDocumentsAnalysis(params.target, { fs: nodeFileSystem })),
     update: async (params: { id: number; change: AnalysisChange }, context) => {
       const found = analyses.get(params.id);
       if (!found) throw new Error(`no documents analysis ${params.id} in this worker`);
       const update = await found.update(params.change);
-      if (!toldCompileCache) {
-        // After the first document: the parser has run, its compiled code is worth keeping.
-        toldCompileCache = true;
-        const told = describeCompileCache(compileCacheReport());
-        if (told) context.log(`open documents: ${told}`);
-        setImmediate(writePendingCompileCaches);
-      }
+      // After the first document: the parser has run, its compiled code is worth keeping.
+      keepCompiledCode(context.log, 'open documents: ');
       return update;
     },
     dispose: (params: { id: number }) => {
@@ -83,6 +70,20 @@ export function runDocumentsWorker(): void {
     },
   });
   warmUp();
+}
+
+let toldCompileCache = false;
+
+/**
+ * Once per thread, after its first real work: says in the log what came from the compiled-code cache, and writes
+ * what was compiled afresh (after the answer is on its way: no request waits for the write).
+ */
+function keepCompiledCode(log: (message: string) => void, prefix: string): void {
+  if (toldCompileCache) return;
+  toldCompileCache = true;
+  const told = describeCompileCache(compileCacheReport());
+  if (told) log(`${prefix}${told}`);
+  setImmediate(writePendingCompileCaches);
 }
 
 /** The first opened document is analysed right after `create`: compile the analysis code paths first. */

@@ -145,10 +145,11 @@ export function serveWorkerRequests(handlers: Record<string, WorkerHandler>): vo
 }
 
 /**
- * Bundled, the server file runs its workers too (`dist/server.js`, whose entry branches on `workerData`). From the
- * TypeScript sources (the in-memory protocol tests under tsx) the entry is `main.ts`, with tsx's CommonJS hooks.
+ * Bundled, the server's executable runs its workers too (`dist/server.js`: it installs the compiled-code cache and
+ * loads the bundle, whose entry branches on `workerData`). From the TypeScript sources (the in-memory protocol tests
+ * under tsx) the entry is `main.ts`, with tsx's CommonJS hooks.
  */
 function workerLaunch(): { filename: string; execArgv: string[] } {
-  if (!__filename.endsWith('.ts')) return { filename: __filename, execArgv: [] };
+  if (!__filename.endsWith('.ts')) return { filename: join(__dirname, 'server.js'), execArgv: [] };
   return { filename: join(__dirname, '..', 'main.ts'), execArgv: ['--require', createRequire(__filename).resolve('tsx/cjs')] };
 }

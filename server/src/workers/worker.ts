@@ -2,9 +2,6 @@
 // A worker runs below the main thread's priority: on a busy machine the thread that answers the editor gets the
 // CPU first, and the index takes what is left.
 import { setPriority } from 'node:os';
-import { join } from 'node:path';
-import { BUNDLED_LIBRARY_FILES, enableCompileCache } from '../../../core/src/compileCache.js';
-import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
 import type { WorkerData } from './channel.js';
 
 /**
@@ -19,9 +16,6 @@ export function runWorker(data: WorkerData): void {
   } catch {
     // Not allowed or not supported: the worker runs at the process's priority.
   }
-  // Bundled, TypeScript (and cleanup's library texts) load from the files beside the bundle, through V8's code cache:
-  // the analysis worker loads TypeScript as the editor sends its first documents.
-  if (!__filename.endsWith('.ts')) enableCompileCache({ files: BUNDLED_LIBRARY_FILES.map((name) => join(__dirname, name)), fs: nodeFileSystem, writer: nodeFileWriter, env: process.env });
   if (data.flaglensWorker === 'analysis') (require('./analysisWorker.js') as typeof import('./analysisWorker.js')).runAnalysisWorker();
   else if (data.flaglensWorker === 'documents') (require('./analysisWorker.js') as typeof import('./analysisWorker.js')).runDocumentsWorker();
   else if (data.flaglensWorker === 'cleanup') (require('./cleanupWorker.js') as typeof import('./cleanupWorker.js')).runCleanupWorker();
