@@ -22,6 +22,7 @@ import {
 } from './simplify.js';
 import { resultShapeOf, type ResultShape } from './valueShapes.js';
 import { applyTextEdits, computeTextEdits, lineAndColumn, type TextEdit } from './textEdits.js';
+import { compareText } from '../collation.js';
 
 /** The value a flag resolves to for everyone once it is removed. */
 export type FlagValue = boolean | string | number;
@@ -159,7 +160,7 @@ export function planFlagRemoval(request: FlagRemovalRequest): FlagRemovalPlan {
     const after = tidyBlankLines(before, removeNewlyUnusedImports(file, before, removeNewlyUnusedAccessors(file, before, text)));
     if (after !== before) changes.push({ file, before, after, edits: computeTextEdits(before, after) });
   }
-  changes.sort((a, b) => a.file.localeCompare(b.file));
+  changes.sort((a, b) => compareText(a.file, b.file));
 
   const outcomes: SiteOutcome[] = sites.map(({ id, reference }) => {
     const text = read(reference.file) ?? '';

@@ -15,6 +15,7 @@ import { mapOffset, parseSource } from './simplify.js';
 import { formatChangedRanges, type RangeFormatter } from './format.js';
 import { applyTextEdits, computeTextEdits, type TextEdit } from './textEdits.js';
 import { checkChangeTypes, type TypeDiagnostic } from './typecheck.js';
+import { compareText } from '../collation.js';
 
 export interface WorkspaceCleanupOptions {
   /** Absolute workspace root. */
@@ -179,13 +180,13 @@ export async function planWorkspaceCleanup(options: WorkspaceCleanupOptions): Pr
   }
   const orderedResults = options.flags.map((request) => results.get(request.key)!);
   const changes: FileChange[] = [];
-  for (const [file, after] of [...overlay].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [file, after] of [...overlay].sort(([a], [b]) => compareText(a, b))) {
     const before = options.fs.readFile(join(options.root, file));
     if (before === after) continue;
     const change: FileChange = { file, before, after, edits: computeTextEdits(before, after) };
     changes.push(options.formatter && isSourceFile(file) ? await formatChangedRanges(change, options.formatter) : change);
   }
-  const skippedFiles = [...unanalysable].map(([file, reason]) => ({ file, reason })).sort((a, b) => a.file.localeCompare(b.file));
+  const skippedFiles = [...unanalysable].map(([file, reason]) => ({ file, reason })).sort((a, b) => compareText(a.file, b.file));
   return { flags: orderedResults, changes, skippedFiles };
 }
 

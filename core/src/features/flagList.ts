@@ -5,6 +5,7 @@ import { flagRowIdentity, type FlagOverview } from './rulesBridge.js';
 import { isStale, stageLabel } from './describe.js';
 import type { FeatureWorkspace } from './workspaceView.js';
 import { describeStaleness } from '../state/staleness.js';
+import { compareText } from '../collation.js';
 
 /**
  * One flag as the editor lists it: the fields of the report row (`FlagOverview`, the one flag-row type) that the
@@ -37,7 +38,7 @@ export function listFlags(workspace: FeatureWorkspace): FlagList {
       definition: flag.definition,
     };
   });
-  flags.sort((a, b) => a.key.localeCompare(b.key));
+  flags.sort((a, b) => compareText(a.key, b.key));
   const staleness = workspace.snapshot().staleness;
   return {
     flags,

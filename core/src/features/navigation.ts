@@ -3,6 +3,7 @@
 import type { SourceLocation } from '../model.js';
 import { stageLabel } from './describe.js';
 import { flagKeyAtPosition, type FeatureWorkspace } from './workspaceView.js';
+import { compareText } from '../collation.js';
 
 /** The state-file definition of the flag at an offset; undefined when none is known. */
 export function flagDefinition(workspace: FeatureWorkspace, file: string, text: string, offset: number): SourceLocation | undefined {
@@ -55,7 +56,7 @@ export function flagSymbols(workspace: FeatureWorkspace, query: string): FlagSym
     const location = flag.definition ?? referencesOfKey(workspace, flag.key, { includeDefinition: false })[0];
     if (location) symbols.push({ key: flag.key, detail: stageLabel(flag), location });
   }
-  return symbols.sort((a, b) => a.key.localeCompare(b.key));
+  return symbols.sort((a, b) => compareText(a.key, b.key));
 }
 
 function isSubsequence(needle: string, haystack: string): boolean {

@@ -11,6 +11,7 @@ import { normalizedKey } from '../rules/keys.js';
 import { ScannerHost } from '../scanner/index.js';
 import { listWorkspaceFiles, readSourceText } from '../scanner/walk.js';
 import { collectCandidateSites, hasFlagWord, mayHoldCandidates, readsAsFlagCheck, type CandidateSite } from './candidates.js';
+import { compareText } from '../collation.js';
 
 export interface ProposeChecksOptions {
   /** Absolute workspace root. */
@@ -131,14 +132,14 @@ export function judgeCandidates(sites: readonly CandidateSite[], definedKeys: Re
 const EVIDENCE_RANK: Record<CandidateEvidence, number> = { defined: 0, shape: 1, weak: 2 };
 
 function byRank(a: ProposedCheck, b: ProposedCheck): number {
-  return EVIDENCE_RANK[a.evidence] - EVIDENCE_RANK[b.evidence] || b.definedKeys - a.definedKeys || b.score - a.score || b.sites - a.sites || a.shape.localeCompare(b.shape);
+  return EVIDENCE_RANK[a.evidence] - EVIDENCE_RANK[b.evidence] || b.definedKeys - a.definedKeys || b.score - a.score || b.sites - a.sites || compareText(a.shape, b.shape);
 }
 
 function judgeGroup(group: CandidateSite[], definedKeys: ReadonlySet<string>, definedNormalized: ReadonlySet<string>): ProposedCheck {
   const check = { ...group[0].check };
   const keyCounts = new Map<string, number>();
   for (const site of group) keyCounts.set(site.key, (keyCounts.get(site.key) ?? 0) + 1);
-  const keys = [...keyCounts.keys()].sort((a, b) => keyCounts.get(b)! - keyCounts.get(a)! || a.localeCompare(b));
+  const keys = [...keyCounts.keys()].sort((a, b) => keyCounts.get(b)! - keyCounts.get(a)! || compareText(a, b));
   const defined = keys.filter((key) => definedKeys.has(key) || definedNormalized.has(normalizedKey(key))).length;
   const sites = group.length;
   const testSites = group.filter((site) => site.inTest).length;

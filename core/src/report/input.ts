@@ -2,6 +2,7 @@
 // `WorkspaceAnalysis`, so formats can be tested from hand-made data.
 import type { Finding, InputError, Severity } from '../model.js';
 import type { FlagOverview } from '../rules/index.js';
+import { compareText } from '../collation.js';
 
 export interface ReportInput {
   findings: Finding[];
@@ -62,7 +63,7 @@ export function flagsNeedingAttention(flags: FlagOverview[], findings: Finding[]
     const rank = SEVERITY_ORDER[finding.severity];
     worst.set(finding.key, Math.min(rank, worst.get(finding.key) ?? 3));
   }
-  return flags.filter((flag) => worst.has(flag.key)).sort((a, b) => worst.get(a.key)! - worst.get(b.key)! || a.key.localeCompare(b.key));
+  return flags.filter((flag) => worst.has(flag.key)).sort((a, b) => worst.get(a.key)! - worst.get(b.key)! || compareText(a.key, b.key));
 }
 
 /** Codes that mean "this flag should leave the code": stale, removed, expired. */

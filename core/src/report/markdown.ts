@@ -3,6 +3,7 @@ import type { Finding } from '../model.js';
 import { noDefinitionsNotice } from '../rules/catalog.js';
 import { describeFlagStage, describeReleased } from './flagsTable.js';
 import { countFindings, REMOVAL_CODES, SEVERITY_ORDER, type ReportInput } from './input.js';
+import { compareText } from '../collation.js';
 
 const SEVERITY_LABELS = { error: '🔴 error', warning: '🟡 warning', info: '🔵 info' } as const;
 
@@ -32,7 +33,7 @@ export function formatMarkdownReport(input: ReportInput): string {
   }
   if (removal.size) {
     out.push(`#### Flags to remove (${removal.size})`, '', '| Flag | Stage | Why | Check sites |', '| --- | --- | --- | --- |');
-    for (const [key, findings] of [...removal].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, findings] of [...removal].sort(([a], [b]) => compareText(a, b))) {
       const flag = input.flags.find((row) => row.key === key);
       const stage = flag ? `${describeFlagStage(flag)}${flag.releasedAt ? ` since ${describeReleased(flag)}` : ''}` : 'removed';
       const reasons = [...new Map(findings.map((finding) => [finding.code, `${finding.code}: ${finding.message}`])).values()];
@@ -45,7 +46,7 @@ export function formatMarkdownReport(input: ReportInput): string {
 
   const others = active
     .filter((finding) => finding.key === null || !removal.has(finding.key) || !(REMOVAL_CODES as readonly string[]).includes(finding.code))
-    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.file.localeCompare(b.file) || a.line - b.line);
+    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareText(a.file, b.file) || a.line - b.line);
   if (others.length) {
     out.push(`#### Other findings (${others.length})`, '', '| Severity | Code | Flag | Where | Message |', '| --- | --- | --- | --- | --- |');
     for (const finding of others) {

@@ -6,6 +6,7 @@ import type { Finding, FindingCode, FlagHealth, FlagReference, FlagState, StateS
 import { ruleDescription } from './catalog.js';
 import { createKeySuggester, createReferenceKeyMatcher } from './keys.js';
 import { parseSuppressionComment, SourceLines } from './suppression.js';
+import { compareText } from '../collation.js';
 
 export interface FindingsInput {
   references: FlagReference[];
@@ -154,7 +155,7 @@ export function computeFindings(input: FindingsInput): Finding[] {
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
+  return compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.code, b.code);
 }
 
 // ---------------------------------------------------------------------------------------------

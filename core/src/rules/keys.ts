@@ -1,6 +1,7 @@
 // Flag-key matching: LaunchDarkly's camelCased keys back to real keys, and "did you mean" suggestions
 // (edit distance plus camelCase / kebab-case / snake_case variants) for keys that are not defined.
 import type { FlagReference } from '../model.js';
+import { compareText } from '../collation.js';
 
 /** Splits a key into lowercase words at `-`, `_`, `.`, spaces and camelCase humps. */
 export function keyWords(key: string): string[] {
@@ -137,7 +138,7 @@ export function createKeySuggester(knownKeys: Iterable<string>): (key: string, l
     if (shortest - 1 - 2 * maxDistance <= 0) candidates.forEach((_, index) => consider(index));
     else touched.forEach(consider);
     for (const index of touched) shared[index] = 0;
-    scored.sort((a, b) => a.score - b.score || a.key.localeCompare(b.key));
+    scored.sort((a, b) => a.score - b.score || compareText(a.key, b.key));
     return scored.slice(0, limit).map((entry) => entry.key);
   };
 }

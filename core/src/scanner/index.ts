@@ -17,6 +17,7 @@ import { ABSENT_HASH, contentHash, decodeScanCache, encodeScanCache, scanCacheId
 import { TimeSlicer, type TimeSliceOptions } from './timeSlices.js';
 import { MAX_FILE_BYTES, isSourceFile, listWorkspaceFilesInSteps, readSourceText } from './walk.js';
 import type { WalkMemo } from '../workspaceFiles.js';
+import { compareText } from '../collation.js';
 
 export { toScanJson, formatScanText, type ScanJson } from './output.js';
 export { ModuleResolver, isResolutionInput, type ResolvedImport } from './resolution/resolver.js';
@@ -238,7 +239,7 @@ export class ScannerHost {
 
   /** Files skipped because their analysis failed, with the reason (workspace-relative, sorted). */
   failedFiles(): ScanFailure[] {
-    return [...this.failures].map(([path, reason]) => ({ file: this.relative(path), reason })).sort((a, b) => a.file.localeCompare(b.file));
+    return [...this.failures].map(([path, reason]) => ({ file: this.relative(path), reason })).sort((a, b) => compareText(a.file, b.file));
   }
 
   /** Analyses one file now (an opened editor document), even before the workspace index is done. */

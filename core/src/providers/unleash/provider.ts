@@ -23,6 +23,7 @@ import { formatAbortNote, parseRollout, rolloutStrategy, unleashFeatureToFlagSta
 import { createFileSnapshotStore, type SnapshotStore } from './snapshotStore.js';
 import { stageFor } from '../../state/stages.js';
 import { planAbort, planBump } from '../../state/rollout.js';
+import { compareText } from '../../collation.js';
 
 export interface UnleashProviderOptions {
   config: UnleashConfig;
@@ -219,7 +220,7 @@ export class UnleashStateProvider implements StateProvider {
     });
     for (const name of this.features.keys()) if (!names.includes(name)) this.features.delete(name);
     const archived = await api.listArchived();
-    flags.sort((a, b) => a.key.localeCompare(b.key));
+    flags.sort((a, b) => compareText(a.key, b.key));
     const live = new Set(names);
     return {
       provider: this.id,
