@@ -33,20 +33,38 @@ export function createScannerAnalysis(target: AnalysisTarget, options: ScannerAn
   return new ScannerAnalysis(target, options);
 }
 
-/** The documents lane over its own `ScannerHost`: no index, no persistent cache (see `DocumentsAnalysis`). */
-export function createDocumentsAnalysis(target: AnalysisTarget, options: { fs: FileSystem }): DocumentsAnalysis {
-  return new DocumentsScannerAnalysis(target, options.fs);
+/**
+ * The documents lane over its own `ScannerHost`: no index, no persistent cache (see `DocumentsAnalysis`). What it
+ * parsed for the open documents (their imports) is let go when the last document closes, or on a close once it
+ * holds more than `retainLimit` parsed files: a long session does not keep every dependency it ever followed.
+ */
+export function createDocumentsAnalysis(target: AnalysisTarget, options: { fs: FileSystem; retainLimit?: number }): DocumentsAnalysis & { readonly retainedModules: number } {
+  return new DocumentsScannerAnalysis(target, options.fs, options.retainLimit ?? DOCUMENTS_RETAIN_LIMIT);
 }
 
+/** Parsed files the documents lane keeps across a close (its open documents and what they import). */
+const DOCUMENTS_RETAIN_LIMIT = 2000;
+
 class DocumentsScannerAnalysis implements DocumentsAnalysis {
-  private readonly scanner: ScannerHost;
+  private scanner: ScannerHost;
   private disposed = false;
+  /** The open documents' texts. */
+  private readonly open = new Map<string, string>();
 
   constructor(
     private readonly target: AnalysisTarget,
     private readonly fs: FileSystem,
+    private readonly retainLimit: number,
   ) {
-    this.scanner = new ScannerHost({ root: target.root, config: target.config, fs });
+    this.scanner = this.freshScanner();
+  }
+
+  get retainedModules(): number {
+    return this.scanner.parsedModuleCount;
+  }
+
+  private freshScanner(): ScannerHost {
+    return new ScannerHost({ root: this.target.root, config: this.target.config, fs: this.fs });
   }
 
   async update(change: AnalysisChange): Promise<ReferenceUpdate> {
@@ -54,19 +72,31 @@ class DocumentsScannerAnalysis implements DocumentsAnalysis {
     const path = change.path;
     switch (change.kind) {
       case 'buffer':
+        this.open.set(path, change.text);
         return { files: [[this.relative(path), this.scanner.analyzeFile(path, change.text)]] };
       case 'closed':
-      case 'disk': {
-        // A dependency of an open document (or the document itself) as it is on disk now; tsconfig and package.json
-        // change how its imports resolve.
-        if (isResolutionInput(this.relative(path))) this.scanner.resolutionInputChanged();
-        else if (isSourceFile(path)) {
-          const outcome = readSourceText(this.fs, path);
-          this.scanner.updateFile(path, 'text' in outcome ? outcome.text : undefined);
+        this.open.delete(path);
+        if (!this.open.size || this.scanner.parsedModuleCount > this.retainLimit) {
+          // A fresh start: the open documents' texts again, what they import parsed again when next needed.
+          this.scanner = this.freshScanner();
+          for (const [openPath, text] of this.open) this.scanner.analyzeFile(openPath, text);
+          return { files: [] };
         }
-        return { files: [] };
-      }
+        return this.diskChanged(path);
+      case 'disk':
+        return this.diskChanged(path);
     }
+  }
+
+  /** A dependency of an open document (or a closed document itself) as it is on disk now: what was parsed of it is replaced. */
+  private diskChanged(path: string): ReferenceUpdate {
+    // tsconfig and package.json change how its imports resolve.
+    if (isResolutionInput(this.relative(path))) this.scanner.resolutionInputChanged();
+    else if (isSourceFile(path)) {
+      const outcome = readSourceText(this.fs, path);
+      this.scanner.updateFile(path, 'text' in outcome ? outcome.text : undefined);
+    }
+    return { files: [] };
   }
 
   dispose(): void {

@@ -380,6 +380,11 @@ export class ScannerHost {
   }
 
   /** References in one workspace-relative file. */
+  /** How many parsed files this host holds (what an analysis that is never indexed lets grow). */
+  get parsedModuleCount(): number {
+    return this.modules.size;
+  }
+
   referencesInFile(file: string): FlagReference[] {
     return this.analyses.get(`${this.root}/${file}`)?.references ?? [];
   }
