@@ -73,7 +73,7 @@ class DocumentsScannerAnalysis implements DocumentsAnalysis {
     switch (change.kind) {
       case 'buffer':
         this.open.set(path, change.text);
-        return { files: [[this.relative(path), this.scanner.analyzeFile(path, change.text)]] };
+        return { files: [[relativeTo(this.target.root, path), this.scanner.analyzeFile(path, change.text)]] };
       case 'closed':
         this.open.delete(path);
         if (!this.open.size || this.scanner.parsedModuleCount > this.retainLimit) {
@@ -82,30 +82,38 @@ class DocumentsScannerAnalysis implements DocumentsAnalysis {
           for (const [openPath, text] of this.open) this.scanner.analyzeFile(openPath, text);
           return { files: [] };
         }
-        return this.diskChanged(path);
+        // The closed document is now a dependency of the open ones, as it is on disk.
+        applyDiskChange(this.scanner, this.fs, this.target.root, path);
+        return { files: [] };
       case 'disk':
-        return this.diskChanged(path);
+        // A dependency of an open document as it is on disk now; the workspace analysis answers for the files it affects.
+        applyDiskChange(this.scanner, this.fs, this.target.root, path);
+        return { files: [] };
     }
-  }
-
-  /** A dependency of an open document (or a closed document itself) as it is on disk now: what was parsed of it is replaced. */
-  private diskChanged(path: string): ReferenceUpdate {
-    // tsconfig and package.json change how its imports resolve.
-    if (isResolutionInput(this.relative(path))) this.scanner.resolutionInputChanged();
-    else if (isSourceFile(path)) {
-      const outcome = readSourceText(this.fs, path);
-      this.scanner.updateFile(path, 'text' in outcome ? outcome.text : undefined);
-    }
-    return { files: [] };
   }
 
   dispose(): void {
     this.disposed = true;
   }
+}
 
-  private relative(path: string): string {
-    return path.startsWith(`${this.target.root}/`) ? path.slice(this.target.root.length + 1) : path;
-  }
+/** Workspace-relative path (a path outside the root stays as it is). */
+function relativeTo(root: string, path: string): string {
+  return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+}
+
+/** Applies `path` as it is on disk now; returns the workspace-relative files whose references changed. */
+function applyDiskChange(scanner: ScannerHost, fs: FileSystem, root: string, path: string): string[] {
+  const file = relativeTo(root, path);
+  // tsconfig, package.json and workspace declarations change how imports resolve (and so keys and clients).
+  if (isResolutionInput(file)) return scanner.resolutionInputChanged();
+  if (!isSourceFile(path)) return [];
+  return [file, ...scanner.updateFile(path, readDiskText(fs, path))];
+}
+
+function readDiskText(fs: FileSystem, path: string): string | undefined {
+  const outcome = readSourceText(fs, path);
+  return 'text' in outcome ? outcome.text : undefined;
 }
 
 /**
@@ -215,11 +223,7 @@ class ScannerAnalysis implements WorkspaceAnalysis {
 
   /** Workspace-relative files whose references changed because `path` changed on disk. */
   private applyDiskChange(path: string): string[] {
-    const file = this.relative(path);
-    // tsconfig, package.json and workspace declarations change how imports resolve (and so keys and clients).
-    if (isResolutionInput(file)) return this.scanner.resolutionInputChanged();
-    if (!isSourceFile(path)) return [];
-    return [file, ...this.scanner.updateFile(path, this.readDisk(path))];
+    return applyDiskChange(this.scanner, this.options.fs, this.root, path);
   }
 
   private referencesOf(files: string[]): ReferenceUpdate {
@@ -227,11 +231,10 @@ class ScannerAnalysis implements WorkspaceAnalysis {
   }
 
   private readDisk(path: string): string | undefined {
-    const outcome = readSourceText(this.options.fs, path);
-    return 'text' in outcome ? outcome.text : undefined;
+    return readDiskText(this.options.fs, path);
   }
 
   private relative(path: string): string {
-    return path.startsWith(`${this.root}/`) ? path.slice(this.root.length + 1) : path;
+    return relativeTo(this.root, path);
   }
 }
