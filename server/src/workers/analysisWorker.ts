@@ -16,14 +16,9 @@ import type { AnalysisChange, AnalysisTarget, DocumentsAnalysis, WorkspaceAnalys
 import { serveWorkerRequests } from './channel.js';
 
 export function runAnalysisWorker(): void {
-  const analyses = new Map<number, WorkspaceAnalysis>();
+  const analyses = new AnalysesById<WorkspaceAnalysis>('analysis');
   /** Every flagd revision this thread parsed, by content: a history is read again after each bump. */
   const revisionCache = new FlagdRevisionCache();
-  const analysis = (id: number): WorkspaceAnalysis => {
-    const found = analyses.get(id);
-    if (!found) throw new Error(`no analysis ${id} in this worker`);
-    return found;
-  };
   serveWorkerRequests({
     create: (params: { id: number; target: AnalysisTarget }) => {
       // The CLI's persistent scan cache, at its default place for the folder: an editor start after a `flaglens check`
@@ -32,16 +27,13 @@ export function runAnalysisWorker(): void {
       analyses.set(params.id, createScannerAnalysis(params.target, { fs: nodeFileSystem, cache }));
     },
     index: async (params: { id: number }, context) => {
-      const outcome = await analysis(params.id).index({ signal: context.signal, onProgress: (done, total) => context.progress({ done, total }) });
+      const outcome = await analyses.get(params.id).index({ signal: context.signal, onProgress: (done, total) => context.progress({ done, total }) });
       // The parser has run on real files by now: TypeScript's compiled code is worth keeping for the next start.
       keepCompiledCode(context.log, '');
       return outcome;
     },
-    update: (params: { id: number; change: AnalysisChange }) => analysis(params.id).update(params.change),
-    dispose: (params: { id: number }) => {
-      analyses.get(params.id)?.dispose();
-      analyses.delete(params.id);
-    },
+    update: (params: { id: number; change: AnalysisChange }) => analyses.get(params.id).update(params.change),
+    dispose: (params: { id: number }) => analyses.dispose(params.id),
     flagdHistory: (params: { revisions: FileRevision[]; options: Omit<FlagdHistoryOptions, 'cache'> }) => flagdHistoryFacts(params.revisions, { ...params.options, cache: revisionCache }),
     proposeChecks: async (params: { root: string; definedKeys: string[] }) => {
       const proposal = await proposeChecks({ root: params.root, fs: nodeFileSystem, definedKeys: params.definedKeys });
@@ -53,23 +45,40 @@ export function runAnalysisWorker(): void {
 
 /** The documents lane of every folder: buffers answered at once, nothing indexed, nothing cached on disk. */
 export function runDocumentsWorker(): void {
-  const analyses = new Map<number, DocumentsAnalysis>();
+  const analyses = new AnalysesById<DocumentsAnalysis>('documents analysis');
   serveWorkerRequests({
     create: (params: { id: number; target: AnalysisTarget }) => void analyses.set(params.id, createDocumentsAnalysis(params.target, { fs: nodeFileSystem })),
     update: async (params: { id: number; change: AnalysisChange }, context) => {
-      const found = analyses.get(params.id);
-      if (!found) throw new Error(`no documents analysis ${params.id} in this worker`);
-      const update = await found.update(params.change);
+      const update = await analyses.get(params.id).update(params.change);
       // After the first document: the parser has run, its compiled code is worth keeping.
       keepCompiledCode(context.log, 'open documents: ');
       return update;
     },
-    dispose: (params: { id: number }) => {
-      analyses.get(params.id)?.dispose();
-      analyses.delete(params.id);
-    },
+    dispose: (params: { id: number }) => analyses.dispose(params.id),
   });
   warmUp();
+}
+
+/** A worker's analyses by the id the main thread gave them. */
+class AnalysesById<T extends { dispose(): void }> {
+  private readonly byId = new Map<number, T>();
+
+  constructor(private readonly what: string) {}
+
+  set(id: number, analysis: T): void {
+    this.byId.set(id, analysis);
+  }
+
+  get(id: number): T {
+    const found = this.byId.get(id);
+    if (!found) throw new Error(`no ${this.what} ${id} in this worker`);
+    return found;
+  }
+
+  dispose(id: number): void {
+    this.byId.get(id)?.dispose();
+    this.byId.delete(id);
+  }
 }
 
 let toldCompileCache = false;
