@@ -105,22 +105,19 @@ export async function runServerCorpusBench(options: ServerCorpusBenchOptions): P
       // Cold: a cache folder nobody wrote; warm: the same folder after the cold run.
       const cacheHome = join(cacheRoot, `run-${run}`);
       mkdirSync(cacheHome, { recursive: true });
-      const cold = await measureIndexing(workspace, cacheHome, options);
+      const record = (start: Awaited<ReturnType<typeof measureIndexing>>) => {
+        during.baseline.push(...start.baseline);
+        during.hover.push(...start.hovers);
+        during.keystroke.push(...start.keystrokes);
+        during.startUpKeystroke.push(...start.startUpKeystrokes);
+        during.firstDiagnostics.push(start.firstDiagnosticsMs);
+        peakRssMb = Math.max(peakRssMb, start.peakRssMb);
+        return start;
+      };
+      const cold = record(await measureIndexing(workspace, cacheHome, options));
       colds.push(cold.indexMs);
-      during.baseline.push(...cold.baseline);
-      during.hover.push(...cold.hovers);
-      during.keystroke.push(...cold.keystrokes);
-      during.startUpKeystroke.push(...cold.startUpKeystrokes);
-      during.firstDiagnostics.push(cold.firstDiagnosticsMs);
-      peakRssMb = Math.max(peakRssMb, cold.peakRssMb);
-      const warm = await measureIndexing(workspace, cacheHome, options);
+      const warm = record(await measureIndexing(workspace, cacheHome, options));
       warms.push(warm.indexMs);
-      during.baseline.push(...warm.baseline);
-      during.hover.push(...warm.hovers);
-      during.keystroke.push(...warm.keystrokes);
-      during.startUpKeystroke.push(...warm.startUpKeystrokes);
-      during.firstDiagnostics.push(warm.firstDiagnosticsMs);
-      peakRssMb = Math.max(peakRssMb, warm.peakRssMb);
       log(
         `  run ${run + 1}: parse floor ${floors.at(-1)!.toFixed(0)} ms, cold index ${cold.indexMs.toFixed(0)} ms, warm index ${warm.indexMs.toFixed(0)} ms; ` +
           `hovers while indexing: ${cold.hovers.length + warm.hovers.length}, max ${Math.max(...cold.hovers, ...warm.hovers).toFixed(1)} ms`,
