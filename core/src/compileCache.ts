@@ -128,10 +128,16 @@ export function describeCompileCache(report: CompileCacheReport): string {
  */
 export function writePendingCompileCaches(): void {
   const cache = threadState[THREAD_CACHE];
-  if (!cache) return;
+  if (!cache?.pending.length) return;
+  try {
+    makeDirectories(cache.options.fs, cache.options.writer, cache.directory);
+  } catch (error) {
+    cache.options.log?.(`the compiled-code cache ${cache.directory} could not be created: ${error instanceof Error ? error.message : String(error)}`);
+    cache.pending.length = 0;
+    return;
+  }
   for (const entry of cache.pending.splice(0)) {
     try {
-      makeDirectories(cache.options.fs, cache.options.writer, cache.directory);
       cache.options.writer.writeAtomic(entry.location, entry.script.createCachedData());
       removeOlderEntries(cache, entry.location);
     } catch (error) {
