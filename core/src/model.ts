@@ -82,6 +82,21 @@ export interface FlagReference {
   keyStyle?: 'camelCase';
   /** For references found through a wrapper: the chain of wrapper names, outermost first. */
   via?: string[];
+  /**
+   * The `flaglens-ignore` comments that can suppress this reference's findings: on the line before the key, then on
+   * the line before the check (when the check starts on an earlier line). Read by the scanner with the file's text,
+   * so the rules need not read the file again; absent on a reference made elsewhere (the rules then read the file).
+   */
+  suppressions?: SuppressionComment[];
+}
+
+/** A `// flaglens-ignore FL001 reason` comment (`#` in YAML state files); see rules/suppression.ts. */
+export interface SuppressionComment {
+  codes: FindingCode[];
+  /** Empty when the comment gives no reason (then it does not suppress). */
+  reason: string;
+  /** 1-based line of the comment. */
+  line: number;
 }
 
 /** Counts of files the scanner looked at but could not or would not read. */

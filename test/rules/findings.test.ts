@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { defaultConfig } from '../../core/src/config.js';
 import type { FlagHealth } from '../../core/src/model.js';
 import { findingLines, findingsFor, flag, reference, snapshot } from './fixtures.js';
+import { scanFixture } from '../scanner/fixture.js';
 
 test('FL001: released for at least stale.releasedDays is a warning on every check site', () => {
   const state = snapshot([flag('new-checkout', { releasedAt: '2026-04-14T09:30:00Z' }), flag('fresh', { releasedAt: '2026-11-20T00:00:00Z' })]);
@@ -180,6 +181,45 @@ test('suppression: JSX comments, the line before a multi-line check, and other c
   const findings = findingsFor(refs, state, { readSource: () => source });
   assert.deepEqual(findingLines(findings), ['a.tsx:2:20 FL003 partner-x (suppressed)', 'a.tsx:5:3 FL001 old (suppressed)', 'a.tsx:8:6 FL001 old']);
   assert.deepEqual(findings[0].suppressed, { reason: 'legacy partner key' });
+});
+
+test('suppression: the scanner reads the comments with the text, so the rules need not read the file again', async () => {
+  const source = [
+    "import { OpenFeature } from '@openfeature/server-sdk';",
+    'const client = OpenFeature.getClient();',
+    '// flaglens-ignore FL001, FL008 kept until the Q1 audit',
+    "const on = await client.getBooleanValue('old', false);",
+    '// flaglens-ignore FL001',
+    "const on2 = await client.getBooleanValue('old', false);",
+    '// flaglens-ignore FL001 audited',
+    'const value = await client.getBooleanValue(',
+    "  'old',",
+    '  false);',
+    "const plain = await client.getBooleanValue('old', false);",
+  ].join('\n');
+  const { result } = await scanFixture(source);
+  const references = result.references;
+  assert.equal(references.length, 4);
+  assert.ok(references.every((candidate) => Array.isArray(candidate.suppressions)), 'every scanned reference carries its comments');
+  const state = snapshot([flag('old', { releasedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-02-01T00:00:00Z' })]);
+  const read: string[] = [];
+  const fromScanner = findingsFor(references, state, { readSource: (file) => (read.push(file), source) });
+  assert.deepEqual(read, [], 'no file is read for findings on scanned references');
+  // The same findings as the rules reading the file themselves (references without the scanner's comments).
+  const bare = references.map(({ suppressions: _suppressions, ...rest }) => rest);
+  const fromText = findingsFor(bare, state, { readSource: () => source });
+  assert.deepEqual(fromScanner, fromText);
+  assert.deepEqual(findingLines(fromScanner), [
+    'src/main.ts:4:41 FL001 old (suppressed)',
+    'src/main.ts:4:41 FL008 old (suppressed)',
+    'src/main.ts:6:42 FL001 old',
+    'src/main.ts:6:42 FL008 old',
+    'src/main.ts:9:3 FL001 old (suppressed)',
+    'src/main.ts:9:3 FL008 old',
+    'src/main.ts:11:44 FL001 old',
+    'src/main.ts:11:44 FL008 old',
+  ]);
+  assert.match(fromScanner[2]!.message, /line 5 does not suppress this: it needs a reason/);
 });
 
 test('suppression: a # comment above a flag definition suppresses FL004 in a YAML state file', () => {

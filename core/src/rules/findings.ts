@@ -5,7 +5,7 @@ import type { Clock } from '../io.js';
 import type { Finding, FindingCode, FlagHealth, FlagReference, FlagState, StateSnapshot } from '../model.js';
 import { ruleDescription } from './catalog.js';
 import { createKeySuggester, createReferenceKeyMatcher } from './keys.js';
-import { parseSuppressionComment, SourceLines } from './suppression.js';
+import { mayHoldSuppression, SourceLines, suppressionCommentsFor, type SuppressionComment } from './suppression.js';
 import { compareText } from '../collation.js';
 
 export interface FindingsInput {
@@ -66,7 +66,7 @@ export function computeFindings(input: FindingsInput): Finding[] {
 
   for (const { reference, flagKey } of resolved) {
     const at = (code: FindingCode, message: string, data: Record<string, unknown>) =>
-      drafts.push({ finding: referenceFinding(code, flagKey, reference, message, data), checkStart: reference.checkStart });
+      drafts.push({ finding: referenceFinding(code, flagKey, reference, message, data), reference });
     const writtenAs = flagKey !== null && flagKey !== reference.key ? { writtenAs: reference.key } : {};
 
     if (flagKey === null) {
@@ -162,8 +162,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 interface Draft {
   finding: Finding;
-  /** 0-based offset where the whole check starts (its line may be above the finding's line). */
-  checkStart?: number;
+  /** The reference the finding is on (its check may start on a line above the finding's); none for a state file's. */
+  reference?: FlagReference;
 }
 
 function referenceFinding(code: FindingCode, key: string | null, reference: FlagReference, message: string, data: Record<string, unknown>): Finding {
@@ -203,7 +203,7 @@ function inconsistentDefaults(resolved: ResolvedReference[]): Draft[] {
           default: reference.default,
           defaults,
         }),
-        checkStart: reference.checkStart,
+        reference,
       });
     }
   }
@@ -242,20 +242,22 @@ function applySuppressions(drafts: Draft[], readSource: FindingsInput['readSourc
   const linesOf = (file: string) => {
     if (!sources.has(file)) {
       const text = readSource?.(file);
-      sources.set(file, text === undefined ? undefined : new SourceLines(text));
+      sources.set(file, text === undefined || !mayHoldSuppression(text) ? undefined : new SourceLines(text));
     }
     return sources.get(file);
   };
-  return drafts.map(({ finding, checkStart }) => {
+  const commentsOf = (finding: Finding, reference: FlagReference | undefined): SuppressionComment[] => {
+    // The scanner read them with the text: no file is read again (the editor's full pass stays off the disk).
+    if (reference?.suppressions) return reference.suppressions;
     const lines = readSource ? linesOf(finding.file) : undefined;
-    if (!lines) return finding;
-    const candidateLines = new Set([finding.line - 1]);
-    if (checkStart !== undefined) candidateLines.add(lines.lineOfOffset(checkStart) - 1);
-    for (const line of candidateLines) {
-      const comment = line >= 1 ? parseSuppressionComment(lines.line(line), line) : undefined;
-      if (!comment || !comment.codes.includes(finding.code)) continue;
+    if (!lines) return [];
+    return suppressionCommentsFor((line) => lines.line(line), finding.line, reference ? lines.lineOfOffset(reference.checkStart) : undefined);
+  };
+  return drafts.map(({ finding, reference }) => {
+    for (const comment of commentsOf(finding, reference)) {
+      if (!comment.codes.includes(finding.code)) continue;
       if (comment.reason) return { ...finding, suppressed: { reason: comment.reason } };
-      const why = `flaglens-ignore on line ${line} does not suppress this: it needs a reason (// flaglens-ignore ${finding.code} <why>)`;
+      const why = `flaglens-ignore on line ${comment.line} does not suppress this: it needs a reason (// flaglens-ignore ${finding.code} <why>)`;
       return { ...finding, message: `${finding.message} [${why}]`, data: { ...finding.data, suppressionRejected: why } };
     }
     return finding;

@@ -1,15 +1,9 @@
 // `// flaglens-ignore FL001 reason` comments: a finding is suppressed by such a comment on the line
 // before it (several codes comma-separated); the reason is required, and a comment without one does
 // not suppress (the finding says why). `#` comments work too, for YAML state files.
-import type { FindingCode } from '../model.js';
+import type { FindingCode, SuppressionComment } from '../model.js';
 
-export interface SuppressionComment {
-  codes: FindingCode[];
-  /** Empty when the comment gives no reason (then it does not suppress). */
-  reason: string;
-  /** 1-based line of the comment. */
-  line: number;
-}
+export type { SuppressionComment };
 
 const COMMENT_PATTERN = /(?:\/\/|\/\*|#)\s*flaglens-ignore\b(.*)$/;
 const CODE_LIST_PATTERN = /^\s*((?:FL\d{3})(?:\s*,\s*FL\d{3})*)(.*)$/i;
@@ -24,6 +18,23 @@ export function parseSuppressionComment(lineText: string, line: number): Suppres
   // A block comment (`/* … */`, `{/* … */}` in JSX) ends the reason.
   const reason = codesAndReason[2].replace(/\*\/\s*\}?\s*$/, '').trim();
   return { codes, reason, line };
+}
+
+/** The 1-based lines whose comment can suppress a finding at `line` of a check that starts at `checkLine`: the line before each. */
+export function suppressionLines(line: number, checkLine?: number): number[] {
+  const lines = [line - 1];
+  if (checkLine !== undefined && checkLine !== line) lines.push(checkLine - 1);
+  return lines.filter((candidate) => candidate >= 1);
+}
+
+/** The flaglens-ignore comments that can suppress a finding at `line` (of a check starting at `checkLine`), nearest first. */
+export function suppressionCommentsFor(lineText: (line: number) => string, line: number, checkLine?: number): SuppressionComment[] {
+  return suppressionLines(line, checkLine).flatMap((candidate) => parseSuppressionComment(lineText(candidate), candidate) ?? []);
+}
+
+/** Cheap test before any line is split: a text without the marker holds no suppression comment. */
+export function mayHoldSuppression(text: string): boolean {
+  return text.includes('flaglens-ignore');
 }
 
 /** Lines of a file, split once per file (for many findings in one file). */

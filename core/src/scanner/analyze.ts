@@ -11,6 +11,7 @@ import { presetForPackage } from './presets.js';
 import { AnalysisSession, type AnalysisOptions, type ModuleStore } from './session.js';
 import * as syntaxHelpers from './syntax.js';
 import { keyText, type Evaluation } from './keys.js';
+import { mayHoldSuppression, suppressionCommentsFor } from '../rules/suppression.js';
 
 // TypeScript's node tests and the hot helpers as local bindings: through the bundle (and tsx, which
 // turns each import into a getter) every `ts.isX` is two getter calls, and these run millions of times per scan.
@@ -193,6 +194,7 @@ class FileAnalyzer {
     }
     if (check.keyStyle) reference.keyStyle = check.keyStyle;
     if (check.via) reference.via = check.via;
+    reference.suppressions = mayHoldSuppression(module.text) ? suppressionCommentsOf(module, reference) : [];
     return reference;
   }
 
@@ -200,6 +202,14 @@ class FileAnalyzer {
     const fn = parameter.parent;
     return isFunctionLike(fn) && this.session.wrappers.isNamedWrapperParameter(parameter, module);
   }
+}
+
+/** The flaglens-ignore comments above a reference's key and above its check, read from the module's own text. */
+function suppressionCommentsOf(module: ParsedModule, reference: FlagReference): ReturnType<typeof suppressionCommentsFor> {
+  const sf = module.sourceFile;
+  const starts = sf.getLineStarts();
+  const lineText = (line: number) => module.text.slice(starts[line - 1] ?? module.text.length, starts[line] ?? module.text.length).replace(/\r?\n$/, '');
+  return suppressionCommentsFor(lineText, reference.line, sf.getLineAndCharacterOfPosition(reference.checkStart).line + 1);
 }
 
 /** The shape of an unresolved key: its own pattern, put inside a wrapper's template when there is one. */

@@ -13,7 +13,7 @@ import type { ResolutionInputs } from './resolution/cachedFileSystem.js';
 import type { WalkMemo } from '../workspaceFiles.js';
 
 /** Bump when what the scanner stores or how it analyses changes in a way the build identity would not show. */
-export const SCAN_CACHE_FORMAT = 1;
+export const SCAN_CACHE_FORMAT = 2;
 export const SCAN_CACHE_FILE = 'scan-cache.bin';
 
 const MAGIC = Buffer.from('FLGLNSC\0', 'latin1');
