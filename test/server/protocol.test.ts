@@ -17,6 +17,8 @@ import type {
 } from 'vscode-languageserver-protocol';
 import { FULL_CAPABILITIES, positionOf, TestClient } from './testClient.js';
 import { runFlaglens } from '../cli/cliHarness.js';
+import { AnalysisWorkerPool } from '../../server/src/workers/workerAnalysis.js';
+import type { AnalysisFactory } from '../../core/src/workspaceAnalysis.js';
 
 const CHECKOUT = 'src/server/checkout.ts';
 const SEARCH = 'src/server/search.ts';
@@ -103,20 +105,36 @@ test('hover through a destructured camelCase hook, a wrapper with an enum key, a
 });
 
 test('an opened document is analysed and hovered before the workspace index starts', async () => {
-  await withClient(async (client) => {
-    const { uri, text } = await client.open(SEARCH);
-    // The analysis worker answers the opened document ahead of the index (it was sent first).
-    const hover = await client.poll(
-      () => client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.FAST_SEARCH', 8) }),
-      20_000,
-      'a hover with the flag',
+  // The real workers; the index is held until the hover has been answered (a small workspace's index could
+  // otherwise end first on a busy machine, and the test would prove nothing).
+  const pool = new AnalysisWorkerPool(() => undefined);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const analysis: AnalysisFactory = (target) => {
+    const real = pool.factory(target);
+    return { index: async (request) => (await held, real.index(request)), update: (change) => real.update(change), dispose: () => real.dispose() };
+  };
+  try {
+    await withClient(
+      async (client) => {
+        const { uri, text } = await client.open(SEARCH);
+        const hover = await client.poll(
+          () => client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.FAST_SEARCH', 8) }),
+          20_000,
+          'a hover with the flag',
+        );
+        assert.equal(client.session.folders.get(client.uri(''))!.host.isIndexed, false, 'the index had not ended yet');
+        assert.match(hoverText(hover), /`fast-search` — \*\*rolling 10%\*\*/);
+        assert.match(hoverText(hover), /1 reference in open files \(the workspace is still being indexed\)/);
+        release();
+        await client.waitForIndex();
+      },
+      { server: { analysis, documentsAnalysis: pool.documentsFactory } },
     );
-    const indexEnded = client.notifications.some((n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'end');
-    assert.equal(indexEnded, false, 'the index had not ended yet');
-    assert.match(hoverText(hover), /`fast-search` — \*\*rolling 10%\*\*/);
-    assert.match(hoverText(hover), /1 reference in open files \(the workspace is still being indexed\)/);
-    await client.waitForIndex();
-  });
+  } finally {
+    release();
+    pool.dispose();
+  }
 });
 
 test('hover in the state file on a flag definition', async () => {
