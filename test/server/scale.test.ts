@@ -300,6 +300,42 @@ test("a second start indexes from the persistent scan cache the first start wrot
   }
 });
 
+test('when an index ends, diagnostics go out in slices: hovers are answered between them, and every file gets its own', async () => {
+  const generated: Record<string, string> = {};
+  for (let index = 0; index < 150; index++) {
+    generated[`src/generated/check${index}.ts`] = `import { OpenFeature } from '@openfeature/server-sdk';\nconst client = OpenFeature.getClient();\nexport const on${index} = client.getBooleanValue('unknown-${index}', false);\n`;
+  }
+  const shop = shopWith(generated);
+  try {
+    await withClient({ workspace: shop.path }, async (client) => {
+      const { uri, text } = await client.open(CHECKOUT);
+      const isGenerated = (notification: { method: string; params: unknown }) => notification.method === 'textDocument/publishDiagnostics' && (notification.params as { uri: string }).uri.includes('/src/generated/');
+      const published = () => client.notifications.filter(isGenerated).length;
+      // Hovers one after another until every generated file's diagnostics arrived; each answer notes how many had.
+      const seenAtAnswers: number[] = [];
+      let done = false;
+      const hovering = (async () => {
+        while (!done) {
+          await client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'FLAGS.NEW_CHECKOUT', 8) });
+          seenAtAnswers.push(published());
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      await client.waitFor(() => published() >= 150, 60_000, 'the diagnostics of every generated file');
+      done = true;
+      await hovering;
+      for (let index = 0; index < 150; index++) {
+        const diagnostics = client.diagnostics.get(client.uri(`src/generated/check${index}.ts`)) ?? [];
+        assert.deepEqual(diagnostics.map((d) => `${d.code} ${String(d.message).includes(`'unknown-${index}'`)}`), ['FL003 true'], `check${index}.ts`);
+      }
+      assert.equal(published(), 150, 'each file once');
+      assert.ok(seenAtAnswers.some((count) => count > 0 && count < 150), `a hover was answered in the middle of the pass (answers saw ${JSON.stringify([...new Set(seenAtAnswers)])})`);
+    });
+  } finally {
+    shop.remove();
+  }
+});
+
 test('typing is answered by the documents worker while the index is stuck: diagnostics and hovers of the open document do not wait for it', async () => {
   // The indexing analysis never answers (as if it were parsing a huge file that very moment); the open document's
   // lane is the server's real documents worker.
