@@ -90,7 +90,7 @@ export class Session {
   readonly analysis: AnalysisFactory;
   /** The open documents of every folder, answered while an index runs (the documents worker), unless the options say otherwise. */
   readonly documentsAnalysis: DocumentsAnalysisFactory | undefined;
-  /** Where flagd git histories are parsed: the analysis worker (with the server's own workers). */
+  /** Where flagd git histories are read and parsed: the analysis worker (with the server's own workers and git). */
   readonly flagdHistory: FlagdHistoryAnalysis | undefined;
   /** The analysis and documents workers (started at once): every folder's scanner unless the options give another factory, and init's proposal. */
   readonly analysisWorkers: AnalysisWorkerPool;
@@ -107,7 +107,8 @@ export class Session {
     this.analysisWorkers = new AnalysisWorkerPool((message) => this.log(message));
     this.analysis = options.analysis ?? this.analysisWorkers.factory;
     this.documentsAnalysis = options.documentsAnalysis ?? (options.analysis ? undefined : this.analysisWorkers.documentsFactory);
-    this.flagdHistory = options.analysis ? undefined : this.analysisWorkers.flagdHistory;
+    // The worker runs git itself: with a git of the options' own (a test's), histories are read here through it.
+    this.flagdHistory = options.analysis || options.git ? undefined : this.analysisWorkers.flagdHistory;
     if (!options.analysis) this.analysisWorkers.prestart();
     this.cleanup = new CleanupRunner((message) => this.log(message));
   }

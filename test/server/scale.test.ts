@@ -14,11 +14,12 @@ import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { LSPErrorCodes } from 'vscode-languageserver-protocol';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import type { FileWriter } from '../../core/src/io.js';
-import { createNodeFileWriter, nodeFileSystem, nodeProcessInfo } from '../../core/src/nodeIo.js';
+import { createNodeFileWriter, nodeFileSystem, nodeGitHost, nodeProcessInfo } from '../../core/src/nodeIo.js';
 import { WRITE_JOURNAL_FILE, writeFilesAllOrNothing } from '../../core/src/workspaceWrites.js';
 import { EXAMPLE_SHOP, positionOf, TestClient, type TestClientOptions } from './testClient.js';
 import { AnalysisWorkerPool } from '../../server/src/workers/workerAnalysis.js';
-import { flagdHistoryFacts } from '../../core/src/state/flagdHistory.js';
+import { flagdHistoryFacts, readFlagdFileHistory } from '../../core/src/state/flagdHistory.js';
+import { gitRepository, temporaryWorkspace } from '../state/helpers.js';
 
 const CHECKOUT = 'src/server/checkout.ts';
 
@@ -356,23 +357,38 @@ test('typing is answered by the documents worker while the index is stuck: diagn
   }
 });
 
-test('a flagd git history is parsed in the analysis worker, with the same facts as in-process', async () => {
+test('a flagd git history is read and parsed in the analysis worker, with the same facts as in-process', async () => {
   const pool = new AnalysisWorkerPool(() => undefined);
+  const workspace = temporaryWorkspace({});
   try {
     const flag = (percentage: number) =>
       `flags:\n  checkout:\n    state: ENABLED\n    variants: { "on": true, "off": false }\n    defaultVariant: "off"\n    targeting:\n      fractional:\n        - ["on", ${percentage}]\n        - ["off", ${100 - percentage}]\n  gone:\n    state: ENABLED\n    variants: { "on": true }\n    defaultVariant: "on"\n`;
-    // Newest first, as git gives them: released since the second revision; `gone` existed before.
-    const revisions = [
-      { commit: 'c'.repeat(40), date: '2026-03-01T00:00:00Z', content: flag(100).replace(/  gone:[\s\S]*/, '') },
-      { commit: 'b'.repeat(40), date: '2026-02-01T00:00:00Z', content: flag(100) },
-      { commit: 'a'.repeat(40), date: '2026-01-01T00:00:00Z', content: flag(50) },
-    ];
+    // Released since the second commit; `gone` existed before the third.
+    const repository = gitRepository(workspace.root);
+    workspace.write('flags.flagd.yaml', flag(50));
+    repository.commit('start', '2026-01-01T00:00:00Z');
+    workspace.write('flags.flagd.yaml', flag(100));
+    repository.commit('released', '2026-02-01T00:00:00Z');
+    workspace.write('flags.flagd.yaml', flag(100).replace(/  gone:[\s\S]*/, ''));
+    repository.commit('gone removed', '2026-03-01T00:00:00Z');
+    const path = join(workspace.root, 'flags.flagd.yaml');
     const options = { file: 'flags.flagd.yaml', steps: [1, 10, 50, 100], releasedNow: new Set(['checkout']) };
-    const inWorker = await pool.flagdHistory(revisions, options);
-    assert.deepEqual(inWorker, flagdHistoryFacts(revisions, options));
-    assert.deepEqual([...inWorker.releasedSince], [['checkout', '2026-02-01T00:00:00.000Z']]);
-    assert.deepEqual([...inWorker.everDefined].sort(), ['checkout', 'gone']);
+    const inWorker = await pool.flagdHistory(path, options);
+    const here = await readFlagdFileHistory(nodeGitHost, path, (revisions) => flagdHistoryFacts(revisions, options));
+    assert.deepEqual(inWorker, here);
+    assert.equal(inWorker.revisions, 3);
+    assert.equal(inWorker.shallow, false);
+    assert.deepEqual([...inWorker.facts.releasedSince], [['checkout', '2026-02-01T00:00:00.000Z']]);
+    assert.deepEqual([...inWorker.facts.everDefined].sort(), ['checkout', 'gone']);
+    // Not a repository: no history, as in-process.
+    const elsewhere = temporaryWorkspace({ 'flags.flagd.yaml': flag(100) });
+    try {
+      assert.deepEqual(await pool.flagdHistory(join(elsewhere.root, 'flags.flagd.yaml'), options), { facts: flagdHistoryFacts([], options), revisions: 0, shallow: false });
+    } finally {
+      elsewhere.cleanup();
+    }
   } finally {
     pool.dispose();
+    workspace.cleanup();
   }
 });

@@ -2,30 +2,13 @@
 // and the pure history walk over revisions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { FlagdFileProvider } from '../../core/src/state/flagdProvider.js';
 import { flagdHistoryFacts } from '../../core/src/state/flagdHistory.js';
-import { fixedClock, providerContext, temporaryWorkspace } from './helpers.js';
+import { fixedClock, gitRepository, providerContext, temporaryWorkspace } from './helpers.js';
 
 const flag = (key: string, percentage: number, extra = '') =>
   `  ${key}:\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: off\n    targeting: { fractional: [["on", ${percentage}], ["off", ${100 - percentage}]] }\n${extra}`;
 const file = (...flags: string[]) => `flags:\n${flags.join('')}`;
-
-function gitRepository(root: string) {
-  const git = (args: string[], date?: string) =>
-    execFileSync('git', args, {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}) },
-    }).toString();
-  git(['init', '-q', '-b', 'main']);
-  return {
-    commit(message: string, date: string) {
-      git(['add', '-A']);
-      git(['commit', '-q', '-m', message], date);
-    },
-  };
-}
 
 test('releasedAt comes from the first commit after which the flag stayed at 100%; removed keys are listed', async (t) => {
   const ws = temporaryWorkspace({});

@@ -1,5 +1,6 @@
 // Shared helpers for the rollout-state tests: flagd's own evaluator over a file's text, temporary workspaces,
 // and a ProviderContext built from real node IO.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,6 +50,24 @@ export function fixedClock(iso: string): Clock {
 }
 
 export const noGit: GitHost = { fileHistory: () => [] };
+
+/** A git repository in `root` whose commits carry the given dates. */
+export function gitRepository(root: string) {
+  const git = (args: string[], date?: string) =>
+    execFileSync('git', args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}) },
+    }).toString();
+  git(['init', '-q', '-b', 'main']);
+  return {
+    commit(message: string, date: string) {
+      git(['add', '-A']);
+      git(['commit', '-q', '-m', message], date);
+    },
+  };
+}
+
 
 export function providerContext(
   root: string,

@@ -1,6 +1,6 @@
 // What a flagd file's git history tells: when each released flag reached 100% for good (`releasedAt`, source
 // 'git') and which keys existed once but are gone now (`removedKeys`). Pure over `FileRevision`s from `GitHost`.
-import type { FileRevision } from '../io.js';
+import type { FileRevision, GitHost } from '../io.js';
 import { analyzeFlagdText } from './flagdDocument.js';
 import { stateFileHash } from './fileStore.js';
 
@@ -50,11 +50,35 @@ export interface FlagdHistoryOptions {
   cache?: FlagdRevisionCache;
 }
 
+/** A flagd file's history as read: what its revisions tell, how many git gave, and whether the clone is shallow. */
+export interface FlagdFileHistory {
+  facts: FlagdHistoryFacts;
+  revisions: number;
+  shallow: boolean;
+}
+
 /**
- * Where a history's revisions are parsed: `flagdHistoryFacts` on another thread (the language server's analysis
- * worker, so forty YAML parses never hold the thread that answers requests). Plain data in and out.
+ * Where a flagd file's history is read and parsed: git and `flagdHistoryFacts` on another thread (the language
+ * server's analysis worker), so neither the git processes' spawns nor forty YAML parses hold the thread that
+ * answers requests. Plain data in and out.
  */
-export type FlagdHistoryAnalysis = (revisions: FileRevision[], options: Omit<FlagdHistoryOptions, 'cache'>) => Promise<FlagdHistoryFacts>;
+export type FlagdHistoryAnalysis = (absolutePath: string, options: Omit<FlagdHistoryOptions, 'cache'>) => Promise<FlagdFileHistory>;
+
+/**
+ * Reads a flagd file's revisions from git and parses them with `parse`; a git failure (no git, not a repository)
+ * reads as no history. The one way both the analysis worker and the in-process fallback read a history.
+ */
+export async function readFlagdFileHistory(git: GitHost, absolutePath: string, parse: (revisions: FileRevision[]) => FlagdHistoryFacts | Promise<FlagdHistoryFacts>): Promise<FlagdFileHistory> {
+  let revisions: FileRevision[];
+  let shallow = false;
+  try {
+    revisions = await git.fileHistory(absolutePath);
+    shallow = revisions.length > 0 && (await git.isShallow?.(absolutePath)) === true;
+  } catch {
+    revisions = [];
+  }
+  return { facts: await parse(revisions), revisions: revisions.length, shallow };
+}
 
 /**
  * Walks the revisions newest first: a key released now gets the date of the oldest revision of the unbroken run

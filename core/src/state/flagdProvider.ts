@@ -10,7 +10,7 @@ import { NAMED_STATE_FILE_ERROR, RolloutRefusedError } from '../model.js';
 import { analyzeFlagdText, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
 import { flagdAbortEdits, applyFlagdEdits, flagdBumpEdits, type FlagdTextEdit } from './flagdEdit.js';
 import { stateFileHash, writeGuarded } from './fileStore.js';
-import { flagdHistoryFacts, FlagdRevisionCache, type FlagdHistoryFacts, type FlagdHistoryOptions } from './flagdHistory.js';
+import { flagdHistoryFacts, FlagdRevisionCache, readFlagdFileHistory, type FlagdFileHistory, type FlagdHistoryFacts, type FlagdHistoryOptions } from './flagdHistory.js';
 import { resolveWriteTarget, WriteRefusedError } from '../workspaceWrites.js';
 import { planAbort, planBump, sameRolloutState, type RolloutPlan } from './rollout.js';
 import { formatRolloutPercentage } from './stages.js';
@@ -262,27 +262,19 @@ export class FlagdFileProvider implements StateProvider {
     const cached = this.historyCache.get(file.absolutePath);
     const nowMs = this.context.clock.now().getTime();
     if (cached && cached.hash === file.hash && nowMs - cached.atMs < (this.options.historyTtlMs ?? 30_000)) return cached.facts;
-    let revisions: FileRevision[];
-    let shallow = false;
-    try {
-      revisions = await this.context.git.fileHistory(file.absolutePath);
-      shallow = revisions.length > 0 && (await this.context.git.isShallow?.(file.absolutePath)) === true;
-    } catch {
-      revisions = [];
-    }
     const options = { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow };
-    let facts: FlagdHistoryFacts | undefined;
-    if (this.context.flagdHistory && revisions.length) {
+    let history: FlagdFileHistory | undefined;
+    if (this.context.flagdHistory) {
       try {
-        facts = await this.context.flagdHistory(revisions, options);
+        history = await this.context.flagdHistory(file.absolutePath, options);
       } catch {
-        // The other thread is gone: parsed here instead.
+        // The other thread is gone: read and parsed here instead.
       }
     }
-    facts ??= await this.historyHere(revisions, options);
+    history ??= await readFlagdFileHistory(this.context.git, file.absolutePath, (revisions) => this.historyHere(revisions, options));
     // No revision (no git, an untracked file) or a shallow clone: what was removed before is not known.
-    this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts, complete: revisions.length > 0 && !shallow });
-    return facts;
+    this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts: history.facts, complete: history.revisions > 0 && !history.shallow });
+    return history.facts;
   }
 
   /** Each revision is parsed once (the cache is by content), in slices: a long history never holds the event loop. */
@@ -359,6 +351,9 @@ export class FlagdFileProvider implements StateProvider {
       throw new RolloutRefusedError(error.message, error.reason === 'outside-workspace' ? 'outside-workspace' : 'conflict');
     }
     const io = { fs: this.context.fs, writer: this.context.writer, clock: this.context.clock, timers: this.context.timers };
+    // The read-back parse and the lock's fsync each take milliseconds: a turn of the event loop between them keeps
+    // a language server's requests from waiting for both. Nothing is held yet, and the write checks the file's hash.
+    await this.context.timers.sleep(0);
     await writeGuarded(io, target, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
     // The read-back analysis is the new file's: the load that follows the write need not parse it again.
     this.analysisCache.set(file.absolutePath, { hash: stateFileHash(text), analysis: after });

@@ -6,9 +6,8 @@
 // keystroke's analysis never waits behind the index. Requests come from `workerAnalysis.ts`.
 import { compileCacheReport, describeCompileCache, writePendingCompileCaches } from '../../../core/src/compileCache.js';
 import { defaultConfig } from '../../../core/src/config.js';
-import type { FileRevision } from '../../../core/src/io.js';
-import { flagdHistoryFacts, FlagdRevisionCache, type FlagdHistoryOptions } from '../../../core/src/state/flagdHistory.js';
-import { nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
+import { flagdHistoryFacts, FlagdRevisionCache, readFlagdFileHistory, type FlagdHistoryOptions } from '../../../core/src/state/flagdHistory.js';
+import { createAsyncGitHost, nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
 import { scanCacheStoreFor } from '../../../core/src/scanner/index.js';
 import { createDocumentsAnalysis, createScannerAnalysis, warmUpScanner } from '../../../core/src/scannerAnalysis.js';
 import { proposalConfigText, proposeChecks } from '../../../core/src/init/index.js';
@@ -19,6 +18,8 @@ export function runAnalysisWorker(): void {
   const analyses = new AnalysesById<WorkspaceAnalysis>('analysis');
   /** Every flagd revision this thread parsed, by content: a history is read again after each bump. */
   const revisionCache = new FlagdRevisionCache();
+  /** Git for flagd histories, from this thread: a few processes at once, each history cached per (HEAD, file). */
+  const git = createAsyncGitHost();
   serveWorkerRequests({
     create: (params: { id: number; target: AnalysisTarget }) => {
       // The CLI's persistent scan cache, at its default place for the folder: an editor start after a `flaglens check`
@@ -34,7 +35,8 @@ export function runAnalysisWorker(): void {
     },
     update: (params: { id: number; change: AnalysisChange }) => analyses.get(params.id).update(params.change),
     dispose: (params: { id: number }) => analyses.dispose(params.id),
-    flagdHistory: (params: { revisions: FileRevision[]; options: Omit<FlagdHistoryOptions, 'cache'> }) => flagdHistoryFacts(params.revisions, { ...params.options, cache: revisionCache }),
+    flagdHistory: (params: { absolutePath: string; options: Omit<FlagdHistoryOptions, 'cache'> }) =>
+      readFlagdFileHistory(git, params.absolutePath, (revisions) => flagdHistoryFacts(revisions, { ...params.options, cache: revisionCache })),
     proposeChecks: async (params: { root: string; definedKeys: string[] }) => {
       const proposal = await proposeChecks({ root: params.root, fs: nodeFileSystem, definedKeys: params.definedKeys });
       return { proposal, text: proposalConfigText(proposal) };

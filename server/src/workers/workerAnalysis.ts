@@ -63,8 +63,8 @@ export class AnalysisWorkerPool {
   /** The factory of the hosts' documents lanes (the documents worker). */
   readonly documentsFactory: DocumentsAnalysisFactory = (target) => new WorkerDocumentsAnalysis(this.current('documents'), this.nextId++, target);
 
-  /** A flagd file's git history parsed in the analysis worker (forty YAML parses are not for the thread that answers requests). */
-  readonly flagdHistory: FlagdHistoryAnalysis = (revisions, options) => this.current('analysis').request('flagdHistory', { revisions, options });
+  /** A flagd file's git history read and parsed in the analysis worker (git's spawns and forty YAML parses are not for the thread that answers requests). */
+  readonly flagdHistory: FlagdHistoryAnalysis = (absolutePath, options) => this.current('analysis').request('flagdHistory', { absolutePath, options });
 
   /** `flaglens init`'s proposal for a folder and the flaglens.yaml text it makes (a scan: it runs in the analysis worker). */
   proposeChecks(request: { root: string; definedKeys: string[] }): Promise<{ proposal: ChecksProposal; text: string }> {
