@@ -31,6 +31,7 @@ import type { FeatureWorkspace } from './features/workspaceView.js';
 import { computeHostFindings, mapReferenceKey } from './features/rulesBridge.js';
 import { decideBumpByHealth, recordRolloutStep, startLiveUpdates, type LiveUpdates, type WatchLease } from './health/index.js';
 import type { FlagdHistoryAnalysis } from './state/flagdHistory.js';
+import type { FlagdTextAnalysis } from './state/flagdTexts.js';
 
 export interface FlaglensHostOptions {
   /** Absolute workspace root. */
@@ -54,6 +55,8 @@ export interface FlaglensHostOptions {
   documentsAnalysis?: DocumentsAnalysisFactory;
   /** Parses flagd files' git histories off this thread (the language server's analysis worker); default: here, in slices. */
   flagdHistory?: FlagdHistoryAnalysis;
+  /** Where flagd files are parsed (the server's analysis worker); default: in place. */
+  flagdTexts?: FlagdTextAnalysis;
   /** Diagnostic log (never given secrets). */
   log?: (message: string) => void;
 }
@@ -899,6 +902,7 @@ export class FlaglensHost implements FeatureWorkspace {
         outsideWorkspaceHint: 'the editor writes only inside the workspace (the CLI can, with --allow-outside-workspace)',
         snapshotDir: join(this.options.root, '.flaglens'),
         flagdHistory: this.options.flagdHistory,
+        flagdTexts: this.options.flagdTexts,
       });
     } catch (error) {
       this.log(`creating state providers failed: ${messageOf(error)}`);

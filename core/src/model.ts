@@ -7,6 +7,7 @@ import type { FlaglensConfig } from './config.js';
 import type { Clock, FileSystem, FileWriter, GitHost, Timers } from './io.js';
 import type { TokenVault } from './trust.js';
 import type { FlagdHistoryAnalysis } from './state/flagdHistory.js';
+import type { FlagdTextAnalysis } from './state/flagdTexts.js';
 
 /** A place in a file of the workspace. */
 export interface SourceLocation {
@@ -284,8 +285,10 @@ export interface ProviderContext {
   outsideWorkspaceHint?: string;
   /** Folder for persisted snapshots (last known remote state), e.g. `<root>/.flaglens`; undefined: none. */
   snapshotDir?: string;
-  /** Parses a flagd file's git history elsewhere (the language server's analysis worker); default: here, in slices. */
+  /** Reads and parses a flagd file's git history elsewhere (the language server's analysis worker); default: here, in slices. */
   flagdHistory?: FlagdHistoryAnalysis;
+  /** Parses flagd files (a state load, a bump's edit) elsewhere (the language server's analysis worker); default: here. */
+  flagdTexts?: FlagdTextAnalysis;
 }
 
 /** Every rollout-state source (flagd files, Unleash, …) implements this. */

@@ -292,6 +292,7 @@ class Lifecycle {
       analysis: session.analysis,
       documentsAnalysis: session.documentsAnalysis,
       flagdHistory: session.flagdHistory,
+      flagdTexts: session.flagdTexts,
       log: (message) => session.log(session.folders.size > 1 ? `${name}: ${message}` : message),
     });
     const folder: FolderEntry = { uri, name, root, host };

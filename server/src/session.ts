@@ -11,6 +11,7 @@ import type { Clock, FileSystem, FileWriter, GitHost, Timers } from '../../core/
 import { createAsyncGitHost } from '../../core/src/nodeIo.js';
 import type { AnalysisFactory, DocumentsAnalysisFactory } from '../../core/src/workspaceAnalysis.js';
 import type { FlagdHistoryAnalysis } from '../../core/src/state/flagdHistory.js';
+import type { FlagdTextAnalysis } from '../../core/src/state/flagdTexts.js';
 import { SettingsCache } from './settings.js';
 import { Uri } from './convert.js';
 import type { ParamsValidator } from './params.js';
@@ -92,6 +93,8 @@ export class Session {
   readonly documentsAnalysis: DocumentsAnalysisFactory | undefined;
   /** Where flagd git histories are read and parsed: the analysis worker (with the server's own workers and git). */
   readonly flagdHistory: FlagdHistoryAnalysis | undefined;
+  /** Where flagd files are parsed for a state load or a bump's edit: the analysis worker (with the server's own workers). */
+  readonly flagdTexts: FlagdTextAnalysis | undefined;
   /** The analysis and documents workers (started at once): every folder's scanner unless the options give another factory, and init's proposal. */
   readonly analysisWorkers: AnalysisWorkerPool;
   /** Proves "Remove flag" fixes in a worker that a cancelled request terminates. */
@@ -109,6 +112,7 @@ export class Session {
     this.documentsAnalysis = options.documentsAnalysis ?? (options.analysis ? undefined : this.analysisWorkers.documentsFactory);
     // The worker runs git itself: with a git of the options' own (a test's), histories are read here through it.
     this.flagdHistory = options.analysis || options.git ? undefined : this.analysisWorkers.flagdHistory;
+    this.flagdTexts = options.analysis ? undefined : this.analysisWorkers.flagdTexts;
     if (!options.analysis) this.analysisWorkers.prestart();
     this.cleanup = new CleanupRunner((message) => this.log(message));
   }

@@ -20,6 +20,7 @@ import { EXAMPLE_SHOP, positionOf, TestClient, type TestClientOptions } from './
 import { AnalysisWorkerPool } from '../../server/src/workers/workerAnalysis.js';
 import { flagdHistoryFacts, readFlagdFileHistory } from '../../core/src/state/flagdHistory.js';
 import { gitRepository, temporaryWorkspace } from '../state/helpers.js';
+import { flagdRolloutEdit, summarizeFlagdText } from '../../core/src/state/flagdTexts.js';
 
 const CHECKOUT = 'src/server/checkout.ts';
 
@@ -352,6 +353,29 @@ test('typing is answered by the documents worker while the index is stuck: diagn
       assert.match(hover.contents.value, /free-shipping/);
       assert.equal(client.session.folders.get(client.uri(''))!.host.isIndexed, false, 'the index never ended');
     });
+  } finally {
+    pool.dispose();
+  }
+});
+
+test('flagd files are parsed and edited in the analysis worker, with the same answers as in place', async () => {
+  const pool = new AnalysisWorkerPool(() => undefined);
+  try {
+    let text = '# 300 flags, as a big organisation has them\nflags:\n';
+    for (let index = 0; index < 300; index++) {
+      text += `  flag-${index}:\n    state: ENABLED\n    variants:\n      "on": true\n      "off": false\n    defaultVariant: "off"\n    targeting:\n      fractional:\n        - ["on", ${index % 100}]\n        - ["off", ${100 - (index % 100)}]\n`;
+    }
+    const options = { file: 'flags.flagd.yaml', steps: [1, 10, 50, 100] };
+    const summary = await pool.flagdTexts.analyze(text, options);
+    assert.deepEqual(summary, summarizeFlagdText(text, options));
+    assert.equal(summary.flags.length, 300);
+    assert.equal(summary.flags[10]!.state.percentage, 10);
+    const request = { key: 'flag-10', kind: 'bump' as const, to: 50, now: '2026-12-01T00:00:00.000Z' };
+    const edited = await pool.flagdTexts.rolloutEdit(text, options, request);
+    assert.deepEqual(edited, flagdRolloutEdit(text, options, request));
+    assert.ok(edited.ok && edited.text.startsWith('# 300 flags') && edited.after.flags[10]!.state.percentage === 50);
+    const refused = await pool.flagdTexts.rolloutEdit(text, options, { key: 'missing', kind: 'abort', reason: 'x', now: request.now });
+    assert.deepEqual(refused, { ok: false, message: "unknown flag 'missing': flags.flagd.yaml does not define it", reason: 'not-found' });
   } finally {
     pool.dispose();
   }

@@ -11,6 +11,7 @@ import { nodeFileWriter } from '../../core/src/nodeIo.js';
 import type { FileWriter } from '../../core/src/io.js';
 import { NAMED_STATE_FILE_ERROR, RolloutRefusedError } from '../../core/src/model.js';
 import { evaluatedShare, noGit, providerContext, temporaryWorkspace } from './helpers.js';
+import { flagdTextsHere, type FlagdTextAnalysis } from '../../core/src/state/flagdTexts.js';
 
 const booleanFlag = (key: string, defaultVariant: 'on' | 'off', extra = '') =>
   `  ${key}:\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: ${defaultVariant}\n${extra}`;
@@ -111,6 +112,41 @@ test('bump and abort through the provider write the file atomically, leaving no 
   const [after] = (await provider.load()).flags;
   assert.deepEqual([after.percentage, after.enabled, after.abortReason, after.abortedAt], [0, true, 'p99 latency', '2026-03-01T12:00:00.000Z']);
   assert.deepEqual(readdirSync(ws.root).sort(), ['flags.flagd.yaml'], 'no lock or temp file is left behind');
+});
+
+test('the provider parses through the context\'s flagdTexts (the server\'s worker): once per text, and in place when it is gone', async (t) => {
+  const ws = temporaryWorkspace({ 'flags.flagd.yaml': `# keep me\nflags:\n${booleanFlag('checkout', 'off')}${booleanFlag('search', 'on')}` });
+  t.after(ws.cleanup);
+  const calls: string[] = [];
+  let gone = false;
+  const elsewhere: FlagdTextAnalysis = {
+    analyze: async (text, options) => {
+      calls.push('analyze');
+      if (gone) throw new Error('the worker is gone');
+      return flagdTextsHere.analyze(text, options);
+    },
+    rolloutEdit: async (text, options, request) => {
+      calls.push(`edit ${request.kind} ${request.key}`);
+      if (gone) throw new Error('the worker is gone');
+      return flagdTextsHere.rolloutEdit(text, options, request);
+    },
+  };
+  const provider = new FlagdFileProvider({ ...providerContext(ws.root, { git: noGit }), flagdTexts: elsewhere });
+  const first = await provider.load();
+  await provider.load();
+  assert.deepEqual(calls, ['analyze'], 'an unchanged text is parsed once');
+  await provider.bump({ key: 'checkout', expected: first.flags[0] });
+  const bumped = await provider.load();
+  assert.deepEqual(calls, ['analyze', 'edit bump checkout'], "the edit's read-back is the next load's analysis");
+  assert.equal(bumped.flags.find((flag) => flag.key === 'checkout')?.percentage, 1);
+  // Refusals come back as refusals, not as failures of the other thread.
+  await assert.rejects(provider.abort({ key: 'search', reason: 'x', expected: { ...bumped.flags[1]!, percentage: 3 } }), (error: unknown) => error instanceof RolloutRefusedError && error.reason === 'conflict');
+  gone = true;
+  writeFileSync(join(ws.root, 'flags.flagd.yaml'), readFileSync(join(ws.root, 'flags.flagd.yaml'), 'utf8').replace('# keep me', '# edited by hand'));
+  const reread = await provider.load();
+  assert.equal(reread.flags.length, 2, 'parsed in place when the other thread is gone');
+  assert.equal((await provider.abort({ key: 'checkout', reason: 'errors' })).summary, 'canary 1% → off 0%');
+  assert.ok(readFileSync(join(ws.root, 'flags.flagd.yaml'), 'utf8').startsWith('# edited by hand\n'));
 });
 
 test('refusals: stale expected state, unknown flag, targeted flag, missing reason, untrusted workspace, malformed file', async (t) => {

@@ -68,7 +68,6 @@ export function gitRepository(root: string) {
   };
 }
 
-
 export function providerContext(
   root: string,
   overrides: { config?: Partial<FlaglensConfig>; clock?: Clock; git?: GitHost; allowNetwork?: boolean; writer?: FileWriter; allowOutsideWorkspace?: boolean } = {},

@@ -7,8 +7,7 @@ import type { FileRevision } from '../io.js';
 import { MAX_INPUT_FILE_BYTES, describeReadError } from '../io.js';
 import type { AbortRequest, BumpRequest, FlagState, InputError, ProviderContext, RolloutChange, StateProvider, StateSnapshot } from '../model.js';
 import { NAMED_STATE_FILE_ERROR, RolloutRefusedError } from '../model.js';
-import { analyzeFlagdText, type FlagdFileAnalysis, type FlagdFlagDefinition } from './flagdDocument.js';
-import { flagdAbortEdits, applyFlagdEdits, flagdBumpEdits, type FlagdTextEdit } from './flagdEdit.js';
+import { flagdTextsHere, type FlagdFileSummary, type FlagdRolloutEditRequest, type FlagdTextAnalysis, type FlagdTextOptions } from './flagdTexts.js';
 import { stateFileHash, writeGuarded } from './fileStore.js';
 import { flagdHistoryFacts, FlagdRevisionCache, readFlagdFileHistory, type FlagdFileHistory, type FlagdHistoryFacts, type FlagdHistoryOptions } from './flagdHistory.js';
 import { resolveWriteTarget, WriteRefusedError } from '../workspaceWrites.js';
@@ -36,11 +35,24 @@ export interface FlagdProviderOptions {
   discoveryEntryLimit?: number;
 }
 
-/** One flagd file as read now. */
-interface ReadFile {
+/** One flagd file's text as read now. */
+interface ReadText {
   absolutePath: string;
-  analysis: FlagdFileAnalysis;
+  /** Workspace-relative path. */
+  file: string;
+  text: string;
   hash: string;
+}
+
+/** One flagd file as read now, with what its text holds. */
+interface ReadFile extends ReadText {
+  analysis: FlagdFileSummary;
+}
+
+/** A flag as located for a bump, abort or preview: its file and its state in it. */
+interface Located {
+  file: ReadFile;
+  definition: FlagdFileSummary['flags'][number];
 }
 
 /** Auto-discovery looks at no more folder entries than this (a huge tree should name its state files). */
@@ -57,7 +69,7 @@ export class FlagdFileProvider implements StateProvider {
    * The last analysis of each file by its content hash: a load, a bump's lookup and its read-back parse the same
    * text once, not once each (the YAML parse is the expensive part of a state load).
    */
-  private readonly analysisCache = new Map<string, { hash: string; analysis: FlagdFileAnalysis }>();
+  private readonly analysisCache = new Map<string, { hash: string; analysis: FlagdFileSummary }>();
 
   constructor(
     private readonly context: ProviderContext,
@@ -118,7 +130,7 @@ export class FlagdFileProvider implements StateProvider {
 
   async load(): Promise<StateSnapshot> {
     const discovered = this.discoverFiles();
-    const read = this.readFiles(discovered.files, discovered.configured);
+    const read = await this.readFiles(discovered.files, discovered.configured);
     const errors: InputError[] = [...discovered.errors, ...read.errors];
     const flags: FlagState[] = [];
     const definedIn = new Map<string, string>();
@@ -157,35 +169,31 @@ export class FlagdFileProvider implements StateProvider {
 
   /** Plans a bump against the current file state without writing (the CLI's and editor's preview). */
   async previewBump(request: BumpRequest): Promise<RolloutPlan> {
-    const located = this.locate(request.key);
+    const located = await this.locate(request.key);
     return planBump(located?.definition.state, this.context.config.rollout.steps, request.to);
   }
 
   /** Plans an abort against the current file state without writing. */
   async previewAbort(request: Pick<AbortRequest, 'key'>): Promise<RolloutPlan> {
-    const located = this.locate(request.key);
+    const located = await this.locate(request.key);
     return planAbort(located?.definition.state, this.context.config.rollout.steps);
   }
 
   async bump(request: BumpRequest): Promise<RolloutChange> {
-    const located = this.locateForWrite(request.key, request.expected);
+    const located = await this.locateForWrite(request.key, request.expected);
     const plan = planBump(located.definition.state, this.context.config.rollout.steps, request.to);
     if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
-    const now = this.context.clock.now().toISOString();
-    const edits = flagdBumpEdits(located.file.analysis, located.definition, { to: plan.toPercentage, now });
-    await this.write(located, edits, plan.toPercentage);
+    await this.write(located.file, { key: request.key, kind: 'bump', to: plan.toPercentage, now: this.context.clock.now().toISOString() });
     return stripOk(plan);
   }
 
   async abort(request: AbortRequest): Promise<RolloutChange> {
     const reason = (request.reason ?? '').trim();
     if (!reason) throw new RolloutRefusedError('an abort needs a reason (it is recorded as metadata.abortReason)', 'invalid');
-    const located = this.locateForWrite(request.key, request.expected);
+    const located = await this.locateForWrite(request.key, request.expected);
     const plan = planAbort(located.definition.state, this.context.config.rollout.steps);
     if (!plan.ok) throw new RolloutRefusedError(plan.message, plan.reason);
-    const now = this.context.clock.now().toISOString();
-    const edits = flagdAbortEdits(located.file.analysis, located.definition, { reason, now });
-    await this.write(located, edits, 0);
+    await this.write(located.file, { key: request.key, kind: 'abort', reason, now: this.context.clock.now().toISOString() });
     return stripOk(plan);
   }
 
@@ -195,8 +203,9 @@ export class FlagdFileProvider implements StateProvider {
     return relative(this.context.root, path).split(sep).join('/');
   }
 
-  private readFiles(paths: string[], configured: boolean): { files: ReadFile[]; errors: InputError[] } {
-    const files: ReadFile[] = [];
+  /** The texts of the files (read here: a file read is quick; parsing them is not, see `readFiles`). */
+  private readTexts(paths: string[], configured: boolean): { texts: ReadText[]; errors: InputError[] } {
+    const texts: ReadText[] = [];
     const errors: InputError[] = [];
     for (const absolutePath of paths) {
       const file = this.relative(absolutePath);
@@ -222,15 +231,40 @@ export class FlagdFileProvider implements StateProvider {
         });
         continue;
       }
-      const hash = stateFileHash(text);
-      const cached = this.analysisCache.get(absolutePath);
-      const analysis = cached?.hash === hash ? cached.analysis : analyzeFlagdText(text, { file, steps: this.context.config.rollout.steps });
-      this.analysisCache.set(absolutePath, { hash, analysis });
+      texts.push({ absolutePath, file, text, hash: stateFileHash(text) });
+    }
+    return { texts, errors };
+  }
+
+  /** The files read and parsed (an unchanged text is not parsed again; the parsing may happen on another thread). */
+  private async readFiles(paths: string[], configured: boolean): Promise<{ files: ReadFile[]; errors: InputError[] }> {
+    const { texts, errors } = this.readTexts(paths, configured);
+    const files: ReadFile[] = [];
+    for (const read of texts) {
+      const cached = this.analysisCache.get(read.absolutePath);
+      const analysis = cached?.hash === read.hash ? cached.analysis : await this.parse((texts) => texts.analyze(read.text, this.textOptions(read.file)));
+      this.analysisCache.set(read.absolutePath, { hash: read.hash, analysis });
       // An auto-discovered `flags.json` that is not flagd at all (no `flags` mapping) is someone else's file.
-      if (!configured && !analysis.isFlagdFile && !analysis.malformed && /^flags\./i.test(file.split('/').pop()!)) continue;
-      files.push({ absolutePath, analysis, hash });
+      if (!configured && !analysis.isFlagdFile && !analysis.malformed && /^flags\./i.test(read.file.split('/').pop()!)) continue;
+      files.push({ ...read, analysis });
     }
     return { files, errors };
+  }
+
+  private textOptions(file: string): FlagdTextOptions {
+    return { file, steps: this.context.config.rollout.steps };
+  }
+
+  /** Parses where the context says (another thread), or here when there is none or it is gone. */
+  private async parse<T>(run: (texts: FlagdTextAnalysis) => Promise<T>): Promise<T> {
+    if (this.context.flagdTexts) {
+      try {
+        return await run(this.context.flagdTexts);
+      } catch {
+        // The other thread is gone: parsed here instead.
+      }
+    }
+    return run(flagdTextsHere);
   }
 
   /**
@@ -240,7 +274,7 @@ export class FlagdFileProvider implements StateProvider {
   namedFileErrors(): InputError[] {
     if (!this.context.config.state.flagd.length) return [];
     const discovered = this.discoverFiles();
-    const read = this.readFiles(discovered.files, true);
+    const read = this.readTexts(discovered.files, true);
     return [...discovered.errors, ...read.errors].filter((error) => error.code === NAMED_STATE_FILE_ERROR);
   }
 
@@ -292,21 +326,21 @@ export class FlagdFileProvider implements StateProvider {
   }
 
   /** The file and definition of `key` (first file in discovery order), read now. */
-  private locate(key: string): { file: ReadFile; definition: FlagdFlagDefinition } | undefined {
+  private async locate(key: string): Promise<Located | undefined> {
     const { files, configured } = this.discoverFiles();
-    for (const file of this.readFiles(files, configured).files) {
+    for (const file of (await this.readFiles(files, configured)).files) {
       const definition = file.analysis.flags.find((flag) => flag.key === key);
       if (definition) return { file, definition };
     }
     return undefined;
   }
 
-  private locateForWrite(key: string, expected: FlagState | undefined): { file: ReadFile; definition: FlagdFlagDefinition } {
+  private async locateForWrite(key: string, expected: FlagState | undefined): Promise<Located> {
     if (!this.context.allowNetwork) throw new RolloutRefusedError('this workspace is not trusted: Flaglens does not write to it', 'unavailable');
-    const located = this.locate(key);
+    const located = await this.locate(key);
     if (!located) {
       const { files, configured } = this.discoverFiles();
-      const unreadable = this.readFiles(files, configured).files.filter((file) => file.analysis.malformed).map((file) => file.analysis.file);
+      const unreadable = (await this.readFiles(files, configured)).files.filter((file) => file.analysis.malformed).map((file) => file.analysis.file);
       const note = unreadable.length ? ` (${unreadable.join(', ')} cannot be parsed: fix ${unreadable.length > 1 ? 'them' : 'it'} first)` : '';
       throw new RolloutRefusedError(`unknown flag '${key}': no flagd file defines it${note}`, 'not-found');
     }
@@ -321,42 +355,23 @@ export class FlagdFileProvider implements StateProvider {
     return located;
   }
 
-  /** Applies the edits, checks the result reads back as intended, and replaces the file under the lock. */
-  private async write(located: { file: ReadFile; definition: FlagdFlagDefinition }, edits: FlagdTextEdit[], toPercentage: number): Promise<void> {
-    const { file, definition } = located;
-    const text = applyFlagdEdits(file.analysis.text, edits);
-    const after = analyzeFlagdText(text, { file: file.analysis.file, steps: this.context.config.rollout.steps });
-    const changed = after.flags.find((flag) => flag.key === definition.key);
-    const problem = after.malformed
-      ? after.errors[0]?.message
-      : !changed || changed.invalid
-        ? `flag '${definition.key}' would not read back as valid flagd`
-        : changed.state.percentage !== toPercentage || !changed.state.enabled
-          ? `flag '${definition.key}' would read back as ${formatRolloutPercentage(changed.state.percentage)} instead of ${toPercentage}%`
-          : undefined;
-    const othersChanged = file.analysis.flags.some((flag) => {
-      if (flag.key === definition.key) return false;
-      const other = after.flags.find((candidate) => candidate.key === flag.key);
-      return !other || JSON.stringify({ ...other.state, definition: undefined }) !== JSON.stringify({ ...flag.state, definition: undefined });
-    });
-    if (problem || othersChanged) {
-      throw new RolloutRefusedError(`refusing to write ${file.analysis.file}: ${problem ?? 'the edit would change other flags'} (please report this)`, 'unsupported');
-    }
+  /** Edits the flag's rollout (where the texts are parsed), then replaces the file under the lock if it is unchanged. */
+  private async write(file: ReadFile, request: FlagdRolloutEditRequest): Promise<void> {
+    const edit = await this.parse((texts) => texts.rolloutEdit(file.text, this.textOptions(file.file), request));
+    if (!edit.ok) throw new RolloutRefusedError(edit.message, edit.reason);
     // Write through a symlinked state file to its target (the link stays a link), only inside the workspace.
     let target: string;
     try {
-      target = resolveWriteTarget(this.context, file.absolutePath, file.analysis.file);
+      target = resolveWriteTarget(this.context, file.absolutePath, file.file);
     } catch (error) {
       if (!(error instanceof WriteRefusedError)) throw error;
       throw new RolloutRefusedError(error.message, error.reason === 'outside-workspace' ? 'outside-workspace' : 'conflict');
     }
     const io = { fs: this.context.fs, writer: this.context.writer, clock: this.context.clock, timers: this.context.timers };
-    // The read-back parse and the lock's fsync each take milliseconds: a turn of the event loop between them keeps
-    // a language server's requests from waiting for both. Nothing is held yet, and the write checks the file's hash.
-    await this.context.timers.sleep(0);
-    await writeGuarded(io, target, text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${definition.key}`, displayPath: file.analysis.file });
+    // The file is written only if it still holds the text that was edited (its hash), under the lock.
+    await writeGuarded(io, target, edit.text, { expectedHash: file.hash, lockWaitMs: this.options.lockWaitMs, owner: `flaglens ${request.key}`, displayPath: file.file });
     // The read-back analysis is the new file's: the load that follows the write need not parse it again.
-    this.analysisCache.set(file.absolutePath, { hash: stateFileHash(text), analysis: after });
+    this.analysisCache.set(file.absolutePath, { hash: stateFileHash(edit.text), analysis: edit.after });
   }
 }
 

@@ -1,12 +1,13 @@
 // The analysis worker thread: every workspace folder's scanner (`createScannerAnalysis`, over the persistent scan
 // cache) lives here, so indexing, re-analysis and writing the cache never run on the thread that answers the
 // editor; so does `flaglens init`'s proposal (a scan of its own), offered to a folder without flaglens.yaml, and
-// the parsing of flagd files' git histories.
+// flagd files' parsing: each state load's and each bump's or abort's edit, and their git histories (git included).
 // The documents worker (`runDocumentsWorker`, a thread of its own) answers every folder's open documents, so a
 // keystroke's analysis never waits behind the index. Requests come from `workerAnalysis.ts`.
 import { compileCacheReport, describeCompileCache, writePendingCompileCaches } from '../../../core/src/compileCache.js';
 import { defaultConfig } from '../../../core/src/config.js';
 import { flagdHistoryFacts, FlagdRevisionCache, readFlagdFileHistory, type FlagdHistoryOptions } from '../../../core/src/state/flagdHistory.js';
+import { flagdRolloutEdit, summarizeFlagdText, type FlagdRolloutEditRequest, type FlagdTextOptions } from '../../../core/src/state/flagdTexts.js';
 import { createAsyncGitHost, nodeFileSystem, nodeFileWriter } from '../../../core/src/nodeIo.js';
 import { scanCacheStoreFor } from '../../../core/src/scanner/index.js';
 import { createDocumentsAnalysis, createScannerAnalysis, warmUpScanner } from '../../../core/src/scannerAnalysis.js';
@@ -37,6 +38,8 @@ export function runAnalysisWorker(): void {
     dispose: (params: { id: number }) => analyses.dispose(params.id),
     flagdHistory: (params: { absolutePath: string; options: Omit<FlagdHistoryOptions, 'cache'> }) =>
       readFlagdFileHistory(git, params.absolutePath, (revisions) => flagdHistoryFacts(revisions, { ...params.options, cache: revisionCache })),
+    flagdAnalyze: (params: { text: string; options: FlagdTextOptions }) => summarizeFlagdText(params.text, params.options),
+    flagdRolloutEdit: (params: { text: string; options: FlagdTextOptions; request: FlagdRolloutEditRequest }) => flagdRolloutEdit(params.text, params.options, params.request),
     proposeChecks: async (params: { root: string; definedKeys: string[] }) => {
       const proposal = await proposeChecks({ root: params.root, fs: nodeFileSystem, definedKeys: params.definedKeys });
       return { proposal, text: proposalConfigText(proposal) };

@@ -5,6 +5,7 @@
 // the host replaces analyses that were lost.
 import type { ChecksProposal } from '../../../core/src/init/index.js';
 import type { FlagdHistoryAnalysis } from '../../../core/src/state/flagdHistory.js';
+import type { FlagdTextAnalysis } from '../../../core/src/state/flagdTexts.js';
 import type {
   AnalysisChange,
   AnalysisFactory,
@@ -65,6 +66,12 @@ export class AnalysisWorkerPool {
 
   /** A flagd file's git history read and parsed in the analysis worker (git's spawns and forty YAML parses are not for the thread that answers requests). */
   readonly flagdHistory: FlagdHistoryAnalysis = (absolutePath, options) => this.current('analysis').request('flagdHistory', { absolutePath, options });
+
+  /** Flagd files parsed in the analysis worker: a state load's and a bump's parse of a big YAML file takes 100 ms and more. */
+  readonly flagdTexts: FlagdTextAnalysis = {
+    analyze: (text, options) => this.current('analysis').request('flagdAnalyze', { text, options }),
+    rolloutEdit: (text, options, request) => this.current('analysis').request('flagdRolloutEdit', { text, options, request }),
+  };
 
   /** `flaglens init`'s proposal for a folder and the flaglens.yaml text it makes (a scan: it runs in the analysis worker). */
   proposeChecks(request: { root: string; definedKeys: string[] }): Promise<{ proposal: ChecksProposal; text: string }> {
