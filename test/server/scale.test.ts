@@ -361,12 +361,16 @@ test('typing is answered by the documents worker while the index is stuck: diagn
 test('flagd files are parsed and edited in the analysis worker, with the same answers as in place', async () => {
   const pool = new AnalysisWorkerPool(() => undefined);
   try {
+    // Until the worker has started they are parsed here (the first state load does not wait for it); then there.
+    await pool.analysisStarted();
     let text = '# 300 flags, as a big organisation has them\nflags:\n';
     for (let index = 0; index < 300; index++) {
       text += `  flag-${index}:\n    state: ENABLED\n    variants:\n      "on": true\n      "off": false\n    defaultVariant: "off"\n    targeting:\n      fractional:\n        - ["on", ${index % 100}]\n        - ["off", ${100 - (index % 100)}]\n`;
     }
     const options = { file: 'flags.flagd.yaml', steps: [1, 10, 50, 100] };
-    const summary = await pool.flagdTexts.analyze(text, options);
+    const asked = pool.flagdTexts.analyze(text, options);
+    assert.equal(pool.analysisRequestsInFlight, 1, 'the worker parses it');
+    const summary = await asked;
     assert.deepEqual(summary, summarizeFlagdText(text, options));
     assert.equal(summary.flags.length, 300);
     assert.equal(summary.flags[10]!.state.percentage, 10);

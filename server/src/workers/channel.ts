@@ -19,7 +19,8 @@ type FromWorker =
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; message: string; cancelled: boolean }
   | { type: 'progress'; id: number; value: unknown }
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  | { type: 'ready' };
 
 /** The worker stopped (crashed, ran out of memory, was terminated) before answering. */
 export class WorkerLostError extends Error {
@@ -39,6 +40,10 @@ export class WorkerChannel {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; onProgress?: (value: unknown) => void }>();
   private exited = false;
   private terminating = false;
+  private started = false;
+  private markStarted!: () => void;
+  /** Resolves once the worker answers requests (never, if it stops before). */
+  readonly whenReady = new Promise<void>((resolve) => (this.markStarted = resolve));
   private readonly exitListeners: Array<() => void> = [];
 
   constructor(
@@ -63,6 +68,11 @@ export class WorkerChannel {
   /** False once the worker stopped or is being terminated: no new request goes to it. */
   get alive(): boolean {
     return !this.exited && !this.terminating;
+  }
+
+  /** True once the worker's module is loaded (it loads TypeScript first) and it answers requests. */
+  get ready(): boolean {
+    return this.started && this.alive;
   }
 
   /** How many requests are waiting for an answer. */
@@ -100,6 +110,11 @@ export class WorkerChannel {
   }
 
   private receive(message: FromWorker): void {
+    if (message.type === 'ready') {
+      this.started = true;
+      this.markStarted();
+      return;
+    }
     if (message.type === 'log') return this.log(message.message);
     const waiting = this.pending.get(message.id);
     if (!waiting) return;
@@ -142,6 +157,7 @@ export function serveWorkerRequests(handlers: Record<string, WorkerHandler>): vo
       )
       .finally(() => running.delete(message.id));
   });
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
 }
 
 /**

@@ -5,7 +5,7 @@
 // the host replaces analyses that were lost.
 import type { ChecksProposal } from '../../../core/src/init/index.js';
 import type { FlagdHistoryAnalysis } from '../../../core/src/state/flagdHistory.js';
-import type { FlagdTextAnalysis } from '../../../core/src/state/flagdTexts.js';
+import { flagdTextsHere, type FlagdTextAnalysis } from '../../../core/src/state/flagdTexts.js';
 import type {
   AnalysisChange,
   AnalysisFactory,
@@ -67,11 +67,30 @@ export class AnalysisWorkerPool {
   /** A flagd file's git history read and parsed in the analysis worker (git's spawns and forty YAML parses are not for the thread that answers requests). */
   readonly flagdHistory: FlagdHistoryAnalysis = (absolutePath, options) => this.current('analysis').request('flagdHistory', { absolutePath, options });
 
-  /** Flagd files parsed in the analysis worker: a state load's and a bump's parse of a big YAML file takes 100 ms and more. */
+  /**
+   * Flagd files parsed in the analysis worker: a state load's and a bump's parse of a big YAML file takes 100 ms and
+   * more. Until the worker has started (it loads TypeScript first, which takes longer under load), they are parsed
+   * here: the first state load, in the `initialize` handshake, is not held up by the worker's start.
+   */
   readonly flagdTexts: FlagdTextAnalysis = {
-    analyze: (text, options) => this.current('analysis').request('flagdAnalyze', { text, options }),
-    rolloutEdit: (text, options, request) => this.current('analysis').request('flagdRolloutEdit', { text, options, request }),
+    analyze: (text, options) => (this.analysisReady() ? this.current('analysis').request('flagdAnalyze', { text, options }) : flagdTextsHere.analyze(text, options)),
+    rolloutEdit: (text, options, request) =>
+      this.analysisReady() ? this.current('analysis').request('flagdRolloutEdit', { text, options, request }) : flagdTextsHere.rolloutEdit(text, options, request),
   };
+
+  /** Resolves once the analysis worker answers requests (flagd files are parsed there from then on). */
+  analysisStarted(): Promise<void> {
+    return this.current('analysis').whenReady;
+  }
+
+  /** Requests the analysis worker has not answered yet. */
+  get analysisRequestsInFlight(): number {
+    return this.channels.get('analysis')?.busy ?? 0;
+  }
+
+  private analysisReady(): boolean {
+    return this.channels.get('analysis')?.ready === true;
+  }
 
   /** `flaglens init`'s proposal for a folder and the flaglens.yaml text it makes (a scan: it runs in the analysis worker). */
   proposeChecks(request: { root: string; definedKeys: string[] }): Promise<{ proposal: ChecksProposal; text: string }> {
