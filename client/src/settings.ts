@@ -16,6 +16,7 @@ export function readFlaglensSettings(scope: vscode.Uri | undefined): FlaglensSet
     codeLens: { enabled: configuration.get<boolean>('codeLens.enabled', defaultSettings.codeLens.enabled) },
     // A number below 0 or a non-number is treated as "not set" rather than sent on to the server.
     staleDays: typeof staleDays === 'number' && Number.isFinite(staleDays) && staleDays >= 0 ? staleDays : null,
+    scanCache: { enabled: configuration.get<boolean>('scanCache.enabled', defaultSettings.scanCache.enabled) },
     trace: { server: configuration.get<FlaglensSettings['trace']['server']>('trace.server', defaultSettings.trace.server) },
   };
 }

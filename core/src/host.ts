@@ -158,6 +158,7 @@ export class FlaglensHost implements FeatureWorkspace {
   private nestedFolders: string[] = [];
   private trust: { tokens: StoredToken[]; trusted: boolean; vault?: TokenVault } = { tokens: [], trusted: false };
   private staleDaysOverride: number | null = null;
+  private scanCacheEnabled = true;
   /** Background health evaluation and Unleash polling; started with `start`. */
   private live: LiveUpdates | undefined;
 
@@ -337,6 +338,13 @@ export class FlaglensHost implements FeatureWorkspace {
   }
 
   /** `flaglens.staleDays` from the editor settings (null: use flaglens.yaml). */
+  /** The persistent scan cache on or off (the editor's setting): a change replaces the analysis, which indexes again. */
+  setScanCacheEnabled(enabled: boolean): void {
+    if (enabled === this.scanCacheEnabled) return;
+    this.scanCacheEnabled = enabled;
+    this.replaceAnalysis();
+  }
+
   setStaleDaysOverride(days: number | null): void {
     if (days === this.staleDaysOverride) return;
     this.staleDaysOverride = days;
@@ -870,7 +878,7 @@ export class FlaglensHost implements FeatureWorkspace {
   private createAnalyses(): void {
     const target = { root: this.options.root, config: this.config };
     this.documents = this.options.documentsAnalysis?.(target);
-    this.analysis = this.options.analysis(this.documents ? { ...target, documentsAnsweredElsewhere: true } : target);
+    this.analysis = this.options.analysis({ ...target, scanCache: this.scanCacheEnabled, ...(this.documents ? { documentsAnsweredElsewhere: true } : {}) });
   }
 
   private readConfig(): FlaglensConfig {

@@ -16,6 +16,8 @@ export interface AnalysisTarget {
    * index never shares its thread with the documents being typed in.
    */
   documentsAnsweredElsewhere?: boolean;
+  /** False: no persistent scan cache is read or written (the `flaglens.scanCache.enabled` setting). Default: on. */
+  scanCache?: boolean;
 }
 
 export interface IndexRequest {

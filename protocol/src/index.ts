@@ -12,6 +12,8 @@ export interface FlaglensSettings {
   codeLens: { enabled: boolean };
   /** Overrides `stale.releasedDays` from flaglens.yaml when set. */
   staleDays: number | null;
+  /** The persistent scan cache (under the user's cache folder, never in the workspace): a start reads only what changed. */
+  scanCache: { enabled: boolean };
   /** Protocol tracing in the output channel. */
   trace: { server: 'off' | 'messages' | 'verbose' };
 }
@@ -21,6 +23,7 @@ export const defaultSettings: FlaglensSettings = {
   inlayHints: { enabled: true },
   codeLens: { enabled: true },
   staleDays: null,
+  scanCache: { enabled: true },
   trace: { server: 'off' },
 };
 

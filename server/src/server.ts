@@ -305,7 +305,13 @@ class Lifecycle {
         refreshViews: Boolean(change.state || change.config || change.indexed),
       }),
     );
-    host.onDidStartIndex((run) => void this.reportIndexProgress(folder, run));
+    host.onDidStartIndex((run) => {
+      void this.reportIndexProgress(folder, run);
+      // One line per index in the output channel (the first, and each after a config or setting change).
+      void run.done.then((end) => {
+        if (end.status === 'done' && !session.shutDown) session.log(describeIndex(folder.name, end.outcome));
+      });
+    });
     // The state file is read while the client finishes its handshake, so the first hover on an opened
     // document has the state.
     void host.reloadState();
@@ -331,7 +337,6 @@ class Lifecycle {
     if (this.session.shutDown || this.session.folders.get(folder.uri) !== folder) return;
     const end = await folder.host.startIndex();
     if (end.status !== 'done' || this.session.shutDown) return;
-    this.session.log(describeIndex(folder.name, end.outcome));
     this.indexedFolders.add(folder);
     this.offerConfig(folder);
   }
@@ -372,6 +377,7 @@ class Lifecycle {
   private async applyFolderSettings(folder: FolderEntry): Promise<void> {
     const settings = await this.session.settings.get(folder.uri);
     folder.host.setStaleDaysOverride(settings.staleDays);
+    folder.host.setScanCacheEnabled(settings.scanCache.enabled);
   }
 
   /** Coalesces change events within one turn of the event loop into one publish per folder. */

@@ -71,6 +71,7 @@ export function mergeSettings(value: unknown): FlaglensSettings {
   settings.hover.enabled = flag(raw.hover) ?? settings.hover.enabled;
   settings.inlayHints.enabled = flag(raw.inlayHints) ?? settings.inlayHints.enabled;
   settings.codeLens.enabled = flag(raw.codeLens) ?? settings.codeLens.enabled;
+  settings.scanCache.enabled = flag(raw.scanCache) ?? settings.scanCache.enabled;
   if (typeof raw.staleDays === 'number' && Number.isFinite(raw.staleDays) && raw.staleDays >= 0) settings.staleDays = raw.staleDays;
   const trace = raw.trace && typeof raw.trace === 'object' ? (raw.trace as { server?: unknown }).server : undefined;
   if (trace === 'off' || trace === 'messages' || trace === 'verbose') settings.trace.server = trace;

@@ -254,7 +254,7 @@ test('a multi-file write a crash interrupted is completed when the server opens 
   }
 });
 
-test("a second start indexes from the persistent scan cache the first start wrote, with the same references, and sees a file changed in between", async () => {
+test("a second start indexes from the persistent scan cache the first start wrote, with the same references, and sees a file changed in between; the setting turns it off", async () => {
   const shop = shopWith({});
   // Files written in the last seconds are read again whatever the cache says (their time cannot be trusted yet):
   // the copy is made to look like a checkout from an hour ago.
@@ -293,6 +293,22 @@ test("a second start indexes from the persistent scan cache the first start wrot
       assert.match(indexLine(client)!, /scan cache: [1-9]\d* files from it, [1-9]\d* read afresh/, indexLine(client));
       const probe = (await references(client)).flags.find((flag) => flag.key === 'gift-wrapping');
       assert.ok(probe && probe.references.length === 1, `${indexLine(client)} ${JSON.stringify(probe)}`);
+    });
+    // flaglens.scanCache.enabled: false: nothing read from the cache or written to it, though a file changed;
+    // turned on again while the server runs, the folder indexes again from the cache.
+    const cacheFile = join(cacheHome, 'flaglens', readdirSync(join(cacheHome, 'flaglens'))[0]!, 'scan-cache.bin');
+    const before = readFileSync(cacheFile);
+    writeFileSync(join(shop.path, CHECKOUT), `${readFileSync(join(shop.path, CHECKOUT), 'utf8')}\n// touched\n`);
+    utimesSync(join(shop.path, CHECKOUT), new Date(Date.now() - 300_000), new Date(Date.now() - 300_000));
+    const indexLines = (client: TestClient) => client.logMessages().filter((message) => /: indexed \d+ files/.test(message));
+    await withClient({ workspace: shop.path, inPlace: true, settings: { '*': { scanCache: { enabled: false } } } }, async (client) => {
+      await client.waitFor(() => indexLines(client).length, 60_000, 'the index without the cache to end');
+      assert.doesNotMatch(indexLines(client)[0]!, /scan cache/, indexLines(client)[0]);
+      assert.ok(readFileSync(cacheFile).equals(before), 'the cache is not written');
+      client.settings = { '*': { scanCache: { enabled: true } } };
+      await client.notify('workspace/didChangeConfiguration', { settings: null });
+      await client.waitFor(() => indexLines(client).length >= 2, 60_000, 'the index with the cache to end');
+      assert.match(indexLines(client)[1]!, /scan cache: [1-9]\d* files from it, [1-9]\d* read afresh/, indexLines(client)[1]);
     });
   } finally {
     if (previous === undefined) delete process.env.XDG_CACHE_HOME;

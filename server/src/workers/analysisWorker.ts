@@ -25,7 +25,8 @@ export function runAnalysisWorker(): void {
     create: (params: { id: number; target: AnalysisTarget }) => {
       // The CLI's persistent scan cache, at its default place for the folder: an editor start after a `flaglens check`
       // (or an earlier start) reads only what changed. Written by this thread at the end of an index that changed it.
-      const cache = scanCacheStoreFor({ root: params.target.root, fs: nodeFileSystem, writer: nodeFileWriter, env: process.env });
+      // None when the folder's `flaglens.scanCache.enabled` setting is off.
+      const cache = scanCacheStoreFor({ root: params.target.root, fs: nodeFileSystem, writer: nodeFileWriter, env: process.env, disabled: params.target.scanCache === false });
       analyses.set(params.id, createScannerAnalysis(params.target, { fs: nodeFileSystem, cache }));
     },
     index: async (params: { id: number }, context) => {
