@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../core/src/nodeIo.js';
 import { runRealCodeBench } from './realCode.js';
 import { runScannerBench } from './scanner.js';
 import { runServerBench } from './server.js';
-import { runServerCorpusBench } from './serverCorpus.js';
+import { runServerCorpusBench, runServerScaleBench } from './serverCorpus.js';
 
 export interface BenchContext {
   sizes: number[];
@@ -25,6 +25,7 @@ const sections: Record<string, (context: BenchContext) => Promise<unknown>> = {
   server: (context) => runServerBench({ size: 5000, hovers: 500, edits: context.edits, workDirectory: context.workDirectory, log: context.log }),
   'server-corpus': (context) =>
     runServerCorpusBench({ runs: context.runs, hovers: 300, edits: Math.min(context.edits, 100), workDirectory: context.workDirectory, log: context.log }),
+  'server-scale': (context) => runServerScaleBench({ runs: context.runs, hovers: 300, edits: 100, workDirectory: context.workDirectory, log: context.log }),
 };
 
 async function main(): Promise<void> {

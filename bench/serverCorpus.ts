@@ -15,6 +15,8 @@
 //   and RSS before and after;
 // - peak RSS of the server process (every thread).
 // Run through bench/run.ts (`npm run bench -- --only server-corpus`), or alone: `node --import tsx bench/serverCorpus.ts`.
+// `server-scale` (below): the index and bump measurements again on the corpus with its two big packages three times
+// (~19k files) and a 500-flag state file, for what grows with a repository (`npm run bench -- --only server-scale`).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -495,4 +497,132 @@ function median(values: number[]): number {
 
 function target(value: number, limit: number): { value: number; target: number; met: boolean } {
   return { value: round(value), target: limit, met: value <= limit };
+}
+
+// ---------------------------------------------------------------------------------------------
+// server-scale: the same measurements on a bigger copy, for what grows with a repository: the corpus with its two
+// big packages (twenty-front, twenty-server) present three times (~19k files, three times the checks), and a state
+// file with 500 flags (the corpus's keys plus filler flags nobody checks), the size a large organisation's is.
+
+/** Bump when the scaled copy changes shape. */
+const SCALED_VERSION = 1;
+const SCALE_COPIES = 3;
+const SCALE_FLAGS = 500;
+
+export interface ServerScaleBenchResult {
+  files: number;
+  flags: number;
+  coldIndexMs: number[];
+  allRequestsDuringIndexing: Distribution;
+  keystrokeDuringIndexing: Distribution;
+  bump: { hoverDuringWrites: Distribution; maxDelayOverBaselineP50Ms: number; bumped: boolean; aborted: boolean };
+  peakRssMb: number;
+  targets: Record<string, { value: number; target: number; met: boolean }>;
+}
+
+export async function runServerScaleBench(options: ServerCorpusBenchOptions): Promise<ServerScaleBenchResult> {
+  const { log } = options;
+  const corpus = prepareCorpusWorkspace(options.workDirectory, log);
+  const workspace = prepareScaledWorkspace(corpus, options.workDirectory, log);
+  log(`\nlanguage server at scale: ${workspace.files} files, ${SCALE_FLAGS} flags in ${workspace.root}; editing ${workspace.openedFile}`);
+  const cacheRoot = mkdtempSync(join(options.workDirectory, 'server-scale-cache-'));
+  const requests: number[] = [];
+  const keystrokes: number[] = [];
+  const coldIndexMs: number[] = [];
+  let peakRssMb = 0;
+  try {
+    // Cold starts only (a fresh cache folder each): what grows with the repository is the index and its end.
+    for (let run = 0; run < Math.max(2, options.runs - 1); run++) {
+      resetWorkspace(workspace.root);
+      const start = await measureIndexing(workspace, join(cacheRoot, `run-${run}`), options);
+      requests.push(...start.baseline, ...start.hovers);
+      keystrokes.push(...start.keystrokes);
+      coldIndexMs.push(round(start.indexMs));
+      peakRssMb = Math.max(peakRssMb, start.peakRssMb);
+      log(`  run ${run + 1}: cold index ${start.indexMs.toFixed(0)} ms; requests while indexing ${start.baseline.length + start.hovers.length}, max ${Math.max(...start.baseline, ...start.hovers).toFixed(1)} ms`);
+    }
+    resetWorkspace(workspace.root);
+    const bump = await measureBumpAbort(workspace, join(cacheRoot, 'run-0'));
+    peakRssMb = Math.max(peakRssMb, bump.peakRssMb);
+    const result: ServerScaleBenchResult = {
+      files: workspace.files,
+      flags: SCALE_FLAGS,
+      coldIndexMs,
+      allRequestsDuringIndexing: distribution(requests),
+      keystrokeDuringIndexing: distribution(keystrokes),
+      bump: { hoverDuringWrites: distribution(bump.hovers), maxDelayOverBaselineP50Ms: round(Math.max(...bump.hovers) - percentile(bump.baseline, 50)), bumped: bump.bumped, aborted: bump.aborted },
+      peakRssMb: round(peakRssMb),
+      targets: {},
+    };
+    result.targets = {
+      requestP99DuringIndexingMs: target(result.allRequestsDuringIndexing.p99Ms, 20),
+      requestMaxDuringIndexingMs: target(result.allRequestsDuringIndexing.maxMs, 50),
+      keystrokeP95DuringIndexingMs: target(result.keystrokeDuringIndexing.p95Ms, 50),
+      hoverDelayDuringBumpAbortMs: target(result.bump.maxDelayOverBaselineP50Ms, 50),
+      peakRssMb: target(result.peakRssMb, 400),
+    };
+    const show = (name: string, values: Distribution) => `${name}: p50 ${values.p50Ms} ms, p95 ${values.p95Ms} ms, p99 ${values.p99Ms} ms, max ${values.maxMs} ms (${values.count})`;
+    log(`cold index ${coldIndexMs.join(', ')} ms`);
+    log(`${show('every request while indexing', result.allRequestsDuringIndexing)} (targets p99 ≤ 20 ms, max ≤ 50 ms)`);
+    log(`${show('keystroke → diagnostics while indexing', result.keystrokeDuringIndexing)} (target p95 ≤ 50 ms)`);
+    log(`${show(`hover during bump + abort (${SCALE_FLAGS}-flag state file)`, result.bump.hoverDuringWrites)}; worst delay over the trivial request's p50: ${result.bump.maxDelayOverBaselineP50Ms} ms (target ≤ 50 ms); bump ${result.bump.bumped ? 'ok' : 'FAILED'}, abort ${result.bump.aborted ? 'ok' : 'FAILED'}`);
+    log(`server peak RSS ${result.peakRssMb} MB (target ≤ 400 MB)`);
+    return result;
+  } finally {
+    rmSync(cacheRoot, { recursive: true, force: true });
+  }
+}
+
+function prepareScaledWorkspace(corpus: CorpusWorkspace, workDirectory: string, log: (line: string) => void): CorpusWorkspace {
+  const root = join(workDirectory, 'server-scale', 'twenty');
+  const marker = join(root, '.git', 'flaglens-bench-ready');
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== `${PREPARED_VERSION}/${SCALED_VERSION}`) {
+    log(`preparing the scaled copy in ${root} (once)`);
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(root, { recursive: true });
+    cpSync(corpus.root, root, { recursive: true });
+    for (let copy = 2; copy <= SCALE_COPIES; copy++) {
+      for (const name of ['twenty-front', 'twenty-server']) cpSync(join(root, 'packages', name), join(root, 'packages', `${name}-copy${copy}`), { recursive: true });
+    }
+    const state = readFileSync(join(root, 'flags.flagd.yaml'), 'utf8').trimEnd();
+    const defined = (state.match(/^ {2}\S[^:]*:$/gm) ?? []).length;
+    const filler = Array.from({ length: Math.max(0, SCALE_FLAGS - defined) }, (_, index) => flagdEntry(`scale-filler-${index}`, [0, 10, 50, 100][index % 4]!, { createdAt: '2024-12-01T00:00:00Z' }));
+    writeFileSync(join(root, 'flags.flagd.yaml'), `${state}\n${filler.join('\n')}\n`);
+    execFileSync('git', ['add', '-A'], { cwd: root });
+    execFileSync('git', ['commit', '-q', '-m', 'scaled copy'], { cwd: root, env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid' } });
+    writeFileSync(marker, `${PREPARED_VERSION}/${SCALED_VERSION}`);
+  }
+  const files = Number(execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\n').filter((file) => /\.[cm]?[jt]sx?$/.test(file)).length);
+  return { ...corpus, root, files };
+}
+
+/** Hovers every 20 ms while the canary is bumped and aborted (each a state-file edit and a reload with its history). */
+async function measureBumpAbort(workspace: CorpusWorkspace, cacheHome: string) {
+  const client = await BenchClient.start({ folders: [workspace.root], env: { XDG_CACHE_HOME: cacheHome }, initializationOptions: { trusted: true } });
+  try {
+    const { uri } = await client.open(join(workspace.root, workspace.openedFile), languageOf(workspace.openedFile));
+    await client.until(() => client.indexEnded(), 600_000, 'the index to end');
+    await sleep(1500);
+    const baseline: number[] = [];
+    for (let index = 0; index < 50; index++) baseline.push((await client.timed('textDocument/hover', { textDocument: { uri }, position: workspace.emptyPosition })).ms);
+    const hovers: number[] = [];
+    let writing = true;
+    const hoverLoop = (async () => {
+      for (let index = 0; writing; index++) {
+        const tick = performance.now();
+        const position = workspace.checkPositions[index % workspace.checkPositions.length]!;
+        hovers.push((await client.timed('textDocument/hover', { textDocument: { uri }, position })).ms);
+        await sleep(Math.max(0, HOVER_INTERVAL_MS - (performance.now() - tick)));
+      }
+    })();
+    const bump = await client.timed<{ ok: boolean }>('flaglens/bump', { key: workspace.canaryKey });
+    await sleep(1500);
+    const abort = await client.timed<{ ok: boolean }>('flaglens/abort', { key: workspace.canaryKey, reason: 'benchmark' });
+    await sleep(1500);
+    writing = false;
+    await hoverLoop;
+    return { baseline, hovers, bumped: bump.result.ok, aborted: abort.result.ok, peakRssMb: client.memory().peakRssMb };
+  } finally {
+    await client.stop();
+  }
 }
