@@ -53,7 +53,7 @@ export interface FlaglensHostOptions {
    * buffers to it until its index ends. Without it the main analysis answers buffers too.
    */
   documentsAnalysis?: DocumentsAnalysisFactory;
-  /** Parses flagd files' git histories off this thread (the language server's analysis worker); default: here, in slices. */
+  /** Reads and parses flagd files' git histories off this thread (the language server's analysis worker); default: here, in slices. */
   flagdHistory?: FlagdHistoryAnalysis;
   /** Where flagd files are parsed (the server's analysis worker); default: in place. */
   flagdTexts?: FlagdTextAnalysis;
@@ -337,7 +337,6 @@ export class FlaglensHost implements FeatureWorkspace {
     this.reloadConfig();
   }
 
-  /** `flaglens.staleDays` from the editor settings (null: use flaglens.yaml). */
   /** The persistent scan cache on or off (the editor's setting): a change replaces the analysis, which indexes again. */
   setScanCacheEnabled(enabled: boolean): void {
     if (enabled === this.scanCacheEnabled) return;
@@ -345,6 +344,7 @@ export class FlaglensHost implements FeatureWorkspace {
     this.replaceAnalysis();
   }
 
+  /** `flaglens.staleDays` from the editor settings (null: use flaglens.yaml). */
   setStaleDaysOverride(days: number | null): void {
     if (days === this.staleDaysOverride) return;
     this.staleDaysOverride = days;

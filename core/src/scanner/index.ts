@@ -379,12 +379,12 @@ export class ScannerHost {
     return out;
   }
 
-  /** References in one workspace-relative file. */
   /** How many parsed files this host holds (what an analysis that is never indexed lets grow). */
   get parsedModuleCount(): number {
     return this.modules.size;
   }
 
+  /** References in one workspace-relative file. */
   referencesInFile(file: string): FlagReference[] {
     return this.analyses.get(`${this.root}/${file}`)?.references ?? [];
   }
