@@ -377,7 +377,8 @@ test('typing is answered by the documents worker while the index is stuck: diagn
 test('flagd files are parsed and edited in the analysis worker, with the same answers as in place', async () => {
   const pool = new AnalysisWorkerPool(() => undefined);
   try {
-    // Until the worker has started they are parsed here (the first state load does not wait for it); then there.
+    // Until the worker has started they are refused (the provider parses in place: the first state load does not
+    // wait for the worker); then parsed there.
     await pool.analysisStarted();
     let text = '# 300 flags, as a big organisation has them\nflags:\n';
     for (let index = 0; index < 300; index++) {

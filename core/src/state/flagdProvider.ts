@@ -9,7 +9,7 @@ import type { AbortRequest, BumpRequest, FlagState, InputError, ProviderContext,
 import { NAMED_STATE_FILE_ERROR, RolloutRefusedError } from '../model.js';
 import { flagdTextsHere, type FlagdFileSummary, type FlagdRolloutEditRequest, type FlagdTextAnalysis, type FlagdTextOptions } from './flagdTexts.js';
 import { stateFileHash, writeGuarded } from './fileStore.js';
-import { flagdHistoryFacts, FlagdRevisionCache, readFlagdFileHistory, type FlagdFileHistory, type FlagdHistoryFacts, type FlagdHistoryOptions } from './flagdHistory.js';
+import { flagdHistoryFacts, FlagdRevisionCache, readFlagdFileHistory, type FlagdHistoryFacts, type FlagdHistoryOptions } from './flagdHistory.js';
 import { resolveWriteTarget, WriteRefusedError } from '../workspaceWrites.js';
 import { planAbort, planBump, sameRolloutState, type RolloutPlan } from './rollout.js';
 import { formatRolloutPercentage } from './stages.js';
@@ -255,16 +255,10 @@ export class FlagdFileProvider implements StateProvider {
     return { file, steps: this.context.config.rollout.steps };
   }
 
-  /** Parses where the context says (another thread), or here when there is none or it is gone. */
-  private async parse<T>(run: (texts: FlagdTextAnalysis) => Promise<T>): Promise<T> {
-    if (this.context.flagdTexts) {
-      try {
-        return await run(this.context.flagdTexts);
-      } catch {
-        // The other thread is gone: parsed here instead.
-      }
-    }
-    return run(flagdTextsHere);
+  /** Parses where the context says (another thread), or here when there is none, it is not up yet, or it is gone. */
+  private parse<T>(run: (texts: FlagdTextAnalysis) => Promise<T>): Promise<T> {
+    const elsewhere = this.context.flagdTexts;
+    return elsewhereOrHere(elsewhere && (() => run(elsewhere)), () => run(flagdTextsHere));
   }
 
   /**
@@ -297,15 +291,11 @@ export class FlagdFileProvider implements StateProvider {
     const nowMs = this.context.clock.now().getTime();
     if (cached && cached.hash === file.hash && nowMs - cached.atMs < (this.options.historyTtlMs ?? 30_000)) return cached.facts;
     const options = { file: file.analysis.file, steps: this.context.config.rollout.steps, releasedNow };
-    let history: FlagdFileHistory | undefined;
-    if (this.context.flagdHistory) {
-      try {
-        history = await this.context.flagdHistory(file.absolutePath, options);
-      } catch {
-        // The other thread is gone: read and parsed here instead.
-      }
-    }
-    history ??= await readFlagdFileHistory(this.context.git, file.absolutePath, (revisions) => this.historyHere(revisions, options));
+    const elsewhere = this.context.flagdHistory;
+    const history = await elsewhereOrHere(
+      elsewhere && (() => elsewhere(file.absolutePath, options)),
+      () => readFlagdFileHistory(this.context.git, file.absolutePath, (revisions) => this.historyHere(revisions, options)),
+    );
     // No revision (no git, an untracked file) or a shallow clone: what was removed before is not known.
     this.historyCache.set(file.absolutePath, { hash: file.hash, atMs: nowMs, facts: history.facts, complete: history.revisions > 0 && !history.shallow });
     return history.facts;
@@ -373,6 +363,18 @@ export class FlagdFileProvider implements StateProvider {
     // The read-back analysis is the new file's: the load that follows the write need not parse it again.
     this.analysisCache.set(file.absolutePath, { hash: stateFileHash(edit.text), analysis: edit.after });
   }
+}
+
+/** What another thread answers (the language server's analysis worker); what `here` does when there is none, or it refused (not up yet) or is gone. */
+async function elsewhereOrHere<T>(elsewhere: (() => Promise<T>) | undefined, here: () => Promise<T>): Promise<T> {
+  if (elsewhere) {
+    try {
+      return await elsewhere();
+    } catch {
+      // Done here instead.
+    }
+  }
+  return here();
 }
 
 function stripOk(plan: RolloutPlan & { ok: true }): RolloutChange {

@@ -5,7 +5,7 @@
 // the host replaces analyses that were lost.
 import type { ChecksProposal } from '../../../core/src/init/index.js';
 import type { FlagdHistoryAnalysis } from '../../../core/src/state/flagdHistory.js';
-import { flagdTextsHere, type FlagdTextAnalysis } from '../../../core/src/state/flagdTexts.js';
+import type { FlagdTextAnalysis } from '../../../core/src/state/flagdTexts.js';
 import type {
   AnalysisChange,
   AnalysisFactory,
@@ -69,14 +69,19 @@ export class AnalysisWorkerPool {
 
   /**
    * Flagd files parsed in the analysis worker: a state load's and a bump's parse of a big YAML file takes 100 ms and
-   * more. Until the worker has started (it loads TypeScript first, which takes longer under load), they are parsed
-   * here: the first state load, in the `initialize` handshake, is not held up by the worker's start.
+   * more. Until the worker has started (it loads TypeScript first, which takes longer under load) each call is
+   * refused and the provider parses in place: the first state load's parse, in the `initialize` handshake, does not
+   * wait for the worker's start.
    */
   readonly flagdTexts: FlagdTextAnalysis = {
-    analyze: (text, options) => (this.analysisReady() ? this.current('analysis').request('flagdAnalyze', { text, options }) : flagdTextsHere.analyze(text, options)),
-    rolloutEdit: (text, options, request) =>
-      this.analysisReady() ? this.current('analysis').request('flagdRolloutEdit', { text, options, request }) : flagdTextsHere.rolloutEdit(text, options, request),
+    analyze: (text, options) => this.onceStarted('flagdAnalyze', { text, options }),
+    rolloutEdit: (text, options, request) => this.onceStarted('flagdRolloutEdit', { text, options, request }),
   };
+
+  private onceStarted<R>(method: string, params: unknown): Promise<R> {
+    if (!this.analysisReady()) return Promise.reject(new Error('the analysis worker has not started yet'));
+    return this.current('analysis').request(method, params);
+  }
 
   /** Resolves once the analysis worker answers requests (flagd files are parsed there from then on). */
   analysisStarted(): Promise<void> {
