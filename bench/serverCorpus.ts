@@ -267,25 +267,7 @@ async function measureSteadyState(workspace: CorpusWorkspace, cacheHome: string,
     await typing.restore();
     await sleep(500);
 
-    // Bump and abort: hovers every 20 ms while the state file is written and re-read with its git history.
-    const baselineBefore: number[] = [];
-    for (let index = 0; index < 50; index++) baselineBefore.push((await client.timed('textDocument/hover', { textDocument: { uri }, position: workspace.emptyPosition })).ms);
-    const hoverDuringWrites: number[] = [];
-    let writing = true;
-    const hoverLoop = (async () => {
-      for (let index = 0; writing; index++) {
-        const tick = performance.now();
-        const position = workspace.checkPositions[index % workspace.checkPositions.length]!;
-        hoverDuringWrites.push((await client.timed('textDocument/hover', { textDocument: { uri }, position })).ms);
-        await sleep(Math.max(0, HOVER_INTERVAL_MS - (performance.now() - tick)));
-      }
-    })();
-    const bump = await client.timed<{ ok: boolean; message?: string }>('flaglens/bump', { key: workspace.canaryKey });
-    await sleep(1500);
-    const abort = await client.timed<{ ok: boolean; message?: string }>('flaglens/abort', { key: workspace.canaryKey, reason: 'benchmark' });
-    await sleep(1500);
-    writing = false;
-    await hoverLoop;
+    const { baseline: baselineBefore, hovers: hoverDuringWrites, bump, abort } = await hoversDuringBumpAndAbort(client, uri, workspace);
     if (!bump.result.ok) options.log(`  bump refused: ${bump.result.message}`);
     if (!abort.result.ok) options.log(`  abort refused: ${abort.result.message}`);
     const baselineP50 = percentile(baselineBefore, 50);
@@ -596,33 +578,42 @@ function prepareScaledWorkspace(corpus: CorpusWorkspace, workDirectory: string, 
   return { ...corpus, root, files };
 }
 
-/** Hovers every 20 ms while the canary is bumped and aborted (each a state-file edit and a reload with its history). */
+/** A started server's index, then hovers during its bump and abort (see `hoversDuringBumpAndAbort`). */
 async function measureBumpAbort(workspace: CorpusWorkspace, cacheHome: string) {
   const client = await BenchClient.start({ folders: [workspace.root], env: { XDG_CACHE_HOME: cacheHome }, initializationOptions: { trusted: true } });
   try {
     const { uri } = await client.open(join(workspace.root, workspace.openedFile), languageOf(workspace.openedFile));
     await client.until(() => client.indexEnded(), 600_000, 'the index to end');
     await sleep(1500);
-    const baseline: number[] = [];
-    for (let index = 0; index < 50; index++) baseline.push((await client.timed('textDocument/hover', { textDocument: { uri }, position: workspace.emptyPosition })).ms);
-    const hovers: number[] = [];
-    let writing = true;
-    const hoverLoop = (async () => {
-      for (let index = 0; writing; index++) {
-        const tick = performance.now();
-        const position = workspace.checkPositions[index % workspace.checkPositions.length]!;
-        hovers.push((await client.timed('textDocument/hover', { textDocument: { uri }, position })).ms);
-        await sleep(Math.max(0, HOVER_INTERVAL_MS - (performance.now() - tick)));
-      }
-    })();
-    const bump = await client.timed<{ ok: boolean }>('flaglens/bump', { key: workspace.canaryKey });
-    await sleep(1500);
-    const abort = await client.timed<{ ok: boolean }>('flaglens/abort', { key: workspace.canaryKey, reason: 'benchmark' });
-    await sleep(1500);
-    writing = false;
-    await hoverLoop;
+    const { baseline, hovers, bump, abort } = await hoversDuringBumpAndAbort(client, uri, workspace);
     return { baseline, hovers, bumped: bump.result.ok, aborted: abort.result.ok, peakRssMb: client.memory().peakRssMb };
   } finally {
     await client.stop();
   }
+}
+
+/**
+ * 50 trivial hovers (the baseline), then hovers every 20 ms while the canary is bumped and aborted: each a state-file
+ * edit and a reload with its git history.
+ */
+async function hoversDuringBumpAndAbort(client: BenchClient, uri: string, workspace: CorpusWorkspace) {
+  const baseline: number[] = [];
+  for (let index = 0; index < 50; index++) baseline.push((await client.timed('textDocument/hover', { textDocument: { uri }, position: workspace.emptyPosition })).ms);
+  const hovers: number[] = [];
+  let writing = true;
+  const hoverLoop = (async () => {
+    for (let index = 0; writing; index++) {
+      const tick = performance.now();
+      const position = workspace.checkPositions[index % workspace.checkPositions.length]!;
+      hovers.push((await client.timed('textDocument/hover', { textDocument: { uri }, position })).ms);
+      await sleep(Math.max(0, HOVER_INTERVAL_MS - (performance.now() - tick)));
+    }
+  })();
+  const bump = await client.timed<{ ok: boolean; message?: string }>('flaglens/bump', { key: workspace.canaryKey });
+  await sleep(1500);
+  const abort = await client.timed<{ ok: boolean; message?: string }>('flaglens/abort', { key: workspace.canaryKey, reason: 'benchmark' });
+  await sleep(1500);
+  writing = false;
+  await hoverLoop;
+  return { baseline, hovers, bump, abort };
 }
